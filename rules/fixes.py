@@ -1,0 +1,216 @@
+"""Fixes: built lazily when asked for, applied as text edits, converged by "fix all".
+
+Rules build a fix in ``Rule.fix(diagnostic, context)``. ``FixContext`` re-reads the document
+(the model is rebuilt only when a fix is asked for, never while linting) and offers what fixes
+need: a node at a diagnostic's range, its source text, libcst rewrites of that text (so the user's
+formatting and comments inside it survive), and import insertion that adds an import once, in
+the right place, and reuses an existing import or alias.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+import libcst as cst
+
+from .model import SemanticModel
+from .rule import Applicability, Diagnostic, Edit, Fix, Range
+from .runner import lint, parses, rule_instance
+
+_LINE_START = re.compile(r"\r\n|\r|\n")
+
+#: the most rounds "fix all" runs before it stops; each round re-lints the fixed text
+MAX_FIX_ROUNDS = 8
+
+
+class FixContext:
+    def __init__(self, source: str, target_version: tuple[int, int] = (3, 9)):
+        self.source = source
+        self.target_version = target_version
+
+    @cached_property
+    def model(self) -> SemanticModel:
+        return SemanticModel.build(self.source, self.target_version)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.model.lines
+
+    def node_at(self, range_: Range, *node_types: type[ast.AST]) -> ast.AST | None:
+        """The node of one of these types whose range is exactly ``range_``."""
+        for node_type in node_types:
+            for node in self.model.nodes(node_type):
+                if self.model.range_of(node) == range_:
+                    return node
+        return None
+
+    def text(self, node: ast.AST) -> str:
+        return self.model.segment(node)
+
+    def replace(self, node: ast.AST, new_text: str) -> Edit:
+        return Edit(self.model.range_of(node), new_text)
+
+    def rewrite_expression(self, node: ast.expr, transform: Callable[[cst.BaseExpression], cst.BaseExpression]) -> Edit:
+        """Re-parse a node's text with libcst, transform it, and replace the text with the result."""
+        expression = cst.parse_expression(self.text(node))
+        new = transform(expression)
+        return self.replace(node, cst.Module([]).code_for_node(new))
+
+    def needs_parentheses_for_await(self, node: ast.expr) -> bool:
+        """True when ``await <node>`` must be parenthesised where node stands (``(await x).y``)."""
+        parent = self.model.parent(node)
+        return isinstance(parent, (ast.Attribute, ast.Subscript, ast.Await)) or (
+            isinstance(parent, ast.Call) and parent.func is node
+        ) or (isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Pow) and parent.left is node)
+
+    def import_name(self, module: str, name: str | None = None) -> tuple[str, Edit | None]:
+        """How to refer to ``module`` (or ``module.name``) at module level, and the import edit if one is needed.
+
+        ``import_name("asyncio", "sleep")`` gives ``("aio.sleep", None)`` after ``import asyncio as aio``,
+        ``("sleep", None)`` after ``from asyncio import sleep``, and otherwise
+        ``("asyncio.sleep", <edit adding "import asyncio">)``.
+        """
+        target = f"{module}.{name}" if name else module
+        for bound, bindings in self.model.module_scope.bindings.items():
+            for binding in bindings:
+                if binding.imported == target:
+                    return bound, None
+                if binding.imported == module and name:
+                    return f"{bound}.{name}", None
+        reference = target
+        return reference, self.add_import(module)
+
+    def add_import(self, module: str) -> Edit | None:
+        """An edit adding ``import <module>`` after the module's leading imports, or None if present."""
+        for bindings in self.model.module_scope.bindings.values():
+            if any(b.imported == module and isinstance(b.node, ast.Import) for b in bindings):
+                return None
+        line = self._import_line()
+        if line >= len(self.lines):  # after the last line, which has no line break
+            end = len(self.lines[-1])
+            return Edit(Range(len(self.lines) - 1, end, len(self.lines) - 1, end), f"\nimport {module}")
+        return Edit(Range(line, 0, line, 0), f"import {module}\n")
+
+    def _import_line(self) -> int:
+        """The 0-based line before which a new top-level import goes: after the leading imports,
+        else after the module docstring, else before the first statement (after comments)."""
+        body = self.model.tree.body
+        if not body:
+            return len(self.lines)
+        index = 1 if _is_docstring(body[0]) else 0
+        last_import: ast.stmt | None = None
+        while index < len(body) and isinstance(body[index], (ast.Import, ast.ImportFrom)):
+            last_import = body[index]
+            index += 1
+        if last_import is not None:
+            return last_import.end_lineno or last_import.lineno
+        if _is_docstring(body[0]):
+            return body[0].end_lineno or body[0].lineno
+        return _first_code_line(body[0])
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) and isinstance(statement.value.value, str)
+
+
+def _first_code_line(statement: ast.stmt) -> int:
+    decorators = getattr(statement, "decorator_list", None) or ()
+    return min([statement.lineno, *(d.lineno for d in decorators)]) - 1
+
+
+def build_fix(diagnostic: Diagnostic, source: str, target_version: tuple[int, int] = (3, 9)) -> Fix | None:
+    """The fix for one diagnostic of ``source``, or None when the rule cannot build one here."""
+    if diagnostic.fix is None:
+        return None
+    return rule_instance(diagnostic.code).fix(diagnostic, FixContext(source, target_version))
+
+
+def line_offsets(source: str) -> list[int]:
+    """The offset in ``source`` at which each line starts."""
+    return [0, *(match.end() for match in _LINE_START.finditer(source))]
+
+
+def apply_edits(source: str, edits: Iterable[Edit]) -> str:
+    """Apply non-overlapping edits (positions in code points) to ``source``."""
+    offsets = line_offsets(source)
+
+    def offset(line: int, column: int) -> int:
+        if line >= len(offsets):
+            return len(source)
+        return min(offsets[line] + column, len(source))
+
+    result = source
+    for edit in sorted(set(edits), key=lambda e: (e.range, e.new_text), reverse=True):
+        start = offset(edit.range.start_line, edit.range.start_column)
+        end = offset(edit.range.end_line, edit.range.end_column)
+        result = result[:start] + edit.new_text + result[end:]
+    return result
+
+
+def compatible(edits: Iterable[Edit], taken: list[Edit]) -> bool:
+    """True when none of ``edits`` overlaps one already taken (an identical edit may repeat)."""
+    return all(edit == other or not edit.range.overlaps(other.range) for edit in edits for other in taken)
+
+
+@dataclass
+class FixAllResult:
+    source: str
+    applied: int  # fixes applied over all rounds
+    rounds: int
+
+
+def fix_all(
+    source: str,
+    codes: Iterable[str],
+    target_version: tuple[int, int] = (3, 9),
+    unsafe: bool = False,
+    resolver=None,
+) -> FixAllResult:
+    """Apply every fix (safe ones; unsafe too when ``unsafe``) until none is left, at most MAX_FIX_ROUNDS rounds.
+
+    Each round lints, takes the fixes whose edits do not overlap, and applies them. A round whose
+    result would not parse is retried one fix at a time, keeping only fixes that leave valid code.
+    """
+    codes = frozenset(codes)
+    allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
+    applied = 0
+    for round_number in range(1, MAX_FIX_ROUNDS + 1):
+        result = lint(source, codes, target_version, resolver)
+        if result.syntax_error is not None:
+            return FixAllResult(source, applied, round_number - 1)
+        fixes = []
+        for diagnostic in result.diagnostics:
+            if diagnostic.fix in allowed:
+                fix = build_fix(diagnostic, source, target_version)
+                if fix is not None and fix.applicability in allowed and fix.edits:
+                    fixes.append(fix)
+        if not fixes:
+            return FixAllResult(source, applied, round_number - 1)
+        taken: list[Edit] = []
+        chosen = []
+        for fix in fixes:
+            if compatible(fix.edits, taken):
+                taken.extend(fix.edits)
+                chosen.append(fix)
+        candidate = apply_edits(source, taken)
+        if not parses(candidate):
+            candidate, chosen = _apply_one_by_one(source, chosen)
+        if candidate == source:
+            return FixAllResult(source, applied, round_number)
+        source = candidate
+        applied += len(chosen)
+    return FixAllResult(source, applied, MAX_FIX_ROUNDS)
+
+
+def _apply_one_by_one(source: str, fixes: list[Fix]) -> tuple[str, list[Fix]]:
+    kept = []
+    for fix in fixes:
+        candidate = apply_edits(source, fix.edits)
+        if parses(candidate):
+            kept.append(fix)
+            return candidate, kept  # positions of the others are stale now: next round
+    return source, kept

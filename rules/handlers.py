@@ -1,0 +1,229 @@
+"""Which functions of a module are request handlers, and of which framework.
+
+Run once at the end of the model's walk, from what the walk indexed (calls, decorators, classes):
+
+- Starlette: ``Route(path, endpoint)`` / ``WebSocketRoute``, ``app.add_route``,
+  ``app.add_websocket_route``, ``@app.route`` / ``@app.websocket_route``, and the methods of
+  ``HTTPEndpoint`` / ``WebSocketEndpoint`` subclasses.
+- FastAPI: ``@app.get/post/...``, ``@app.api_route``, ``@app.websocket`` on ``FastAPI`` or
+  ``APIRouter`` instances, ``add_api_route`` / ``add_api_websocket_route``.
+- Sanic: ``@app.route/get/post/...``, ``@app.websocket`` on ``Sanic`` or ``Blueprint`` instances,
+  ``app.add_route(handler, uri)``, ``add_websocket_route``, ``HTTPMethodView`` subclass methods.
+- aiohttp: ``RouteTableDef`` decorators, ``app.router.add_get/add_post/.../add_route/add_view``,
+  ``web.get(path, handler)`` and friends, ``web.View`` subclass methods.
+- Tornado: the HTTP-verb, ``prepare`` and WebSocket methods of ``RequestHandler`` /
+  ``WebSocketHandler`` subclasses, through intermediate base classes of the same module.
+
+When a decorator's receiver cannot be typed from this module (``app`` imported from elsewhere),
+the frameworks the module imports decide, in the order of ``_DECORATOR_FALLBACK``.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from .model import ClassInfo, FunctionInfo, HandlerInfo, argument, keyword
+
+if TYPE_CHECKING:
+    from .model import SemanticModel
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
+
+_APP_TYPES: dict[str, str] = {
+    "fastapi.FastAPI": "fastapi",
+    "fastapi.applications.FastAPI": "fastapi",
+    "fastapi.APIRouter": "fastapi",
+    "fastapi.routing.APIRouter": "fastapi",
+    "starlette.applications.Starlette": "starlette",
+    "starlette.routing.Router": "starlette",
+    "sanic.Sanic": "sanic",
+    "sanic.app.Sanic": "sanic",
+    "sanic.Blueprint": "sanic",
+    "sanic.blueprints.Blueprint": "sanic",
+    "aiohttp.web.RouteTableDef": "aiohttp",
+    "aiohttp.web_routedef.RouteTableDef": "aiohttp",
+    "aiohttp.web.Application": "aiohttp",
+    "aiohttp.web_app.Application": "aiohttp",
+}
+
+#: route decorators by framework: decorator method name -> handler kind
+_DECORATORS: dict[str, dict[str, str]] = {
+    "fastapi": {
+        **{m: "http" for m in HTTP_METHODS},
+        "api_route": "http",
+        "route": "http",
+        "websocket": "websocket",
+        "websocket_route": "websocket",
+    },
+    "starlette": {"route": "http", "websocket_route": "websocket"},
+    "sanic": {**{m: "http" for m in HTTP_METHODS}, "route": "http", "websocket": "websocket", "ws": "websocket"},
+    "aiohttp": {**{m: "http" for m in HTTP_METHODS}, "route": "http", "view": "http"},
+}
+
+_DECORATOR_FALLBACK = ("fastapi", "sanic", "aiohttp", "starlette")
+
+#: calls whose argument is the handler: qualified name -> (framework, kind, handler position, path position)
+_ROUTE_CALLS: dict[str, tuple[str, str, int, int]] = {
+    "starlette.routing.Route": ("starlette", "http", 1, 0),
+    "starlette.routing.WebSocketRoute": ("starlette", "websocket", 1, 0),
+    "fastapi.routing.APIRoute": ("fastapi", "http", 1, 0),
+    "fastapi.routing.APIWebSocketRoute": ("fastapi", "websocket", 1, 0),
+    **{f"aiohttp.web.{m}": ("aiohttp", "http", 1, 0) for m in (*HTTP_METHODS, "view")},
+    "aiohttp.web.route": ("aiohttp", "http", 2, 1),
+}
+
+#: registration methods: method name -> {framework: (kind, handler position, path position)}
+_ADD_METHODS: dict[str, dict[str, tuple[str, int, int]]] = {
+    "add_route": {"starlette": ("http", 1, 0), "sanic": ("http", 0, 1), "aiohttp": ("http", 2, 1)},
+    "add_websocket_route": {"starlette": ("websocket", 1, 0), "sanic": ("websocket", 0, 1)},
+    "add_api_route": {"fastapi": ("http", 1, 0)},
+    "add_api_websocket_route": {"fastapi": ("websocket", 1, 0)},
+    **{f"add_{m}": {"aiohttp": ("http", 1, 0)} for m in (*HTTP_METHODS, "view")},
+}
+
+_HANDLER_METHODS_HTTP = frozenset(HTTP_METHODS)
+
+#: class-based handlers: base class -> (framework, {method name: kind})
+_HANDLER_CLASSES: dict[str, tuple[str, dict[str, str]]] = {
+    "starlette.endpoints.HTTPEndpoint": ("starlette", {m: "http" for m in HTTP_METHODS}),
+    "starlette.endpoints.WebSocketEndpoint": (
+        "starlette",
+        {"on_connect": "websocket", "on_receive": "websocket", "on_disconnect": "websocket"},
+    ),
+    "sanic.views.HTTPMethodView": ("sanic", {m: "http" for m in HTTP_METHODS}),
+    "sanic.HTTPMethodView": ("sanic", {m: "http" for m in HTTP_METHODS}),
+    "aiohttp.web.View": ("aiohttp", {m: "http" for m in HTTP_METHODS}),
+    "aiohttp.web_urldispatcher.View": ("aiohttp", {m: "http" for m in HTTP_METHODS}),
+    "tornado.web.RequestHandler": ("tornado", {**{m: "http" for m in HTTP_METHODS}, "prepare": "http"}),
+    "tornado.websocket.WebSocketHandler": (
+        "tornado",
+        {**{m: "http" for m in HTTP_METHODS}, "prepare": "http", "open": "websocket", "on_message": "websocket", "on_close": "websocket"},
+    ),
+}
+
+
+def find_handlers(model: SemanticModel) -> None:
+    _decorated_handlers(model)
+    _registered_handlers(model)
+    _class_handlers(model)
+
+
+def _mark(model: SemanticModel, function: FunctionInfo | None, handler: HandlerInfo) -> None:
+    if function is None or function.handler is not None:
+        return
+    function.handler = handler
+    model.handlers.append(handler)
+
+
+def _string(node: ast.expr | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _methods(call: ast.Call, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = keyword(call, "methods")
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return tuple(m.upper() for m in (_string(e) for e in value.elts) if m)
+    return default
+
+
+def _receiver_framework(model: SemanticModel, receiver: ast.expr, method: str, table: dict) -> str | None:
+    instance = model.instance_type(receiver) or model.qualified_name(receiver)
+    framework = _APP_TYPES.get(instance or "")
+    if framework is None and instance is None:
+        framework = next((f for f in _DECORATOR_FALLBACK if model.uses(f) and method in table.get(f, ())), None)
+    # A Starlette app inside a FastAPI module is routed the Starlette way, and the reverse.
+    if framework == "starlette" and method not in table.get("starlette", ()) and method in table.get("fastapi", ()):
+        framework = "fastapi"
+    return framework if framework and method in table.get(framework, ()) else None
+
+
+def _decorated_handlers(model: SemanticModel) -> None:
+    for function in model.functions:
+        for decorator in function.node.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            target = call.func if call else decorator
+            if not isinstance(target, ast.Attribute):
+                continue
+            framework = _receiver_framework(model, target.value, target.attr, _DECORATORS)
+            if framework is None:
+                continue
+            kind = _DECORATORS[framework][target.attr]
+            path = _string(argument(call, 0, "path") or keyword(call, "uri")) if call else None
+            verb = (target.attr.upper(),) if target.attr in HTTP_METHODS else ("GET",)
+            methods = _methods(call, verb) if call else verb
+            _mark(model, function, HandlerInfo(framework, function, kind, decorator, path, methods))
+            break
+
+
+def _registered_handlers(model: SemanticModel) -> None:
+    for call in model.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        found = _route_call(model, call)
+        if found is None:
+            continue
+        framework, kind, handler_position, path_position = found
+        handler_arg = argument(call, handler_position, "endpoint" if framework in ("starlette", "fastapi") else "handler")
+        if handler_arg is None:
+            continue
+        path = _string(argument(call, path_position, "path" if framework != "sanic" else "uri"))
+        for function, handler_kind in _handler_functions(model, handler_arg, kind, framework):
+            methods = _methods(call, ("GET",)) if handler_kind == "http" else ()
+            _mark(model, function, HandlerInfo(framework, function, handler_kind, call, path, methods))
+
+
+def _route_call(model: SemanticModel, call: ast.Call) -> tuple[str, str, int, int] | None:
+    name = model.qualified_name(call.func)
+    if name in _ROUTE_CALLS:
+        return _ROUTE_CALLS[name]
+    if isinstance(call.func, ast.Attribute) and call.func.attr in _ADD_METHODS:
+        by_framework = _ADD_METHODS[call.func.attr]
+        receiver = call.func.value
+        if isinstance(receiver, ast.Attribute) and receiver.attr == "router" and model.uses("aiohttp"):
+            framework: str | None = "aiohttp"
+        else:
+            framework = _receiver_framework(model, receiver, call.func.attr, {f: set(by_framework) for f in by_framework})
+        if framework in by_framework:
+            kind, handler_position, path_position = by_framework[framework]
+            return framework, kind, handler_position, path_position
+    return None
+
+
+def _handler_functions(model: SemanticModel, expr: ast.expr, kind: str, framework: str) -> list[tuple[FunctionInfo, str]]:
+    """The functions a registered endpoint expression stands for: a function, or a view class's methods."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "as_view":
+        expr = expr.func.value
+    function = model.function_def(expr)
+    if function is not None:
+        return [(function, kind)]
+    class_info = model.class_def(expr)
+    if class_info is not None:
+        return _class_methods(model, class_info)
+    return []
+
+
+def _class_methods(model: SemanticModel, class_info: ClassInfo) -> list[tuple[FunctionInfo, str]]:
+    for base in model.base_classes(class_info):
+        if isinstance(base, str) and base in _HANDLER_CLASSES:
+            _framework, methods = _HANDLER_CLASSES[base]
+            found = []
+            for name, kind in methods.items():
+                method = model.find_method(class_info, name)
+                if method is not None:
+                    found.append((method, kind))
+            return found
+    return []
+
+
+def _class_handlers(model: SemanticModel) -> None:
+    for class_info in model.classes:
+        for base in model.base_classes(class_info):
+            if not (isinstance(base, str) and base in _HANDLER_CLASSES):
+                continue
+            framework, methods = _HANDLER_CLASSES[base]
+            for name, kind in methods.items():
+                method = class_info.methods.get(name)
+                if method is not None:
+                    verbs = (name.upper(),) if name in _HANDLER_METHODS_HTTP else ()
+                    _mark(model, method, HandlerInfo(framework, method, kind, class_info.node, None, verbs))
+            break

@@ -1,0 +1,709 @@
+"""The semantic model: what one walk of a module's ``ast`` learns, for rules to query.
+
+``SemanticModel.build(source)`` parses once and walks once. The walk records, for every node, its
+parent and its scope; it binds names (imports, assignments, definitions, parameters, ``with ... as``)
+in module, class, function, lambda and comprehension scopes; it marks which functions await; and it
+indexes nodes by type. After the walk, ``handlers.find_handlers`` marks the request handlers of the
+five frameworks. Rules never walk the tree: they receive the nodes of the types they ask for and
+query this model.
+
+Main queries, for rule authors:
+
+- ``qualified_name(expr)``: ``"asyncio.sleep"`` for ``aio.sleep`` after ``import asyncio as aio``,
+  ``"time.sleep"`` for ``zzz`` after ``from time import sleep as zzz``, ``"builtins.open"`` for an
+  unshadowed ``open``, ``"requests.Session.get"`` for ``s.get`` when ``s = requests.Session()``.
+- ``instance_type(expr)``: the qualified name of the class an expression is an instance of, when the
+  module says (a constructor call, an annotation, ``with X() as x``, a known factory in ``types``).
+- ``in_async_context(node)``: inside an ``async def`` body, not in a nested ``def``, ``lambda`` or
+  class body.
+- ``enclosing_function(node)``, ``function_def(expr)``, ``class_def(expr)``, ``is_subclass``.
+- ``uses(framework)``, ``handler(function)``, ``handlers``, ``context_label(node)``.
+- ``nodes(ast.Call)``, ``parent(node)``, ``range_of(node)``, ``segment(node)``.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Union
+
+from .rule import Range
+from .types import RETURN_TYPES
+
+#: framework name -> the top-level modules whose import means a module uses it
+FRAMEWORK_MODULES: dict[str, tuple[str, ...]] = {
+    "asyncio": ("asyncio",),
+    "starlette": ("starlette", "fastapi"),
+    "fastapi": ("fastapi",),
+    "aiohttp": ("aiohttp", "aiohttp_cors"),
+    "sanic": ("sanic", "sanic_ext"),
+    "tornado": ("tornado",),
+}
+
+FRAMEWORK_TITLES: dict[str, str] = {
+    "asyncio": "asyncio",
+    "starlette": "Starlette",
+    "fastapi": "FastAPI",
+    "aiohttp": "aiohttp",
+    "sanic": "Sanic",
+    "tornado": "Tornado",
+}
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+@dataclass(eq=False)
+class Binding:
+    """One binding of a name in a scope, in source order."""
+
+    name: str
+    kind: str  # "import", "assignment", "annotation", "parameter", "function", "class", "with", "loop"
+    node: ast.AST  # the binding statement, parameter or definition
+    scope: Scope
+    #: for imports, the imported qualified name; otherwise None
+    imported: str | None = None
+    #: the bound value's expression (assignments, ``with ... as``), when there is one
+    value: ast.expr | None = None
+    #: an annotation that declares the bound value's type (parameters, annotated assignments)
+    annotation: ast.expr | None = None
+    definition: FunctionInfo | ClassInfo | None = None
+
+    @property
+    def position(self) -> tuple[int, int]:
+        return (getattr(self.node, "lineno", 0), getattr(self.node, "col_offset", 0))
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: str  # "module", "class", "function", "lambda", "comprehension"
+    node: ast.AST
+    parent: Scope | None
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    function: FunctionInfo | None = None  # for "function" scopes
+    class_info: ClassInfo | None = None  # for "class" scopes
+
+    def bind(self, binding: Binding) -> None:
+        self.bindings.setdefault(binding.name, []).append(binding)
+
+
+@dataclass(eq=False)
+class FunctionInfo:
+    node: FunctionNode
+    scope: Scope  # the function's own scope
+    outer: Scope  # where it is defined
+    class_info: ClassInfo | None  # the class it is a method of, if any
+    awaits: bool = False  # has await / async for / async with / async comprehension in its own body
+    yields: bool = False
+    handler: HandlerInfo | None = None
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    @property
+    def is_async(self) -> bool:
+        return isinstance(self.node, ast.AsyncFunctionDef)
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.class_info.name}.{self.name}" if self.class_info else self.name
+
+
+@dataclass(eq=False)
+class ClassInfo:
+    node: ast.ClassDef
+    scope: Scope
+    outer: Scope
+    methods: dict[str, FunctionInfo] = field(default_factory=dict)
+    #: ``self.<name> = <value>`` assignments in its methods
+    attributes: dict[str, list[ast.expr]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+
+@dataclass(eq=False)
+class HandlerInfo:
+    """A request handler of a web framework, and how it was registered."""
+
+    framework: str  # "starlette", "fastapi", "aiohttp", "sanic" or "tornado"
+    function: FunctionInfo
+    kind: str  # "http" or "websocket"
+    registration: ast.AST  # the decorator, route call or class that makes it a handler
+    path: str | None = None
+    methods: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return FRAMEWORK_TITLES[self.framework]
+
+
+class SemanticModel:
+    def __init__(self, source: str, tree: ast.Module, target_version: tuple[int, int] = (3, 9)):
+        self.source = source
+        self.tree = tree
+        self.target_version = target_version
+        self.lines = split_lines(source)
+        self.module_scope = Scope("module", tree, None)
+        self.functions: list[FunctionInfo] = []
+        self.classes: list[ClassInfo] = []
+        self.handlers: list[HandlerInfo] = []
+        self.imported_modules: set[str] = set()
+        self._nodes: dict[type, list[ast.AST]] = {}
+        self._function_of_node: dict[int, FunctionInfo] = {}
+        self._class_of_node: dict[int, ClassInfo] = {}
+        self._ascii_lines: dict[int, bool] = {}
+        #: answers "is this imported callee a coroutine function?" (``runner.CoroutineResolver``)
+        self.resolver = None
+
+    # ---------------------------------------------------------------- building
+
+    @classmethod
+    def build(cls, source: str, target_version: tuple[int, int] = (3, 9)) -> SemanticModel:
+        """Parse ``source`` and walk it once. Raises ``SyntaxError`` when it does not parse."""
+        tree = ast.parse(source, type_comments=False)
+        model = cls(source, tree, target_version)
+        _Walker(model).walk_module(tree)
+        from .handlers import find_handlers
+
+        find_handlers(model)
+        return model
+
+    # ---------------------------------------------------------------- structure
+
+    def nodes(self, node_type: type[ast.AST]) -> list[ast.AST]:
+        """Every node of exactly this type, in source order."""
+        return self._nodes.get(node_type, [])
+
+    @staticmethod
+    def parent(node: ast.AST) -> ast.AST | None:
+        return getattr(node, "_ag_parent", None)
+
+    @staticmethod
+    def scope(node: ast.AST) -> Scope:
+        """The scope a node is evaluated in."""
+        return node._ag_scope  # type: ignore[attr-defined]
+
+    def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
+        parent = self.parent(node)
+        while parent is not None:
+            yield parent
+            parent = self.parent(parent)
+
+    def enclosing_function(self, node: ast.AST) -> FunctionInfo | None:
+        """The innermost ``def``/``async def`` whose body holds ``node`` (lambdas are passed over)."""
+        scope: Scope | None = self.scope(node)
+        while scope is not None:
+            if scope.kind == "function":
+                return scope.function
+            if scope.kind == "class":
+                return None
+            scope = scope.parent
+        return None
+
+    def in_async_context(self, node: ast.AST) -> bool:
+        """True inside an ``async def`` body; a nested ``def``, ``lambda`` or class body is not."""
+        scope: Scope | None = self.scope(node)
+        while scope is not None and scope.kind == "comprehension":
+            scope = scope.parent
+        return scope is not None and scope.kind == "function" and scope.function.is_async  # type: ignore[union-attr]
+
+    def function_info(self, node: ast.AST) -> FunctionInfo | None:
+        """The FunctionInfo of a ``def``/``async def`` node."""
+        return self._function_of_node.get(id(node))
+
+    def class_info(self, node: ast.AST) -> ClassInfo | None:
+        return self._class_of_node.get(id(node))
+
+    # ---------------------------------------------------------------- names
+
+    def lookup(self, name: str, node: ast.AST) -> Binding | None:
+        """The binding ``name`` refers to where ``node`` stands (the last one before it in its scope)."""
+        scope: Scope | None = self.scope(node)
+        position = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+        skip_class = False
+        while scope is not None:
+            if not (skip_class and scope.kind == "class"):
+                candidates = scope.bindings.get(name)
+                if candidates:
+                    before = [b for b in candidates if b.position <= position]
+                    # A name used before its binding in a function body refers to a later
+                    # binding of an enclosing scope only at module level; inside functions
+                    # (called later) the last binding is the one that counts.
+                    return before[-1] if before else candidates[-1]
+            if scope.kind in ("function", "lambda"):
+                skip_class = True
+            scope = scope.parent
+        return None
+
+    def qualified_name(self, expr: ast.AST) -> str | None:
+        """The dotted name an expression refers to, imports and aliases seen through."""
+        return self._qualified_name(expr, 0)
+
+    def _qualified_name(self, expr: ast.AST, depth: int) -> str | None:
+        if depth > 8:
+            return None
+        if isinstance(expr, ast.Name):
+            binding = self.lookup(expr.id, expr)
+            if binding is None:
+                return f"builtins.{expr.id}" if expr.id in _BUILTIN_NAMES else None
+            if binding.imported is not None:
+                return binding.imported
+            if binding.kind == "assignment" and isinstance(binding.value, (ast.Name, ast.Attribute)):
+                return self._qualified_name(binding.value, depth + 1)
+            return None
+        if isinstance(expr, ast.Attribute):
+            base = self._qualified_name(expr.value, depth + 1)
+            if base is None:
+                base = self._instance_type(expr.value, depth + 1)
+            return f"{base}.{expr.attr}" if base else None
+        return None
+
+    def instance_type(self, expr: ast.AST) -> str | None:
+        """The qualified name of the class ``expr`` evaluates to an instance of, when known."""
+        return self._instance_type(expr, 0)
+
+    def _instance_type(self, expr: ast.AST, depth: int) -> str | None:
+        if depth > 8:
+            return None
+        if isinstance(expr, ast.Await):
+            return self._instance_type(expr.value, depth + 1)
+        if isinstance(expr, ast.Call):
+            callee = self._qualified_name(expr.func, depth + 1)
+            return RETURN_TYPES.get(callee, callee) if callee else None
+        if isinstance(expr, ast.Name):
+            binding = self.lookup(expr.id, expr)
+            return self._binding_type(binding, depth) if binding else None
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            # self.<attr>, assigned in a method of the enclosing class
+            function = self.enclosing_function(expr)
+            if function and function.class_info and _is_self(function, expr.value.id):
+                values = function.class_info.attributes.get(expr.attr, ())
+                for value in values:
+                    found = self._instance_type(value, depth + 1)
+                    if found:
+                        return found
+        return None
+
+    def _binding_type(self, binding: Binding, depth: int) -> str | None:
+        if binding.annotation is not None:
+            return self._annotation_type(binding.annotation, depth + 1)
+        if binding.value is not None and binding.kind in ("assignment", "with"):
+            return self._instance_type(binding.value, depth + 1)
+        return None
+
+    def _annotation_type(self, annotation: ast.expr, depth: int) -> str | None:
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            return None
+        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+            # X | None
+            for side in (annotation.left, annotation.right):
+                if not (isinstance(side, ast.Constant) and side.value is None):
+                    return self._annotation_type(side, depth + 1)
+        if isinstance(annotation, ast.Subscript):
+            outer = self._qualified_name(annotation.value, depth + 1)
+            if outer in ("typing.Optional", "typing.Annotated", "typing_extensions.Annotated"):
+                inner = annotation.slice
+                if isinstance(inner, ast.Tuple):
+                    inner = inner.elts[0]
+                return self._annotation_type(inner, depth + 1)
+            return None
+        return self._qualified_name(annotation, depth + 1)
+
+    def function_def(self, expr: ast.AST) -> FunctionInfo | None:
+        """The function of this module that ``expr`` names: ``f``, ``self.m``, ``cls.m``, ``C.m``."""
+        if isinstance(expr, ast.Name):
+            binding = self.lookup(expr.id, expr)
+            if binding and isinstance(binding.definition, FunctionInfo):
+                return binding.definition
+            return None
+        if isinstance(expr, ast.Attribute):
+            owner = self.class_def(expr.value)
+            if owner is None and isinstance(expr.value, ast.Name):
+                function = self.enclosing_function(expr)
+                if function and function.class_info and _is_self(function, expr.value.id):
+                    owner = function.class_info
+            if owner is not None:
+                return self.find_method(owner, expr.attr)
+        return None
+
+    def class_def(self, expr: ast.AST) -> ClassInfo | None:
+        """The class of this module that ``expr`` names."""
+        if isinstance(expr, ast.Name):
+            binding = self.lookup(expr.id, expr)
+            if binding and isinstance(binding.definition, ClassInfo):
+                return binding.definition
+        return None
+
+    def base_classes(self, class_info: ClassInfo) -> Iterator[str | ClassInfo]:
+        """The class's bases, transitively: module-local classes as ClassInfo, others by qualified name."""
+        seen: set[int] = set()
+        pending = [class_info]
+        while pending:
+            current = pending.pop()
+            for base in current.node.bases:
+                local = self.class_def(base)
+                if local is not None:
+                    if id(local) not in seen:
+                        seen.add(id(local))
+                        pending.append(local)
+                        yield local
+                    continue
+                name = self.qualified_name(base)
+                if name:
+                    yield name
+
+    def is_subclass(self, class_info: ClassInfo, *qualified_bases: str) -> bool:
+        """True when the class derives, directly or through classes of this module, from one of these."""
+        return any(base in qualified_bases for base in self.base_classes(class_info) if isinstance(base, str))
+
+    def find_method(self, class_info: ClassInfo, name: str) -> FunctionInfo | None:
+        """A method of the class or of a base class defined in this module."""
+        if name in class_info.methods:
+            return class_info.methods[name]
+        for base in self.base_classes(class_info):
+            if isinstance(base, ClassInfo) and name in base.methods:
+                return base.methods[name]
+        return None
+
+    # ---------------------------------------------------------------- frameworks
+
+    def uses(self, framework: str) -> bool:
+        """True when the module imports the framework (``"starlette"`` includes FastAPI)."""
+        return any(root in self.imported_modules for root in FRAMEWORK_MODULES[framework])
+
+    @property
+    def frameworks(self) -> frozenset[str]:
+        return frozenset(name for name in FRAMEWORK_MODULES if self.uses(name))
+
+    def handler(self, function: FunctionInfo | None) -> HandlerInfo | None:
+        return function.handler if function else None
+
+    def context_label(self, node: ast.AST) -> str:
+        """Where ``node`` stands, for messages: "Sanic handler `get_user`", "coroutine `fetch`"."""
+        function = self.enclosing_function(node)
+        if function is None:
+            return "module level"
+        if function.handler is not None:
+            return f"{function.handler.title} handler `{function.qualname}`"
+        return f"{'coroutine' if function.is_async else 'function'} `{function.qualname}`"
+
+    # ---------------------------------------------------------------- positions
+
+    def column(self, line: int, byte_offset: int) -> int:
+        """Convert an ``ast`` column (UTF-8 bytes) on a 1-based line to a code-point column."""
+        is_ascii = self._ascii_lines.get(line)
+        if is_ascii is None:
+            is_ascii = self._ascii_lines[line] = self.lines[line - 1].isascii() if line <= len(self.lines) else True
+        if is_ascii:
+            return byte_offset
+        return len(self.lines[line - 1].encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+
+    def range_of(self, node: ast.AST) -> Range:
+        start_line = node.lineno  # type: ignore[attr-defined]
+        end_line = getattr(node, "end_lineno", None) or start_line
+        end_offset = getattr(node, "end_col_offset", None)
+        start = self.column(start_line, node.col_offset)  # type: ignore[attr-defined]
+        end = self.column(end_line, end_offset) if end_offset is not None else start
+        return Range(start_line - 1, start, end_line - 1, end)
+
+    def segment(self, node: ast.AST) -> str:
+        """The source text of a node."""
+        r = self.range_of(node)
+        if r.start_line == r.end_line:
+            return self.lines[r.start_line][r.start_column : r.end_column]
+        parts = [self.lines[r.start_line][r.start_column :]]
+        parts.extend(self.lines[r.start_line + 1 : r.end_line])
+        parts.append(self.lines[r.end_line][: r.end_column])
+        return "\n".join(parts)
+
+
+def split_lines(source: str) -> list[str]:
+    """The source's lines as ``ast`` and LSP count them: only \\n, \\r\\n and \\r end a line."""
+    return _LINE_BREAK.split(source)
+
+
+def _is_self(function: FunctionInfo, name: str) -> bool:
+    args = function.node.args.posonlyargs + function.node.args.args
+    return bool(args) and args[0].arg == name and not any(
+        isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.node.decorator_list
+    )
+
+
+def keyword(call: ast.Call, name: str) -> ast.expr | None:
+    """The value of keyword argument ``name`` in a call, or None."""
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+def argument(call: ast.Call, position: int, name: str | None = None) -> ast.expr | None:
+    """The argument at ``position`` (if positional, and not after a ``*args``) or keyword ``name``."""
+    for index, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            break
+        if index == position:
+            return arg
+    return keyword(call, name) if name else None
+
+
+class _Walker:
+    """The one walk. Records parent and scope on every node, binds names, indexes nodes."""
+
+    def __init__(self, model: SemanticModel):
+        self.model = model
+        self.index = model._nodes
+        self.scope = model.module_scope
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), 4000))
+
+    def walk_module(self, tree: ast.Module) -> None:
+        tree._ag_scope = self.scope  # type: ignore[attr-defined]
+        self.index.setdefault(ast.Module, []).append(tree)
+        self.children(tree)
+
+    def visit(self, node: ast.AST, parent: ast.AST) -> None:
+        node._ag_parent = parent  # type: ignore[attr-defined]
+        node._ag_scope = self.scope  # type: ignore[attr-defined]
+        node_type = type(node)
+        bucket = self.index.get(node_type)
+        if bucket is None:
+            bucket = self.index[node_type] = []
+        bucket.append(node)
+        special = _SPECIAL.get(node_type)
+        if special is None:
+            self.children(node)
+        else:
+            special(self, node)
+
+    def children(self, node: ast.AST) -> None:
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item, node)
+            elif isinstance(value, ast.AST):
+                self.visit(value, node)
+
+    def visit_all(self, nodes: list, parent: ast.AST) -> None:
+        for item in nodes:
+            if item is not None:
+                self.visit(item, parent)
+
+    def bind(self, name: str, kind: str, node: ast.AST, **extra) -> Binding:
+        binding = Binding(name, kind, node, self.scope, **extra)
+        self.scope.bind(binding)
+        return binding
+
+    # --- imports
+
+    def import_(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self.model.imported_modules.add(alias.name.split(".")[0])
+            if alias.asname:
+                self.bind(alias.asname, "import", node, imported=alias.name)
+            else:
+                root = alias.name.split(".")[0]
+                self.bind(root, "import", node, imported=root)
+        self.children(node)
+
+    def import_from(self, node: ast.ImportFrom) -> None:
+        module = "." * node.level + (node.module or "")
+        if node.level == 0 and node.module:
+            self.model.imported_modules.add(node.module.split(".")[0])
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            qualified = f"{module}.{alias.name}" if module and not module.endswith(".") else module + alias.name
+            self.bind(alias.asname or alias.name, "import", node, imported=qualified)
+        self.children(node)
+
+    # --- definitions and scopes
+
+    def function(self, node: FunctionNode) -> None:
+        outer = self.scope
+        self.visit_all(node.decorator_list, node)
+        self.visit_defaults(node.args, node)
+        if node.returns is not None:
+            self.visit(node.returns, node)
+        class_info = outer.class_info if outer.kind == "class" else None
+        scope = Scope("function", node, outer)
+        info = FunctionInfo(node, scope, outer, class_info)
+        scope.function = info
+        self.model.functions.append(info)
+        self.model._function_of_node[id(node)] = info
+        if class_info is not None:
+            class_info.methods[node.name] = info
+        self.bind(node.name, "function", node, definition=info)
+        self.scope = scope
+        self.bind_parameters(node.args, node)
+        for statement in node.body:
+            self.visit(statement, node)
+        self.scope = outer
+
+    def visit_defaults(self, args: ast.arguments, owner: ast.AST) -> None:
+        self.visit_all(args.defaults, owner)
+        self.visit_all(args.kw_defaults, owner)
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+            if arg is not None and arg.annotation is not None:
+                self.visit(arg.annotation, arg)
+
+    def bind_parameters(self, args: ast.arguments, owner: ast.AST) -> None:
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+            if arg is None:
+                continue
+            arg._ag_parent = owner  # type: ignore[attr-defined]
+            arg._ag_scope = self.scope  # type: ignore[attr-defined]
+            self.bind(arg.arg, "parameter", arg, annotation=arg.annotation)
+
+    def lambda_(self, node: ast.Lambda) -> None:
+        outer = self.scope
+        self.visit_defaults(node.args, node)
+        self.scope = Scope("lambda", node, outer)
+        self.bind_parameters(node.args, node)
+        self.visit(node.body, node)
+        self.scope = outer
+
+    def class_(self, node: ast.ClassDef) -> None:
+        outer = self.scope
+        self.visit_all(node.decorator_list, node)
+        self.visit_all(node.bases, node)
+        self.visit_all(node.keywords, node)
+        scope = Scope("class", node, outer)
+        info = ClassInfo(node, scope, outer)
+        scope.class_info = info
+        self.model.classes.append(info)
+        self.model._class_of_node[id(node)] = info
+        self.bind(node.name, "class", node, definition=info)
+        self.scope = scope
+        for statement in node.body:
+            self.visit(statement, node)
+        self.scope = outer
+
+    def comprehension(self, node: ast.AST) -> None:
+        outer = self.scope
+        generators: list[ast.comprehension] = node.generators  # type: ignore[attr-defined]
+        # The first iterable is evaluated in the enclosing scope.
+        self.visit(generators[0].iter, node)
+        self.scope = Scope("comprehension", node, outer)
+        if any(g.is_async for g in generators):
+            self.mark_awaits()
+        for index, generator in enumerate(generators):
+            generator._ag_parent = node  # type: ignore[attr-defined]
+            generator._ag_scope = self.scope  # type: ignore[attr-defined]
+            self.bind_targets(generator.target, "loop", generator)
+            self.visit(generator.target, generator)
+            if index:
+                self.visit(generator.iter, generator)
+            self.visit_all(generator.ifs, generator)
+        for name in ("elt", "key", "value"):
+            child = getattr(node, name, None)
+            if child is not None:
+                self.visit(child, node)
+        self.scope = outer
+
+    # --- bindings
+
+    def bind_targets(self, target: ast.AST, kind: str, node: ast.AST, value: ast.expr | None = None) -> None:
+        if isinstance(target, ast.Name):
+            self.bind(target.id, kind, node, value=value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.bind_targets(element, kind, node)
+        elif isinstance(target, ast.Starred):
+            self.bind_targets(target.value, kind, node)
+        elif isinstance(target, ast.Attribute) and value is not None and isinstance(target.value, ast.Name):
+            function = self.scope.function if self.scope.kind == "function" else None
+            if function and function.class_info and _is_self(function, target.value.id):
+                function.class_info.attributes.setdefault(target.attr, []).append(value)
+
+    def assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            self.bind_targets(target, "assignment", node, node.value)
+        self.children(node)
+
+    def ann_assign(self, node: ast.AnnAssign) -> None:
+        if isinstance(node.target, ast.Name):
+            self.bind(node.target.id, "annotation", node, value=node.value, annotation=node.annotation)
+        elif node.value is not None:
+            self.bind_targets(node.target, "assignment", node, node.value)
+        self.children(node)
+
+    def named_expr(self, node: ast.NamedExpr) -> None:
+        scope = self.scope
+        while scope.kind == "comprehension" and scope.parent is not None:
+            scope = scope.parent  # walrus binds in the enclosing function or module
+        scope.bind(Binding(node.target.id, "assignment", node, scope, value=node.value))
+        self.children(node)
+
+    def for_(self, node: ast.For | ast.AsyncFor) -> None:
+        if isinstance(node, ast.AsyncFor):
+            self.mark_awaits()
+        self.bind_targets(node.target, "loop", node)
+        self.children(node)
+
+    def with_(self, node: ast.With | ast.AsyncWith) -> None:
+        if isinstance(node, ast.AsyncWith):
+            self.mark_awaits()
+        for item in node.items:
+            if item.optional_vars is not None:
+                self.bind_targets(item.optional_vars, "with", node, item.context_expr)
+        self.children(node)
+
+    def except_handler(self, node: ast.ExceptHandler) -> None:
+        if node.name:
+            self.bind(node.name, "assignment", node)
+        self.children(node)
+
+    # --- async markers
+
+    def mark_awaits(self) -> None:
+        scope = self.scope
+        while scope.kind == "comprehension" and scope.parent is not None:
+            scope = scope.parent
+        if scope.function is not None:
+            scope.function.awaits = True
+
+    def await_(self, node: ast.Await) -> None:
+        self.mark_awaits()
+        self.children(node)
+
+    def yield_(self, node: ast.Yield | ast.YieldFrom) -> None:
+        if self.scope.function is not None:
+            self.scope.function.yields = True
+        self.children(node)
+
+
+_SPECIAL = {
+    ast.Import: _Walker.import_,
+    ast.ImportFrom: _Walker.import_from,
+    ast.FunctionDef: _Walker.function,
+    ast.AsyncFunctionDef: _Walker.function,
+    ast.Lambda: _Walker.lambda_,
+    ast.ClassDef: _Walker.class_,
+    ast.ListComp: _Walker.comprehension,
+    ast.SetComp: _Walker.comprehension,
+    ast.DictComp: _Walker.comprehension,
+    ast.GeneratorExp: _Walker.comprehension,
+    ast.Assign: _Walker.assign,
+    ast.AnnAssign: _Walker.ann_assign,
+    ast.NamedExpr: _Walker.named_expr,
+    ast.For: _Walker.for_,
+    ast.AsyncFor: _Walker.for_,
+    ast.With: _Walker.with_,
+    ast.AsyncWith: _Walker.with_,
+    ast.ExceptHandler: _Walker.except_handler,
+    ast.Await: _Walker.await_,
+    ast.Yield: _Walker.yield_,
+    ast.YieldFrom: _Walker.yield_,
+}

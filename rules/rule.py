@@ -1,0 +1,155 @@
+"""What a rule is, and what it produces: diagnostics, and (lazily) fixes made of text edits.
+
+A rule is one class in one file of a pack folder (``rules/<framework>/<name>.py``). Defining the
+class registers it (see ``registry``). The class's docstring is its documentation, with the
+sections ``## What it does``, ``## Why is this bad?``, ``## Example``, ``## Use instead`` and
+``## Fix safety``; ``asyncguide explain`` and the docs pages are generated from it.
+
+Positions are 0-based lines and 0-based columns counted in code points (``str`` indices). The
+stdlib ``ast`` counts columns in UTF-8 bytes; ``SemanticModel.range_of`` converts.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+import inspect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .guidelines import Quote
+
+if TYPE_CHECKING:
+    from .fixes import FixContext
+    from .model import SemanticModel
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFORMATION = "information"
+
+
+class Applicability(enum.Enum):
+    """Whether a fix may be applied without review. "Fix all" applies only safe fixes."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+class FixAvailability(enum.Enum):
+    """What a rule promises about fixes, for listings: every finding, some, or none."""
+
+    ALWAYS = "always"
+    SOMETIMES = "sometimes"
+    NEVER = "never"
+
+
+@dataclass(frozen=True, order=True)
+class Range:
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+
+    def contains(self, line: int, column: int) -> bool:
+        return (self.start_line, self.start_column) <= (line, column) <= (self.end_line, self.end_column)
+
+    def overlaps(self, other: Range) -> bool:
+        return not (
+            (self.end_line, self.end_column) <= (other.start_line, other.start_column)
+            or (other.end_line, other.end_column) <= (self.start_line, self.start_column)
+        )
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text in ``range`` with ``new_text`` (an empty range inserts)."""
+
+    range: Range
+    new_text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    title: str
+    applicability: Applicability
+    edits: tuple[Edit, ...]
+
+
+@dataclass
+class Diagnostic:
+    code: str
+    message: str
+    range: Range
+    severity: Severity
+    #: the applicability of the fix this diagnostic offers, or None when it has none
+    fix: Applicability | None = None
+    #: JSON-serialisable facts the rule's ``fix`` needs later (sent to editors and back)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+
+_DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
+
+
+class Rule:
+    """Base class of every rule. Subclasses set the class attributes and implement ``check``.
+
+    ``node_types`` names the ``ast`` node classes the rule inspects: the engine's single walk
+    indexes nodes by type, and ``check`` is called once per node of those types with the finished
+    ``SemanticModel``. A rule that looks at the module as a whole sets ``node_types = (ast.Module,)``.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]  # kebab-case, e.g. "blocking-sleep-in-async"
+    framework: ClassVar[str]  # a key of guidelines.DOCUMENTS; "asyncio" rules apply everywhere
+    severity: ClassVar[Severity] = Severity.WARNING
+    summary: ClassVar[str]  # one line, for listings
+    guidelines: ClassVar[tuple[Quote, ...]]
+    node_types: ClassVar[tuple[type[ast.AST], ...]]
+    fix_availability: ClassVar[FixAvailability] = FixAvailability.NEVER
+    fix_title: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" in cls.__dict__:
+            from .registry import register
+
+            register(cls)
+
+    def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+        raise NotImplementedError
+
+    def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
+        """Build the fix for one of this rule's diagnostics. Called only when a fix is asked for."""
+        return None
+
+    def diagnostic(
+        self,
+        node: ast.AST,
+        model: SemanticModel,
+        message: str,
+        *,
+        fix: Applicability | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> Diagnostic:
+        """A diagnostic of this rule spanning ``node``."""
+        return Diagnostic(self.code, message, model.range_of(node), self.severity, fix, data or {})
+
+    @classmethod
+    def documentation(cls) -> dict[str, str]:
+        """The docstring's sections, by heading (``"Why is this bad?"`` → its Markdown)."""
+        doc = inspect.cleandoc(cls.__doc__ or "")
+        parts = re.split(r"^## (.+)$", doc, flags=re.MULTILINE)
+        return {heading.strip(): body.strip() for heading, body in zip(parts[1::2], parts[2::2])}
+
+    @classmethod
+    def missing_documentation(cls) -> list[str]:
+        sections = cls.documentation()
+        return [heading for heading in _DOC_SECTIONS if not sections.get(heading)]

@@ -1,0 +1,148 @@
+"""Lint one document: parse and walk once, run every enabled rule, apply suppressions.
+
+A rule that raises does not stop the others: the failure is logged and returned as an
+``InternalError`` (the CLI prints it on stderr, the server logs it), and the run goes on.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .model import SemanticModel, split_lines
+from .registry import all_rules
+from .rule import Diagnostic, Range, Rule
+
+log = logging.getLogger("asyncguide")
+
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+_SKIP_FILE = re.compile(r"^\s*#\s*asyncguide:\s*skip-file\s*$")
+
+
+class CoroutineResolver(Protocol):
+    """Answers what one file cannot: is this imported callee a coroutine function?
+
+    ``True``/``False`` when known, ``None`` when not (yet) known. The CLI resolves with jedi on
+    demand; the server answers from a cache that jedi fills off the keystroke path.
+    """
+
+    def is_coroutine_function(self, qualified_name: str) -> bool | None: ...
+
+
+@dataclass(frozen=True)
+class InternalError:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class SyntaxErrorInfo:
+    message: str
+    range: Range
+
+
+@dataclass
+class LintResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    syntax_error: SyntaxErrorInfo | None = None
+    internal_errors: list[InternalError] = field(default_factory=list)
+    skipped: bool = False  # "# asyncguide: skip-file"
+
+
+_instances: dict[str, Rule] = {}
+
+
+def rule_instance(code: str) -> Rule:
+    instance = _instances.get(code)
+    if instance is None:
+        instance = _instances[code] = all_rules()[code]()
+    return instance
+
+
+def is_skipped(source: str) -> bool:
+    """True when a ``# asyncguide: skip-file`` comment stands before the first line of code."""
+    for line in source.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            return False
+        if _SKIP_FILE.match(stripped):
+            return True
+    return False
+
+
+def lint(
+    source: str,
+    codes: Iterable[str],
+    target_version: tuple[int, int] = (3, 9),
+    resolver: CoroutineResolver | None = None,
+) -> LintResult:
+    """The diagnostics of the enabled ``codes`` for one document, suppressions applied."""
+    if is_skipped(source):
+        return LintResult(skipped=True)
+    try:
+        model = SemanticModel.build(source, target_version)
+    except SyntaxError as error:
+        return LintResult(syntax_error=syntax_error_info(source, error))
+    except (ValueError, RecursionError, MemoryError) as error:
+        # null bytes, nesting too deep for the parser: not Python we can read
+        return LintResult(syntax_error=SyntaxErrorInfo(str(error) or type(error).__name__, Range(0, 0, 0, 0)))
+    model.resolver = resolver
+    result = LintResult()
+    for code in sorted(set(codes)):
+        rule = rule_instance(code)
+        if rule.framework != "asyncio" and not model.uses(rule.framework):
+            continue
+        try:
+            for node_type in rule.node_types:
+                for node in model.nodes(node_type):
+                    result.diagnostics.extend(rule.check(node, model))
+        except Exception as error:  # noqa: BLE001 - a broken rule must not stop the others
+            log.exception("rule %s failed", code)
+            result.internal_errors.append(InternalError(code, f"{type(error).__name__}: {error}"))
+    result.diagnostics = [d for d in result.diagnostics if not is_suppressed(d, model.lines)]
+    result.diagnostics.sort(key=lambda d: (d.range, d.code))
+    return result
+
+
+def is_suppressed(diagnostic: Diagnostic, lines: list[str]) -> bool:
+    """True when the diagnostic's first line has ``# noqa`` or ``# noqa: <its code>``."""
+    line = lines[diagnostic.range.start_line] if diagnostic.range.start_line < len(lines) else ""
+    if "#" not in line:
+        return False
+    for match in _NOQA.finditer(line):
+        codes = match.group("codes")
+        if codes is None or diagnostic.code in {c.strip().upper() for c in codes.split(",")}:
+            return True
+    return False
+
+
+def noqa_codes(line: str) -> tuple[re.Match[str] | None, list[str]]:
+    """The line's ``# noqa`` comment, and the codes it lists (empty for a bare ``# noqa``)."""
+    match = _NOQA.search(line)
+    if match is None or match.group("codes") is None:
+        return match, []
+    return match, [c.strip().upper() for c in match.group("codes").split(",")]
+
+
+def syntax_error_info(source: str, error: SyntaxError) -> SyntaxErrorInfo:
+    lines = split_lines(source)
+    line = max((error.lineno or 1) - 1, 0)
+    line = min(line, len(lines) - 1)
+    column = max((error.offset or 1) - 1, 0)
+    column = min(column, len(lines[line]))
+    end_column = len(lines[line]) if column >= len(lines[line]) else column + 1
+    return SyntaxErrorInfo(f"SyntaxError: {error.msg}", Range(line, column, line, max(end_column, column)))
+
+
+def parses(source: str) -> bool:
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True

@@ -1,0 +1,47 @@
+"""What known factories and methods return, so ``SemanticModel.instance_type`` can follow them.
+
+A constructor call is an instance of the class it calls (``requests.Session()`` is a
+``requests.Session``) without an entry here; this table covers functions and methods whose result
+is an instance of some other class. Keys are qualified callee names as ``qualified_name`` gives
+them; values are qualified class names. Packs add the entries their rules need.
+"""
+
+RETURN_TYPES: dict[str, str] = {
+    # asyncio
+    "asyncio.get_event_loop": "asyncio.AbstractEventLoop",
+    "asyncio.get_running_loop": "asyncio.AbstractEventLoop",
+    "asyncio.new_event_loop": "asyncio.AbstractEventLoop",
+    "asyncio.create_task": "asyncio.Task",
+    "asyncio.ensure_future": "asyncio.Future",
+    # sockets
+    "socket.create_connection": "socket.socket",
+    "socket.create_server": "socket.socket",
+    "socket.socketpair": "socket.socket",
+    # sync database drivers: connections and their cursors
+    "sqlite3.connect": "sqlite3.Connection",
+    "sqlite3.Connection.cursor": "sqlite3.Cursor",
+    "psycopg2.connect": "psycopg2.extensions.connection",
+    "psycopg2.extensions.connection.cursor": "psycopg2.extensions.cursor",
+    "pymysql.connect": "pymysql.connections.Connection",
+    "pymysql.connections.Connection.cursor": "pymysql.cursors.Cursor",
+    "MySQLdb.connect": "MySQLdb.connections.Connection",
+    "MySQLdb.connections.Connection.cursor": "MySQLdb.cursors.Cursor",
+    "redis.Redis.from_url": "redis.Redis",
+    "redis.from_url": "redis.Redis",
+    # HTTP clients
+    "requests.session": "requests.Session",
+    "requests.sessions.Session": "requests.Session",
+    "urllib3.PoolManager.request": "urllib3.BaseHTTPResponse",
+    # async drivers
+    "asyncpg.connect": "asyncpg.Connection",
+    "asyncpg.create_pool": "asyncpg.Pool",
+    "aiohttp.ClientSession.get": "aiohttp.ClientResponse",
+    "aiohttp.ClientSession.post": "aiohttp.ClientResponse",
+    "aiohttp.ClientSession.put": "aiohttp.ClientResponse",
+    "aiohttp.ClientSession.patch": "aiohttp.ClientResponse",
+    "aiohttp.ClientSession.delete": "aiohttp.ClientResponse",
+    "aiohttp.ClientSession.head": "aiohttp.ClientResponse",
+    "aiohttp.ClientSession.options": "aiohttp.ClientResponse",
+    "aiohttp.ClientSession.request": "aiohttp.ClientResponse",
+    "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
+}

@@ -1,0 +1,1 @@
+"""The language server (pygls adapter) and the command line; the engine is asyncguide.rules."""

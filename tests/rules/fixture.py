@@ -1,0 +1,74 @@
+"""Rule fixtures: Python files with the expected diagnostics marked inline.
+
+``tests/rules/fixtures/<pack>/<CODE>.py`` holds code for one rule. A line where the rule must
+report ends with ``# expect: <CODE>`` (``# expect: ASY100, ASY110`` for several); every other line
+must stay silent, so the file's unmarked look-alikes are the negative cases. A first-line comment
+``# target-version: py311`` lints it for that version. When the rule has fixes,
+``<CODE>.fixed.py`` beside it is the file after applying every fix (safe and unsafe) until none is
+left; ``python -m tests.rules.fixture --update`` rewrites those from the current rules, for review.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from asyncguide.rules.config import TARGET_VERSIONS
+from asyncguide.rules.fixes import fix_all
+
+FIXTURES = Path(__file__).parent / "fixtures"
+_EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>[A-Z]{3}[0-9]{3}(?:\s*,\s*[A-Z]{3}[0-9]{3})*)")
+_TARGET = re.compile(r"^#\s*target-version:\s*(py3\d+)")
+
+
+@dataclass(frozen=True)
+class Fixture:
+    path: Path
+
+    @property
+    def code(self) -> str:
+        return self.path.stem
+
+    @property
+    def source(self) -> str:
+        return self.path.read_text("utf-8")
+
+    @property
+    def fixed_path(self) -> Path:
+        return self.path.with_name(f"{self.code}.fixed.py")
+
+    @property
+    def target_version(self) -> tuple[int, int]:
+        match = _TARGET.match(self.source)
+        return TARGET_VERSIONS[match.group(1)] if match else (3, 9)
+
+    def expected(self) -> list[tuple[int, str]]:
+        """(1-based line, code) for every marker of this fixture's rule."""
+        found = []
+        for number, line in enumerate(self.source.splitlines(), start=1):
+            match = _EXPECT.search(line)
+            if match:
+                for code in match.group("codes").split(","):
+                    found.append((number, code.strip()))
+        return sorted(found)
+
+    def fixed(self) -> str:
+        return fix_all(self.source, {self.code}, self.target_version, unsafe=True).source
+
+
+def all_fixtures() -> list[Fixture]:
+    return sorted((Fixture(p) for p in FIXTURES.glob("*/*.py") if not p.name.endswith(".fixed.py")), key=lambda f: f.code)
+
+
+def update() -> None:
+    for fixture in all_fixtures():
+        fixed = fixture.fixed()
+        if fixed != fixture.source:
+            fixture.fixed_path.write_text(fixed, "utf-8")
+            print(f"wrote {fixture.fixed_path}")
+
+
+if __name__ == "__main__" and "--update" in sys.argv:
+    update()
