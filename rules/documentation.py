@@ -1,0 +1,45 @@
+"""A rule's documentation as Markdown: the docs page, ``asyncguide explain``, and hovers use it."""
+
+from __future__ import annotations
+
+from .guidelines import Bullet
+from .rule import FixAvailability, Rule
+
+DOCS_URL = "https://asyncguide.readthedocs.io/en/latest"
+
+
+def rule_url(code: str) -> str:
+    """The rule's page on the documentation site (``codeDescription.href`` of its diagnostics)."""
+    return f"{DOCS_URL}/rules/{code}/"
+
+
+def quoted(bullet: Bullet) -> str:
+    """A guideline bullet as a Markdown blockquote with where it stands."""
+    return f"> {bullet.text}\n>\n> — *{bullet.title}*"
+
+
+def guideline_quotes(rule: type[Rule]) -> str:
+    return "\n\n".join(quoted(quote.resolve()) for quote in rule.guidelines)
+
+
+def fix_summary(rule: type[Rule]) -> str:
+    if rule.fix_availability is FixAvailability.NEVER:
+        return "No automatic fix."
+    when = "Always" if rule.fix_availability is FixAvailability.ALWAYS else "Sometimes"
+    return f"{when} fixable: {rule.fix_title}."
+
+
+def render_markdown(rule: type[Rule]) -> str:
+    """The full page of one rule: title, facts, its guideline quotes, then its documented sections."""
+    sections = rule.documentation()
+    parts = [
+        f"# {rule.code}: {rule.name}",
+        f"{rule.summary}",
+        f"- Framework: {rule.framework}\n- Severity: {rule.severity.value}\n- Fix: {fix_summary(rule)}",
+        "## Guideline",
+        guideline_quotes(rule),
+    ]
+    for heading, body in sections.items():
+        parts.append(f"## {heading}")
+        parts.append(body)
+    return "\n\n".join(parts) + "\n"
