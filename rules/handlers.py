@@ -130,7 +130,7 @@ def _methods(call: ast.Call, default: tuple[str, ...]) -> tuple[str, ...]:
 def _receiver_framework(model: SemanticModel, receiver: ast.expr, method: str, table: dict) -> str | None:
     instance = model.instance_type(receiver) or model.qualified_name(receiver)
     framework = _APP_TYPES.get(instance or "")
-    if framework is None and instance is None:
+    if framework is None:
         framework = next((f for f in _DECORATOR_FALLBACK if model.uses(f) and method in table.get(f, ())), None)
     # A Starlette app inside a FastAPI module is routed the Starlette way, and the reverse.
     if framework == "starlette" and method not in table.get("starlette", ()) and method in table.get("fastapi", ()):
@@ -182,7 +182,7 @@ def _route_call(model: SemanticModel, call: ast.Call) -> tuple[str, str, int, in
         if isinstance(receiver, ast.Attribute) and receiver.attr == "router" and model.uses("aiohttp"):
             framework: str | None = "aiohttp"
         else:
-            framework = _receiver_framework(model, receiver, call.func.attr, {f: set(by_framework) for f in by_framework})
+            framework = _receiver_framework(model, receiver, call.func.attr, {f: {call.func.attr} for f in by_framework})
         if framework in by_framework:
             kind, handler_position, path_position = by_framework[framework]
             return framework, kind, handler_position, path_position
