@@ -90,17 +90,24 @@ class FixContext:
             if any(b.imported == module and isinstance(b.node, ast.Import) for b in bindings):
                 return None
         line = self._import_line()
+        newline = self.newline
         if line >= len(self.lines):  # after the last line, which has no line break
             end = len(self.lines[-1])
-            return Edit(Range(len(self.lines) - 1, end, len(self.lines) - 1, end), f"\nimport {module}")
-        return Edit(Range(line, 0, line, 0), f"import {module}\n")
+            return Edit(Range(len(self.lines) - 1, end, len(self.lines) - 1, end), f"{newline}import {module}")
+        return Edit(Range(line, 0, line, 0), f"import {module}{newline}")
+
+    @property
+    def newline(self) -> str:
+        """The document's line break, for inserted lines."""
+        match = _LINE_START.search(self.source)
+        return match.group() if match else "\n"
 
     def _import_line(self) -> int:
         """The 0-based line before which a new top-level import goes: after the leading imports,
         else after the module docstring, else before the first statement (after comments)."""
         body = self.model.tree.body
-        if not body:
-            return len(self.lines)
+        if not body:  # only comments: after them
+            return len(self.lines) - 1 if not self.lines[-1] else len(self.lines)
         index = 1 if _is_docstring(body[0]) else 0
         last_import: ast.stmt | None = None
         while index < len(body) and isinstance(body[index], (ast.Import, ast.ImportFrom)):

@@ -20,6 +20,7 @@ PACKS = ("asyncio", "starlette", "aiohttp", "sanic", "tornado")
 
 _CODE = re.compile(r"^[A-Z]{3}[0-9]{3}$")
 _rules: dict[str, type[Rule]] = {}
+_packs_loaded = False
 
 
 class SelectionError(ValueError):
@@ -41,6 +42,8 @@ def import_pack_modules(package: str, path: Iterable[str]) -> None:
 
 
 def _load_packs() -> None:
+    global _packs_loaded
+    _packs_loaded = True
     for pack in PACKS:
         try:
             importlib.import_module(f"{__package__}.{pack}")
@@ -51,7 +54,7 @@ def _load_packs() -> None:
 
 def all_rules() -> dict[str, type[Rule]]:
     """Every registered rule by code, sorted by code."""
-    if not _rules:
+    if not _packs_loaded:
         _load_packs()
     return dict(sorted(_rules.items()))
 

@@ -1,0 +1,149 @@
+"""The runner, selection, suppression, crash isolation, and fix application."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from collections.abc import Iterator
+
+import pytest
+
+from asyncguide.rules import registry, runner
+from asyncguide.rules.fixes import FixContext, apply_edits, fix_all
+from asyncguide.rules.guidelines import Quote
+from asyncguide.rules.model import SemanticModel
+from asyncguide.rules.rule import Diagnostic, Edit, Range, Rule
+
+SLEEPY = "import time\n\nasync def f():\n    time.sleep(1)\n"
+
+
+def codes(source: str, enabled=("ASY100",)) -> list[tuple[int, str]]:
+    return [(d.range.start_line + 1, d.code) for d in runner.lint(source, set(enabled)).diagnostics]
+
+
+def test_selection_by_code_and_prefix() -> None:
+    assert "ASY100" in registry.select(["ASY"])
+    assert "ASY100" in registry.select(["ASY1"])
+    assert registry.select(["ASY100"]) == {"ASY100"}
+    assert "ASY100" not in registry.select(["ASY"], ignore=["ASY100"])
+    assert "ASY100" in registry.select(["ASY"], ignore=["ASY1"], extend_select=["ASY100"])
+    assert registry.select(None) == set(registry.all_rules())
+    with pytest.raises(registry.SelectionError, match="XYZ"):
+        registry.select(["XYZ"])
+
+
+@pytest.mark.parametrize(
+    "comment, suppressed",
+    [
+        ("# noqa", True),
+        ("# noqa: ASY100", True),
+        ("# noqa:ASY100", True),
+        ("# noqa: ASY101, ASY100", True),
+        ("# NOQA: asy100", True),
+        ("# noqa: ASY101", False),
+        ("# a comment", False),
+    ],
+)
+def test_noqa_on_the_diagnostic_line(comment: str, suppressed: bool) -> None:
+    source = f"import time\n\nasync def f():\n    time.sleep(1)  {comment}\n"
+    assert codes(source) == ([] if suppressed else [(4, "ASY100")])
+
+
+def test_skip_file_comment_before_code() -> None:
+    assert runner.lint("#!/usr/bin/env python\n# asyncguide: skip-file\n" + SLEEPY, {"ASY100"}).skipped
+    late = SLEEPY + "# asyncguide: skip-file\n"
+    assert codes(late) == [(4, "ASY100")]
+
+
+def test_syntax_error_is_reported_not_raised() -> None:
+    result = runner.lint("async def f(:\n    pass\n", {"ASY100"})
+    assert result.diagnostics == []
+    assert result.syntax_error is not None and result.syntax_error.range.start_line == 0
+    assert "SyntaxError" in result.syntax_error.message
+    assert runner.lint("x = 1\x00\n", {"ASY100"}).syntax_error is not None
+
+
+@pytest.fixture
+def exploding_rule() -> Iterator[str]:
+    """A rule that raises on every call, registered for one test only."""
+
+    class Exploding(Rule):
+        """## What it does\nx\n## Why is this bad?\nx\n## Example\nx\n## Use instead\nx\n## Fix safety\nx"""
+
+        code = "ASY999"
+        name = "exploding-test-rule"
+        framework = "asyncio"
+        summary = "raises on every call"
+        guidelines = (Quote("asyncio", "Timeouts and Delays", "Create proper sleep calls"),)
+        node_types = (ast.Call,)
+
+        def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+            raise RuntimeError("boom")
+
+    yield Exploding.code
+    registry._rules.pop(Exploding.code)
+    runner._instances.pop(Exploding.code, None)
+
+
+def test_a_raising_rule_does_not_stop_the_others(exploding_rule: str) -> None:
+    result = runner.lint(SLEEPY, {"ASY100", exploding_rule})
+    assert [d.code for d in result.diagnostics] == ["ASY100"]
+    assert result.internal_errors == [runner.InternalError(exploding_rule, "RuntimeError: boom")]
+
+
+def test_apply_edits_in_code_points_on_non_ascii_lines() -> None:
+    source = "a = '🙂'; b = 1\nc = 2\n"
+    edits = [Edit(Range(0, 13, 0, 14), "x"), Edit(Range(1, 0, 1, 0), "# note\n")]
+    assert apply_edits(source, edits) == "a = '🙂'; b = x\n# note\nc = 2\n"
+
+
+def test_crlf_sources_keep_their_line_breaks() -> None:
+    source = "import time\r\n\r\nasync def f():\r\n    time.sleep(1)\r\n"
+    fixed = fix_all(source, {"ASY100"}).source
+    assert fixed == "import time\r\nimport asyncio\r\n\r\nasync def f():\r\n    await asyncio.sleep(1)\r\n"
+
+
+@pytest.mark.parametrize(
+    "source, line",
+    [
+        ('"""Docstring."""\n\nx = 1\n', 1),
+        ("#!/usr/bin/env python\n# comment\n\n@decorator\ndef f(): ...\n", 3),
+        ("from __future__ import annotations\nimport os\n\nx = 1\n", 2),
+        ("", 0),
+        ("# only a comment\n", 1),
+    ],
+)
+def test_new_imports_go_after_docstring_and_leading_imports(source: str, line: int) -> None:
+    edit = FixContext(source).add_import("asyncio")
+    assert edit == Edit(Range(line, 0, line, 0), "import asyncio\n")
+
+
+def test_an_import_is_added_once_and_aliases_are_reused() -> None:
+    source = textwrap.dedent(
+        """
+        import time
+
+        async def f():
+            time.sleep(1)
+            time.sleep(2)
+        """
+    )
+    fixed = fix_all(source, {"ASY100"}).source
+    assert fixed.count("import asyncio") == 1
+    aliased = fix_all("import asyncio as aio\nimport time\nasync def f():\n    time.sleep(1)\n", {"ASY100"}).source
+    assert "await aio.sleep(1)" in aliased and "import asyncio\n" not in aliased
+
+
+def test_import_after_a_last_line_without_line_break() -> None:
+    source = "import time"
+    edit = FixContext(source).add_import("asyncio")
+    assert apply_edits(source, [edit]) == "import time\nimport asyncio"
+
+
+def test_fix_all_converges_and_leaves_valid_code() -> None:
+    source = "import time\nasync def f():\n    x = time.sleep(1).real\n    time.sleep(2)\n"
+    result = fix_all(source, {"ASY100"})
+    ast.parse(result.source)
+    assert "(await asyncio.sleep(1)).real" in result.source
+    assert result.applied == 2 and result.rounds == 1
+    assert runner.lint(result.source, {"ASY100"}).diagnostics == []
