@@ -162,6 +162,7 @@ class SemanticModel:
         self._function_of_node: dict[int, FunctionInfo] = {}
         self._class_of_node: dict[int, ClassInfo] = {}
         self._ascii_lines: dict[int, bool] = {}
+        self._qualified_names: dict[int, str | None] = {}
         #: answers "is this imported callee a coroutine function?" (``runner.CoroutineResolver``)
         self.resolver = None
 
@@ -247,7 +248,12 @@ class SemanticModel:
 
     def qualified_name(self, expr: ast.AST) -> str | None:
         """The dotted name an expression refers to, imports and aliases seen through."""
-        return self._qualified_name(expr, 0)
+        # Many rules ask about the same call: answer each node once.
+        key = id(expr)
+        if key in self._qualified_names:
+            return self._qualified_names[key]
+        name = self._qualified_names[key] = self._qualified_name(expr, 0)
+        return name
 
     def _qualified_name(self, expr: ast.AST, depth: int) -> str | None:
         if depth > 8:
@@ -486,7 +492,10 @@ class _Walker:
             special(self, node)
 
     def children(self, node: ast.AST) -> None:
-        for name in node._fields:
+        fields = _CHILD_FIELDS.get(type(node))
+        if fields is None:
+            fields = _CHILD_FIELDS[type(node)] = tuple(f for f in node._fields if f not in _SINGLETON_FIELDS)
+        for name in fields:
             value = getattr(node, name, None)
             if isinstance(value, list):
                 for item in value:
@@ -683,6 +692,10 @@ class _Walker:
             self.scope.function.yields = True
         self.children(node)
 
+
+#: fields that hold shared singleton nodes (``Load``, ``Add``…): nothing to walk or index there
+_SINGLETON_FIELDS = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 _SPECIAL = {
     ast.Import: _Walker.import_,
