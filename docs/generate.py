@@ -1,0 +1,173 @@
+"""Generate the rule reference from the rules themselves.
+
+Writes ``docs/rules/<CODE>.md`` for every registered rule (``render_markdown`` of its docstring and
+guideline quotes), ``docs/rules/index.md`` (a table of every rule), and the rule list inside the
+marked block of ``docs/changelog.md``. Deletes pages of rules that no longer exist.
+
+    .venv/bin/python docs/generate.py          # regenerate
+    .venv/bin/python docs/generate.py --check  # exit 1 listing stale, missing and extra pages
+
+``tests/test_docs.py`` runs the check, so a rule added without regenerating fails the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from asyncguide.rules.documentation import fix_summary, render_markdown
+from asyncguide.rules.registry import PACKS, all_rules
+from asyncguide.rules.rule import FixAvailability, Rule
+
+DOCS = Path(__file__).resolve().parent
+RULES_DIR = DOCS / "rules"
+CHANGELOG = DOCS / "changelog.md"
+REGENERATE = ".venv/bin/python docs/generate.py"
+
+#: the changelog's generated block lies between these two lines
+BEGIN_MARK = f"<!-- begin generated rule list: edit the rules, then run `{REGENERATE}` -->"
+END_MARK = "<!-- end generated rule list -->"
+
+PAGE_NOTICE = "<!-- generated from {source} by docs/generate.py; edit the rule's docstring, not this page -->"
+
+FIX_LABELS = {
+    FixAvailability.ALWAYS: "always",
+    FixAvailability.SOMETIMES: "sometimes",
+    FixAvailability.NEVER: "—",
+}
+
+
+def pack_of(rule: type[Rule]) -> str:
+    """The pack folder a rule lives in (``asyncguide.rules.<pack>.<module>``)."""
+    return rule.__module__.split(".")[2]
+
+
+def source_of(rule: type[Rule]) -> str:
+    return "rules/" + "/".join(rule.__module__.split(".")[2:]) + ".py"
+
+
+def rule_page(rule: type[Rule]) -> str:
+    return PAGE_NOTICE.format(source=source_of(rule)) + "\n\n" + render_markdown(rule)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def table_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def rules_index(rules: dict[str, type[Rule]]) -> str:
+    lines = [
+        "<!-- generated from the rules by docs/generate.py; do not edit -->",
+        "",
+        "# Rules",
+        "",
+        f"asyncguide has {plural(len(rules), 'rule')}. Each page explains what the rule finds, why it matters, "
+        "the guideline it enforces (quoted), an example, the fix, and how safe the fix is. "
+        "Select and ignore rules by code or prefix: see [Configuration](../configuration.md).",
+        "",
+        "| Code | Name | Framework | Severity | Fix | Summary |",
+        "|---|---|---|---|---|---|",
+    ]
+    for code, rule in rules.items():
+        cells = [
+            f"[{code}]({code}.md)",
+            f"`{rule.name}`",
+            rule.framework,
+            rule.severity.value,
+            FIX_LABELS[rule.fix_availability],
+            table_cell(rule.summary),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("In the Fix column, *always* means every finding comes with a fix, *sometimes* that "
+                 "some do, and — that the rule has none. `asyncguide rules` prints this table and "
+                 "`asyncguide explain CODE` prints one page.")
+    return "\n".join(lines) + "\n"
+
+
+def changelog_rule_list(rules: dict[str, type[Rule]]) -> str:
+    """The changelog's list of rules, grouped by pack in the order of ``PACKS``."""
+    parts: list[str] = []
+    for pack in PACKS:
+        in_pack = [rule for rule in rules.values() if pack_of(rule) == pack]
+        if not in_pack:
+            continue
+        parts.append(f"### {pack} pack ({plural(len(in_pack), 'rule')})\n")
+        for rule in in_pack:
+            parts.append(f"- [{rule.code}](rules/{rule.code}.md) `{rule.name}`: {rule.summary}. "
+                         f"{fix_summary(rule)}")
+        parts.append("")
+    return "\n".join(parts)
+
+
+def with_rule_list(changelog: str, rules: dict[str, type[Rule]]) -> str:
+    """``changelog`` with its generated block replaced by the current rule list."""
+    block = re.compile(re.escape(BEGIN_MARK) + r"\n.*?" + re.escape(END_MARK), re.DOTALL)
+    if not block.search(changelog):
+        raise SystemExit(f"{CHANGELOG}: the lines\n{BEGIN_MARK}\n{END_MARK}\nare missing; put them back")
+    replacement = f"{BEGIN_MARK}\n{changelog_rule_list(rules)}{END_MARK}"
+    return block.sub(lambda _: replacement, changelog, count=1)
+
+
+def expected_files() -> dict[Path, str]:
+    """Every generated file and the text it must have."""
+    rules = all_rules()
+    files = {RULES_DIR / f"{code}.md": rule_page(rule) for code, rule in rules.items()}
+    files[RULES_DIR / "index.md"] = rules_index(rules)
+    files[CHANGELOG] = with_rule_list(CHANGELOG.read_text("utf-8"), rules)
+    return files
+
+
+def problems(expected: dict[Path, str]) -> list[str]:
+    """What differs between the docs on disk and ``expected``: stale, missing and extra pages."""
+    found: list[str] = []
+    for path, text in expected.items():
+        if not path.is_file():
+            found.append(f"missing: {path.relative_to(DOCS.parent)}")
+        elif path.read_text("utf-8") != text:
+            found.append(f"stale: {path.relative_to(DOCS.parent)}")
+    for path in sorted(RULES_DIR.glob("*.md")):
+        if path not in expected:
+            found.append(f"extra: {path.relative_to(DOCS.parent)} (no rule has this code)")
+    return found
+
+
+def write(expected: dict[Path, str]) -> list[str]:
+    """Bring the docs up to date; returns what changed."""
+    changed = problems(expected)
+    RULES_DIR.mkdir(exist_ok=True)
+    for path, text in expected.items():
+        if not path.is_file() or path.read_text("utf-8") != text:
+            path.write_text(text, "utf-8")
+    for path in RULES_DIR.glob("*.md"):
+        if path not in expected:
+            path.unlink()
+    return changed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Generate the rule pages and the changelog's rule list.")
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if anything is out of date")
+    args = parser.parse_args(argv)
+    expected = expected_files()
+    if args.check:
+        found = problems(expected)
+        for line in found:
+            print(line)
+        if found:
+            print(f"the rule docs are out of date; regenerate them with: {REGENERATE}")
+            return 1
+        print(f"{len(expected)} generated files are up to date")
+        return 0
+    for line in write(expected):
+        print(line.replace("missing:", "created:").replace("stale:", "updated:").replace("extra:", "deleted:"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
