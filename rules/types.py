@@ -32,6 +32,9 @@ RETURN_TYPES: dict[str, str] = {
     "requests.session": "requests.Session",
     "requests.sessions.Session": "requests.Session",
     "urllib3.PoolManager.request": "urllib3.BaseHTTPResponse",
+    "urllib3.connection_from_url": "urllib3.HTTPConnectionPool",
+    "urllib3.poolmanager.PoolManager": "urllib3.PoolManager",
+    "urllib.request.build_opener": "urllib.request.OpenerDirector",
     # async drivers
     "asyncpg.connect": "asyncpg.Connection",
     "asyncpg.create_pool": "asyncpg.Pool",

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from ..blocking import BlockingCallRule
+from ..guidelines import Quote
+
+_ASYNC_CLIENT = "`httpx.AsyncClient` or `aiohttp.ClientSession`"
+_HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+
+
+def _methods(owner: str, names: tuple[str, ...]) -> dict[str, str]:
+    return {f"{owner}.{name}": _ASYNC_CLIENT for name in names}
+
+
+#: qualified call -> the async replacement. The clients' constructors (``requests.Session()``,
+#: ``httpx.Client()``, ``urllib3.PoolManager()``, ``http.client.HTTPConnection()``) do no I/O, so
+#: only the calls that send a request or read a response are listed.
+BLOCKING_HTTP_CALLS: dict[str, str] = {
+    **_methods("requests", _HTTP_VERBS),
+    **_methods("requests.api", _HTTP_VERBS),
+    **_methods("requests.Session", (*_HTTP_VERBS, "send")),
+    **_methods("httpx", (*_HTTP_VERBS, "stream")),
+    **_methods("httpx.Client", (*_HTTP_VERBS, "stream", "send")),
+    "urllib.request.urlopen": _ASYNC_CLIENT,
+    "urllib.request.urlretrieve": _ASYNC_CLIENT,
+    "urllib.request.OpenerDirector.open": _ASYNC_CLIENT,
+    "urllib3.request": _ASYNC_CLIENT,
+    **_methods("urllib3.PoolManager", ("request", "urlopen", "request_encode_url", "request_encode_body")),
+    **_methods("urllib3.HTTPConnectionPool", ("request", "urlopen")),
+    **_methods("urllib3.HTTPSConnectionPool", ("request", "urlopen")),
+    **_methods("http.client.HTTPConnection", ("connect", "request", "endheaders", "send", "getresponse")),
+    **_methods("http.client.HTTPSConnection", ("connect", "request", "endheaders", "send", "getresponse")),
+}
+
+
+class BlockingHttpCall(BlockingCallRule):
+    """
+    ## What it does
+    Finds synchronous HTTP requests made in async code: `requests` (module functions and `Session`
+    methods), `httpx.get()`/`post()`/… and `httpx.Client` methods, `urllib.request.urlopen()`,
+    `urllib3` requests (`urllib3.request()`, `PoolManager().request()`) and `http.client`
+    connections (`HTTPConnection`/`HTTPSConnection` `request()`/`getresponse()`), in a coroutine or
+    a request handler of any of the five frameworks.
+
+    ## Why is this bad?
+    A synchronous client waits for the network on the event loop's thread. For the whole round trip
+    (DNS, connect, TLS, the remote server's own latency) no other request, timer or callback runs:
+    one slow upstream makes every endpoint of the service slow, and a hanging one freezes it.
+
+    ## Example
+    ```python
+    import requests
+
+    async def get_user(request, user_id):
+        response = requests.get(f"https://users.internal/{user_id}", timeout=5)
+        return response.json()
+    ```
+
+    ## Use instead
+    ```python
+    import httpx
+
+    client = httpx.AsyncClient(timeout=5)
+
+    async def get_user(request, user_id):
+        response = await client.get(f"https://users.internal/{user_id}")
+        return response.json()
+    ```
+    `aiohttp.ClientSession` works the same way. Where a synchronous client cannot be replaced, run
+    the call in a thread: `await asyncio.to_thread(requests.get, url, timeout=5)`.
+
+    ## Fix safety
+    No automatic fix: an async client is awaited, usually shared (created once, closed on shutdown)
+    and has its own API and exceptions, so the change goes beyond the call.
+    """
+
+    code = "ASY101"
+    name = "blocking-http-in-async"
+    framework = "asyncio"
+    summary = "Synchronous HTTP request in async code blocks the event loop"
+    guidelines = (
+        Quote("asyncio", "Thread and Process Integration", "Use proper blocking code offloading"),
+        Quote("asyncio", "File I/O", "Implement proper blocking I/O handling"),
+    )
+    calls = BLOCKING_HTTP_CALLS
