@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..guidelines import Quote
+from ..model import SemanticModel, argument
+from ..rule import Diagnostic, Rule, Severity
+
+_LOOP_FACTORY = "pass `loop_factory=` to `asyncio.run()` or `asyncio.Runner` to choose the loop"
+_CUSTOM_POLICY = "give `asyncio.run()` or `asyncio.Runner` a `loop_factory` instead of a policy class"
+
+#: the policy API's public names -> what to do instead, for the message
+_POLICY_API: dict[str, str] = {
+    "get_event_loop_policy": "use `asyncio.get_running_loop()` inside coroutines, and " + _LOOP_FACTORY,
+    "set_event_loop_policy": _LOOP_FACTORY,
+    "AbstractEventLoopPolicy": _CUSTOM_POLICY,
+    "BaseDefaultEventLoopPolicy": _CUSTOM_POLICY,
+    "DefaultEventLoopPolicy": _CUSTOM_POLICY,
+    "WindowsSelectorEventLoopPolicy": "use `asyncio.run(main(), loop_factory=asyncio.SelectorEventLoop)`",
+    "WindowsProactorEventLoopPolicy": "use `asyncio.run(main(), loop_factory=asyncio.ProactorEventLoop)` (the default on Windows)",
+}
+
+#: the submodules of asyncio that define (and re-export) policy names
+_ASYNCIO_MODULES = ("asyncio", "asyncio.events", "asyncio.unix_events", "asyncio.windows_events")
+
+#: qualified name -> what to use instead
+DEPRECATED: dict[str, str] = {
+    **{f"{module}.{name}": hint for module in _ASYNCIO_MODULES for name, hint in _POLICY_API.items()},
+    "uvloop.EventLoopPolicy": "use `uvloop.run(main())`, or `asyncio.run(main(), loop_factory=uvloop.new_event_loop)`",
+    "uvloop.install": "use `uvloop.run(main())`, or `asyncio.run(main(), loop_factory=uvloop.new_event_loop)`",
+}
+_SETTERS = frozenset(f"{module}.set_event_loop_policy" for module in _ASYNCIO_MODULES)
+
+
+class EventLoopPolicy(Rule):
+    """
+    ## What it does
+    Finds uses of the event-loop policy API: `asyncio.get_event_loop_policy()`,
+    `asyncio.set_event_loop_policy()`, the `AbstractEventLoopPolicy` / `DefaultEventLoopPolicy` /
+    `WindowsSelectorEventLoopPolicy` / `WindowsProactorEventLoopPolicy` classes, and uvloop's
+    `EventLoopPolicy` and `install()`, which set a policy.
+
+    ## Why is this bad?
+    Python 3.14 deprecates the whole policy system, and Python 3.16 removes it: code that sets a
+    policy will fail with `AttributeError` then. Policies were a process-global, indirect way to
+    choose the event loop; `asyncio.run()` and `asyncio.Runner` now take the loop directly as a
+    `loop_factory` (Python 3.12+ for `asyncio.run`, 3.11+ for `Runner`).
+
+    ## Example
+    ```python
+    import asyncio
+    import sys
+
+    if sys.platform == "win32":
+        asyncio.set_event_loop_policy(asyncio.WindowsSelectorEventLoopPolicy())
+    asyncio.run(main())
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+    import sys
+
+    loop_factory = asyncio.SelectorEventLoop if sys.platform == "win32" else None
+    asyncio.run(main(), loop_factory=loop_factory)
+    ```
+
+    ## Fix safety
+    No fix: the replacement moves the choice of loop to where the program calls `asyncio.run()`,
+    which is often in another module, and needs Python 3.12 or later.
+    """
+
+    code = "ASY125"
+    name = "event-loop-policy"
+    framework = "asyncio"
+    severity = Severity.INFORMATION
+    summary = "Event-loop policies are deprecated since Python 3.14; pass a `loop_factory` instead"
+    guidelines = (
+        Quote("asyncio", "Event Loop Management", "Use appropriate event loop policies"),
+        Quote("asyncio", "Event Loop Management", "Implement proper loop selection"),
+    )
+    node_types = (ast.Attribute, ast.Name)
+
+    def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+        assert isinstance(node, (ast.Attribute, ast.Name))
+        if not isinstance(node.ctx, ast.Load):
+            return
+        if isinstance(node, ast.Name):
+            # A name counts where it was imported; an alias assigned from `asyncio.X` is reported
+            # at that assignment's attribute already.
+            binding = model.lookup(node.id, node)
+            if binding is None or binding.kind != "import":
+                return
+        name = model.qualified_name(node)
+        hint = DEPRECATED.get(name or "")
+        if hint is None:
+            return
+        parent = model.parent(node)
+        called = isinstance(parent, ast.Call) and parent.func is node
+        if called and self._passed_to_set_policy(parent, model):
+            return  # `set_event_loop_policy(uvloop.EventLoopPolicy())` is one finding, at the setter
+        if called and name in _SETTERS:
+            # The policy being set says which loop factory replaces it.
+            policy = argument(parent, 0, "policy")
+            if isinstance(policy, ast.Call):
+                hint = DEPRECATED.get(model.qualified_name(policy.func) or "", hint)
+        shown = f"{name}()" if called else name
+        message = (
+            f"`{shown}` belongs to the event-loop policy system, deprecated since Python 3.14 and "
+            f"removed in 3.16; {hint}"
+        )
+        yield self.diagnostic(node, model, message)
+
+    @staticmethod
+    def _passed_to_set_policy(call: ast.Call, model: SemanticModel) -> bool:
+        outer = model.parent(call)
+        return (
+            isinstance(outer, ast.Call)
+            and call in outer.args
+            and (model.qualified_name(outer.func) or "") in _SETTERS
+        )
