@@ -1,0 +1,235 @@
+"""``asyncguide check``: lint or fix files, each with the settings of its nearest ``pyproject.toml``.
+
+The main process finds the files and resolves their settings (so a configuration error stops the
+run before any work, with exit code 2); ``check_file`` then reads, fixes and lints one file and
+runs in worker processes (``--jobs``), so everything it receives and returns is picklable.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import logging
+import tokenize
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ..rules.config import Settings, find_pyproject, load_pyproject
+from ..rules.fixes import fix_all
+from ..rules.rule import Applicability, Diagnostic, Range, Severity
+from ..rules.runner import InternalError, lint
+from .files import SourceFile, python_files
+
+#: the code of "this file could not be read or parsed"; no rule has it
+SYNTAX_ERROR_CODE = "ASG000"
+SYNTAX_ERROR_NAME = "syntax-error"
+
+Mode = Literal["check", "fix", "diff"]
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What the command line says; None leaves the file's own setting."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    target_version: tuple[int, int] | None = None
+    mode: Mode = "check"
+    unsafe_fixes: bool = False
+    jobs: int = 1
+
+
+@dataclass(frozen=True)
+class FileTask:
+    path: Path
+    display_path: str
+    codes: frozenset[str]
+    target_version: tuple[int, int]
+    mode: Mode
+    unsafe_fixes: bool
+    #: where imports resolve from for ASY110: the nearest pyproject.toml's folder, else the checked root
+    project_root: Path
+
+
+@dataclass(frozen=True)
+class Finding:
+    diagnostic: Diagnostic
+    #: ``--fix`` fixes it with these settings (a safe fix, or an unsafe one with unsafe fixes on)
+    fixable: bool
+    #: it has an unsafe fix that ``--unsafe-fixes`` would enable
+    unsafe_fix_hidden: bool = False
+
+
+@dataclass
+class FileResult:
+    path: Path
+    display_path: str
+    findings: list[Finding] = field(default_factory=list)
+    internal_errors: list[InternalError] = field(default_factory=list)
+    #: fixes applied (``--fix``) or that would be (``--diff``)
+    fixed: int = 0
+    #: the unified diff ``--diff`` prints; empty when nothing would change
+    diff: str = ""
+
+
+class SettingsCache:
+    """Each path's settings from its nearest ``pyproject.toml``; every pyproject is read once.
+
+    Raises ``ConfigError`` for a bad ``[tool.asyncguide]`` table.
+    """
+
+    def __init__(self) -> None:
+        self._pyproject_of_folder: dict[Path, Path | None] = {}
+        self._settings: dict[Path | None, Settings] = {}
+        self._codes: dict[Settings, frozenset[str]] = {}
+
+    def for_path(self, path: Path) -> Settings:
+        folder = path if path.is_dir() else path.parent
+        if folder not in self._pyproject_of_folder:
+            self._pyproject_of_folder[folder] = find_pyproject(folder)
+        pyproject = self._pyproject_of_folder[folder]
+        if pyproject not in self._settings:
+            self._settings[pyproject] = Settings() if pyproject is None else load_pyproject(pyproject)
+        return self._settings[pyproject]
+
+    def is_excluded(self, path: Path) -> bool:
+        return self.for_path(path).is_excluded(path)
+
+    def codes_for(self, settings: Settings, path: Path) -> frozenset[str]:
+        if settings.per_file_ignores:
+            return settings.codes_for(path)
+        if settings not in self._codes:  # the same for every file of this pyproject
+            self._codes[settings] = settings.codes_for(None)
+        return self._codes[settings]
+
+
+def with_options(settings: Settings, options: CheckOptions) -> Settings:
+    """The file's settings with the command line's choices on top (``--select`` replaces the
+    configured ``select`` and ``extend-select``; ``--ignore`` replaces ``ignore``)."""
+    return settings.with_overrides(
+        select=options.select,
+        extend_select=() if options.select is not None else None,
+        ignore=options.ignore,
+        target_version=options.target_version,
+    )
+
+
+def run_check(paths: Sequence[str], options: CheckOptions) -> list[FileResult]:
+    """Check every Python file under ``paths``. Raises ``ConfigError`` and ``FileNotFoundError``."""
+    settings_cache = SettingsCache()
+    sources = python_files(paths, settings_cache.is_excluded)
+    tasks = [file_task(source, settings_cache, options) for source in sources]
+    return run_tasks(tasks, options.jobs)
+
+
+def file_task(source: SourceFile, settings_cache: SettingsCache, options: CheckOptions) -> FileTask:
+    settings = with_options(settings_cache.for_path(source.path), options)
+    return FileTask(
+        path=source.path,
+        display_path=display_path(source.path),
+        codes=settings_cache.codes_for(settings, source.path),
+        target_version=settings.target_version,
+        mode=options.mode,
+        unsafe_fixes=options.unsafe_fixes or settings.unsafe_fixes,
+        project_root=settings.root or source.root,
+    )
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the working folder when it is under it, else absolute."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def run_tasks(tasks: list[FileTask], jobs: int) -> list[FileResult]:
+    if jobs <= 1 or len(tasks) <= 1:
+        return [check_file(task) for task in tasks]
+    workers = min(jobs, len(tasks))
+    # a few chunks per worker: fewer round trips than one file each, and still balanced
+    chunksize = max(1, len(tasks) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers, initializer=quiet_engine_logging) as pool:
+        return list(pool.map(check_file, tasks, chunksize=chunksize))
+
+
+def quiet_engine_logging() -> None:
+    """Keep the engine's log records (a failing rule logs its traceback) off stderr: the CLI
+    reports internal errors itself, once, in one line."""
+    logger = logging.getLogger("asyncguide")
+    if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+
+
+def check_file(task: FileTask) -> FileResult:
+    result = FileResult(task.path, task.display_path)
+    try:
+        source, encoding = read_source(task.path)
+    except (OSError, SyntaxError, UnicodeDecodeError) as error:  # SyntaxError: a bad coding cookie
+        result.findings.append(Finding(unreadable(f"cannot read the file: {error}"), fixable=False))
+        return result
+    resolver = None
+    if task.mode != "check":
+        outcome = fix_all(source, task.codes, task.target_version, task.unsafe_fixes, resolver)
+        if outcome.source != source:
+            result.fixed = outcome.applied
+            if task.mode == "diff":
+                result.diff = unified_diff(source, outcome.source, task.display_path)
+            else:
+                task.path.write_bytes(outcome.source.encode(encoding))
+                source = outcome.source
+    if task.mode == "diff":
+        return result
+    linted = lint(source, task.codes, task.target_version, resolver)
+    for diagnostic in linted.diagnostics:
+        result.findings.append(
+            Finding(
+                diagnostic,
+                fixable=diagnostic.fix is Applicability.SAFE or (diagnostic.fix is Applicability.UNSAFE and task.unsafe_fixes),
+                unsafe_fix_hidden=diagnostic.fix is Applicability.UNSAFE and not task.unsafe_fixes,
+            )
+        )
+    if linted.syntax_error is not None:
+        error = linted.syntax_error
+        result.findings.append(
+            Finding(Diagnostic(SYNTAX_ERROR_CODE, error.message, error.range, Severity.ERROR), fixable=False)
+        )
+    result.internal_errors = linted.internal_errors
+    return result
+
+
+def read_source(path: Path) -> tuple[str, str]:
+    """The file's text, line endings kept, and its encoding (PEP 263 cookie or BOM, else UTF-8)."""
+    raw = path.read_bytes()
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+    return raw.decode(encoding), encoding
+
+
+def unreadable(message: str) -> Diagnostic:
+    return Diagnostic(SYNTAX_ERROR_CODE, message, Range(0, 0, 0, 0), Severity.ERROR)
+
+
+def unified_diff(before: str, after: str, path: str) -> str:
+    """A ``git apply``/``patch -p1`` compatible diff of one file."""
+    posix = Path(path).as_posix()
+    lines = difflib.unified_diff(_diff_lines(before), _diff_lines(after), f"a/{posix}", f"b/{posix}")
+    return "".join(lines)
+
+
+def _diff_lines(text: str) -> list[str]:
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines
+
+
+def exit_status(results: Sequence[FileResult], mode: Mode) -> int:
+    """1 when something is left to report (``--diff``: something would change), else 0."""
+    if mode == "diff":
+        return int(any(result.diff for result in results))
+    return int(any(result.findings for result in results))
+

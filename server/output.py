@@ -1,0 +1,199 @@
+"""How ``asyncguide check`` prints its findings: text, JSON, SARIF 2.1.0, statistics.
+
+Positions are printed 1-based, columns counted in code points (``str`` characters); an end column
+is the column just after the last character, as in SARIF.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from importlib.metadata import version
+from pathlib import Path
+from urllib.parse import quote
+
+from ..rules.documentation import DOCS_URL, rule_url
+from ..rules.registry import all_rules
+from .check import SYNTAX_ERROR_CODE, SYNTAX_ERROR_NAME, FileResult, Finding
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SARIF_LEVELS = {"error": "error", "warning": "warning", "information": "note"}
+#: SARIF's name for the folder the working directory's relative paths start from
+SOURCE_ROOT = "%SRCROOT%"
+
+
+def each_finding(results: Sequence[FileResult]) -> Iterator[tuple[FileResult, Finding]]:
+    for result in results:
+        for finding in result.findings:
+            yield result, finding
+
+
+def text_report(results: Sequence[FileResult]) -> str:
+    """One ``path:line:col: CODE message`` line per finding, then a summary line."""
+    lines = []
+    for result, finding in each_finding(results):
+        diagnostic = finding.diagnostic
+        start = diagnostic.range
+        lines.append(
+            f"{result.display_path}:{start.start_line + 1}:{start.start_column + 1}: {diagnostic.code} {diagnostic.message}"
+        )
+    lines.extend(summary(results))
+    return "\n".join(lines) + "\n"
+
+
+def summary(results: Sequence[FileResult]) -> list[str]:
+    findings = [finding for _, finding in each_finding(results)]
+    fixed = sum(result.fixed for result in results)
+    if fixed:
+        total = fixed + len(findings)
+        return [f"Found {_problems(total)} ({fixed} fixed, {len(findings)} remaining)."]
+    if not findings:
+        return ["All checks passed."]
+    fixable = sum(finding.fixable for finding in findings)
+    line = f"Found {_problems(len(findings))}" + (f" ({fixable} fixable with --fix)." if fixable else ".")
+    hidden = sum(finding.unsafe_fix_hidden for finding in findings)
+    if hidden:
+        return [line, f"{hidden} more fixable with --fix --unsafe-fixes."]
+    return [line]
+
+
+def diff_summary(results: Sequence[FileResult]) -> str:
+    fixes = sum(result.fixed for result in results)
+    return f"Would fix {_problems(fixes)}." if fixes else "No fixes available."
+
+
+def _problems(count: int) -> str:
+    return f"{count} problem" if count == 1 else f"{count} problems"
+
+
+def json_report(results: Sequence[FileResult]) -> str:
+    """One JSON array; each finding an object with exactly the documented keys."""
+    findings = []
+    for result, finding in each_finding(results):
+        diagnostic = finding.diagnostic
+        position = diagnostic.range
+        findings.append(
+            {
+                "code": diagnostic.code,
+                "message": diagnostic.message,
+                "path": result.display_path,
+                "line": position.start_line + 1,
+                "column": position.start_column + 1,
+                "end_line": position.end_line + 1,
+                "end_column": position.end_column + 1,
+                "severity": diagnostic.severity.value,
+                "fixable": finding.fixable,
+            }
+        )
+    return json.dumps(findings, indent=2, ensure_ascii=False) + "\n"
+
+
+def sarif_report(results: Sequence[FileResult]) -> str:
+    """A SARIF 2.1.0 log with one run: every rule as a reporting descriptor, every finding a result."""
+    descriptors = [_syntax_error_descriptor()] + [
+        {
+            "id": code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "helpUri": rule_url(code),
+            "defaultConfiguration": {"level": SARIF_LEVELS[rule.severity.value]},
+        }
+        for code, rule in all_rules().items()
+    ]
+    index_of = {descriptor["id"]: index for index, descriptor in enumerate(descriptors)}
+    sarif_results = []
+    for result, finding in each_finding(results):
+        diagnostic = finding.diagnostic
+        position = diagnostic.range
+        sarif_results.append(
+            {
+                "ruleId": diagnostic.code,
+                "ruleIndex": index_of[diagnostic.code],
+                "level": SARIF_LEVELS[diagnostic.severity.value],
+                "message": {"text": diagnostic.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": artifact_uri(result.path), "uriBaseId": SOURCE_ROOT},
+                            "region": {
+                                "startLine": position.start_line + 1,
+                                "startColumn": position.start_column + 1,
+                                "endLine": position.end_line + 1,
+                                "endColumn": position.end_column + 1,
+                            },
+                        }
+                    }
+                ],
+            }
+        )
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "asyncguide",
+                        "version": version("asyncguide"),
+                        "informationUri": DOCS_URL,
+                        "rules": descriptors,
+                    }
+                },
+                "originalUriBaseIds": {SOURCE_ROOT: {"uri": Path.cwd().as_uri() + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": sarif_results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def artifact_uri(path: Path) -> str:
+    """The file's URI relative to the working folder (``%SRCROOT%``), with forward slashes and
+    percent-escapes; ``../`` steps for a file outside it."""
+    relative = Path(os.path.relpath(path, Path.cwd()))
+    return quote(relative.as_posix())
+
+
+def _syntax_error_descriptor() -> dict:
+    return {
+        "id": SYNTAX_ERROR_CODE,
+        "name": SYNTAX_ERROR_NAME,
+        "shortDescription": {"text": "The file could not be read or parsed as Python"},
+        "defaultConfiguration": {"level": "error"},
+    }
+
+
+def statistics(results: Sequence[FileResult]) -> list[tuple[str, int, int]]:
+    """(code, findings, fixable findings) per code, most frequent first."""
+    counts: Counter[str] = Counter()
+    fixable: Counter[str] = Counter()
+    for _, finding in each_finding(results):
+        counts[finding.diagnostic.code] += 1
+        fixable[finding.diagnostic.code] += finding.fixable
+    return [(code, count, fixable[code]) for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def rule_name(code: str) -> str:
+    rule = all_rules().get(code)
+    return rule.name if rule is not None else SYNTAX_ERROR_NAME
+
+
+def statistics_text(results: Sequence[FileResult]) -> str:
+    """``count  CODE  [*] rule-name`` lines (``[*]``: ``--fix`` fixes some of them)."""
+    rows = statistics(results)
+    if not rows:
+        return "All checks passed.\n"
+    width = max(len(str(count)) for _, count, _ in rows)
+    lines = [f"{count:>{width}}  {code}  {'[*]' if fixable else '   '} {rule_name(code)}" for code, count, fixable in rows]
+    return "\n".join(lines) + "\n"
+
+
+def statistics_json(results: Sequence[FileResult]) -> str:
+    rows = [
+        {"code": code, "name": rule_name(code), "count": count, "fixable": fixable}
+        for code, count, fixable in statistics(results)
+    ]
+    return json.dumps(rows, indent=2) + "\n"
