@@ -38,13 +38,24 @@ class BlockingCallRule(Rule):
         assert isinstance(node, ast.Call)
         if not model.in_async_context(node):
             return
+        for name in self.call_names(node, model):
+            replacement = self.replacement(name)
+            if replacement is not None:
+                yield self.blocking_diagnostic(node, model, name, replacement)
+                return
+
+    @staticmethod
+    def call_names(node: ast.Call, model: SemanticModel) -> Iterator[str]:
+        """The names a call is looked up by: its qualified name, then, for a method call, the method
+        on its receiver's known type (``ROOT.read_text`` after ``ROOT = Path(__file__).parent``, whose
+        qualified name runs through ``Path.parent`` and misses the table)."""
         name = model.qualified_name(node.func)
-        if name is None:
-            return
-        replacement = self.replacement(name)
-        if replacement is None:
-            return
-        yield self.blocking_diagnostic(node, model, name, replacement)
+        if name is not None:
+            yield name
+        if isinstance(node.func, ast.Attribute):
+            receiver = model.instance_type(node.func.value)
+            if receiver is not None and f"{receiver}.{node.func.attr}" != name:
+                yield f"{receiver}.{node.func.attr}"
 
     def blocking_diagnostic(self, node: ast.Call, model: SemanticModel, name: str, replacement: str, **extra) -> Diagnostic:
         shown = name.removeprefix("builtins.")

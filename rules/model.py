@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from .rule import Range
-from .types import RETURN_TYPES
+from .types import ATTRIBUTE_TYPES, OPERATOR_TYPES, RETURN_TYPES
 
 #: framework name -> the top-level modules whose import means a module uses it
 FRAMEWORK_MODULES: dict[str, tuple[str, ...]] = {
@@ -298,6 +298,14 @@ class SemanticModel:
                     found = self._instance_type(value, depth + 1)
                     if found:
                         return found
+        if isinstance(expr, ast.Attribute):
+            # a property of a known instance whose type ``types.ATTRIBUTE_TYPES`` knows: ``path.parent``
+            owner = self._instance_type(expr.value, depth + 1)
+            return ATTRIBUTE_TYPES.get(f"{owner}.{expr.attr}") if owner else None
+        if isinstance(expr, ast.BinOp):
+            # an operator whose result type ``types.OPERATOR_TYPES`` knows: ``path / "name"``
+            left = self._instance_type(expr.left, depth + 1)
+            return OPERATOR_TYPES.get((left, type(expr.op).__name__)) if left else None
         return None
 
     def _binding_type(self, binding: Binding, depth: int) -> str | None:

@@ -4,6 +4,9 @@ A constructor call is an instance of the class it calls (``requests.Session()`` 
 ``requests.Session``) without an entry here; this table covers functions and methods whose result
 is an instance of some other class. Keys are qualified callee names as ``qualified_name`` gives
 them; values are qualified class names. Packs add the entries their rules need.
+
+``ATTRIBUTE_TYPES`` does the same for properties (``path.parent``) and ``OPERATOR_TYPES`` for
+operators (``path / "name"``), both of instances whose type is known.
 """
 
 RETURN_TYPES: dict[str, str] = {
@@ -28,6 +31,16 @@ RETURN_TYPES: dict[str, str] = {
     "MySQLdb.connections.Connection.cursor": "MySQLdb.cursors.Cursor",
     "redis.Redis.from_url": "redis.Redis",
     "redis.from_url": "redis.Redis",
+    # pathlib: methods that return another path
+    **{
+        f"pathlib.Path.{method}": "pathlib.Path"
+        for method in (
+            "absolute", "cwd", "expanduser", "home", "joinpath", "relative_to", "resolve", "with_name",
+            "with_stem", "with_suffix",
+        )
+    },
+    "pathlib.PosixPath": "pathlib.Path",
+    "pathlib.WindowsPath": "pathlib.Path",
     # HTTP clients
     "requests.session": "requests.Session",
     "requests.sessions.Session": "requests.Session",
@@ -47,4 +60,14 @@ RETURN_TYPES: dict[str, str] = {
     "aiohttp.ClientSession.options": "aiohttp.ClientResponse",
     "aiohttp.ClientSession.request": "aiohttp.ClientResponse",
     "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
+}
+
+#: "<class>.<attribute>" -> the attribute's type, for properties that ``instance_type`` follows
+ATTRIBUTE_TYPES: dict[str, str] = {
+    "pathlib.Path.parent": "pathlib.Path",
+}
+
+#: (left operand's class, ``ast`` operator class name) -> the result's type: ``path / "name"``
+OPERATOR_TYPES: dict[tuple[str, str], str] = {
+    ("pathlib.Path", "Div"): "pathlib.Path",
 }
