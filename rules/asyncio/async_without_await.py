@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from ..guidelines import Quote
+from ..model import FunctionInfo, SemanticModel
+from ..rule import Diagnostic, Range, Rule, Severity
+
+#: the parameters of an ASGI application, which must be a coroutine function
+_ASGI_PARAMETERS = ("scope", "receive", "send")
+_HEADER = re.compile(r"async\s+def\s+")
+
+
+class AsyncWithoutAwait(Rule):
+    """
+    ## What it does
+    Finds `async def` functions that never use `await`, `async for`, `async with` or an async
+    comprehension, and are not async generators.
+
+    It leaves alone the functions that must be coroutine functions whatever their body does:
+    request handlers of the five frameworks, decorated functions (routes, fixtures, callbacks a
+    decorator registers), methods of classes with base classes or a metaclass (an override cannot
+    choose, and neither can a method that local subclasses override), dunder methods
+    (`__aenter__`, `__aexit__`, `__anext__`, an ASGI app's `__call__`), ASGI applications
+    `(scope, receive, send)`, stubs (`pass`, `...`, a docstring, `raise NotImplementedError`), and
+    functions the module passes somewhere as a value (`app.on_startup.append(f)`,
+    `add_event_handler("startup", f)`, `lifespan=f`, `exception_handlers={404: f}`).
+
+    ## Why is this bad?
+    Such a coroutine never gives the event loop a chance to run anything else: it runs from start
+    to end like a plain function, yet every caller must `await` it, and each call allocates a
+    coroutine object. Often it is a mistake: the `await` was forgotten on a call inside (which then
+    never runs), or blocking work hides in a body that looks async.
+
+    ## Example
+    ```python
+    async def parse_settings(raw: dict) -> Settings:
+        return Settings(**raw)
+    ```
+
+    ## Use instead
+    ```python
+    def parse_settings(raw: dict) -> Settings:
+        return Settings(**raw)
+    ```
+
+    ## Fix safety
+    No fix: making the function a plain `def` means removing the `await` at every call site, some
+    of which may be in other modules.
+    """
+
+    code = "ASY121"
+    name = "async-without-await"
+    framework = "asyncio"
+    severity = Severity.INFORMATION
+    summary = "`async def` that never awaits: make it a plain function"
+    guidelines = (
+        Quote("asyncio", "Coroutine Design", "Use proper async/await syntax"),
+        Quote("asyncio", "Coroutine Design", "Implement effective coroutine functions"),
+    )
+    node_types = (ast.AsyncFunctionDef,)
+
+    def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+        assert isinstance(node, ast.AsyncFunctionDef)
+        function = model.function_info(node)
+        if function is None or function.awaits or function.yields or function.handler is not None:
+            return
+        if node.decorator_list or _is_dunder(node.name) or _is_stub(node) or _is_asgi_app(function):
+            return
+        if function.class_info is not None and _must_stay_async(function, model):
+            return
+        if _passed_as_value(function, model):
+            return
+        message = (
+            f"`async def {function.qualname}` never uses `await`, `async for` or `async with`, so it never "
+            "lets the event loop run anything else; make it a plain `def` (and drop the `await` where it is called)"
+        )
+        yield Diagnostic(self.code, message, _header_range(node, model), self.severity)
+
+
+def _is_dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
+
+
+def _is_stub(node: ast.AsyncFunctionDef) -> bool:
+    """True for a body of only ``pass``, ``...``, a docstring or ``raise NotImplementedError``."""
+    for statement in node.body:
+        if isinstance(statement, ast.Pass):
+            continue
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            if statement.value.value is Ellipsis or isinstance(statement.value.value, str):
+                continue
+        if isinstance(statement, ast.Raise) and statement.exc is not None:
+            raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
+            if isinstance(raised, ast.Name) and raised.id == "NotImplementedError":
+                continue
+        return False
+    return True
+
+
+def _is_asgi_app(function: FunctionInfo) -> bool:
+    arguments = function.node.args
+    names = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
+    if function.class_info is not None:
+        names = names[1:]
+    return tuple(names) == _ASGI_PARAMETERS
+
+
+def _must_stay_async(method: FunctionInfo, model: SemanticModel) -> bool:
+    """True when the method overrides one, or may: its class has a base class or a metaclass from
+    elsewhere, a local base class defines it, or a local subclass overrides it."""
+    class_info = method.class_info
+    assert class_info is not None
+    if class_info.node.keywords:
+        return True
+    for base in model.base_classes(class_info):
+        if isinstance(base, str):
+            if base != "builtins.object":
+                return True
+        elif method.name in base.methods:
+            return True
+    return any(
+        method.name in other.methods and any(base is class_info for base in model.base_classes(other))
+        for other in model.classes
+        if other is not class_info
+    )
+
+
+def _passed_as_value(function: FunctionInfo, model: SemanticModel) -> bool:
+    """True when the module refers to the function other than by calling it: it is handed to
+    something (a callback list, a registration call, a keyword argument) that will await it."""
+    if function.class_info is None:
+        for name in model.nodes(ast.Name):
+            assert isinstance(name, ast.Name)
+            if name.id == function.name and isinstance(name.ctx, ast.Load) and not _is_called(name, model):
+                binding = model.lookup(name.id, name)
+                if binding is not None and binding.definition is function:
+                    return True
+        return False
+    # A method is referred to through an instance (`self.on_message`, `handler.run`): any such
+    # attribute counts, since the instance's class is rarely known.
+    return any(
+        attribute.attr == function.name and isinstance(attribute.ctx, ast.Load) and not _is_called(attribute, model)
+        for attribute in model.nodes(ast.Attribute)
+        if isinstance(attribute, ast.Attribute)
+    )
+
+
+def _is_called(expr: ast.expr, model: SemanticModel) -> bool:
+    parent = model.parent(expr)
+    return isinstance(parent, ast.Call) and parent.func is expr
+
+
+def _header_range(node: ast.AsyncFunctionDef, model: SemanticModel) -> Range:
+    """``async def name``: the diagnostic covers the header, not the whole body."""
+    line = node.lineno - 1
+    start = model.column(node.lineno, node.col_offset)
+    text = model.lines[line]
+    match = _HEADER.match(text, start)
+    if match is not None and text.startswith(node.name, match.end()):
+        return Range(line, start, line, match.end() + len(node.name))
+    return Range(line, start, line, len(text))
