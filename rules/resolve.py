@@ -1,0 +1,211 @@
+"""Coroutine resolvers: what one file cannot tell, answered with jedi from the files it imports.
+
+A rule such as ASY110 (coroutine never awaited) knows the ``async def``\\ s of its own module, but
+not those of ``from .db import fetch_user``. ``SemanticModel.resolver`` answers
+"is this imported callee a coroutine function?" (``runner.CoroutineResolver``); the two classes
+here are the resolvers the CLI and the server pass to ``lint(..., resolver=...)``:
+
+- ``JediResolver`` resolves on demand, synchronously, and caches each answer. For the CLI, where
+  a file's lint may wait for jedi.
+- ``DeferredResolver`` never runs jedi while linting: it answers from its cache, records the
+  names it could not answer, and resolves them in ``resolve_pending()``, which the server calls in a
+  worker thread after publishing the fast diagnostics (and re-lints when it returns True). So jedi
+  is never on the keystroke path unless its answers are already warm.
+
+Both are made per document: ``path`` is the file being linted (it anchors relative imports such as
+``.db.fetch_user``; None for an unsaved buffer, whose relative imports stay unknown), and
+``project_root`` is the root of the ``jedi.Project`` (the workspace folder, else the file's folder).
+The project never loads unsafe extensions (``load_unsafe_extensions=False``).
+
+Qualified names are those ``SemanticModel.qualified_name`` gives: ``pkg.db.fetch_user``,
+``.db.fetch_user`` (relative, from the linted file), ``pkg.db.Client.get`` (a method through the
+class). An answer is True for an ``async def`` that is not an async generator, False for a plain
+function or a class, and None when unknown: not found, not a function (a variable), or decorated
+with something that may not return a coroutine function.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import jedi
+
+log = logging.getLogger("asyncguide")
+
+#: decorators that leave an ``async def`` a coroutine function, by the last part of their name
+#: (``functools.wraps(f)`` -> ``wraps``); any other decorator makes the answer unknown
+COROUTINE_PRESERVING_DECORATORS = frozenset({"staticmethod", "classmethod", "abstractmethod", "override", "wraps"})
+
+_QUALIFIED_NAME = re.compile(r"\.*[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+#: jedi is not thread-safe: one resolution at a time in the process, whichever resolver runs it
+_JEDI_LOCK = threading.Lock()
+
+#: the file name the lookup scripts pretend to have, beside the linted file so that relative
+#: imports resolve from its package; never the linted file's own name, whose parsed module jedi
+#: would otherwise cache with the script's text
+_SCRIPT_NAME = "__asyncguide_resolve__.py"
+
+
+def decorator_name(decorator_code: str) -> str:
+    """The last dotted part of a decorator's name: ``@functools.wraps(f)`` -> ``wraps``."""
+    return decorator_code.strip().lstrip("@").split("(", 1)[0].strip().rsplit(".", 1)[-1]
+
+
+class _JediLookup:
+    """One uncached jedi resolution of a qualified name, for a linted file and its project."""
+
+    def __init__(self, path: str | None, project_root: str | None):
+        self.path = os.path.abspath(path) if path else None
+        if project_root is not None:
+            self.project_root = os.path.abspath(project_root)
+        elif self.path is not None:
+            self.project_root = os.path.dirname(self.path)
+        else:
+            self.project_root = os.getcwd()
+        self._project: jedi.Project | None = None
+
+    @property
+    def project(self) -> jedi.Project:
+        if self._project is None:
+            import jedi
+
+            self._project = jedi.Project(self.project_root, load_unsafe_extensions=False)
+        return self._project
+
+    def is_coroutine_function(self, qualified_name: str) -> bool | None:
+        if not _QUALIFIED_NAME.fullmatch(qualified_name):
+            return None
+        relative = qualified_name.startswith(".")
+        if relative and self.path is None:
+            return None
+        with _JEDI_LOCK:
+            try:
+                for script in _lookup_scripts(qualified_name):
+                    names = self._goto(script)
+                    if names:
+                        return _agreed([_coroutine_definition(name) for name in names])
+            except Exception:  # noqa: BLE001 - jedi may fail on any code; the answer is then unknown
+                log.debug("jedi could not resolve %s", qualified_name, exc_info=True)
+        return None
+
+    def _goto(self, script_text: str) -> list[Any]:
+        import jedi
+
+        directory = os.path.dirname(self.path) if self.path else self.project_root
+        script = jedi.Script(script_text, path=os.path.join(directory, _SCRIPT_NAME), project=self.project)
+        lines = script_text.splitlines()
+        return script.goto(len(lines), len(lines[-1]), follow_imports=True)
+
+
+def _lookup_scripts(qualified_name: str) -> list[str]:
+    """Tiny scripts that import a name and end with an expression naming it, longest module first.
+
+    ``pkg.db.Client.get`` gives ``from pkg.db.Client import get`` (a module ``Client``?), then
+    ``from pkg.db import Client`` + ``Client.get``, then ``from pkg import db`` + ``db.Client.get``.
+    """
+    dots = len(qualified_name) - len(qualified_name.lstrip("."))
+    parts = qualified_name[dots:].split(".")
+    lowest = 0 if dots else 1  # an absolute name needs a module before ``import``
+    scripts = []
+    for split in range(len(parts) - 1, lowest - 1, -1):
+        module = "." * dots + ".".join(parts[:split])
+        scripts.append(f"from {module} import {parts[split]}\n{'.'.join(parts[split:])}")
+    return scripts
+
+
+def _coroutine_definition(name: Any) -> bool | None:
+    """Whether a jedi name is defined by an ``async def`` (not an async generator), from its parso tree."""
+    if name.type == "class":
+        return False
+    if name.type != "function":
+        return None
+    tree_name = getattr(name._name, "tree_name", None)  # None for compiled modules: no source to read
+    if tree_name is None:
+        return None
+    definition = tree_name.get_definition()
+    if definition is None or definition.type != "funcdef":
+        return None
+    if any(decorator_name(d.get_code()) not in COROUTINE_PRESERVING_DECORATORS for d in definition.get_decorators()):
+        return None
+    is_async = definition.parent.type in ("async_stmt", "async_funcdef")
+    return is_async and not any(True for _ in definition.iter_yield_exprs())
+
+
+def _agreed(answers: list[bool | None]) -> bool | None:
+    """The answer when every definition jedi found gives the same one, else unknown."""
+    first = answers[0]
+    return first if all(answer == first for answer in answers) else None
+
+
+class JediResolver:
+    """Resolves with jedi on demand, synchronously; caches every answer by qualified name. For the CLI.
+
+    ``JediResolver(path, project_root)``: ``path`` is the linted file (None for an unsaved buffer),
+    ``project_root`` the jedi project's root (None: the file's folder).
+    """
+
+    def __init__(self, path: str | None, project_root: str | None):
+        self._lookup = _JediLookup(path, project_root)
+        self._answers: dict[str, bool | None] = {}
+
+    def is_coroutine_function(self, qualified_name: str) -> bool | None:
+        """True for an ``async def``, False for a plain function or a class, None when unknown."""
+        if qualified_name not in self._answers:
+            self._answers[qualified_name] = self._lookup.is_coroutine_function(qualified_name)
+        return self._answers[qualified_name]
+
+
+class DeferredResolver:
+    """Never runs jedi while linting: cached answers only; misses wait for ``resolve_pending``. For the server.
+
+    ``DeferredResolver(path, project_root)`` as for ``JediResolver``. The server lints with it,
+    publishes, then calls ``resolve_pending()`` in a worker thread and lints again when it returns
+    True; it calls ``invalidate()`` when files change on disk. Safe to use from two threads (one
+    linting, one resolving).
+    """
+
+    def __init__(self, path: str | None, project_root: str | None):
+        self._lookup = _JediLookup(path, project_root)
+        self._answers: dict[str, bool | None] = {}
+        self._pending: dict[str, None] = {}  # insertion-ordered set of misses
+        self._generation = 0  # bumped by invalidate(): answers resolved before it are dropped
+        self._lock = threading.Lock()
+
+    def is_coroutine_function(self, qualified_name: str) -> bool | None:
+        """The cached answer; None when not known yet (the name is then recorded for ``resolve_pending``)."""
+        with self._lock:
+            if qualified_name in self._answers:
+                return self._answers[qualified_name]
+            self._pending[qualified_name] = None
+            return None
+
+    def resolve_pending(self) -> bool:
+        """Resolve the recorded misses with jedi (slow: call it off the keystroke path).
+
+        Returns True when something was learned that can change diagnostics (some answer is True
+        or False), so the document should be linted again; False otherwise, including when
+        ``invalidate()`` ran meanwhile (those answers are stale and dropped).
+        """
+        with self._lock:
+            names = list(self._pending)
+            self._pending.clear()
+            generation = self._generation
+        learned = {name: self._lookup.is_coroutine_function(name) for name in names}
+        with self._lock:
+            if generation != self._generation:
+                return False
+            self._answers.update(learned)
+        return any(answer is not None for answer in learned.values())
+
+    def invalidate(self) -> None:
+        """Forget every answer (files changed on disk); the next lint records its misses again."""
+        with self._lock:
+            self._answers.clear()
+            self._pending.clear()
+            self._generation += 1
