@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from .model import ClassInfo, FunctionInfo, HandlerInfo, argument, keyword
+from .model import ClassInfo, FunctionInfo, HandlerInfo, MiddlewareInfo, argument, keyword
 
 if TYPE_CHECKING:
     from .model import SemanticModel
@@ -75,8 +75,17 @@ _ROUTE_CALLS: dict[str, tuple[str, str, int, int]] = {
 
 #: registration methods: method name -> {framework: (kind, handler position, path position)}
 _ADD_METHODS: dict[str, dict[str, tuple[str, int, int]]] = {
-    "add_route": {"starlette": ("http", 1, 0), "sanic": ("http", 0, 1), "aiohttp": ("http", 2, 1)},
-    "add_websocket_route": {"starlette": ("websocket", 1, 0), "sanic": ("websocket", 0, 1)},
+    "add_route": {
+        "starlette": ("http", 1, 0),
+        "fastapi": ("http", 1, 0),
+        "sanic": ("http", 0, 1),
+        "aiohttp": ("http", 2, 1),
+    },
+    "add_websocket_route": {
+        "starlette": ("websocket", 1, 0),
+        "fastapi": ("websocket", 1, 0),
+        "sanic": ("websocket", 0, 1),
+    },
     "add_api_route": {"fastapi": ("http", 1, 0)},
     "add_api_websocket_route": {"fastapi": ("websocket", 1, 0)},
     **{f"add_{m}": {"aiohttp": ("http", 1, 0)} for m in (*HTTP_METHODS, "view")},
@@ -227,3 +236,133 @@ def _class_handlers(model: SemanticModel) -> None:
                     verbs = (name.upper(),) if name in _HANDLER_METHODS_HTTP else ()
                     _mark(model, method, HandlerInfo(framework, method, kind, class_info.node, None, verbs))
             break
+
+
+# ---------------------------------------------------------------- Starlette and FastAPI specifics
+
+#: the classes of the connection objects Starlette and FastAPI hand to handlers
+CONNECTION_TYPES = frozenset(
+    {
+        "starlette.requests.Request",
+        "starlette.requests.HTTPConnection",
+        "starlette.websockets.WebSocket",
+        "fastapi.Request",
+        "fastapi.requests.Request",
+        "fastapi.requests.HTTPConnection",
+        "fastapi.WebSocket",
+        "fastapi.websockets.WebSocket",
+    }
+)
+
+BASE_HTTP_MIDDLEWARE = "starlette.middleware.base.BaseHTTPMiddleware"
+_MIDDLEWARE_WRAPPERS = frozenset({"starlette.middleware.Middleware", "fastapi.middleware.Middleware"})
+
+#: FastAPI registrations inherited from Starlette: the endpoint gets the bare connection, no injection
+_STARLETTE_STYLE_REGISTRATIONS = frozenset({"route", "websocket_route", "add_route", "add_websocket_route"})
+
+
+def application_framework(model: SemanticModel, expr: ast.expr) -> str | None:
+    """The framework of the application or router object ``expr`` is, when this module says so:
+    "fastapi" for ``app`` after ``app = FastAPI()``, "starlette" for ``app.router`` of a Starlette app."""
+    if isinstance(expr, ast.Attribute) and expr.attr == "router":
+        owner = application_framework(model, expr.value)
+        if owner in ("starlette", "fastapi"):
+            return owner
+    return _APP_TYPES.get(model.instance_type(expr) or model.qualified_name(expr) or "")
+
+
+def is_starlette_endpoint(handler: HandlerInfo) -> bool:
+    """True when Starlette calls the handler with the bare connection and sends what it returns as
+    is: Starlette routes and endpoint classes, and FastAPI's ``route``/``add_route``/
+    ``websocket_route`` registrations inherited from Starlette (no injection, no serialization)."""
+    if handler.framework == "starlette":
+        return True
+    if handler.framework != "fastapi":
+        return False
+    registration = handler.registration
+    target = registration.func if isinstance(registration, ast.Call) else registration
+    return isinstance(target, ast.Attribute) and target.attr in _STARLETTE_STYLE_REGISTRATIONS
+
+
+def connection_parameter(model: SemanticModel, function: FunctionInfo) -> ast.arg | None:
+    """The parameter through which a Starlette/FastAPI handler or middleware gets its ``Request`` or
+    ``WebSocket``: the one annotated with a connection type; else, except where FastAPI injects
+    parameters by annotation, the first positional one (after ``self``)."""
+    args = function.node.args
+    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+        if arg.annotation is not None and model.annotation_type(arg.annotation) in CONNECTION_TYPES:
+            return arg
+    handler = function.handler
+    if handler is not None and handler.framework == "fastapi" and not is_starlette_endpoint(handler):
+        return None
+    positional = [*args.posonlyargs, *args.args]
+    is_method = function.class_info is not None and not any(
+        isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.node.decorator_list
+    )
+    positional = positional[1:] if is_method else positional
+    return positional[0] if positional else None
+
+
+def find_middleware(model: SemanticModel) -> list[MiddlewareInfo]:
+    """The HTTP middleware of a Starlette/FastAPI module, in source order of their declaration:
+
+    - "base-http": subclasses of ``BaseHTTPMiddleware`` (through classes of the module; the function
+      is their ``dispatch``), functions under ``@app.middleware("http")``, and functions passed as
+      ``dispatch`` to ``BaseHTTPMiddleware`` (directly, through ``Middleware(...)`` or
+      ``app.add_middleware(...)``);
+    - "asgi": classes taking the wrapped ``app`` in ``__init__`` and defining
+      ``async def __call__(self, scope, receive, send)``.
+    """
+    if not model.uses("starlette"):
+        return []
+    found: list[MiddlewareInfo] = []
+    framework = "fastapi" if model.uses("fastapi") else "starlette"
+    for class_info in model.classes:
+        if model.is_subclass(class_info, BASE_HTTP_MIDDLEWARE):
+            dispatch = model.find_method(class_info, "dispatch")
+            found.append(MiddlewareInfo("base-http", framework, class_info.node, dispatch, class_info))
+        elif _is_asgi_middleware(class_info):
+            found.append(MiddlewareInfo("asgi", framework, class_info.node, class_info.methods["__call__"], class_info))
+    for function in model.functions:
+        for decorator in function.node.decorator_list:
+            if _is_http_middleware_decorator(model, decorator):
+                owner = application_framework(model, decorator.func.value) or framework  # type: ignore[union-attr]
+                found.append(MiddlewareInfo("base-http", owner, decorator, function))
+    for call in model.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        dispatch_arg = _dispatch_argument(model, call)
+        if dispatch_arg is not None:
+            found.append(MiddlewareInfo("base-http", framework, call, model.function_def(dispatch_arg)))
+    found.sort(key=lambda m: (m.registration.lineno, m.registration.col_offset))  # type: ignore[attr-defined]
+    return found
+
+
+def _is_asgi_middleware(class_info: ClassInfo) -> bool:
+    call = class_info.methods.get("__call__")
+    init = class_info.methods.get("__init__")
+    if call is None or init is None or not call.is_async:
+        return False
+    call_args = [*call.node.args.posonlyargs, *call.node.args.args]
+    init_args = [*init.node.args.posonlyargs, *init.node.args.args]
+    return len(call_args) == 4 and len(init_args) >= 2 and init_args[1].arg == "app"
+
+
+def _is_http_middleware_decorator(model: SemanticModel, decorator: ast.expr) -> bool:
+    """``@app.middleware("http")`` on a Starlette or FastAPI app (or an app of unknown type)."""
+    if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+        return False
+    if decorator.func.attr != "middleware" or _string(argument(decorator, 0, "middleware_type")) != "http":
+        return False
+    receiver = decorator.func.value
+    return application_framework(model, receiver) in ("starlette", "fastapi") or model.instance_type(receiver) is None
+
+
+def _dispatch_argument(model: SemanticModel, call: ast.Call) -> ast.expr | None:
+    """The ``dispatch`` given to ``BaseHTTPMiddleware`` by this call, if it is one that gives it."""
+    callee = model.qualified_name(call.func)
+    if callee == BASE_HTTP_MIDDLEWARE:
+        return argument(call, 1, "dispatch")
+    wraps = callee in _MIDDLEWARE_WRAPPERS or (isinstance(call.func, ast.Attribute) and call.func.attr == "add_middleware")
+    if wraps and call.args and model.qualified_name(call.args[0]) == BASE_HTTP_MIDDLEWARE:
+        return argument(call, 1, "dispatch")
+    return None

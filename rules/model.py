@@ -147,6 +147,21 @@ class HandlerInfo:
         return FRAMEWORK_TITLES[self.framework]
 
 
+@dataclass(eq=False)
+class MiddlewareInfo:
+    """A Starlette/FastAPI HTTP middleware of a module, and where it is declared."""
+
+    #: "base-http": ``BaseHTTPMiddleware`` style, ``(request, call_next)``; "asgi": pure ASGI, ``(scope, receive, send)``
+    kind: str
+    framework: str  # "starlette" or "fastapi"
+    #: the class, the ``@app.middleware("http")`` decorator, or the call that passes ``dispatch=``
+    registration: ast.AST
+    #: the function that handles each request (``dispatch``, ``__call__``, the decorated or passed
+    #: function), when this module defines it
+    function: FunctionInfo | None
+    class_info: ClassInfo | None = None
+
+
 class SemanticModel:
     def __init__(self, source: str, tree: ast.Module, target_version: tuple[int, int] = (3, 9)):
         self.source = source
@@ -224,6 +239,59 @@ class SemanticModel:
 
     def class_info(self, node: ast.AST) -> ClassInfo | None:
         return self._class_of_node.get(id(node))
+
+    def nodes_in(self, function: FunctionInfo, node_type: type[ast.AST]) -> list[ast.AST]:
+        """Every node of exactly this type in ``function``'s own body (nested ``def``s and classes
+        excluded, lambdas and comprehensions included), in source order."""
+        return [node for node in self.nodes(node_type) if self.enclosing_function(node) is function]
+
+    def always_before(self, first: ast.AST, then: ast.AST) -> bool:
+        """True when ``first`` has run on every path of its function that reaches ``then``.
+
+        A structured approximation, without a control-flow graph: ``first`` and ``then`` stand in
+        one statement list, ``first`` in an earlier statement that runs it whenever the statement
+        completes, ``then`` in a later one. Loop bodies may run zero times and ``except``/``else``
+        blocks may not run, so they run nothing for sure; an ``if`` runs what one branch runs when
+        the other branch ends in ``return``, ``raise``, ``break`` or ``continue``; a ``try`` body
+        and a ``finally`` block count as run (an exception is not a path that reaches ``then``).
+        """
+        later = {(id(owner), name): index for owner, name, index in self._statement_positions(then)}
+        return any(later.get((id(owner), name), -1) > index for owner, name, index in self._sure_positions(first))
+
+    def _statement_positions(self, node: ast.AST) -> Iterator[tuple[ast.AST, str, int]]:
+        """(statement-list owner, field, index) of each statement holding ``node``, up to its function."""
+        child = node
+        for parent in self.ancestors(node):
+            if isinstance(child, ast.stmt):
+                place = _list_position(parent, child)
+                if place is not None:
+                    yield parent, place[0], place[1]
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                return
+            child = parent
+
+    def _sure_positions(self, node: ast.AST) -> Iterator[tuple[ast.AST, str, int]]:
+        """Like ``_statement_positions``, but only while the statement surely runs ``node`` when it completes."""
+        child = node
+        for parent in self.ancestors(node):
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                if isinstance(child, ast.stmt):
+                    place = _list_position(parent, child)
+                    if place is not None:
+                        yield parent, place[0], place[1]
+                return
+            place = _list_position(parent, child) if isinstance(child, ast.stmt) else None
+            if place is not None:
+                yield parent, place[0], place[1]
+            if not _runs_surely(parent, child, place[0] if place else None):
+                return
+            child = parent
+
+    def enclosing_statement(self, node: ast.AST) -> ast.stmt | None:
+        """The innermost statement that holds ``node`` (``node`` itself when it is one)."""
+        if isinstance(node, ast.stmt):
+            return node
+        return next((ancestor for ancestor in self.ancestors(node) if isinstance(ancestor, ast.stmt)), None)
 
     # ---------------------------------------------------------------- names
 
@@ -315,6 +383,11 @@ class SemanticModel:
             return self._instance_type(binding.value, depth + 1)
         return None
 
+    def annotation_type(self, annotation: ast.expr) -> str | None:
+        """The qualified class an annotation declares (``Optional[X]``, ``X | None`` and
+        ``Annotated[X, ...]`` seen through), or None."""
+        return self._annotation_type(annotation, 0)
+
     def _annotation_type(self, annotation: ast.expr, depth: int) -> str | None:
         if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
             return None
@@ -402,6 +475,24 @@ class SemanticModel:
     def handler(self, function: FunctionInfo | None) -> HandlerInfo | None:
         return function.handler if function else None
 
+    @property
+    def middleware(self) -> list[MiddlewareInfo]:
+        """The Starlette/FastAPI HTTP middleware this module defines or registers, found on first use
+        (``handlers.find_middleware``)."""
+        found = self.__dict__.get("_middleware")
+        if found is None:
+            from .handlers import find_middleware
+
+            found = self._middleware = find_middleware(self)
+        return found
+
+    def middleware_of(self, function: FunctionInfo | None) -> MiddlewareInfo | None:
+        """The middleware whose request-handling function (``dispatch``, ``__call__``, the function
+        under ``@app.middleware("http")`` or passed as ``dispatch=``) is ``function``."""
+        if function is None:
+            return None
+        return next((m for m in self.middleware if m.function is function), None)
+
     def context_label(self, node: ast.AST) -> str:
         """Where ``node`` stands, for messages: "Sanic handler `get_user`", "coroutine `fetch`"."""
         function = self.enclosing_function(node)
@@ -451,6 +542,38 @@ def _is_self(function: FunctionInfo, name: str) -> bool:
     return bool(args) and args[0].arg == name and not any(
         isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.node.decorator_list
     )
+
+
+_TERMINATORS = (ast.Return, ast.Raise, ast.Break, ast.Continue)
+
+
+def _list_position(parent: ast.AST, child: ast.AST) -> tuple[str, int] | None:
+    """The statement-list field of ``parent`` holding ``child``, and its index there."""
+    for name in ("body", "orelse", "finalbody"):
+        statements = getattr(parent, name, None)
+        if isinstance(statements, list):
+            for index, statement in enumerate(statements):
+                if statement is child:
+                    return name, index
+    return None
+
+
+def _runs_surely(parent: ast.AST, child: ast.AST, field_name: str | None) -> bool:
+    """True when ``parent``, completing normally, has surely run ``child`` (see ``always_before``)."""
+    if isinstance(parent, ast.If) and field_name is not None:
+        other = parent.orelse if field_name == "body" else parent.body
+        return bool(other) and isinstance(other[-1], _TERMINATORS)
+    if isinstance(parent, (ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler)) and field_name is not None:
+        return False
+    if isinstance(parent, ast.Try) or type(parent).__name__ == "TryStar":
+        return field_name in ("body", "finalbody")
+    if isinstance(parent, ast.BoolOp):
+        return child is parent.values[0]
+    if isinstance(parent, ast.IfExp):
+        return child is parent.test
+    if isinstance(parent, _COMPREHENSIONS):
+        return child is parent.generators[0].iter  # the first iterable is evaluated; the rest may not be
+    return not isinstance(parent, (ast.comprehension, ast.match_case))
 
 
 def keyword(call: ast.Call, name: str) -> ast.expr | None:
