@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import ast
+import weakref
+from collections.abc import Iterator
+
+from ..guidelines import Quote
+from ..model import SemanticModel
+from ..rule import Diagnostic, Range, Rule, Severity
+
+#: exception classes, by qualified name, whose handlers catch a task's cancellation
+CANCELLATION_CATCHERS = {
+    "asyncio.CancelledError": "`asyncio.CancelledError`",
+    "asyncio.exceptions.CancelledError": "`asyncio.CancelledError`",
+    "builtins.BaseException": "`BaseException`",
+}
+
+_SUSPENSION_POINTS = (ast.Await, ast.AsyncFor, ast.AsyncWith)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_SCOPE_BOUNDARIES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_TRY_STATEMENTS = tuple(t for t in (ast.Try, getattr(ast, "TryStar", None)) if t is not None)
+
+#: per model: the ``try`` statements whose body can suspend (cancellation arrives only there)
+_SUSPENDING_TRIES: weakref.WeakKeyDictionary[SemanticModel, set[int]] = weakref.WeakKeyDictionary()
+
+
+class SwallowedCancellation(Rule):
+    """
+    ## What it does
+    Finds handlers in a coroutine that catch the task's cancellation and do not re-raise it:
+    `except asyncio.CancelledError`, bare `except:` and `except BaseException`, around code that
+    awaits. A bare `raise`, or `raise` of the caught exception (its `as` name or
+    `asyncio.CancelledError`), anywhere in the handler counts as re-raising. Awaiting a task that
+    the same function has just cancelled (`task.cancel()`, then `try: await task` /
+    `except asyncio.CancelledError: pass`) is the documented idiom and is not reported.
+
+    ## Why is this bad?
+    `task.cancel()` works by raising `CancelledError` at the task's current `await`. A handler that
+    swallows it makes the task carry on as if nothing happened: `asyncio.timeout()` and `wait_for()`
+    cannot time it out, `TaskGroup` and server shutdown hang waiting for it, and the caller that
+    cancelled it sees a task that finished normally. Since Python 3.8 `CancelledError` derives from
+    `BaseException`, so `except Exception` lets it through, but bare `except:` and
+    `except BaseException` do not.
+
+    ## Example
+    ```python
+    async def consume(queue):
+        while True:
+            try:
+                item = await queue.get()
+                await handle(item)
+            except asyncio.CancelledError:
+                log.info("consumer stopping")
+    ```
+
+    ## Use instead
+    ```python
+    async def consume(queue):
+        while True:
+            try:
+                item = await queue.get()
+                await handle(item)
+            except asyncio.CancelledError:
+                log.info("consumer stopping")
+                raise
+    ```
+
+    ## Fix safety
+    No fix: whether to re-raise at once, after cleanup, or to catch `Exception` instead depends on
+    what the handler is for.
+    """
+
+    code = "ASY115"
+    name = "swallowed-cancellation"
+    framework = "asyncio"
+    severity = Severity.WARNING
+    summary = "Handler in a coroutine catches `CancelledError` and does not re-raise it"
+    guidelines = (
+        Quote("asyncio", "Error Handling", "Use appropriate cancellation handling"),
+        Quote("asyncio", "Task Management", "Create appropriate task cancellation"),
+    )
+    node_types = (ast.ExceptHandler,)
+
+    def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+        assert isinstance(node, ast.ExceptHandler)
+        if not model.in_async_context(node):
+            return
+        caught = _caught_cancellation(node, model)
+        if caught is None:
+            return
+        statement = model.parent(node)
+        if id(statement) not in _suspending_tries(model) or _reraises(node, model):
+            return
+        if _awaits_a_task_it_cancelled(statement, model):
+            return
+        where = model.context_label(node)
+        header = "bare `except:`" if node.type is None else f"`except {model.segment(node.type)}`"
+        if caught == "`asyncio.CancelledError`":
+            message = (
+                f"{header} in {where} swallows the task's cancellation: the handler does not re-raise, so the "
+                "task can no longer be cancelled or timed out; end the handler with `raise`"
+            )
+        else:
+            message = (
+                f"{header} in {where} also catches `asyncio.CancelledError` and does not re-raise it: the task "
+                "can no longer be cancelled or timed out; catch `Exception` instead, or end the handler with `raise`"
+            )
+        yield Diagnostic(self.code, message, _header_range(node, model), self.severity)
+
+
+def _caught_cancellation(handler: ast.ExceptHandler, model: SemanticModel) -> str | None:
+    """How the handler catches cancellation ("bare", or a label of CANCELLATION_CATCHERS), or None."""
+    if handler.type is None:
+        return "bare"
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    for exception in types:
+        label = CANCELLATION_CATCHERS.get(model.qualified_name(exception) or "")
+        if label is not None:
+            return label
+    return None
+
+
+def _suspending_tries(model: SemanticModel) -> set[int]:
+    """The ids of the ``try`` statements with an ``await``, ``async for`` or ``async with`` in their body."""
+    found = _SUSPENDING_TRIES.get(model)
+    if found is None:
+        found = _SUSPENDING_TRIES[model] = set()
+        points = [node for kind in _SUSPENSION_POINTS for node in model.nodes(kind)]
+        points += [
+            node
+            for kind in _COMPREHENSIONS
+            for node in model.nodes(kind)
+            if any(generator.is_async for generator in node.generators)  # type: ignore[attr-defined]
+        ]
+        for point in points:
+            child = point
+            for parent in model.ancestors(point):
+                if isinstance(parent, _SCOPE_BOUNDARIES):
+                    break
+                if isinstance(parent, _TRY_STATEMENTS) and any(child is statement for statement in parent.body):
+                    found.add(id(parent))
+                child = parent
+    return found
+
+
+def _reraises(handler: ast.ExceptHandler, model: SemanticModel) -> bool:
+    """A bare ``raise``, ``raise <as name>`` or ``raise <the caught class>`` in the handler's own body."""
+    scope = model.scope(handler)
+    for raise_ in model.nodes(ast.Raise):
+        assert isinstance(raise_, ast.Raise)
+        if model.scope(raise_) is not scope or not any(a is handler for a in model.ancestors(raise_)):
+            continue
+        exception = raise_.exc
+        if exception is None:
+            return True
+        if isinstance(exception, ast.Call):
+            exception = exception.func
+        if handler.name and isinstance(exception, ast.Name) and exception.id == handler.name:
+            return True
+        if (model.qualified_name(exception) or "") in CANCELLATION_CATCHERS:
+            return True
+    return False
+
+
+def _awaits_a_task_it_cancelled(statement: ast.AST, model: SemanticModel) -> bool:
+    """``task.cancel()`` earlier in the function, then ``try: await task`` as the whole ``try`` body."""
+    body = statement.body  # type: ignore[attr-defined]
+    if len(body) != 1 or not isinstance(body[0], (ast.Expr, ast.Assign, ast.AnnAssign)):
+        return False
+    awaited = body[0].value
+    if not isinstance(awaited, ast.Await) or not isinstance(awaited.value, (ast.Name, ast.Attribute)):
+        return False
+    task = model.segment(awaited.value)
+    scope = model.scope(statement)
+    position = (statement.lineno, statement.col_offset)  # type: ignore[attr-defined]
+    for call in model.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        if (
+            isinstance(call.func, ast.Attribute)
+            and call.func.attr == "cancel"
+            and model.scope(call) is scope
+            and (call.lineno, call.col_offset) < position
+            and model.segment(call.func.value) == task
+        ):
+            return True
+    return False
+
+
+def _header_range(handler: ast.ExceptHandler, model: SemanticModel) -> Range:
+    """``except``, ``except X`` or ``except X as name``: the handler's first line, not its body."""
+    start = model.range_of(handler)
+    if handler.type is None:
+        return Range(start.start_line, start.start_column, start.start_line, start.start_column + len("except"))
+    end = model.range_of(handler.type)
+    return Range(start.start_line, start.start_column, end.end_line, end.end_column)
