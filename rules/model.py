@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from .rule import Range
-from .types import ATTRIBUTE_TYPES, OPERATOR_TYPES, RETURN_TYPES
+from .types import ATTRIBUTE_TYPES, ITEM_TYPES, OPERATOR_TYPES, RETURN_TYPES
 
 #: framework name -> the top-level modules whose import means a module uses it
 FRAMEWORK_MODULES: dict[str, tuple[str, ...]] = {
@@ -374,6 +374,10 @@ class SemanticModel:
             # an operator whose result type ``types.OPERATOR_TYPES`` knows: ``path / "name"``
             left = self._instance_type(expr.left, depth + 1)
             return OPERATOR_TYPES.get((left, type(expr.op).__name__)) if left else None
+        if isinstance(expr, ast.Subscript):
+            # an item of a container whose item type ``types.ITEM_TYPES`` knows: ``client["app"]``
+            container = self._instance_type(expr.value, depth + 1)
+            return ITEM_TYPES.get(container) if container else None
         return None
 
     def _binding_type(self, binding: Binding, depth: int) -> str | None:

@@ -6,7 +6,8 @@ is an instance of some other class. Keys are qualified callee names as ``qualifi
 them; values are qualified class names. Packs add the entries their rules need.
 
 ``ATTRIBUTE_TYPES`` does the same for properties (``path.parent``) and ``OPERATOR_TYPES`` for
-operators (``path / "name"``), both of instances whose type is known.
+operators (``path / "name"``) and ``ITEM_TYPES`` for subscripts (``client["app"]``), all of
+instances whose type is known.
 """
 
 RETURN_TYPES: dict[str, str] = {
@@ -31,6 +32,25 @@ RETURN_TYPES: dict[str, str] = {
     "MySQLdb.connections.Connection.cursor": "MySQLdb.cursors.Cursor",
     "redis.Redis.from_url": "redis.Redis",
     "redis.from_url": "redis.Redis",
+    "sqlite3.Connection.execute": "sqlite3.Cursor",
+    "sqlite3.Connection.executemany": "sqlite3.Cursor",
+    "psycopg.connect": "psycopg.Connection",
+    "psycopg.Connection.connect": "psycopg.Connection",
+    "psycopg.Connection.cursor": "psycopg.Cursor",
+    "psycopg.Connection.execute": "psycopg.Cursor",
+    "pymysql.Connect": "pymysql.connections.Connection",
+    "MySQLdb.Connect": "MySQLdb.connections.Connection",
+    "redis.StrictRedis": "redis.Redis",
+    "redis.StrictRedis.from_url": "redis.Redis",
+    "redis.client.Redis": "redis.Redis",
+    "redis.client.StrictRedis": "redis.Redis",
+    "redis.Redis.pipeline": "redis.client.Pipeline",
+    "redis.Redis.pubsub": "redis.client.PubSub",
+    "redis.Redis.lock": "redis.lock.Lock",
+    "pymongo.mongo_client.MongoClient": "pymongo.MongoClient",
+    "pymongo.MongoClient.get_database": "pymongo.database.Database",
+    "pymongo.MongoClient.get_default_database": "pymongo.database.Database",
+    "pymongo.database.Database.get_collection": "pymongo.collection.Collection",
     # pathlib: methods that return another path
     **{
         f"pathlib.Path.{method}": "pathlib.Path"
@@ -70,4 +90,10 @@ ATTRIBUTE_TYPES: dict[str, str] = {
 #: (left operand's class, ``ast`` operator class name) -> the result's type: ``path / "name"``
 OPERATOR_TYPES: dict[tuple[str, str], str] = {
     ("pathlib.Path", "Div"): "pathlib.Path",
+}
+
+#: container class -> the type of its items: ``client["app"]`` is a database, ``db["users"]`` a collection
+ITEM_TYPES: dict[str, str] = {
+    "pymongo.MongoClient": "pymongo.database.Database",
+    "pymongo.database.Database": "pymongo.collection.Collection",
 }
