@@ -105,10 +105,8 @@ KNOWN_LIBRARIES = frozenset({
     "typing_extensions", "pytest", "numpy", "pandas", "boto3", "botocore", "celery",
 })
 
-#: what a never-awaited call does, when it is not "nothing"
-CONSEQUENCES = {
-    "asyncio.gather": "its awaitables run, but nothing waits for them and their errors are lost",
-}
+#: the APIs above that return a future, already scheduled, rather than a coroutine
+FUTURE_FUNCTIONS = frozenset({"asyncio.gather"})
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -232,7 +230,10 @@ class UnawaitedCoroutine(Rule):
         if callee is None:
             return
         shown = _WHITESPACE.sub("", model.segment(call.func))
-        consequence = CONSEQUENCES.get(callee, "the call does nothing")
+        if callee in FUTURE_FUNCTIONS:
+            consequence = "what it gathers runs, but nothing waits for it and its errors are lost"
+        else:
+            consequence = "the call does nothing"
         message = f"`{shown}()` is never awaited in {model.context_label(call)}: {consequence}; "
         if model.in_async_context(call):
             message += "`await` it"
