@@ -158,11 +158,11 @@ def run_tasks(tasks: list[FileTask], jobs: int) -> list[FileResult]:
 
 def quiet_engine_logging() -> None:
     """Keep the engine's log records (a failing rule logs its traceback) off stderr: the CLI
-    reports internal errors itself, once, in one line."""
+    reports internal errors itself, once, in one line. With a handler on its logger, Python's
+    last-resort stderr handler stays unused; records still reach handlers an embedder configured."""
     logger = logging.getLogger("asyncguide")
     if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
         logger.addHandler(logging.NullHandler())
-    logger.propagate = False
 
 
 def check_file(task: FileTask) -> FileResult:

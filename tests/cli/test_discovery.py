@@ -1,0 +1,152 @@
+"""Which files ``asyncguide check`` reads: git-ignored and usual folders skipped, ``exclude`` honoured."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from asyncguide.server.files import GitIgnore, parse_gitignore, python_files
+
+from .conftest import BLOCKING_SLEEP, run_main, write
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def checked_paths(capsys: pytest.CaptureFixture[str], *arguments: str) -> list[str]:
+    """The files reported by ASY100 (every test file blocks the loop once)."""
+    run = run_main(capsys, "check", "--select", "ASY100", "--jobs", "1", *arguments)
+    return [line.split(":")[0] for line in run.stdout.splitlines()[:-1]]
+
+
+def make_virtual_environment(root: Path, name: str) -> None:
+    write(root, f"{name}/pyvenv.cfg", "home = /usr/bin\n")
+    write(root, f"{name}/lib/python3.12/site-packages/dependency.py", BLOCKING_SLEEP)
+
+
+def git_init(root: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+
+
+@needs_git
+def test_in_a_git_work_tree_git_ignored_files_are_skipped(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git_init(project)
+    write(project, ".gitignore", ".venv/\ngenerated/\n*_pb2.py\n")
+    write(project, "app.py", BLOCKING_SLEEP)
+    write(project, "untracked/new.py", BLOCKING_SLEEP)
+    write(project, ".venv/lib/site-packages/dependency.py", BLOCKING_SLEEP)
+    write(project, "generated/models.py", BLOCKING_SLEEP)
+    write(project, "api/service_pb2.py", BLOCKING_SLEEP)
+    write(project, "api/service.py", BLOCKING_SLEEP)
+    assert checked_paths(capsys) == ["api/service.py", "app.py", "untracked/new.py"]
+    assert checked_paths(capsys, "api") == ["api/service.py"]
+
+
+@needs_git
+def test_in_git_tracked_files_in_usual_folder_names_are_checked(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """git decides: a tracked `build/` package is source, not an artefact."""
+    git_init(project)
+    write(project, "build/steps.py", BLOCKING_SLEEP)
+    assert checked_paths(capsys) == ["build/steps.py"]
+
+
+@needs_git
+def test_in_git_a_virtual_environment_git_does_not_ignore_is_still_skipped(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git_init(project)
+    make_virtual_environment(project, "env")
+    write(project, "app.py", BLOCKING_SLEEP)
+    assert checked_paths(capsys) == ["app.py"]
+
+
+@needs_git
+def test_in_git_exclude_is_honoured(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git_init(project)
+    write(project, "pyproject.toml", '[tool.asyncguide]\nexclude = ["migrations", "legacy/*.py"]\n')
+    write(project, "app.py", BLOCKING_SLEEP)
+    write(project, "db/migrations/0001_initial.py", BLOCKING_SLEEP)
+    write(project, "legacy/old.py", BLOCKING_SLEEP)
+    assert checked_paths(capsys) == ["app.py"]
+
+
+@needs_git
+def test_a_git_ignored_folder_named_on_the_command_line_is_checked(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git_init(project)
+    write(project, ".gitignore", "vendor/\n")
+    write(project, "vendor/library.py", BLOCKING_SLEEP)
+    assert checked_paths(capsys) == []
+    assert checked_paths(capsys, "vendor") == ["vendor/library.py"]
+
+
+def test_outside_git_the_usual_folders_are_skipped(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project, "app.py", BLOCKING_SLEEP)
+    for folder in (".venv", "venv", ".git", "__pycache__", "node_modules", ".tox", "build", "dist"):
+        write(project, f"{folder}/module.py", BLOCKING_SLEEP)
+    write(project, "pkg/__pycache__/cached.py", BLOCKING_SLEEP)
+    make_virtual_environment(project, "env")
+    assert checked_paths(capsys) == ["app.py"]
+
+
+def test_outside_git_gitignore_files_are_honoured(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project, ".gitignore", "# generated code\n/generated/\n*_pb2.py\n!keep_pb2.py\n")
+    write(project, "app.py", BLOCKING_SLEEP)
+    write(project, "generated/models.py", BLOCKING_SLEEP)
+    write(project, "src/generated/views.py", BLOCKING_SLEEP)  # "/generated/" is anchored at the root
+    write(project, "api/service_pb2.py", BLOCKING_SLEEP)
+    write(project, "api/keep_pb2.py", BLOCKING_SLEEP)
+    write(project, "api/.gitignore", "scratch.py\n")
+    write(project, "api/scratch.py", BLOCKING_SLEEP)
+    write(project, "scratch.py", BLOCKING_SLEEP)  # api/.gitignore applies under api/ only
+    assert checked_paths(capsys) == ["api/keep_pb2.py", "app.py", "scratch.py", "src/generated/views.py"]
+
+
+def test_outside_git_exclude_is_honoured(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project, "pyproject.toml", '[tool.asyncguide]\nexclude = ["migrations", "legacy/*.py"]\n')
+    write(project, "app.py", BLOCKING_SLEEP)
+    write(project, "db/migrations/0001_initial.py", BLOCKING_SLEEP)
+    write(project, "legacy/old.py", BLOCKING_SLEEP)
+    assert checked_paths(capsys) == ["app.py"]
+
+
+def test_files_named_on_the_command_line_are_always_checked(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project, "pyproject.toml", '[tool.asyncguide]\nexclude = ["legacy"]\n')
+    write(project, ".gitignore", "ignored.py\n")
+    write(project, "legacy/old.py", BLOCKING_SLEEP)
+    write(project, "ignored.py", BLOCKING_SLEEP)
+    write(project, "script", BLOCKING_SLEEP)  # no .py suffix
+    assert checked_paths(capsys) == []
+    assert checked_paths(capsys, "legacy/old.py", "ignored.py", "script") == ["ignored.py", "legacy/old.py", "script"]
+
+
+def test_a_file_named_twice_is_checked_once(project: Path) -> None:
+    path = write(project, "app.py", BLOCKING_SLEEP)
+    found = python_files(["app.py", ".", str(path)], lambda _: False)
+    assert [source.path for source in found] == [path]
+
+
+@pytest.mark.parametrize(
+    "patterns, path, is_folder, ignored",
+    [
+        ("*.log", "logs/today.log", False, True),
+        ("build/", "build", True, True),
+        ("build/", "build", False, False),  # a trailing slash matches folders only
+        ("build/", "src/build", True, True),  # no slash before the end: any depth
+        ("/build", "src/build", True, False),  # a leading slash anchors
+        ("docs/*.py", "docs/conf.py", False, True),
+        ("docs/*.py", "docs/api/conf.py", False, False),  # "*" does not cross "/"
+        ("docs/*.py", "src/docs/conf.py", False, False),  # a middle slash anchors too
+        ("**/fixtures", "tests/unit/fixtures", True, True),
+        ("data/**", "data/a/b.py", False, True),
+        ("a/**/z.py", "a/z.py", False, True),
+        ("a/**/z.py", "a/b/c/z.py", False, True),
+        ("mod?.py", "mod1.py", False, True),
+        ("mod[0-9].py", "modx.py", False, False),
+        ("mod[!0-9].py", "modx.py", False, True),
+        ("*.py\n!keep.py", "src/keep.py", False, False),
+        ("\\#notes.py", "#notes.py", False, True),
+        ("# a comment\n\n", "# a comment", False, False),
+    ],
+)
+def test_gitignore_matcher(patterns: str, path: str, is_folder: bool, ignored: bool) -> None:
+    assert GitIgnore(tuple(parse_gitignore(patterns))).ignores(path, is_folder) is ignored
