@@ -89,6 +89,9 @@ class FixContext:
         for bindings in self.model.module_scope.bindings.values():
             if any(b.imported == module and isinstance(b.node, ast.Import) for b in bindings):
                 return None
+            # ``import package.module`` binds ``package`` but makes ``package.module`` available too
+            if any(_imports_submodule(b.node, module) for b in bindings):
+                return None
         line = self._import_line()
         newline = self.newline
         if line >= len(self.lines):  # after the last line, which has no line break
@@ -118,6 +121,11 @@ class FixContext:
         if _is_docstring(body[0]):
             return body[0].end_lineno or body[0].lineno
         return _first_code_line(body[0])
+
+
+def _imports_submodule(statement: ast.AST, module: str) -> bool:
+    """True when ``statement`` is ``import <module>`` for a dotted ``module``, without ``as``."""
+    return isinstance(statement, ast.Import) and any(alias.name == module and alias.asname is None for alias in statement.names)
 
 
 def _is_docstring(statement: ast.stmt) -> bool:

@@ -29,6 +29,7 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Union
 
 from .rule import Range
@@ -233,6 +234,31 @@ class SemanticModel:
             scope = scope.parent
         return scope is not None and scope.kind == "function" and scope.function.is_async  # type: ignore[union-attr]
 
+    def enclosing_loop(self, node: ast.AST) -> ast.AST | None:
+        """The innermost loop that runs ``node`` once per iteration, within ``node``'s function.
+
+        That is a ``for``/``async for`` whose body holds it, a ``while`` whose test or body holds
+        it, or a comprehension whose element, conditions or inner iterables hold it. A loop's
+        ``else`` block and a ``for``'s iterable run once, and do not count; the body of a nested
+        ``def``, ``lambda`` or class ends the search (its decorators and defaults do not).
+        """
+        child = node
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, (ast.For, ast.AsyncFor)) and any(child is s for s in ancestor.body):
+                return ancestor
+            if isinstance(ancestor, ast.While) and (child is ancestor.test or any(child is s for s in ancestor.body)):
+                return ancestor
+            if isinstance(ancestor, _COMPREHENSIONS) and child is not ancestor.generators[0].iter:
+                return ancestor
+            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and any(
+                child is s for s in ancestor.body
+            ):
+                return None
+            if isinstance(ancestor, ast.Lambda) and child is ancestor.body:
+                return None
+            child = ancestor
+        return None
+
     def function_info(self, node: ast.AST) -> FunctionInfo | None:
         """The FunctionInfo of a ``def``/``async def`` node."""
         return self._function_of_node.get(id(node))
@@ -313,6 +339,67 @@ class SemanticModel:
                 skip_class = True
             scope = scope.parent
         return None
+
+    @cached_property
+    def _names_by_identifier(self) -> dict[str, list[ast.Name]]:
+        names: dict[str, list[ast.Name]] = {}
+        for name in self.nodes(ast.Name):
+            assert isinstance(name, ast.Name)
+            names.setdefault(name.id, []).append(name)
+        return names
+
+    def references(self, binding: Binding) -> list[ast.Name]:
+        """The names that read or delete this binding, in nested scopes too, in source order."""
+        return [
+            name
+            for name in self._names_by_identifier.get(binding.name, ())
+            if not isinstance(name.ctx, ast.Store) and self.lookup(name.id, name) is binding
+        ]
+
+    def value_use(self, expr: ast.AST) -> tuple[str, ast.AST | None]:
+        """How the value of ``expr`` is used where it stands, seen through ``await``: (kind, node).
+
+        - ``("with", item)``: the context expression of a ``with``/``async with`` item;
+        - ``("bound", name)``: assigned to one plain name (``=``, annotated ``=``, ``:=``); ``name``
+          is the target ``ast.Name``, and ``lookup(name.id, name)`` its binding;
+        - ``("stored", target)``: assigned to an attribute or a subscript (``self.s = …``, ``app["s"] = …``);
+        - ``("argument", call)``: passed to a call, positionally or by keyword;
+        - ``("returned", node)``: returned (``return``, a lambda's body); ``("yielded", node)``;
+        - ``("element", display)``: an element of a list, tuple, set or dict display;
+        - ``("receiver", attribute)``: an attribute of it is read (``x.close()``, ``x.status``);
+        - ``("discarded", statement)``: an expression statement;
+        - ``("other", parent)``: anything else (operands, tests, several or unpacking targets…).
+        """
+        node = expr
+        parent = self.parent(node)
+        while isinstance(parent, ast.Await):
+            node, parent = parent, self.parent(parent)
+        if isinstance(parent, ast.withitem) and parent.context_expr is node:
+            return "with", parent
+        if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and parent.value is node:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            if any(isinstance(target, (ast.Attribute, ast.Subscript)) for target in targets):
+                return "stored", targets[0]
+            if len(targets) == 1 and isinstance(targets[0], ast.Name):
+                return "bound", targets[0]
+            return "other", parent
+        if isinstance(parent, ast.Call) and node is not parent.func:
+            return "argument", parent
+        if isinstance(parent, ast.keyword):
+            return "argument", self.parent(parent)
+        if isinstance(parent, ast.Starred) and isinstance(self.parent(parent), ast.Call):
+            return "argument", self.parent(parent)
+        if isinstance(parent, ast.Return) or (isinstance(parent, ast.Lambda) and parent.body is node):
+            return "returned", parent
+        if isinstance(parent, (ast.Yield, ast.YieldFrom)):
+            return "yielded", parent
+        if isinstance(parent, (ast.List, ast.Tuple, ast.Set, ast.Dict)):
+            return "element", parent
+        if isinstance(parent, ast.Attribute):
+            return "receiver", parent
+        if isinstance(parent, ast.Expr):
+            return "discarded", parent
+        return "other", parent
 
     def qualified_name(self, expr: ast.AST) -> str | None:
         """The dotted name an expression refers to, imports and aliases seen through."""

@@ -80,11 +80,16 @@ RETURN_TYPES: dict[str, str] = {
     "aiohttp.ClientSession.options": "aiohttp.ClientResponse",
     "aiohttp.ClientSession.request": "aiohttp.ClientResponse",
     "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
+    # TLS contexts
+    "ssl.create_default_context": "ssl.SSLContext",
+    "ssl._create_unverified_context": "ssl.SSLContext",
 }
 
 #: "<class>.<attribute>" -> the attribute's type, for properties that ``instance_type`` follows
 ATTRIBUTE_TYPES: dict[str, str] = {
     "pathlib.Path.parent": "pathlib.Path",
+    "aiohttp.web.Request.app": "aiohttp.web.Application",
+    "aiohttp.web.BaseRequest.app": "aiohttp.web.Application",
 }
 
 #: (left operand's class, ``ast`` operator class name) -> the result's type: ``path / "name"``

@@ -1,0 +1,246 @@
+"""What several aiohttp rules need to know about aiohttp and about how a module uses it (no rule here).
+
+- ``canonical``: aiohttp's public spelling of a qualified name (``aiohttp.client.ClientSession`` is
+  ``aiohttp.ClientSession``, ``aiohttp.web_response.Response`` is ``aiohttp.web.Response``).
+- ``registrations``: the middlewares and the signal callbacks (``on_startup``, ``cleanup_ctx``…)
+  the module registers on an application, found once per model.
+- ``is_request`` / ``is_application``: whether an expression is an ``aiohttp.web`` request or
+  application, also where nothing is annotated (a handler's first parameter, ``request.app``,
+  an ``on_startup`` callback's parameter).
+- ``with_arguments``: a libcst call with a new argument list that keeps the call's layout.
+"""
+
+from __future__ import annotations
+
+import ast
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from ..model import FunctionInfo, SemanticModel, keyword
+
+#: aiohttp's implementation modules whose names the package re-exports as ``aiohttp.<name>``
+_CLIENT_MODULES = frozenset(
+    {
+        "client", "client_exceptions", "client_reqrep", "client_ws", "connector", "cookiejar",
+        "http", "http_websocket", "formdata", "helpers", "streams", "tracing", "payload", "abc",
+        "_websocket",
+    }
+)
+#: names ``aiohttp.web`` re-exports from the client side, spelled here the client way
+_WEB_REEXPORTS = frozenset({"WSMsgType", "WSCloseCode", "WSMessage"})
+
+#: application attributes holding callbacks: attribute -> what the callback's first parameter is
+SIGNALS = {
+    "on_startup": "app",
+    "on_shutdown": "app",
+    "on_cleanup": "app",
+    "cleanup_ctx": "app",
+    "on_response_prepare": "request",
+}
+_LIST_METHODS = ("append", "insert", "extend")
+
+REQUEST_TYPES = frozenset({"aiohttp.web.Request", "aiohttp.web.BaseRequest"})
+APPLICATION_TYPE = "aiohttp.web.Application"
+VIEW_TYPES = ("aiohttp.web.View", "aiohttp.web_urldispatcher.View")
+MIDDLEWARE_DECORATOR = "aiohttp.web.middleware"
+
+
+def canonical(name: str | None) -> str | None:
+    """The public spelling of an aiohttp (or aiohttp_cors) qualified name; other names unchanged."""
+    if name is None:
+        return None
+    parts = name.split(".")
+    if parts[0] == "aiohttp" and len(parts) > 2:
+        if parts[1] in _CLIENT_MODULES:
+            return ".".join(["aiohttp", *parts[2:]])
+        if parts[1].startswith("web_"):
+            parts = ["aiohttp", "web", *parts[2:]]
+        if parts[1] == "web" and parts[2] in _WEB_REEXPORTS:
+            return ".".join(["aiohttp", *parts[2:]])
+        return ".".join(parts)
+    if parts[0] == "aiohttp_cors" and len(parts) > 2:
+        return ".".join(["aiohttp_cors", *parts[2:]])
+    return name
+
+
+def qualified(model: SemanticModel, expr: ast.AST) -> str | None:
+    return canonical(model.qualified_name(expr))
+
+
+def instance(model: SemanticModel, expr: ast.AST) -> str | None:
+    return canonical(model.instance_type(expr))
+
+
+def unparenthesised_await(expr: ast.AST) -> ast.AST:
+    """The awaited expression of ``await x``, else ``expr``."""
+    return expr.value if isinstance(expr, ast.Await) else expr
+
+
+def positional_parameters(function: FunctionInfo) -> list[ast.arg]:
+    arguments = function.node.args
+    return [*arguments.posonlyargs, *arguments.args]
+
+
+# ---------------------------------------------------------------- registrations
+
+
+@dataclass
+class Registrations:
+    #: functions of this module registered as middlewares, with the expression that registers each
+    middlewares: dict[int, tuple[FunctionInfo, ast.expr]] = field(default_factory=dict)
+    #: signal attribute (``"on_startup"``…) -> the callables registered on it
+    signals: dict[str, list[ast.expr]] = field(default_factory=dict)
+    #: id(FunctionInfo) -> the signal it is registered on
+    callback_signal: dict[int, str] = field(default_factory=dict)
+
+
+_registrations: weakref.WeakKeyDictionary[SemanticModel, Registrations] = weakref.WeakKeyDictionary()
+
+
+def registrations(model: SemanticModel) -> Registrations:
+    """Middlewares and signal callbacks the module registers: ``web.Application(middlewares=[…])``,
+    ``app.middlewares.append(mw)``, ``app.on_startup.append(f)``, ``app.cleanup_ctx += [ctx]``…"""
+    found = _registrations.get(model)
+    if found is None:
+        found = _registrations[model] = _find_registrations(model)
+    return found
+
+
+def _find_registrations(model: SemanticModel) -> Registrations:
+    found = Registrations()
+
+    def register(list_name: str, values: Iterable[ast.expr]) -> None:
+        for value in values:
+            if list_name == "middlewares":
+                function = model.function_def(value)
+                if function is not None:
+                    found.middlewares[id(function)] = (function, value)
+            elif list_name in SIGNALS:
+                found.signals.setdefault(list_name, []).append(value)
+                function = model.function_def(value)
+                if function is not None:
+                    found.callback_signal[id(function)] = list_name
+
+    for call in model.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        if qualified(model, call.func) == APPLICATION_TYPE:
+            register("middlewares", _elements(keyword(call, "middlewares")))
+            continue
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in _LIST_METHODS and isinstance(func.value, ast.Attribute):
+            list_name = func.value.attr
+            if list_name != "middlewares" and list_name not in SIGNALS:
+                continue
+            if func.attr == "append" and len(call.args) == 1:
+                register(list_name, call.args)
+            elif func.attr == "insert" and len(call.args) == 2:
+                register(list_name, call.args[1:])
+            elif func.attr == "extend" and len(call.args) == 1:
+                register(list_name, _elements(call.args[0]))
+    for augmented in model.nodes(ast.AugAssign):
+        assert isinstance(augmented, ast.AugAssign)
+        target = augmented.target
+        if isinstance(augmented.op, ast.Add) and isinstance(target, ast.Attribute):
+            register(target.attr, _elements(augmented.value))
+    return found
+
+
+def _elements(expr: ast.expr | None) -> list[ast.expr]:
+    if isinstance(expr, (ast.List, ast.Tuple)):
+        return [element for element in expr.elts if not isinstance(element, ast.Starred)]
+    return []
+
+
+def has_middleware_decorator(model: SemanticModel, function: FunctionInfo) -> bool:
+    return any(qualified(model, decorator) == MIDDLEWARE_DECORATOR for decorator in function.node.decorator_list)
+
+
+def is_middleware(model: SemanticModel, function: FunctionInfo | None) -> bool:
+    """True for a ``@web.middleware`` function, or one the module registers as a middleware."""
+    if function is None:
+        return False
+    return has_middleware_decorator(model, function) or id(function) in registrations(model).middlewares
+
+
+def is_aiohttp_handler(function: FunctionInfo | None) -> bool:
+    return function is not None and function.handler is not None and function.handler.framework == "aiohttp"
+
+
+# ---------------------------------------------------------------- what an expression is
+
+
+def _parameter_function(model: SemanticModel, name: ast.Name) -> tuple[FunctionInfo, int] | None:
+    """The function whose positional parameter ``name`` reads, and the parameter's position."""
+    binding = model.lookup(name.id, name)
+    if binding is None or binding.kind != "parameter":
+        return None
+    function = model.function_info(model.parent(binding.node))
+    if function is None:
+        return None
+    for position, parameter in enumerate(positional_parameters(function)):
+        if parameter is binding.node:
+            return function, position
+    return None
+
+
+def is_request(model: SemanticModel, expr: ast.AST) -> bool:
+    """An ``aiohttp.web`` request: so typed, a function handler's or middleware's first parameter,
+    or ``self.request`` in a ``web.View``."""
+    if instance(model, expr) in REQUEST_TYPES:
+        return True
+    if isinstance(expr, ast.Name):
+        found = _parameter_function(model, expr)
+        if found is None:
+            return False
+        function, position = found
+        if position != 0 or function.class_info is not None:
+            return False
+        return is_aiohttp_handler(function) or is_middleware(model, function) or (
+            registrations(model).callback_signal.get(id(function)) == "on_response_prepare"
+        )
+    if isinstance(expr, ast.Attribute) and expr.attr == "request" and isinstance(expr.value, ast.Name):
+        function = model.enclosing_function(expr)
+        if function is None or function.class_info is None or not model.is_subclass(function.class_info, *VIEW_TYPES):
+            return False
+        parameters = positional_parameters(function)
+        return bool(parameters) and parameters[0].arg == expr.value.id
+    return False
+
+
+def is_application(model: SemanticModel, expr: ast.AST) -> bool:
+    """An ``aiohttp.web.Application``: so typed, ``request.app``, or the parameter of an
+    ``on_startup``/``on_shutdown``/``on_cleanup``/``cleanup_ctx`` callback."""
+    if instance(model, expr) == APPLICATION_TYPE:
+        return True
+    if isinstance(expr, ast.Attribute) and expr.attr == "app":
+        return is_request(model, expr.value)
+    if isinstance(expr, ast.Name):
+        found = _parameter_function(model, expr)
+        if found is None:
+            return False
+        function, position = found
+        return position == 0 and SIGNALS.get(registrations(model).callback_signal.get(id(function), "")) == "app"
+    return False
+
+
+# ---------------------------------------------------------------- fixes
+
+
+def with_arguments(call: cst.Call, arguments: list[cst.Arg]) -> cst.Call:
+    """``call`` with ``arguments`` in place of its own, each placed in the layout of the argument that
+    stood at its position: commas (with the line breaks after them) are kept by position, and the
+    last argument keeps the original last argument's trailing comma or its absence."""
+    original = list(call.args)
+    placed = []
+    for index, argument in enumerate(arguments):
+        if index == len(arguments) - 1:
+            comma = original[-1].comma if original else cst.MaybeSentinel.DEFAULT
+        elif index < len(original) - 1 and isinstance(original[index].comma, cst.Comma):
+            comma = original[index].comma
+        else:
+            comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        placed.append(argument.with_changes(comma=comma))
+    return call.with_changes(args=placed)
