@@ -60,6 +60,40 @@ class FixContext:
         new = transform(expression)
         return self.replace(node, cst.Module([]).code_for_node(new))
 
+    def add_keyword_argument(self, call: ast.Call, name: str, value: str) -> Edit:
+        """An edit appending ``name=value`` to a call's arguments, in the call's own layout: on the
+        same line, or on a line of its own when the arguments stand one per line (a trailing comma
+        and a comment after the last argument stay where they are)."""
+
+        def append(expression: cst.BaseExpression) -> cst.BaseExpression:
+            assert isinstance(expression, cst.Call)
+            no_space = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+            new = cst.Arg(value=cst.parse_expression(value), keyword=cst.Name(name), equal=no_space)
+            args = list(expression.args)
+            if not args:
+                return expression.with_changes(args=[new])
+            last = args[-1]
+            before_last = args[-2].comma.whitespace_after if len(args) > 1 else expression.whitespace_before_args
+            # one argument per line: the new one goes on its own line, indented like the others
+            own_line = isinstance(before_last, cst.ParenthesizedWhitespace)
+            separator = cst.ParenthesizedWhitespace(last_line=before_last.last_line) if own_line else cst.SimpleWhitespace(" ")
+            if isinstance(last.comma, cst.Comma):  # a trailing comma (and a comment after it) stays last
+                after = last.comma.whitespace_after
+                if isinstance(after, cst.ParenthesizedWhitespace) and own_line:
+                    kept = after.with_changes(last_line=before_last.last_line)
+                    closing: cst.BaseParenthesizableWhitespace = cst.ParenthesizedWhitespace(last_line=after.last_line)
+                else:
+                    kept, closing = cst.SimpleWhitespace(" "), after
+                args[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=kept))
+                return expression.with_changes(args=[*args, new.with_changes(comma=cst.Comma(whitespace_after=closing))])
+            # no trailing comma: what followed the last argument (a comment, a line break) follows the new one
+            args[-1] = last.with_changes(
+                comma=cst.Comma(whitespace_after=separator), whitespace_after_arg=cst.SimpleWhitespace("")
+            )
+            return expression.with_changes(args=[*args, new.with_changes(whitespace_after_arg=last.whitespace_after_arg)])
+
+        return self.rewrite_expression(call, append)
+
     def needs_parentheses_for_await(self, node: ast.expr) -> bool:
         """True when ``await <node>`` must be parenthesised where node stands (``(await x).y``)."""
         parent = self.model.parent(node)

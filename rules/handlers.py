@@ -357,12 +357,20 @@ def _is_http_middleware_decorator(model: SemanticModel, decorator: ast.expr) -> 
     return application_framework(model, receiver) in ("starlette", "fastapi") or model.instance_type(receiver) is None
 
 
+def configured_middleware(model: SemanticModel, call: ast.Call) -> str | None:
+    """The qualified class of the middleware a call configures: ``Middleware(X, ...)``,
+    ``app.add_middleware(X, ...)``, or the class called directly, ``X(app, ...)``. Its options
+    stand at the same positions in all three (the wrapped app is argument 0), so
+    ``argument(call, 1, "secret_key")`` finds ``SessionMiddleware``'s secret in each."""
+    callee = model.qualified_name(call.func)
+    wraps = callee in _MIDDLEWARE_WRAPPERS or (isinstance(call.func, ast.Attribute) and call.func.attr == "add_middleware")
+    if not wraps:
+        return callee
+    return model.qualified_name(call.args[0]) if call.args else None
+
+
 def _dispatch_argument(model: SemanticModel, call: ast.Call) -> ast.expr | None:
     """The ``dispatch`` given to ``BaseHTTPMiddleware`` by this call, if it is one that gives it."""
-    callee = model.qualified_name(call.func)
-    if callee == BASE_HTTP_MIDDLEWARE:
-        return argument(call, 1, "dispatch")
-    wraps = callee in _MIDDLEWARE_WRAPPERS or (isinstance(call.func, ast.Attribute) and call.func.attr == "add_middleware")
-    if wraps and call.args and model.qualified_name(call.args[0]) == BASE_HTTP_MIDDLEWARE:
+    if configured_middleware(model, call) == BASE_HTTP_MIDDLEWARE:
         return argument(call, 1, "dispatch")
     return None
