@@ -1,0 +1,290 @@
+"""Code actions: a quick fix per fixable diagnostic, "disable for this line", and fix-all.
+
+Quick fixes are offered for safe and unsafe fixes alike (unsafe ones say so in their title and are
+never preferred); ``source.fixAll.asyncguide`` applies every safe fix of the document, and unsafe
+ones too when ``unsafeFixes`` is on. When the client can resolve a code action's ``edit`` lazily
+(``codeAction/resolve``), edits are computed only for the action the user picks; otherwise with
+the list. An action carries the document version it was made for: resolving it after the
+document changed gives no edit rather than a wrong one.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import tokenize
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from asyncguide.rules.fixes import build_fix, fix_all
+from asyncguide.rules.registry import all_rules
+from asyncguide.rules.rule import Applicability, Diagnostic, Edit, Fix, Range
+from asyncguide.rules.runner import noqa_codes
+
+from .diagnostics import ensure_linted, lsp_diagnostic
+
+if TYPE_CHECKING:
+    from .documents import Document
+    from .server import AsyncguideServer
+
+log = logging.getLogger("asyncguide.server")
+
+FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.asyncguide"
+KINDS = [types.CodeActionKind.QuickFix, FIX_ALL_KIND]
+
+
+def options() -> types.CodeActionOptions:
+    return types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True)
+
+
+def code_action(ls: AsyncguideServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    document = ls.documents.get(params.text_document.uri)
+    if document is None:
+        return None
+    ensure_linted(ls, document)
+    lazy = resolves_edits(ls)
+    only = params.context.only
+    area = document.index.from_client(params.range, ls.encoding)
+    actions: list[types.CodeAction] = []
+    if allowed(types.CodeActionKind.QuickFix, only):
+        touched = [d for d in document.diagnostics if touches(d.range, area)]
+        if document.syntax_error is None:  # fixes re-parse the document
+            for diagnostic in touched:
+                if diagnostic.fix is not None:
+                    action = fix_action(ls, document, diagnostic, lazy)
+                    if action is not None:
+                        actions.append(action)
+        actions.extend(noqa_actions(ls, document, touched))
+    if allowed(FIX_ALL_KIND, only) and document.syntax_error is None:
+        action = fix_all_action(ls, document, lazy)
+        if action is not None:
+            actions.append(action)
+    return actions
+
+
+def resolve_code_action(ls: AsyncguideServer, action: types.CodeAction) -> types.CodeAction:
+    """Compute the edit of an action offered without one; none when its document changed since."""
+    data = action.data if isinstance(action.data, dict) else {}
+    document = ls.documents.get(data.get("uri", ""))
+    if document is None or document.version != data.get("version") or action.edit is not None:
+        return action
+    ensure_linted(ls, document)
+    if data.get("action") == "fix":
+        wanted = Range(*data["range"])
+        for diagnostic in document.diagnostics:
+            if diagnostic.code == data.get("code") and diagnostic.range == wanted:
+                action.edit = fix_edit(ls, document, diagnostic)
+                break
+    elif data.get("action") == "fixAll":
+        action.edit = fix_all_edit(ls, document)
+    return action
+
+
+# -------------------------------------------------------------------------------- actions
+
+
+def fix_action(ls: AsyncguideServer, document: Document, diagnostic: Diagnostic, lazy: bool) -> types.CodeAction | None:
+    rule = all_rules().get(diagnostic.code)
+    title = (rule.fix_title if rule is not None else None) or "Apply the fix"
+    edit = None
+    if not lazy:
+        fix = _build_fix(document, diagnostic)
+        if fix is None:
+            return None
+        title = fix.title
+        edit = workspace_edit(ls, document, fix.edits)
+    unsafe = diagnostic.fix is Applicability.UNSAFE
+    return types.CodeAction(
+        title=f"{diagnostic.code}: {title}{' (unsafe)' if unsafe else ''}",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[lsp_diagnostic(diagnostic, document.index, ls.encoding)],
+        is_preferred=not unsafe,
+        edit=edit,
+        data=_data(document, "fix", code=diagnostic.code, range=list(_astuple(diagnostic.range))),
+    )
+
+
+def fix_edit(ls: AsyncguideServer, document: Document, diagnostic: Diagnostic) -> types.WorkspaceEdit | None:
+    fix = _build_fix(document, diagnostic)
+    return workspace_edit(ls, document, fix.edits) if fix is not None else None
+
+
+def _build_fix(document: Document, diagnostic: Diagnostic) -> Fix | None:
+    """The diagnostic's fix, or None when the rule cannot build one here (or fails to)."""
+    try:
+        fix = build_fix(diagnostic, document.text, _target(document))
+    except Exception:  # noqa: BLE001 - a broken fix must not break the other actions, nor the server
+        log.exception("fix of %s failed on %s", diagnostic.code, document.uri)
+        return None
+    return fix if fix is not None and fix.edits else None
+
+
+def fix_all_action(ls: AsyncguideServer, document: Document, lazy: bool) -> types.CodeAction | None:
+    settings = document.settings
+    allowed_fixes = {Applicability.SAFE, Applicability.UNSAFE} if settings and settings.unsafe_fixes else {Applicability.SAFE}
+    if not any(diagnostic.fix in allowed_fixes for diagnostic in document.diagnostics):
+        return None
+    edit = None
+    if not lazy:
+        edit = fix_all_edit(ls, document)
+        if edit is None:
+            return None
+    return types.CodeAction(
+        title="asyncguide: Fix all auto-fixable problems",
+        kind=FIX_ALL_KIND,
+        edit=edit,
+        data=_data(document, "fixAll"),
+    )
+
+
+def fix_all_edit(ls: AsyncguideServer, document: Document) -> types.WorkspaceEdit | None:
+    settings = document.settings
+    if settings is None:
+        return None
+    try:
+        result = fix_all(document.text, settings.codes, settings.target_version, settings.unsafe_fixes, document.resolver)
+    except Exception:  # noqa: BLE001 - a broken fix must not take the server down
+        log.exception("fix all failed on %s", document.uri)
+        return None
+    if result.source == document.text:
+        return None
+    return workspace_edit(ls, document, [minimal_edit(document, result.source)])
+
+
+def noqa_actions(ls: AsyncguideServer, document: Document, diagnostics: Iterable[Diagnostic]) -> list[types.CodeAction]:
+    actions = []
+    offered: set[tuple[int, str]] = set()
+    strings: StringLines | None = None
+    for diagnostic in diagnostics:
+        line_number = diagnostic.range.start_line
+        if (line_number, diagnostic.code) in offered:
+            continue
+        offered.add((line_number, diagnostic.code))
+        strings = strings or StringLines(document.text)
+        edit = noqa_edit(document.index.line(line_number), line_number, diagnostic.code, strings)
+        if edit is None:
+            continue
+        actions.append(
+            types.CodeAction(
+                title=f"Disable {diagnostic.code} for this line",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[lsp_diagnostic(diagnostic, document.index, ls.encoding)],
+                edit=workspace_edit(ls, document, [edit]),
+            )
+        )
+    return actions
+
+
+def noqa_edit(line: str, line_number: int, code: str, strings: StringLines) -> Edit | None:
+    """The edit adding ``code`` to the line's ``# noqa`` comment, or adding one; None when the line
+    cannot take a comment (it continues with a backslash, or ends inside a string)."""
+    match, codes = noqa_codes(line)
+    if match is not None:
+        if not codes or code in codes:  # a bare "# noqa" already suppresses everything
+            return None
+        end = match.end("codes")
+        return Edit(Range(line_number, end, line_number, end), f", {code}")
+    code_end = len(line.rstrip())
+    if line[:code_end].endswith("\\") or strings.ends_inside_string(line_number):
+        return None
+    return Edit(Range(line_number, code_end, line_number, len(line)), f"  # noqa: {code}")
+
+
+class StringLines:
+    """Which lines end inside a (multi-line) string, found by tokenizing up to the line asked about."""
+
+    def __init__(self, source: str):
+        self._tokens = tokenize.generate_tokens(io.StringIO(source, newline=None).readline)
+        self._inside: set[int] = set()
+        self._read_to = -1  # 0-based line up to which every token was read
+
+    def ends_inside_string(self, line: int) -> bool:
+        try:
+            while self._read_to <= line:
+                token = next(self._tokens)
+                start, end = token.start[0] - 1, token.end[0] - 1
+                self._inside.update(range(start, end))
+                self._read_to = start
+        except (StopIteration, tokenize.TokenError, SyntaxError):
+            self._read_to = 1 << 62
+        return line in self._inside
+
+
+# -------------------------------------------------------------------------------- edits
+
+
+def workspace_edit(ls: AsyncguideServer, document: Document, edits: Iterable[Edit]) -> types.WorkspaceEdit:
+    """The edits as a WorkspaceEdit; versioned when the client supports it, so that it applies only
+    to the document version they were made for."""
+    text_edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = [
+        types.TextEdit(range=document.index.to_client(edit.range, ls.encoding), new_text=edit.new_text)
+        for edit in sorted(set(edits), key=lambda edit: (edit.range, edit.new_text))
+    ]
+    if ls.supports("workspace.workspace_edit.document_changes"):
+        identifier = types.OptionalVersionedTextDocumentIdentifier(uri=document.uri, version=document.version)
+        return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=identifier, edits=text_edits)])
+    return types.WorkspaceEdit(changes={document.uri: text_edits})  # type: ignore[dict-item]
+
+
+def minimal_edit(document: Document, new_text: str) -> Edit:
+    """One edit replacing only what differs between the document's text and ``new_text``."""
+    old_text = document.text
+    prefix = 0
+    limit = min(len(old_text), len(new_text))
+    while prefix < limit and old_text[prefix] == new_text[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old_text[-1 - suffix] == new_text[-1 - suffix]:
+        suffix += 1
+    start = _position(document, prefix)
+    end = _position(document, len(old_text) - suffix)
+    return Edit(Range(*start, *end), new_text[prefix : len(new_text) - suffix])
+
+
+def _position(document: Document, offset: int) -> tuple[int, int]:
+    """The (line, code-point column) of an offset in the document's text."""
+    offsets = document.index.offsets
+    low, high = 0, len(offsets) - 1
+    while low < high:  # the last line starting at or before offset
+        middle = (low + high + 1) // 2
+        if offsets[middle] <= offset:
+            low = middle
+        else:
+            high = middle - 1
+    return low, min(offset - offsets[low], len(document.index.lines[low]))
+
+
+# -------------------------------------------------------------------------------- helpers
+
+
+def resolves_edits(ls: AsyncguideServer) -> bool:
+    support = ls.client_capabilities.text_document and ls.client_capabilities.text_document.code_action
+    resolve = support.resolve_support if support else None
+    return resolve is not None and "edit" in resolve.properties
+
+
+def allowed(kind: str, only: list[str] | None) -> bool:
+    """True when ``kind`` is one of the kinds the client asked for (or it asked for any)."""
+    return only is None or any(kind == wanted or kind.startswith(f"{wanted}.") for wanted in only)
+
+
+def touches(range_: Range, area: Range) -> bool:
+    """True when a diagnostic's range and the requested range meet (ends included: a cursor counts)."""
+    return not (
+        (range_.end_line, range_.end_column) < (area.start_line, area.start_column)
+        or (area.end_line, area.end_column) < (range_.start_line, range_.start_column)
+    )
+
+
+def _data(document: Document, action: str, **extra: Any) -> dict[str, Any]:
+    return {"uri": document.uri, "version": document.version, "action": action, **extra}
+
+
+def _astuple(range_: Range) -> tuple[int, int, int, int]:
+    return range_.start_line, range_.start_column, range_.end_line, range_.end_column
+
+
+def _target(document: Document) -> tuple[int, int]:
+    return document.settings.target_version if document.settings else (3, 9)

@@ -1,0 +1,191 @@
+"""Linting open documents and delivering their diagnostics, pulled or pushed.
+
+When the client supports pull diagnostics (``textDocument/diagnostic``) it asks, and the server
+answers with a ``resultId`` (an ``unchanged`` report when nothing changed since the id the client
+holds). Otherwise the server pushes ``textDocument/publishDiagnostics`` with the document's
+version, debounced per document after edits (setting ``debounceMs``). One mode per session, so a
+document never gets both.
+
+A document is linted at most once per (version, settings generation, resolution generation).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from asyncguide.rules.documentation import rule_url
+from asyncguide.rules.registry import all_rules
+from asyncguide.rules.rule import Diagnostic, Severity
+from asyncguide.rules.runner import InternalError, lint
+
+from .positions import LineIndex
+from .resolution import resolver_for, schedule_resolution
+
+if TYPE_CHECKING:
+    from .documents import Document
+    from .server import AsyncguideServer
+
+SOURCE = "asyncguide"
+SYNTAX_ERROR_CODE = "ASG000"
+
+SEVERITIES = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFORMATION: types.DiagnosticSeverity.Information,
+}
+
+
+def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
+    """Lint the document unless its diagnostics are current.
+
+    When the text does not parse, the document keeps its last good diagnostics (moved with the
+    edits since) and records the syntax error.
+    """
+    key = (document.version, ls.generation, document.resolution_generation)
+    if document.linted == key:
+        return
+    settings = ls.lint_settings(document)
+    document.linted = key
+    document.settings = settings
+    if settings.excluded:
+        document.diagnostics = []
+        document.syntax_error = None
+        return
+    resolver = resolver_for(ls, document, settings)
+    result = lint(document.text, settings.codes, settings.target_version, resolver)
+    document.syntax_error = result.syntax_error
+    if result.syntax_error is None:
+        document.diagnostics = result.diagnostics
+    report_failures(ls, document, result.internal_errors)
+
+
+def report_failures(ls: AsyncguideServer, document: Document, failures: list[InternalError]) -> None:
+    """Log each rule that crashed, once per rule and document version."""
+    document.logged_failures = {seen for seen in document.logged_failures if seen[0] == document.version}
+    for failure in failures:
+        seen = (document.version, failure.code)
+        if seen in document.logged_failures:
+            continue
+        document.logged_failures.add(seen)
+        ls.log_error(f"asyncguide: rule {failure.code} failed on {document.uri} (version {document.version}): {failure.message}")
+
+
+def to_lsp(ls: AsyncguideServer, document: Document) -> list[types.Diagnostic]:
+    """The document's diagnostics in LSP form, in the negotiated position encoding."""
+    index = document.index
+    items = [lsp_diagnostic(diagnostic, index, ls.encoding) for diagnostic in document.diagnostics]
+    if document.syntax_error is not None and ls.editor_settings.show_syntax_errors:
+        items.append(
+            types.Diagnostic(
+                range=index.to_client(document.syntax_error.range, ls.encoding),
+                message=document.syntax_error.message,
+                severity=types.DiagnosticSeverity.Error,
+                code=SYNTAX_ERROR_CODE,
+                source=SOURCE,
+            )
+        )
+    return items
+
+
+def lsp_diagnostic(diagnostic: Diagnostic, index: LineIndex, encoding: str) -> types.Diagnostic:
+    rule = all_rules().get(diagnostic.code)
+    return types.Diagnostic(
+        range=index.to_client(diagnostic.range, encoding),
+        message=diagnostic.message,
+        severity=SEVERITIES[diagnostic.severity],
+        code=diagnostic.code,
+        code_description=types.CodeDescription(href=rule_url(diagnostic.code)),
+        source=SOURCE,
+        data={
+            "fix": diagnostic.fix.value if diagnostic.fix else None,
+            "fixTitle": rule.fix_title if rule is not None and diagnostic.fix else None,
+            "ruleData": diagnostic.data,
+        },
+    )
+
+
+# ------------------------------------------------------------------------------------- push
+
+
+def publish(ls: AsyncguideServer, document: Document) -> None:
+    document.publish_task = None
+    ensure_linted(ls, document)
+    ls.text_document_publish_diagnostics(
+        types.PublishDiagnosticsParams(uri=document.uri, version=document.version, diagnostics=to_lsp(ls, document))
+    )
+    schedule_resolution(ls, document)
+
+
+def schedule_publish(ls: AsyncguideServer, document: Document, delay_ms: float) -> None:
+    """Publish after ``delay_ms``, replacing a publish still waiting: rapid edits publish once."""
+    if document.publish_task is not None:
+        document.publish_task.cancel()
+        document.publish_task = None
+    if delay_ms <= 0:
+        publish(ls, document)
+        return
+    document.publish_task = asyncio.get_running_loop().create_task(_publish_later(ls, document, delay_ms / 1000))
+
+
+async def _publish_later(ls: AsyncguideServer, document: Document, delay: float) -> None:
+    await asyncio.sleep(delay)
+    if ls.documents.get(document.uri) is document:
+        publish(ls, document)
+
+
+def document_opened(ls: AsyncguideServer, document: Document) -> None:
+    if not ls.pull_diagnostics:
+        publish(ls, document)
+
+
+def document_changed(ls: AsyncguideServer, document: Document) -> None:
+    if not ls.pull_diagnostics:
+        schedule_publish(ls, document, ls.editor_settings.debounce_ms)
+
+
+def document_closed(ls: AsyncguideServer, document: Document) -> None:
+    if not ls.pull_diagnostics:
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=document.uri, diagnostics=[]))
+
+
+def relint_open_documents(ls: AsyncguideServer) -> None:
+    """Settings changed: bring every open document's diagnostics up to date."""
+    if ls.pull_diagnostics:
+        if ls.supports("workspace.diagnostics.refresh_support"):
+            ls.workspace_diagnostic_refresh(None)
+        return
+    for document in list(ls.documents.values()):
+        schedule_publish(ls, document, 0)
+
+
+def relint_document(ls: AsyncguideServer, document: Document) -> None:
+    """Something only this document depends on changed (cross-module resolution)."""
+    document.resolution_generation += 1
+    if ls.pull_diagnostics:
+        if ls.supports("workspace.diagnostics.refresh_support"):
+            ls.workspace_diagnostic_refresh(None)
+        return
+    schedule_publish(ls, document, 0)
+
+
+# ------------------------------------------------------------------------------------- pull
+
+
+def result_id(document: Document) -> str:
+    assert document.linted is not None
+    return ".".join(str(part) for part in (document.opening, *document.linted))
+
+
+def document_diagnostic(ls: AsyncguideServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+    document = ls.documents.get(params.text_document.uri)
+    if document is None:  # closed, or not a Python document
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+    ensure_linted(ls, document)
+    current = result_id(document)
+    schedule_resolution(ls, document)
+    if params.previous_result_id == current:
+        return types.RelatedUnchangedDocumentDiagnosticReport(result_id=current)
+    return types.RelatedFullDocumentDiagnosticReport(items=to_lsp(ls, document), result_id=current)

@@ -1,0 +1,136 @@
+"""Open documents: their text, kept in sync with incremental changes, and their diagnostics.
+
+The server keeps its own copy of each document's text rather than pygls's workspace copy: pygls
+splits lines with ``str.splitlines``, which also breaks at form feeds and other separators that
+LSP (and Python) do not count, so its incremental edits land on the wrong line after one.
+
+Applying a change also moves the document's diagnostics with it (``positions.shift_range``):
+while the user is mid-typing and the code does not parse, the last good diagnostics stay under
+the code they are about.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from asyncguide.rules.resolve import DeferredResolver
+from asyncguide.rules.rule import Diagnostic
+from asyncguide.rules.runner import SyntaxErrorInfo
+
+from . import diagnostics, resolution
+from .positions import LineIndex, shift_range
+from .settings import LintSettings
+
+if TYPE_CHECKING:
+    from .server import AsyncguideServer
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+@dataclass(eq=False)
+class Document:
+    uri: str
+    version: int
+    text: str
+    path: Path | None
+    #: tells apart two openings of the same document (their versions may repeat)
+    opening: int = 0
+    #: the diagnostics shown for ``text``: from the last lint that parsed, moved through the edits since
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: why the text does not parse, as of the last lint
+    syntax_error: SyntaxErrorInfo | None = None
+    #: what the last lint was computed for: (version, server generation, resolution generation)
+    linted: tuple[int, int, int] | None = None
+    #: the settings of the last lint
+    settings: LintSettings | None = None
+    #: answers "is this imported callee a coroutine function?" from a cache (see resolution.py)
+    resolver: DeferredResolver | None = None
+    #: bumped when cross-module resolution learned something that may change this document's diagnostics
+    resolution_generation: int = 0
+    resolution_task: asyncio.Task[None] | None = None
+    #: a resolution was asked for while one was running: run once more
+    resolution_requested: bool = False
+    #: a fresh resolver being prepared after files changed on disk
+    refresh_task: asyncio.Task[None] | None = None
+    #: the debounced publish waiting to run (push diagnostics)
+    publish_task: asyncio.Task[None] | None = None
+    #: (version, rule code) of the rule failures already logged
+    logged_failures: set[tuple[int, str]] = field(default_factory=set)
+    _index: LineIndex | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, item: types.TextDocumentItem, opening: int) -> Document:
+        path = to_fs_path(item.uri) if item.uri.startswith("file:") else None
+        return cls(item.uri, item.version, item.text, Path(path) if path else None, opening)
+
+    @property
+    def index(self) -> LineIndex:
+        if self._index is None:
+            self._index = LineIndex(self.text)
+        return self._index
+
+    def cancel_work(self) -> None:
+        """Cancel the publish and resolution waiting for this document."""
+        for task in (self.publish_task, self.resolution_task, self.refresh_task):
+            if task is not None:
+                task.cancel()
+
+    def apply_change(self, change: types.TextDocumentContentChangeEvent, encoding: str) -> None:
+        if isinstance(change, types.TextDocumentContentChangePartial):
+            index = self.index
+            replaced = index.from_client(change.range, encoding)
+            start = index.offset(replaced.start_line, replaced.start_column)
+            end = index.offset(replaced.end_line, replaced.end_column)
+            self.text = self.text[:start] + change.text + self.text[end:]
+            moved = []
+            for diagnostic in self.diagnostics:
+                range_ = shift_range(diagnostic.range, replaced, change.text)
+                if range_ is not None:
+                    moved.append(replace(diagnostic, range=range_))
+            self.diagnostics = moved
+        else:
+            self.text = change.text
+            self.diagnostics = []
+        self.syntax_error = None
+        self._index = None
+
+
+def is_python(item: types.TextDocumentItem) -> bool:
+    return item.language_id == "python" or item.uri.endswith(PYTHON_SUFFIXES)
+
+
+def did_open(ls: AsyncguideServer, params: types.DidOpenTextDocumentParams) -> None:
+    if not is_python(params.text_document):
+        return
+    ls.openings += 1
+    document = Document.open(params.text_document, ls.openings)
+    ls.documents[document.uri] = document
+    diagnostics.document_opened(ls, document)
+
+
+def did_change(ls: AsyncguideServer, params: types.DidChangeTextDocumentParams) -> None:
+    document = ls.documents.get(params.text_document.uri)
+    if document is None:
+        return
+    for change in params.content_changes:
+        document.apply_change(change, ls.encoding)
+    document.version = params.text_document.version
+    diagnostics.document_changed(ls, document)
+
+
+def did_close(ls: AsyncguideServer, params: types.DidCloseTextDocumentParams) -> None:
+    document = ls.documents.pop(params.text_document.uri, None)
+    if document is not None:
+        document.cancel_work()
+        diagnostics.document_closed(ls, document)
+
+
+def did_save(ls: AsyncguideServer, params: types.DidSaveTextDocumentParams) -> None:
+    """A saved module may define what other open documents import."""
+    resolution.files_changed_on_disk(ls, {params.text_document.uri})

@@ -1,0 +1,144 @@
+"""Positions between the engine and the editor.
+
+The engine counts columns in code points (``str`` indices); an LSP client counts them in the
+position encoding negotiated at ``initialize``: UTF-16 code units unless the client offered UTF-8
+(or UTF-32). Lines are split as LSP splits them: only ``\\n``, ``\\r\\n`` and ``\\r`` end a line
+(``str.splitlines`` also splits on form feeds and other separators, and would shift every line
+after one).
+
+``shift_range`` moves an engine range through one text change, so that the last good diagnostics
+of a document that no longer parses stay under the code they were about.
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from asyncguide.rules.model import split_lines
+from asyncguide.rules.rule import Range
+
+UTF8 = types.PositionEncodingKind.Utf8
+UTF16 = types.PositionEncodingKind.Utf16
+UTF32 = types.PositionEncodingKind.Utf32
+
+
+def prefer_utf8(capabilities: types.ClientCapabilities) -> None:
+    """Order the client's offered position encodings so that pygls negotiates UTF-8 when offered,
+    else UTF-16 (which every client supports), and only otherwise what the client listed first."""
+    general = capabilities.general
+    if general is None or not general.position_encodings:
+        return
+    preference = {UTF8: 0, UTF16: 1}
+    general.position_encodings = sorted(general.position_encodings, key=lambda kind: preference.get(kind, 2))
+
+
+def code_units(text: str, encoding: str) -> int:
+    """The length of ``text`` in the code units of ``encoding``."""
+    if encoding == UTF32 or text.isascii():
+        return len(text)
+    if encoding == UTF8:
+        return len(text.encode("utf-8"))
+    return len(text.encode("utf-16-le")) // 2
+
+
+def to_client_column(line: str, column: int, encoding: str) -> int:
+    """A code-point column of ``line`` in the client's units."""
+    return code_units(line[:column], encoding)
+
+
+def from_client_column(line: str, character: int, encoding: str) -> int:
+    """A client column of ``line`` as a code-point column; past the end of the line is its end, and
+    a column inside a character (half a surrogate pair, part of a UTF-8 sequence) rounds up past it."""
+    if encoding == UTF32 or line.isascii():
+        return min(character, len(line))
+    units = 0
+    for index, char in enumerate(line):
+        if units >= character:
+            return index
+        units += code_units(char, encoding)
+    return len(line)
+
+
+class LineIndex:
+    """The lines of one text, to convert positions both ways."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.lines = split_lines(text)
+        self._offsets: list[int] | None = None
+
+    @property
+    def offsets(self) -> list[int]:
+        """The offset in ``text`` at which each line starts."""
+        if self._offsets is None:
+            offsets = [0]
+            position = 0
+            for line in self.lines[:-1]:
+                position += len(line)
+                # the line break that follows: \r\n or a single \r or \n
+                position += 2 if self.text.startswith("\r\n", position) else 1
+                offsets.append(position)
+            self._offsets = offsets
+        return self._offsets
+
+    def line(self, number: int) -> str:
+        return self.lines[number] if 0 <= number < len(self.lines) else ""
+
+    def to_client(self, range_: Range, encoding: str) -> types.Range:
+        return types.Range(
+            start=self.position_to_client(range_.start_line, range_.start_column, encoding),
+            end=self.position_to_client(range_.end_line, range_.end_column, encoding),
+        )
+
+    def position_to_client(self, line: int, column: int, encoding: str) -> types.Position:
+        if line >= len(self.lines):
+            last = len(self.lines) - 1
+            return types.Position(line=last, character=code_units(self.lines[last], encoding))
+        return types.Position(line=line, character=to_client_column(self.lines[line], column, encoding))
+
+    def from_client(self, range_: types.Range, encoding: str) -> Range:
+        start_line, start_column = self.position_from_client(range_.start, encoding)
+        end_line, end_column = self.position_from_client(range_.end, encoding)
+        return Range(start_line, start_column, end_line, end_column)
+
+    def position_from_client(self, position: types.Position, encoding: str) -> tuple[int, int]:
+        """A client position as (line, code-point column), clamped to the text."""
+        if position.line >= len(self.lines):
+            last = len(self.lines) - 1
+            return last, len(self.lines[last])
+        return position.line, from_client_column(self.lines[position.line], position.character, encoding)
+
+    def offset(self, line: int, column: int) -> int:
+        """The offset in ``text`` of a (line, code-point column) position."""
+        if line >= len(self.lines):
+            return len(self.text)
+        return self.offsets[line] + min(column, len(self.lines[line]))
+
+    def end(self) -> tuple[int, int]:
+        return len(self.lines) - 1, len(self.lines[-1])
+
+
+def shift_range(range_: Range, replaced: Range, new_text: str) -> Range | None:
+    """Where ``range_`` stands after ``replaced`` (code points) is replaced by ``new_text``.
+
+    None when the change rewrote part of it. Text inserted strictly inside the range widens it;
+    text inserted where it starts pushes it on; text inserted where it ends stays outside it.
+    """
+    start = (range_.start_line, range_.start_column)
+    end = (range_.end_line, range_.end_column)
+    change_start = (replaced.start_line, replaced.start_column)
+    change_end = (replaced.end_line, replaced.end_column)
+    if change_start != change_end and start < change_end and change_start < end:
+        return None
+    inserted = split_lines(new_text)
+
+    def moved(position: tuple[int, int]) -> tuple[int, int]:
+        line, column = position
+        if line == change_end[0]:
+            base = change_start[1] if len(inserted) == 1 else 0
+            return change_start[0] + len(inserted) - 1, base + len(inserted[-1]) + column - change_end[1]
+        return line + len(inserted) - 1 - (change_end[0] - change_start[0]), column
+
+    new_start = start if start < change_end else moved(start)
+    new_end = end if end <= change_start else moved(end)
+    return Range(*new_start, *new_end)

@@ -1,0 +1,106 @@
+"""The language server object: pygls's ``LanguageServer`` plus asyncguide's state.
+
+Everything the handlers share lives on the server instance (handlers get it as their first
+argument, ``ls``): the open documents, the editor settings, the pyproject cache, and what the
+client can do. Features are registered from their own modules by ``create_server``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Generator
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp._capabilities import get_capability
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+from pygls.uris import to_fs_path
+
+from .documents import Document
+from .positions import UTF16, prefer_utf8
+from .settings import EditorSettings, LintSettings, ProjectSettings, lint_settings, load_editor_settings, make_converter
+
+log = logging.getLogger("asyncguide.server")
+
+class AsyncguideProtocol(LanguageServerProtocol):
+    """pygls's protocol, negotiating UTF-8 positions whenever the client offers them."""
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, types.InitializeResult]:
+        prefer_utf8(params.capabilities)
+        return (yield from super().lsp_initialize(params))
+
+
+class AsyncguideServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            "asyncguide",
+            version("asyncguide"),
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=AsyncguideProtocol,
+        )
+        self.documents: dict[str, Document] = {}
+        #: how many documents were opened so far (tells reopened documents apart)
+        self.openings = 0
+        self.settings_converter = make_converter()
+        self.editor_settings = EditorSettings()
+        self.projects = ProjectSettings()
+        #: bumped whenever something that affects every document's diagnostics changes
+        self.generation = 0
+        #: decided at initialize: the client pulls diagnostics, or the server pushes them
+        self.pull_diagnostics = False
+        #: settings problems found before the client could be told (initializationOptions)
+        self.unreported_problems: list[str] = []
+        #: the client asked to shut down (the exit code is 0 only then)
+        self.shut_down = False
+
+    # ----------------------------------------------------------------- client
+
+    def supports(self, capability: str) -> bool:
+        """True when the client declared ``capability`` (a dotted path in ClientCapabilities)."""
+        return bool(get_capability(self.client_capabilities, capability, None))  # type: ignore[call-overload]
+
+    @property
+    def encoding(self) -> str:
+        return self.workspace.position_encoding or UTF16
+
+    def show_warning(self, message: str) -> None:
+        log.warning("%s", message)
+        self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
+
+    def log_error(self, message: str) -> None:
+        log.error("%s", message)
+        self.window_log_message(types.LogMessageParams(type=types.MessageType.Error, message=message))
+
+    # --------------------------------------------------------------- settings
+
+    def apply_editor_settings(self, raw: Any) -> bool:
+        """Load editor settings from the client's JSON; report invalid ones. True when they changed."""
+        settings, problems = load_editor_settings(raw, self.settings_converter)
+        for problem in problems:
+            self.show_warning(problem)
+        if settings == self.editor_settings:
+            return False
+        self.editor_settings = settings
+        self.generation += 1
+        return True
+
+    def lint_settings(self, document: Document) -> LintSettings:
+        project, error = self.projects.settings_for(document.path)
+        if error is not None:
+            self.show_warning(f"asyncguide: {error}; using the default settings")
+        return lint_settings(self.editor_settings, project, document.path)
+
+    def workspace_root(self, path: Path) -> Path | None:
+        """The workspace folder holding ``path`` (the innermost one), if any."""
+        best: Path | None = None
+        for folder in self.workspace.folders.values():
+            folder_path = to_fs_path(folder.uri)
+            root = Path(folder_path) if folder_path else None
+            if root is not None and path.is_relative_to(root) and (best is None or len(root.parts) > len(best.parts)):
+                best = root
+        return best

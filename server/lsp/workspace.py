@@ -1,0 +1,94 @@
+"""Session and workspace events: initialize, settings changes, watched files, shutdown."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from . import diagnostics, resolution
+from .documents import PYTHON_SUFFIXES
+from .settings import load_editor_settings
+
+if TYPE_CHECKING:
+    from .server import AsyncguideServer
+
+log = logging.getLogger("asyncguide.server")
+
+SECTION = "asyncguide"
+WATCHERS = ("**/pyproject.toml", "**/*.py", "**/*.pyi")
+
+
+def initialize(ls: AsyncguideServer, params: types.InitializeParams) -> None:
+    text_document = params.capabilities.text_document
+    ls.pull_diagnostics = text_document is not None and text_document.diagnostic is not None
+    # the client cannot be told about bad settings before it is initialized: report them then
+    ls.editor_settings, ls.unreported_problems = load_editor_settings(params.initialization_options, ls.settings_converter)
+
+
+async def initialized(ls: AsyncguideServer, params: types.InitializedParams) -> None:
+    for problem in ls.unreported_problems:
+        ls.show_warning(problem)
+    ls.unreported_problems = []
+    if ls.supports("workspace.did_change_watched_files.dynamic_registration"):
+        await register_watchers(ls)
+    if ls.supports("workspace.configuration") and await pull_configuration(ls):
+        diagnostics.relint_open_documents(ls)
+
+
+async def register_watchers(ls: AsyncguideServer) -> None:
+    registration = types.Registration(
+        id="asyncguide-watched-files",
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[types.FileSystemWatcher(glob_pattern=pattern) for pattern in WATCHERS]
+        ),
+    )
+    try:
+        await ls.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
+    except Exception as error:  # noqa: BLE001 - without watching, pyproject edits are still seen by mtime
+        log.warning("the client did not register file watchers: %s", error)
+
+
+async def pull_configuration(ls: AsyncguideServer) -> bool:
+    """Ask the client for the ``asyncguide`` section; True when the settings changed."""
+    try:
+        result = await ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+        )
+    except Exception as error:  # noqa: BLE001 - keep the settings we have
+        log.warning("workspace/configuration failed: %s", error)
+        return False
+    raw = result[0] if result else None
+    if raw is None:  # the client has no such section: keep what initializationOptions gave
+        return False
+    return ls.apply_editor_settings(raw)
+
+
+async def did_change_configuration(ls: AsyncguideServer, params: types.DidChangeConfigurationParams) -> None:
+    if isinstance(params.settings, dict) and SECTION in params.settings:
+        changed = ls.apply_editor_settings(params.settings[SECTION])
+    elif ls.supports("workspace.configuration"):
+        changed = await pull_configuration(ls)
+    else:
+        return
+    if changed:
+        diagnostics.relint_open_documents(ls)
+
+
+def did_change_watched_files(ls: AsyncguideServer, params: types.DidChangeWatchedFilesParams) -> None:
+    if any(change.uri.endswith("/pyproject.toml") for change in params.changes):
+        ls.projects.forget()
+        ls.generation += 1
+        diagnostics.relint_open_documents(ls)
+    python_files = {change.uri for change in params.changes if change.uri.endswith(PYTHON_SUFFIXES)}
+    if python_files:
+        resolution.files_changed_on_disk(ls, python_files)
+
+
+def shutdown(ls: AsyncguideServer, params: None) -> None:
+    """Nothing is published after shutdown: cancel what waits."""
+    ls.shut_down = True
+    for document in ls.documents.values():
+        document.cancel_work()

@@ -1,0 +1,219 @@
+"""Helpers for the language server tests: the real server in a subprocess, driven by pytest-lsp.
+
+``start_server`` starts one (with the client capabilities, initialization options and workspace
+folders a test needs) and shuts it down after the test. Tests wait for the notification they expect
+(``wait_for_publish``), never for time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest_asyncio
+from lsprotocol import types
+from pygls.protocol import default_converter
+from pygls.uris import from_fs_path
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+
+SERVER = [sys.executable, "-m", "asyncguide.server.cli", "serve"]
+#: a test that waits longer than this for a notification has failed
+TIMEOUT = 30
+
+#: an async function whose `time.sleep` ASY100 reports (line 4, columns 4-17), with a safe fix
+BLOCKING_SLEEP = "import time\n\n\nasync def poll():\n    time.sleep(1)\n"
+
+#: settings most tests use: only ASY100, published without delay
+FAST = {"select": ["ASY100"], "debounceMs": 0}
+
+
+class Client(LanguageClient):
+    """pytest-lsp's client, also keeping every publishDiagnostics, diagnostic refreshes and
+    capability registrations."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.published: list[types.PublishDiagnosticsParams] = []
+        self.refreshed = asyncio.Event()
+        self.registrations: list[types.Registration] = []
+
+
+def _publish(client: Client, params: types.PublishDiagnosticsParams) -> None:
+    client.diagnostics[params.uri] = params.diagnostics
+    client.published.append(params)
+
+
+def _refresh(client: Client, params: None) -> None:
+    client.diagnostic_refresh_count += 1
+    client.refreshed.set()
+
+
+def _register_capability(client: Client, params: types.RegistrationParams) -> None:
+    client.registrations.extend(params.registrations)
+
+
+def make_client() -> Client:
+    client = Client(converter_factory=default_converter)
+    register_lsp_features(
+        client,
+        {
+            **DEFAULT_CLIENT_FEATURES,
+            types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _publish,
+            types.WORKSPACE_DIAGNOSTIC_REFRESH: _refresh,
+            types.CLIENT_REGISTER_CAPABILITY: _register_capability,
+        },
+    )
+    return client
+
+
+def push_capabilities() -> types.ClientCapabilities:
+    """VS Code's capabilities: push diagnostics, UTF-16, lazily resolved code action edits."""
+    return client_capabilities("visual-studio-code")
+
+
+def pull_capabilities() -> types.ClientCapabilities:
+    """VS Code's, plus pull diagnostics with refresh support (which its recorded version lacks)."""
+    capabilities = client_capabilities("visual-studio-code")
+    assert capabilities.text_document is not None and capabilities.workspace is not None
+    capabilities.text_document.diagnostic = types.DiagnosticClientCapabilities(
+        dynamic_registration=False, related_document_support=False
+    )
+    capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    return capabilities
+
+
+def eager_capabilities() -> types.ClientCapabilities:
+    """VS Code's, without codeAction/resolve: edits come with the actions."""
+    capabilities = client_capabilities("visual-studio-code")
+    assert capabilities.text_document is not None and capabilities.text_document.code_action is not None
+    capabilities.text_document.code_action.resolve_support = None
+    return capabilities
+
+
+StartServer = Callable[..., Awaitable[Client]]
+
+
+@pytest_asyncio.fixture
+async def start_server() -> AsyncIterator[StartServer]:
+    clients: list[Client] = []
+
+    async def start(
+        capabilities: types.ClientCapabilities | None = None,
+        initialization_options: Any = None,
+        folders: Sequence[Path] = (),
+        command: list[str] = SERVER,
+    ) -> Client:
+        client = await ClientServerConfig(server_command=command, client_factory=make_client).start()
+        assert isinstance(client, Client)
+        clients.append(client)
+        await client.initialize_session(
+            types.InitializeParams(
+                capabilities=capabilities or push_capabilities(),
+                initialization_options=initialization_options,
+                workspace_folders=[types.WorkspaceFolder(uri=uri(folder), name=folder.name) for folder in folders]
+                or None,
+            )
+        )
+        return client
+
+    yield start
+    for client in clients:
+        await client.shutdown_session()
+        await client.stop()
+
+
+def uri(path: Path) -> str:
+    result = from_fs_path(str(path))
+    assert result is not None
+    return result
+
+
+def open_document(client: LanguageClient, path: Path, text: str, version: int = 1) -> str:
+    """Open ``text`` as the document at ``path`` (not written to disk); its URI."""
+    document_uri = uri(path)
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=document_uri, language_id="python", version=version, text=text)
+        )
+    )
+    return document_uri
+
+
+def change(client: LanguageClient, document_uri: str, version: int, *edits: tuple[types.Range | None, str]) -> None:
+    """Send one didChange with these (range, text) edits; a None range replaces the whole text."""
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=document_uri, version=version),
+            content_changes=[
+                types.TextDocumentContentChangeWholeDocument(text=text)
+                if range_ is None
+                else types.TextDocumentContentChangePartial(range=range_, text=text)
+                for range_, text in edits
+            ],
+        )
+    )
+
+
+def span(start_line: int, start_character: int, end_line: int, end_character: int) -> types.Range:
+    return types.Range(
+        start=types.Position(line=start_line, character=start_character),
+        end=types.Position(line=end_line, character=end_character),
+    )
+
+
+def as_tuple(range_: types.Range) -> tuple[int, int, int, int]:
+    return range_.start.line, range_.start.character, range_.end.line, range_.end.character
+
+
+async def wait_for_publish(
+    client: Client, document_uri: str, *, version: int | None = None, after: int = 0
+) -> types.PublishDiagnosticsParams:
+    """The first publish for the document among those from the ``after``-th on (and of that
+    version, if given), waiting for it to arrive."""
+
+    async def find() -> types.PublishDiagnosticsParams:
+        while True:
+            for params in client.published[after:]:
+                if params.uri == document_uri and (version is None or params.version == version):
+                    return params
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+    return await asyncio.wait_for(find(), TIMEOUT)
+
+
+async def wait_for_message(client: LanguageClient, containing: str) -> types.ShowMessageParams:
+    """The first window/showMessage whose text contains ``containing``, waiting for it to arrive."""
+
+    async def find() -> types.ShowMessageParams:
+        while True:
+            for params in client.messages:
+                if containing in params.message:
+                    return params
+            await client.wait_for_notification(types.WINDOW_SHOW_MESSAGE)
+
+    return await asyncio.wait_for(find(), TIMEOUT)
+
+
+async def wait_for_log(client: LanguageClient, containing: str) -> types.LogMessageParams:
+    """The first window/logMessage whose text contains ``containing``, waiting for it to arrive."""
+
+    async def find() -> types.LogMessageParams:
+        while True:
+            for params in client.log_messages:
+                if containing in params.message:
+                    return params
+            await client.wait_for_notification(types.WINDOW_LOG_MESSAGE)
+
+    return await asyncio.wait_for(find(), TIMEOUT)
+
+
+async def pull(client: LanguageClient, document_uri: str, previous_result_id: str | None = None) -> Any:
+    return await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(
+            text_document=types.TextDocumentIdentifier(uri=document_uri), previous_result_id=previous_result_id
+        )
+    )
