@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from ..model import FunctionInfo, SemanticModel, keyword
+from ..rule import Range
 
 #: aiohttp's implementation modules whose names the package re-exports as ``aiohttp.<name>``
 _CLIENT_MODULES = frozenset(
@@ -244,3 +245,41 @@ def with_arguments(call: cst.Call, arguments: list[cst.Arg]) -> cst.Call:
             comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
         placed.append(argument.with_changes(comma=comma))
     return call.with_changes(args=placed)
+
+
+# ---------------------------------------------------------------- middlewares and functions
+
+
+def old_style_factory(model: SemanticModel, function: FunctionInfo) -> FunctionInfo | None:
+    """The inner handler when ``function`` is an old-style middleware factory, else None.
+
+    That is ``async def factory(app, handler)`` whose last statement returns a coroutine function
+    of one parameter defined directly in its body, undecorated, and either registered as a
+    middleware or with a second parameter named ``handler``.
+    """
+    parameters = positional_parameters(function)
+    if not function.is_async or len(parameters) != 2 or has_middleware_decorator(model, function):
+        return None
+    if not (id(function) in registrations(model).middlewares or parameters[1].arg == "handler"):
+        return None
+    last = function.node.body[-1]
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Name)):
+        return None
+    inner = model.function_def(last.value)
+    if inner is None or inner.outer is not function.scope or not inner.is_async:
+        return None
+    return inner if len(positional_parameters(inner)) == 1 else None
+
+
+def header_range(model: SemanticModel, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Range:
+    """The range of ``async def name`` / ``def name`` in a function's header: where to report on it."""
+    start = model.range_of(node)
+    line = model.lines[start.start_line]
+    name_at = line.find(node.name, start.start_column + len("def "))
+    end = name_at + len(node.name) if name_at >= 0 else len(line)
+    return Range(start.start_line, start.start_column, start.start_line, end)
+
+
+def function_at(model: SemanticModel, line: int) -> FunctionInfo | None:
+    """The function whose ``def`` stands on this 0-based line (as ``header_range`` reports it)."""
+    return next((f for f in model.functions if f.node.lineno - 1 == line), None)
