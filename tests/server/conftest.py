@@ -20,6 +20,9 @@ from pygls.uris import from_fs_path
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
+from asyncguide.rules.fixes import apply_edits
+from asyncguide.rules.rule import Edit, Range
+
 SERVER = [sys.executable, "-m", "asyncguide.server.cli", "serve"]
 #: a test that waits longer than this for a notification has failed
 TIMEOUT = 30
@@ -40,6 +43,7 @@ class Client(LanguageClient):
         self.published: list[types.PublishDiagnosticsParams] = []
         self.refreshed = asyncio.Event()
         self.registrations: list[types.Registration] = []
+        self.initialize_result: types.InitializeResult | None = None
 
 
 def _publish(client: Client, params: types.PublishDiagnosticsParams) -> None:
@@ -110,7 +114,7 @@ async def start_server() -> AsyncIterator[StartServer]:
         client = await ClientServerConfig(server_command=command, client_factory=make_client).start()
         assert isinstance(client, Client)
         clients.append(client)
-        await client.initialize_session(
+        client.initialize_result = await client.initialize_session(
             types.InitializeParams(
                 capabilities=capabilities or push_capabilities(),
                 initialization_options=initialization_options,
@@ -217,3 +221,43 @@ async def pull(client: LanguageClient, document_uri: str, previous_result_id: st
             text_document=types.TextDocumentIdentifier(uri=document_uri), previous_result_id=previous_result_id
         )
     )
+
+
+def edits_of(edit: types.WorkspaceEdit | None, document_uri: str) -> list[types.TextEdit]:
+    """The text edits a workspace edit makes to one document."""
+    assert edit is not None
+    if edit.document_changes is not None:
+        return [
+            text_edit
+            for document_change in edit.document_changes
+            if isinstance(document_change, types.TextDocumentEdit) and document_change.text_document.uri == document_uri
+            for text_edit in document_change.edits
+            if isinstance(text_edit, types.TextEdit)
+        ]
+    assert edit.changes is not None
+    return list(edit.changes[document_uri])
+
+
+def apply(text: str, edits: Sequence[types.TextEdit]) -> str:
+    """Apply text edits as an editor does (columns as code points: for text without astral characters)."""
+    return apply_edits(
+        text,
+        [
+            Edit(Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.new_text)
+            for e in edits
+        ],
+    )
+
+
+async def code_actions(
+    client: LanguageClient, document_uri: str, range_: types.Range, only: Sequence[str] | None = None
+) -> list[types.CodeAction]:
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=document_uri),
+            range=range_,
+            context=types.CodeActionContext(diagnostics=[], only=list(only) if only is not None else None),
+        )
+    )
+    assert result is not None
+    return [action for action in result if isinstance(action, types.CodeAction)]

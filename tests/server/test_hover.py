@@ -1,0 +1,44 @@
+"""Hover over a diagnostic: the rule, the message, the guideline quoted with where it stands, the fix, the docs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+
+from asyncguide.rules.documentation import rule_url
+
+from .conftest import BLOCKING_SLEEP, FAST, StartServer, as_tuple, open_document, wait_for_publish
+
+
+async def hover_at(client, uri: str, line: int, character: int) -> types.Hover | None:
+    return await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=line, character=character))
+    )
+
+
+async def test_hover_explains_the_diagnostic_under_the_cursor(start_server: StartServer, tmp_path: Path) -> None:
+    client = await start_server(initialization_options=FAST)
+    uri = open_document(client, tmp_path / "poll.py", BLOCKING_SLEEP)
+    [diagnostic] = (await wait_for_publish(client, uri, version=1)).diagnostics
+
+    hover = await hover_at(client, uri, 4, 9)
+    assert hover is not None
+    assert as_tuple(hover.range) == as_tuple(diagnostic.range)
+    assert isinstance(hover.contents, types.MarkupContent)
+    assert hover.contents.kind == types.MarkupKind.Markdown
+    text = hover.contents.value
+    assert "**ASY100** `blocking-sleep-in-async`" in text
+    assert diagnostic.message in text
+    assert "> Create proper sleep calls\n>\n> — *asyncio › Timeouts and Delays*" in text
+    assert "> — *asyncio › Thread and Process Integration*" in text
+    assert "**Fix** (safe): Replace with `await asyncio.sleep(...)`" in text
+    assert f"({rule_url('ASY100')})" in text
+
+
+async def test_no_hover_away_from_diagnostics(start_server: StartServer, tmp_path: Path) -> None:
+    client = await start_server(initialization_options=FAST)
+    uri = open_document(client, tmp_path / "poll.py", BLOCKING_SLEEP)
+    await wait_for_publish(client, uri, version=1)
+    assert await hover_at(client, uri, 3, 2) is None
+    assert await hover_at(client, uri, 4, 1) is None
