@@ -1,0 +1,339 @@
+"""Benchmark (a): keystroke-to-diagnostics latency of `asyncguide serve`, through a real LSP client.
+
+pygls's ``LanguageClient`` starts ``asyncguide serve`` as a subprocess and talks to it over stdio,
+as an editor does. It initializes with ``debounceMs: 0`` (the debounce is a deliberate wait, not
+work, so it is excluded), opens a document, then many times sends a ``didChange`` and measures the
+time from sending it to the arrival of ``publishDiagnostics`` for that document version. Each
+change rewrites a trailing comment on one line near the middle of the file, so the document
+always parses and the server has to check it whole again.
+
+The documents are real code: fastapi's ``routing.py`` as installed —
+
+- 1,000 lines: its beginning, cut at the statement boundary nearest to line 1,000;
+- 7,000 lines: the whole file, continued with the beginning of starlette's ``routing.py`` (its
+  ``from __future__`` import dropped) up to the statement boundary nearest to line 7,000, when
+  fastapi's file is shorter than that.
+
+Run it with the benchmark environment's Python (``benchmarks/run`` does):
+
+    benchmarks/.venv/bin/python benchmarks/latency.py [--edits 200] [--warmup 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import asyncio
+import importlib.metadata
+import importlib.util
+import re
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+from asyncguide.rules.registry import all_rules
+from asyncguide.rules.runner import lint
+from results import save_section
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+SETTINGS = {"debounceMs": 0}
+#: the modules whose source makes up the documents, in order
+SOURCES = ("fastapi.routing", "starlette.routing")
+#: document size -> p95 target in milliseconds
+TARGETS = {1_000: 15.0, 7_000: 80.0}
+_FUTURE_IMPORT = re.compile(r"^from __future__ import [^\n]*\n", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    text: str
+    made_of: str
+
+    @property
+    def lines(self) -> int:
+        return self.text.count("\n")
+
+
+def module_source(module: str) -> tuple[str, str]:
+    """The installed source of a module, and how to name it (``fastapi 0.163.2 routing.py``)."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        raise SystemExit(f"{module} is not installed; run benchmarks/run, which installs requirements.txt")
+    package = module.split(".")[0]
+    label = f"{package} {importlib.metadata.version(package)} {Path(spec.origin).name}"
+    return Path(spec.origin).read_text("utf-8"), label
+
+
+def statement_prefix(source: str, lines: int) -> str:
+    """The beginning of ``source`` that ends with a statement, as near to ``lines`` lines as can be.
+
+    Any statement's last line is a candidate (methods inside a long class too); the nearest one
+    whose prefix compiles wins (a cut inside a ``try:`` body, before its ``except``, does not).
+    """
+    all_lines = source.splitlines(keepends=True)
+    if len(all_lines) <= lines:
+        return source
+    ends = {node.end_lineno for node in ast.walk(ast.parse(source)) if isinstance(node, ast.stmt)}
+    for end in sorted((end for end in ends if end is not None), key=lambda end: (abs(end - lines), end)):
+        prefix = "".join(all_lines[:end])
+        try:
+            compile(prefix, "<prefix>", "exec", dont_inherit=True)
+        except SyntaxError:
+            continue
+        return prefix
+    raise ValueError("no statement boundary gives a prefix that compiles")
+
+
+def real_document(lines: int) -> Document:
+    """About ``lines`` lines of real framework code, from ``SOURCES`` in order."""
+    parts: list[str] = []
+    made_of: list[str] = []
+    remaining = lines
+    for module in SOURCES:
+        source, label = module_source(module)
+        if parts:  # a __future__ import is only allowed at the top of a module
+            source, dropped = _FUTURE_IMPORT.subn("", source)
+            label += " (its `from __future__` import dropped)" if dropped else ""
+        part = statement_prefix(source, remaining)
+        part += "" if part.endswith("\n") else "\n"
+        count = part.count("\n")
+        made_of.append(label if part == source else f"{label} lines 1–{count:,}")
+        parts.append(part)
+        remaining -= count
+        if remaining <= 0 or part != source:
+            break
+    text = "".join(parts)
+    if remaining > lines // 10:
+        raise SystemExit(f"the sources give only {text.count(chr(10)):,} lines, fewer than {lines:,}")
+    compile(text, "<document>", "exec", dont_inherit=True)  # a document that does not parse measures nothing
+    return Document(f"{lines:,}-line file", text, " + ".join(made_of))
+
+
+def edit_position(text: str) -> tuple[int, int]:
+    """Where to type: the end of a simple statement near the middle that ends its (ASCII) line."""
+    lines = text.splitlines()
+    middle = len(lines) // 2
+    candidates = []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, (ast.Assign, ast.Return, ast.Expr)) and node.end_lineno is not None:
+            line = lines[node.end_lineno - 1]
+            # the statement ends the line and the line is ASCII (UTF-16 columns = str indices)
+            if line.isascii() and len(line.rstrip()) == node.end_col_offset and "#" not in line:
+                candidates.append((abs(node.end_lineno - 1 - middle), node.end_lineno - 1, node.end_col_offset))
+    _, line, column = min(candidates)
+    return line, column
+
+
+def percentile(samples: list[float], percent: int) -> float:
+    return statistics.quantiles(samples, n=100, method="inclusive")[percent - 1]
+
+
+class ServerError(RuntimeError):
+    pass
+
+
+async def measure_keystrokes(document: Document, folder: Path, edits: int, warmup: int, timeout: float) -> dict:
+    """Open ``document`` in a fresh server and time ``warmup + edits`` changes; keep the last ``edits``."""
+    path = folder / f"document_{document.lines}.py"
+    path.write_text(document.text, "utf-8")
+    uri = path.as_uri()
+    client = LanguageClient("asyncguide-latency-benchmark", "1")
+    arrivals: dict[int, asyncio.Future[tuple[float, int]]] = {}
+    messages: list[str] = []
+    stderr_tail: list[bytes] = []
+
+    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
+        arrived = time.perf_counter()
+        future = arrivals.get(params.version) if params.uri == uri and params.version is not None else None
+        if future is not None and not future.done():
+            future.set_result((arrived, len(params.diagnostics)))
+
+    @client.feature(types.WORKSPACE_CONFIGURATION)
+    def on_configuration(params: types.ConfigurationParams) -> list[object]:
+        return [SETTINGS if item.section in (None, "asyncguide") else None for item in params.items]
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def on_register(params: types.RegistrationParams) -> None:
+        return None
+
+    @client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
+    def on_progress(params: types.WorkDoneProgressCreateParams) -> None:
+        return None
+
+    @client.feature(types.WINDOW_SHOW_MESSAGE)
+    def on_message(params: types.ShowMessageParams) -> None:
+        messages.append(params.message)
+
+    await client.start_io(str(BIN / "asyncguide"), "serve")
+    # pygls pipes the server's stderr and never reads it: drain it, or a chatty server blocks on a
+    # full pipe in the middle of a measurement
+    server_stderr = client._server.stderr  # the only handle pygls gives to it
+
+    async def drain() -> None:
+        while chunk := await server_stderr.read(65536):
+            stderr_tail[:] = [*stderr_tail[-15:], chunk]
+
+    draining = asyncio.create_task(drain())
+
+    async def diagnostics_for(version: int) -> tuple[float, int]:
+        try:
+            return await asyncio.wait_for(arrivals[version], timeout)
+        except asyncio.TimeoutError:
+            log = b"".join(stderr_tail).decode("utf-8", "replace")[-3000:]
+            raise ServerError(
+                f"no publishDiagnostics for version {version} of {document.title} within {timeout:.0f} s; "
+                f"messages: {messages}; server stderr:\n{log}"
+            ) from None
+
+    try:
+        result = await client.initialize_async(types.InitializeParams(
+            process_id=None,
+            root_uri=folder.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=folder.as_uri(), name="benchmark")],
+            initialization_options=SETTINGS,
+            capabilities=types.ClientCapabilities(
+                workspace=types.WorkspaceClientCapabilities(configuration=True),
+                text_document=types.TextDocumentClientCapabilities(
+                    synchronization=types.TextDocumentSyncClientCapabilities(),
+                    publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True),
+                ),
+            ),
+        ))
+        client.initialized(types.InitializedParams())
+        incremental = sync_kind(result.capabilities) == types.TextDocumentSyncKind.Incremental
+
+        version = 1
+        arrivals[version] = asyncio.get_running_loop().create_future()
+        client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=version, text=document.text)
+        ))
+        _, diagnostic_count = await diagnostics_for(version)
+
+        line, column = edit_position(document.text)
+        lines = document.text.splitlines(keepends=True)
+        typed = ""
+        samples: list[float] = []
+        for keystroke in range(warmup + edits):
+            version += 1
+            new = f"  # keystroke {keystroke}"
+            if incremental:
+                change: types.TextDocumentContentChangeEvent = types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(line, column), types.Position(line, column + len(typed))),
+                    text=new,
+                )
+            else:
+                lines[line] = lines[line][:column] + new + lines[line][column + len(typed):]
+                change = types.TextDocumentContentChangeWholeDocument(text="".join(lines))
+            typed = new
+            arrivals[version] = asyncio.get_running_loop().create_future()
+            sent = time.perf_counter()
+            client.text_document_did_change(types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[change],
+            ))
+            arrived, diagnostic_count = await diagnostics_for(version)
+            if keystroke >= warmup:
+                samples.append((arrived - sent) * 1000)
+
+        await client.shutdown_async(None)
+        client.exit(None)
+    finally:
+        if client._server is not None and client._server.returncode is None:
+            try:
+                await asyncio.wait_for(client._server.wait(), 10)
+            except asyncio.TimeoutError:
+                client._server.kill()
+        await client.stop()
+        await draining
+
+    return {
+        "samples_ms": samples,
+        "diagnostics": diagnostic_count,
+        "sync": "incremental" if incremental else "full",
+        "edit_line": line + 1,
+        "messages": messages,
+    }
+
+
+def sync_kind(capabilities: types.ServerCapabilities) -> types.TextDocumentSyncKind | None:
+    sync = capabilities.text_document_sync
+    if isinstance(sync, types.TextDocumentSyncOptions):
+        return sync.change
+    return sync
+
+
+def lint_only_ms(document: Document, repeats: int) -> float:
+    """The median time of the engine alone (``runner.lint``, every rule) on the document, in-process."""
+    codes = list(all_rules())
+    timings = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        lint(document.text, codes)
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="keystroke-to-diagnostics latency of asyncguide serve")
+    parser.add_argument("--edits", type=int, default=200, help="measured didChange notifications per file (default 200)")
+    parser.add_argument("--warmup", type=int, default=20, help="changes sent first and not measured (default 20)")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for one publishDiagnostics")
+    parser.add_argument("--results", type=Path, default=HERE / "results.json", help="JSON file to write the numbers into")
+    args = parser.parse_args()
+
+    rows = []
+    files: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="asyncguide-latency-") as folder:
+        for size, target in TARGETS.items():
+            document = real_document(size)
+            print(f"{document.title}: {document.lines:,} lines, {document.made_of}", flush=True)
+            measured = asyncio.run(measure_keystrokes(document, Path(folder), args.edits, args.warmup, args.timeout))
+            samples = measured.pop("samples_ms")
+            summary = {
+                "lines": document.lines,
+                "made_of": document.made_of,
+                "p50_ms": statistics.median(samples),
+                "p95_ms": percentile(samples, 95),
+                "max_ms": max(samples),
+                "lint_only_p50_ms": lint_only_ms(document, 20),
+                "target_p95_ms": target,
+                "target_met": percentile(samples, 95) <= target,
+                **measured,
+            }
+            files[str(size)] = summary
+            rows.append((document.title, summary))
+
+    print()
+    print(f"Keystroke to diagnostics through LSP over stdio (asyncguide serve, debounceMs 0), "
+          f"{args.edits} changes after {args.warmup} warm-up")
+    header = ("file", "lines", "p50 ms", "p95 ms", "max ms", "lint alone p50 ms", "target p95", "")
+    table = [header] + [
+        (title, f"{s['lines']:,}", f"{s['p50_ms']:.1f}", f"{s['p95_ms']:.1f}", f"{s['max_ms']:.1f}",
+         f"{s['lint_only_p50_ms']:.1f}", f"≤ {s['target_p95_ms']:.0f} ms", "met" if s["target_met"] else "MISSED")
+        for title, s in rows
+    ]
+    widths = [max(len(row[column]) for row in table) for column in range(len(header))]
+    for number, row in enumerate(table):
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        if number == 0:
+            print("  ".join("-" * width for width in widths))
+    for title, s in rows:
+        print(f"  {title}: {s['made_of']}; edits on line {s['edit_line']}, {s['sync']} sync, "
+              f"{s['diagnostics']} diagnostics per publish")
+        for message in s["messages"]:
+            print(f"  server said: {message}")
+    save_section(args.results, "latency", {"edits": args.edits, "warmup": args.warmup, "settings": SETTINGS, "files": files})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

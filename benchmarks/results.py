@@ -1,0 +1,72 @@
+"""benchmarks/results.json: each benchmark writes its own section, with the machine it ran on."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
+
+
+def save_section(path: Path, name: str, data: dict[str, Any]) -> None:
+    """Replace section ``name`` of the results file, keeping the other benchmarks' sections."""
+    try:
+        results = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        results = {}
+    results[name] = {
+        "measured_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine(),
+        **data,
+    }
+    path.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+
+def summary(results: dict[str, Any]) -> list[str]:
+    """The measured numbers next to their targets, a few lines per benchmark."""
+    lines: list[str] = []
+    latency = results.get("latency")
+    if latency:
+        lines.append(f"keystroke to diagnostics (LSP over stdio, debounce excluded; "
+                     f"{latency['machine']['cpus']} CPUs, measured {latency['measured_at']}):")
+        for file in latency["files"].values():
+            verdict = "met" if file["target_met"] else "MISSED"
+            lines.append(f"  {file['lines']:>6,} lines: p50 {file['p50_ms']:.1f} ms, p95 {file['p95_ms']:.1f} ms "
+                         f"(target p95 ≤ {file['target_p95_ms']:.0f} ms: {verdict}); engine alone p50 "
+                         f"{file['lint_only_p50_ms']:.1f} ms")
+    corpus = results.get("corpus")
+    if corpus:
+        tools = corpus["tools"]
+        base = tools["asyncguide"]
+        lines.append(f"corpus check ({corpus['files']} files, {corpus['lines']:,} lines; median of "
+                     f"{corpus['runs']} runs, measured {corpus['measured_at']}):")
+        for name, tool in tools.items():
+            lines.append(
+                f"  {name:<22} {tool['wall_seconds']:8.2f} s ({tool['wall_seconds'] / base['wall_seconds']:6.2f}×)"
+                f"  peak RSS {tool['max_rss_mib']:5.0f} MiB largest process ({tool['max_rss_mib'] / base['max_rss_mib']:.2f}×),"
+                f" {tool['tree_peak_rss_mib']:5.0f} MiB process tree ({tool['tree_peak_rss_mib'] / base['tree_peak_rss_mib']:.2f}×)"
+            )
+        verdict = "met" if corpus["target"]["faster_than_flake8_async"] else "MISSED"
+        lines.append(f"  target: asyncguide faster than flake8 + flake8-async: {verdict}")
+    return lines or ["no results yet: run benchmarks/run"]
+
+
+if __name__ == "__main__":
+    try:
+        saved = json.loads(RESULTS.read_text("utf-8"))
+    except OSError:
+        saved = {}
+    print("\n".join(summary(saved)))
