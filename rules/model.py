@@ -33,7 +33,7 @@ from functools import cached_property
 from typing import Union
 
 from .rule import Range
-from .types import ATTRIBUTE_TYPES, ITEM_TYPES, OPERATOR_TYPES, RETURN_TYPES
+from .types import ATTRIBUTE_TYPES, EVENT_LOOP_NAMES, EVENT_LOOP_TYPES, ITEM_TYPES, OPERATOR_TYPES, RETURN_TYPES
 
 #: framework name -> the top-level modules whose import means a module uses it
 FRAMEWORK_MODULES: dict[str, tuple[str, ...]] = {
@@ -432,6 +432,16 @@ class SemanticModel:
     def instance_type(self, expr: ast.AST) -> str | None:
         """The qualified name of the class ``expr`` evaluates to an instance of, when known."""
         return self._instance_type(expr, 0)
+
+    def is_event_loop(self, expr: ast.AST) -> bool:
+        """True when ``expr`` is an asyncio event loop: its type is one (``asyncio.get_running_loop()``,
+        ``loop: asyncio.AbstractEventLoop``, ``self.loop = uvloop.new_event_loop()``), or it is named
+        like one (``loop``, ``self._loop``, ``event_loop``: ``types.EVENT_LOOP_NAMES``), as loops made
+        by factories the model does not know are (``policy.new_event_loop()``)."""
+        if self.instance_type(expr) in EVENT_LOOP_TYPES:
+            return True
+        name = expr.id if isinstance(expr, ast.Name) else expr.attr if isinstance(expr, ast.Attribute) else None
+        return name is not None and name.strip("_") in EVENT_LOOP_NAMES
 
     def _instance_type(self, expr: ast.AST, depth: int) -> str | None:
         if depth > 8:

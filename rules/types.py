@@ -15,6 +15,10 @@ RETURN_TYPES: dict[str, str] = {
     "asyncio.get_event_loop": "asyncio.AbstractEventLoop",
     "asyncio.get_running_loop": "asyncio.AbstractEventLoop",
     "asyncio.new_event_loop": "asyncio.AbstractEventLoop",
+    "asyncio.events.get_event_loop": "asyncio.AbstractEventLoop",
+    "asyncio.events.get_running_loop": "asyncio.AbstractEventLoop",
+    "asyncio.Runner.get_loop": "asyncio.AbstractEventLoop",
+    "uvloop.new_event_loop": "uvloop.Loop",
     "asyncio.create_task": "asyncio.Task",
     "asyncio.ensure_future": "asyncio.Future",
     # sockets
@@ -84,6 +88,15 @@ RETURN_TYPES: dict[str, str] = {
     "ssl.create_default_context": "ssl.SSLContext",
     "ssl._create_unverified_context": "ssl.SSLContext",
 }
+
+#: the classes of asyncio event loops, for ``SemanticModel.is_event_loop``
+EVENT_LOOP_TYPES = frozenset({
+    "asyncio.AbstractEventLoop", "asyncio.BaseEventLoop", "asyncio.SelectorEventLoop",
+    "asyncio.ProactorEventLoop", "asyncio.events.AbstractEventLoop", "asyncio.base_events.BaseEventLoop",
+    "uvloop.Loop",
+})
+#: how code names an event loop whose type the module does not say (underscores stripped)
+EVENT_LOOP_NAMES = frozenset({"loop", "event_loop", "ev_loop"})
 
 #: "<class>.<attribute>" -> the attribute's type, for properties that ``instance_type`` follows
 ATTRIBUTE_TYPES: dict[str, str] = {

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..guidelines import Quote
+from ..model import SemanticModel
+from ..rule import Diagnostic, Rule, Severity
+
+#: functions that schedule a task and return the only strong reference to it
+TASK_FACTORIES = frozenset({
+    "asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task", "asyncio.tasks.ensure_future",
+})
+
+
+class DiscardedTask(Rule):
+    """
+    ## What it does
+    Finds `asyncio.create_task()`, `asyncio.ensure_future()` and `loop.create_task()` whose result
+    is thrown away: the call is a statement of its own.
+
+    `TaskGroup.create_task()` is not reported: the group keeps its tasks and waits for them.
+
+    ## Why is this bad?
+    The event loop keeps only a weak reference to a task. A task that nothing else references can
+    be garbage-collected while it waits — mid-flight, without an error — so the "background" work
+    silently never finishes. An exception raised in it is also never seen, except as a "Task
+    exception was never retrieved" log line, if at all.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def handle_order(order):
+        asyncio.create_task(send_confirmation_email(order))
+        return {"status": "accepted"}
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    background_tasks = set()
+
+    async def handle_order(order):
+        task = asyncio.create_task(send_confirmation_email(order))
+        background_tasks.add(task)
+        task.add_done_callback(background_tasks.discard)
+        return {"status": "accepted"}
+    ```
+    or run the tasks in an `asyncio.TaskGroup` (Python 3.11+), which keeps them until they finish.
+
+    ## Fix safety
+    No automatic fix: where to keep the task (a module set, an attribute of the application, a
+    task group) and when to wait for it or cancel it is the program's design.
+    """
+
+    code = "ASY111"
+    name = "discarded-task-reference"
+    framework = "asyncio"
+    severity = Severity.WARNING
+    summary = "Task created and its reference discarded: it can be garbage-collected mid-flight"
+    guidelines = (
+        Quote("asyncio", "Task Management", "Use proper create_task method"),
+        Quote("asyncio", "Task Management", "Implement effective task groups"),
+        Quote("asyncio", "Task Management", "Implement proper task exception handling"),
+    )
+    node_types = (ast.Call,)
+
+    def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+        assert isinstance(node, ast.Call)
+        if not isinstance(model.parent(node), ast.Expr):
+            return  # kept, awaited, returned or passed on
+        name = model.qualified_name(node.func)
+        if name in TASK_FACTORIES:
+            shown = name.replace(".tasks.", ".")
+        elif isinstance(node.func, ast.Attribute) and node.func.attr == "create_task" and model.is_event_loop(node.func.value):
+            shown = model.segment(node.func)
+        else:
+            return
+        message = (
+            f"the task from `{shown}()` is discarded in {model.context_label(node)}: the event loop keeps only "
+            "a weak reference, so it can be garbage-collected before it finishes; keep a reference "
+            "(add it to a set, discard it in a done callback) or use an `asyncio.TaskGroup`"
+        )
+        yield self.diagnostic(node, model, message)
