@@ -231,14 +231,21 @@ def is_application(model: SemanticModel, expr: ast.AST) -> bool:
 
 
 def with_arguments(call: cst.Call, arguments: list[cst.Arg]) -> cst.Call:
-    """``call`` with ``arguments`` in place of its own, each placed in the layout of the argument that
-    stood at its position: commas (with the line breaks after them) are kept by position, and the
-    last argument keeps the original last argument's trailing comma or its absence."""
+    """``call`` with ``arguments`` (kept or new ones) in place of its own, keeping the call's layout.
+
+    An argument keeps its own comma, and the comment or line break after it, unless it was the
+    last one (whose comma closes the call); the new last argument takes over the original last
+    argument's trailing comma or its absence; other commas come from the argument that stood at
+    that position, else are ``", "``.
+    """
     original = list(call.args)
+    original_last = original[-1] if original else None
     placed = []
     for index, argument in enumerate(arguments):
         if index == len(arguments) - 1:
-            comma = original[-1].comma if original else cst.MaybeSentinel.DEFAULT
+            comma = original_last.comma if original_last is not None else cst.MaybeSentinel.DEFAULT
+        elif isinstance(argument.comma, cst.Comma) and argument is not original_last:
+            comma = argument.comma
         elif index < len(original) - 1 and isinstance(original[index].comma, cst.Comma):
             comma = original[index].comma
         else:
