@@ -19,6 +19,7 @@ from typing import Literal
 
 from ..rules.config import Settings, find_pyproject, load_pyproject
 from ..rules.fixes import fix_all
+from ..rules.resolve import JediResolver
 from ..rules.rule import Applicability, Diagnostic, Range, Severity
 from ..rules.runner import InternalError, lint
 from .files import SourceFile, python_files
@@ -87,13 +88,20 @@ class SettingsCache:
         self._codes: dict[Settings, frozenset[str]] = {}
 
     def for_path(self, path: Path) -> Settings:
-        folder = path if path.is_dir() else path.parent
-        if folder not in self._pyproject_of_folder:
-            self._pyproject_of_folder[folder] = find_pyproject(folder)
-        pyproject = self._pyproject_of_folder[folder]
+        pyproject = self.pyproject_of(path if path.is_dir() else path.parent)
         if pyproject not in self._settings:
             self._settings[pyproject] = Settings() if pyproject is None else load_pyproject(pyproject)
         return self._settings[pyproject]
+
+    def pyproject_of(self, folder: Path) -> Path | None:
+        """``find_pyproject(folder)``, asked once per folder holding a pyproject.toml: a folder
+        without one has the same answer as its parent."""
+        if folder not in self._pyproject_of_folder:
+            if folder.parent == folder or (folder / "pyproject.toml").is_file():
+                self._pyproject_of_folder[folder] = find_pyproject(folder)
+            else:
+                self._pyproject_of_folder[folder] = self.pyproject_of(folder.parent)
+        return self._pyproject_of_folder[folder]
 
     def is_excluded(self, path: Path) -> bool:
         return self.for_path(path).is_excluded(path)
@@ -172,7 +180,8 @@ def check_file(task: FileTask) -> FileResult:
     except (OSError, SyntaxError, UnicodeDecodeError) as error:  # SyntaxError: a bad coding cookie
         result.findings.append(Finding(unreadable(f"cannot read the file: {error}"), fixable=False))
         return result
-    resolver = None
+    # ASY110 asks it whether imported callees are coroutine functions; jedi loads only then
+    resolver = JediResolver(str(task.path), str(task.project_root))
     if task.mode != "check":
         outcome = fix_all(source, task.codes, task.target_version, task.unsafe_fixes, resolver)
         if outcome.source != source:

@@ -30,7 +30,8 @@ SKIPPED_FOLDERS = frozenset(
 @dataclass(frozen=True)
 class SourceFile:
     path: Path  # absolute
-    #: the path argument it was found under (the file's folder for a file named directly)
+    #: the folder argument it was found under; for a file named directly, the working folder when
+    #: the file is under it (where a user runs the command from: usually the project), else its folder
     root: Path
 
 
@@ -43,7 +44,9 @@ def python_files(arguments: Iterable[str | os.PathLike[str]], is_excluded: Calla
     for argument in arguments:
         path = Path(os.path.abspath(argument))
         if path.is_file():
-            found.setdefault(path, SourceFile(path, path.parent))
+            working_folder = Path.cwd()
+            root = working_folder if working_folder in path.parents else path.parent
+            found.setdefault(path, SourceFile(path, root))
         elif path.is_dir():
             for file in folder_python_files(path, is_excluded):
                 found.setdefault(file, SourceFile(file, path))

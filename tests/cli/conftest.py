@@ -150,3 +150,24 @@ def target_version_rule(scratch_registry: None) -> str:
                 yield self.diagnostic(node, model, f"linted for Python {major}.{minor}")
 
     return TargetVersionProbe.code
+
+
+@pytest.fixture
+def resolver_probe_rule(scratch_registry: None) -> str:
+    """TST903: reports each call with what the resolver says of its callee (`pkg.db.fetch -> True`)."""
+
+    class ResolverProbe(Rule):
+        code = "TST903"
+        name = "resolver-probe"
+        framework = "asyncio"
+        summary = "Reports the resolver's answer for each call"
+        guidelines = ()
+        node_types = (ast.Call,)
+
+        def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+            assert isinstance(node, ast.Call)
+            name = model.qualified_name(node.func)
+            if name is not None and model.resolver is not None:
+                yield self.diagnostic(node, model, f"{name} -> {model.resolver.is_coroutine_function(name)}")
+
+    return ResolverProbe.code

@@ -344,3 +344,37 @@ def test_version(project: Path) -> None:
 
     run = run_process(project, "--version")
     assert (run.exit_code, run.stdout) == (0, f"asyncguide {version('asyncguide')}\n")
+
+
+@pytest.mark.parametrize(
+    "pyproject, working_folder, argument",
+    [
+        (True, "pkg/api", "views.py"),  # the nearest pyproject.toml's folder
+        (False, "..", "project"),  # the folder named on the command line
+        (False, ".", "pkg/api/views.py"),  # for a file named directly: the working folder
+    ],
+)
+def test_imported_callees_are_resolved_from_the_project_root(
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    resolver_probe_rule: str,
+    pyproject: bool,
+    working_folder: str,
+    argument: str,
+) -> None:
+    if pyproject:
+        write(project, "pyproject.toml", '[project]\nname = "service"\n')
+    write(project, "pkg/__init__.py", "")
+    write(project, "pkg/db.py", "async def fetch():\n    return 1\n\n\ndef connect():\n    return 2\n")
+    write(project, "pkg/api/__init__.py", "")
+    write(
+        project,
+        "pkg/api/views.py",
+        "from pkg.db import connect, fetch\nfrom ..db import fetch as relative_fetch\n\n\n"
+        "async def view():\n    fetch()\n    connect()\n    relative_fetch()\n",
+    )
+    monkeypatch.chdir(project / working_folder)
+    run = run_main(capsys, "check", "--select", resolver_probe_rule, "--format", "json", "--jobs", "1", argument)
+    answers = [finding["message"] for finding in json.loads(run.stdout) if finding["path"].endswith("views.py")]
+    assert answers == ["pkg.db.fetch -> True", "pkg.db.connect -> False", "..db.fetch -> True"]
