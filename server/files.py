@@ -68,8 +68,11 @@ def folder_python_files(folder: Path, is_excluded: Callable[[Path], bool]) -> li
 
     files = []
     for path in listed:
-        if path.is_dir():  # a nested repository or submodule: git does not look inside
-            files.extend(folder_python_files(path, is_excluded))
+        if path.is_dir():
+            # a nested repository or submodule, which git does not look inside; a symlink to a
+            # folder could lead back up the tree, so it is not followed (as os.walk does not)
+            if not path.is_symlink():
+                files.extend(folder_python_files(path, is_excluded))
         elif (
             path.suffix == ".py"
             and path.is_file()

@@ -150,3 +150,17 @@ def test_a_file_named_twice_is_checked_once(project: Path) -> None:
 )
 def test_gitignore_matcher(patterns: str, path: str, is_folder: bool, ignored: bool) -> None:
     assert GitIgnore(tuple(parse_gitignore(patterns))).ignores(path, is_folder) is ignored
+
+
+@needs_git
+def test_in_git_nested_repositories_are_checked_and_folder_symlinks_not_followed(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git_init(project)
+    write(project, "app.py", BLOCKING_SLEEP)
+    git_init(project / "vendored")
+    write(project, "vendored/.gitignore", "scratch/\n")
+    write(project, "vendored/library.py", BLOCKING_SLEEP)
+    write(project, "vendored/scratch/notes.py", BLOCKING_SLEEP)
+    (project / "loop").symlink_to(project, target_is_directory=True)
+    assert checked_paths(capsys) == ["app.py", "vendored/library.py"]
