@@ -330,59 +330,6 @@ class SemanticModel:
             return node
         return next((ancestor for ancestor in self.ancestors(node) if isinstance(ancestor, ast.stmt)), None)
 
-    def nodes_in(self, function: FunctionInfo, node_type: type[ast.AST]) -> list[ast.AST]:
-        """Every node of exactly this type in ``function``'s own body (nested ``def``s and classes
-        excluded, lambdas and comprehensions included), in source order."""
-        return [node for node in self.nodes(node_type) if self.enclosing_function(node) is function]
-
-    def always_before(self, first: ast.AST, then: ast.AST) -> bool:
-        """True when ``first`` has run on every path of its function that reaches ``then``.
-
-        A structured approximation, without a control-flow graph: ``first`` and ``then`` stand in
-        one statement list, ``first`` in an earlier statement that runs it whenever the statement
-        completes, ``then`` in a later one. Loop bodies may run zero times and ``except``/``else``
-        blocks may not run, so they run nothing for sure; an ``if`` runs what one branch runs when
-        the other branch ends in ``return``, ``raise``, ``break`` or ``continue``; a ``try`` body
-        and a ``finally`` block count as run (an exception is not a path that reaches ``then``).
-        """
-        later = {(id(owner), name): index for owner, name, index in self._statement_positions(then)}
-        return any(later.get((id(owner), name), -1) > index for owner, name, index in self._sure_positions(first))
-
-    def _statement_positions(self, node: ast.AST) -> Iterator[tuple[ast.AST, str, int]]:
-        """(statement-list owner, field, index) of each statement holding ``node``, up to its function."""
-        child = node
-        for parent in self.ancestors(node):
-            if isinstance(child, ast.stmt):
-                place = _list_position(parent, child)
-                if place is not None:
-                    yield parent, place[0], place[1]
-            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                return
-            child = parent
-
-    def _sure_positions(self, node: ast.AST) -> Iterator[tuple[ast.AST, str, int]]:
-        """Like ``_statement_positions``, but only while the statement surely runs ``node`` when it completes."""
-        child = node
-        for parent in self.ancestors(node):
-            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                if isinstance(child, ast.stmt):
-                    place = _list_position(parent, child)
-                    if place is not None:
-                        yield parent, place[0], place[1]
-                return
-            place = _list_position(parent, child) if isinstance(child, ast.stmt) else None
-            if place is not None:
-                yield parent, place[0], place[1]
-            if not _runs_surely(parent, child, place[0] if place else None):
-                return
-            child = parent
-
-    def enclosing_statement(self, node: ast.AST) -> ast.stmt | None:
-        """The innermost statement that holds ``node`` (``node`` itself when it is one)."""
-        if isinstance(node, ast.stmt):
-            return node
-        return next((ancestor for ancestor in self.ancestors(node) if isinstance(ancestor, ast.stmt)), None)
-
     # ---------------------------------------------------------------- names
 
     def lookup(self, name: str, node: ast.AST) -> Binding | None:
