@@ -24,6 +24,8 @@ from ..rules.rule import Applicability, Diagnostic, Range, Severity
 from ..rules.runner import InternalError, lint
 from .files import SourceFile, python_files
 
+log = logging.getLogger("asyncguide")
+
 #: the code of "this file could not be read or parsed"; no rule has it
 SYNTAX_ERROR_CODE = "ASG000"
 SYNTAX_ERROR_NAME = "syntax-error"
@@ -74,6 +76,8 @@ class FileResult:
     fixed: int = 0
     #: the unified diff ``--diff`` prints; empty when nothing would change
     diff: str = ""
+    #: what failed outside a rule's check, one line each for stderr
+    failures: list[str] = field(default_factory=list)
 
 
 class SettingsCache:
@@ -183,17 +187,15 @@ def check_file(task: FileTask) -> FileResult:
     # ASY110 asks it whether imported callees are coroutine functions; jedi loads only then
     resolver = JediResolver(str(task.path), str(task.project_root))
     if task.mode != "check":
-        outcome = fix_all(source, task.codes, task.target_version, task.unsafe_fixes, resolver)
-        if outcome.source != source:
-            result.fixed = outcome.applied
-            if task.mode == "diff":
-                result.diff = unified_diff(source, outcome.source, task.display_path)
-            else:
-                task.path.write_bytes(outcome.source.encode(encoding))
-                source = outcome.source
+        source = fix_file(task, source, encoding, resolver, result)
     if task.mode == "diff":
         return result
-    linted = lint(source, task.codes, task.target_version, resolver)
+    try:
+        linted = lint(source, task.codes, task.target_version, resolver)
+    except Exception as error:  # noqa: BLE001 - an engine bug on one file must not stop the run
+        log.exception("checking %s failed", task.path)
+        result.failures.append(f"internal error while checking {task.display_path}: {type(error).__name__}: {error}")
+        return result
     for diagnostic in linted.diagnostics:
         result.findings.append(
             Finding(
@@ -209,6 +211,33 @@ def check_file(task: FileTask) -> FileResult:
         )
     result.internal_errors = linted.internal_errors
     return result
+
+
+def fix_file(task: FileTask, source: str, encoding: str, resolver: JediResolver, result: FileResult) -> str:
+    """Fix the file (``--fix``: write it; ``--diff``: record the diff) and return the text to lint.
+
+    A fix that raises, or a file that cannot be written, leaves the file as it was and is reported.
+    """
+    try:
+        fixed = fix_all(source, task.codes, task.target_version, task.unsafe_fixes, resolver)
+    except Exception as error:  # noqa: BLE001 - a broken fix must not stop the run
+        log.exception("fixing %s failed", task.path)
+        result.failures.append(
+            f"internal error while fixing {task.display_path} (left unchanged): {type(error).__name__}: {error}"
+        )
+        return source
+    if fixed.source == source:
+        return source
+    if task.mode == "diff":
+        result.diff = unified_diff(source, fixed.source, task.display_path)
+    else:
+        try:
+            task.path.write_bytes(fixed.source.encode(encoding))
+        except (OSError, UnicodeEncodeError) as error:
+            result.failures.append(f"cannot write the fixes to {task.display_path}: {error}")
+            return source
+    result.fixed = fixed.applied
+    return fixed.source
 
 
 def read_source(path: Path) -> tuple[str, str]:

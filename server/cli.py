@@ -1,7 +1,7 @@
 """The ``asyncguide`` command: ``check``, ``rules``, ``explain``, ``serve``.
 
-Exit codes: 0 nothing found, 1 findings (``--diff``: something would change), 2 a usage or
-configuration error (one line on stderr, never a traceback).
+Exit codes: 0 nothing found, 1 findings (``--fix``: findings left; ``--diff``: something would
+change), 2 a usage or configuration error (one line on stderr, never a traceback).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="lint Python files and folders",
         description="Lint the .py files under each PATH (folders recursively, git-ignored and excluded paths skipped).",
-        epilog="Exit codes: 0 no findings, 1 findings (with --diff: changes to make), 2 usage or configuration error.",
+        epilog="Exit codes: 0 no findings, 1 findings (with --fix: findings left; with --diff: changes to make), "
+        "2 usage or configuration error.",
     )
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files and folders (default: .)")
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)")
@@ -131,6 +132,8 @@ def check_command(args: argparse.Namespace) -> int:
                 f"asyncguide: internal error in rule {internal_error.code} on {result.display_path}: {internal_error.message}",
                 file=sys.stderr,
             )
+        for failure in result.failures:
+            print(f"asyncguide: {failure}", file=sys.stderr)
     if options.mode == "diff":
         sys.stdout.write("".join(result.diff for result in results))
         print(diff_summary(results), file=sys.stderr)

@@ -171,3 +171,25 @@ def resolver_probe_rule(scratch_registry: None) -> str:
                 yield self.diagnostic(node, model, f"{name} -> {model.resolver.is_coroutine_function(name)}")
 
     return ResolverProbe.code
+
+
+@pytest.fixture
+def broken_fix_rule(scratch_registry: None) -> str:
+    """TST904: flags `legacy()` calls with a safe fix that raises when built."""
+
+    class BrokenFix(Rule):
+        code = "TST904"
+        name = "broken-fix"
+        framework = "asyncio"
+        summary = "Its fix raises"
+        guidelines = ()
+        node_types = (ast.Call,)
+
+        def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+            if probe_calls(node, "legacy"):
+                yield self.diagnostic(node, model, "`legacy()` call", fix=Applicability.SAFE)
+
+        def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
+            raise RuntimeError("deliberately broken fix")
+
+    return BrokenFix.code

@@ -378,3 +378,35 @@ def test_imported_callees_are_resolved_from_the_project_root(
     run = run_main(capsys, "check", "--select", resolver_probe_rule, "--format", "json", "--jobs", "1", argument)
     answers = [finding["message"] for finding in json.loads(run.stdout) if finding["path"].endswith("views.py")]
     assert answers == ["pkg.db.fetch -> True", "pkg.db.connect -> False", "..db.fetch -> True"]
+
+
+def test_a_broken_fix_leaves_the_file_unchanged_and_is_reported(
+    project: Path, capsys: pytest.CaptureFixture[str], broken_fix_rule: str
+) -> None:
+    source = BLOCKING_SLEEP + "    legacy()\n"
+    poll = write(project, "poll.py", source)
+    write(project, "other.py", BLOCKING_SLEEP)
+    run = run_main(capsys, "check", "--select", f"ASY100,{broken_fix_rule}", "--fix", "--jobs", "1")
+    assert run.stderr == (
+        "asyncguide: internal error while fixing poll.py (left unchanged): RuntimeError: deliberately broken fix\n"
+    )
+    assert poll.read_text("utf-8") == source
+    assert "await asyncio.sleep(1)" in (project / "other.py").read_text("utf-8")
+    assert [line.split(": ")[1].split()[0] for line in run.stdout.splitlines()[:-1]] == ["ASY100", "TST904"]
+    assert run.exit_code == 1
+
+
+def test_a_file_that_cannot_be_written_is_reported(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    poll = write(project, "poll.py", BLOCKING_SLEEP)
+
+    def read_only_disk(path: Path, data: bytes) -> int:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(Path, "write_bytes", read_only_disk)
+    run = run_main(capsys, "check", "--select", "ASY100", "--fix", "--jobs", "1")
+    assert run.stderr.startswith("asyncguide: cannot write the fixes to poll.py: [Errno 13] Permission denied")
+    assert poll.read_text("utf-8") == BLOCKING_SLEEP
+    assert run.stdout.splitlines()[-1] == "Found 1 problem (1 fixable with --fix)."
+    assert run.exit_code == 1
