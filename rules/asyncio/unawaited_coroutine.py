@@ -116,7 +116,8 @@ def coroutine_callee(call: ast.Call, model: SemanticModel) -> str | None:
 
     Known: ``async def``\\ s of this module (``f()``, ``self.m()``, ``cls.m()``, ``C.m()``; not async
     generators, not those with decorators that may wrap them), the coroutine APIs of the tables
-    above, and, through ``model.resolver``, callees imported from the project's own modules.
+    above, and, through ``model.resolver``, callees imported from the project's own modules when
+    the call is in a coroutine (jedi is slow: it is asked only where a missing ``await`` is likely).
     """
     local = model.function_def(call.func)
     if local is not None:
@@ -128,9 +129,29 @@ def coroutine_callee(call: ast.Call, model: SemanticModel) -> str | None:
             return None
     if name in COROUTINE_APIS:
         return name
-    if model.resolver is not None and _is_project_name(name) and model.resolver.is_coroutine_function(name):
+    if model.resolver is not None and _worth_resolving(call, name, model) and model.resolver.is_coroutine_function(name):
         return name
     return None
+
+
+def _worth_resolving(call: ast.Call, name: str, model: SemanticModel) -> bool:
+    """A call in a coroutine, of a project name that is imported (``fetch``, ``db.fetch``,
+    ``Client.get``) or a method of an instance of a class (``client.get`` with ``client = Client()``).
+
+    A method "of an instance" whose type is a lowercase name came from calling a function
+    (``make_client().get``), which the model cannot type: asking jedi about it costs much and
+    finds nothing.
+    """
+    if not model.in_async_context(call) or not _is_project_name(name):
+        return False
+    root = call.func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    binding = model.lookup(root.id, root) if isinstance(root, ast.Name) else None
+    if binding is not None and binding.kind == "import":
+        return True
+    owner = name.rsplit(".", 2)[-2] if name.count(".") >= 1 else ""
+    return owner[:1].isupper()
 
 
 def _is_coroutine_function(function: FunctionInfo, model: SemanticModel) -> bool:
@@ -175,8 +196,9 @@ class UnawaitedCoroutine(Rule):
     `async def` of the same module or class (`fetch()`, `self.save()`, `cls.load()`, `Repo.get()`),
     a known coroutine API (`asyncio.sleep()`, `queue.put()` on an `asyncio.Queue`, `lock.acquire()`,
     `session.get()` on an `aiohttp.ClientSession`, `request.json()` and `websocket.send_text()` in
-    Starlette, `resp.prepare()` in aiohttp…), or an `async def` imported from the project's own
-    modules (resolved with jedi by the CLI and, in the background, by the language server).
+    Starlette, `resp.prepare()` in aiohttp…), or, in a coroutine, an `async def` imported from the
+    project's own modules (resolved with jedi by the CLI and, in the background, by the language
+    server).
 
     ## Why is this bad?
     Calling a coroutine function only creates a coroutine object; nothing of its body runs until it

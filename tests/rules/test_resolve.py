@@ -171,7 +171,7 @@ def test_asy110_with_deferred_resolver_flags_after_resolving(project: Path) -> N
     assert len(_reported_lines(source, resolver)) == 4
 
 
-def test_asy110_does_not_ask_about_stdlib_or_known_libraries(project: Path) -> None:
+def test_asy110_asks_only_about_project_callees_in_coroutines(project: Path) -> None:
     asked: list[str] = []
 
     class Recording:
@@ -182,8 +182,8 @@ def test_asy110_does_not_ask_about_stdlib_or_known_libraries(project: Path) -> N
     source = textwrap.dedent('''
         import os
         import requests
-        from .helpers import notify
-        from pkg.mod import fetch
+        from .helpers import make_client, notify
+        from pkg.mod import Client, fetch
 
 
         async def handler():
@@ -191,6 +191,12 @@ def test_asy110_does_not_ask_about_stdlib_or_known_libraries(project: Path) -> N
             requests.get("https://example.com")
             notify()
             fetch()
+            Client().close()
+            make_client().close()  # the model cannot type what a function returns
+
+
+        def sync_code():
+            notify()  # jedi is asked only about calls in coroutines
     ''')
-    assert len(_reported_lines(source, Recording())) == 2
-    assert asked == [".helpers.notify", "pkg.mod.fetch"]
+    assert len(_reported_lines(source, Recording())) == 3
+    assert asked == [".helpers.notify", "pkg.mod.fetch", "pkg.mod.Client.close"]
