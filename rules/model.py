@@ -324,12 +324,6 @@ class SemanticModel:
                 return
             child = parent
 
-    def enclosing_statement(self, node: ast.AST) -> ast.stmt | None:
-        """The innermost statement that holds ``node`` (``node`` itself when it is one)."""
-        if isinstance(node, ast.stmt):
-            return node
-        return next((ancestor for ancestor in self.ancestors(node) if isinstance(ancestor, ast.stmt)), None)
-
     # ---------------------------------------------------------------- names
 
     def lookup(self, name: str, node: ast.AST) -> Binding | None:

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..guidelines import Quote
+from ..handlers import application_framework
+from ..model import SemanticModel, argument
+from ..rule import Diagnostic, Rule, Severity
+
+#: classes that take ``on_startup``/``on_shutdown`` -> their framework
+APPLICATION_CLASSES = {
+    "starlette.applications.Starlette": "starlette",
+    "starlette.Starlette": "starlette",
+    "starlette.routing.Router": "starlette",
+    "fastapi.FastAPI": "fastapi",
+    "fastapi.applications.FastAPI": "fastapi",
+    "fastapi.APIRouter": "fastapi",
+    "fastapi.routing.APIRouter": "fastapi",
+}
+EVENT_KEYWORDS = ("on_startup", "on_shutdown")
+EVENTS = ("startup", "shutdown")
+EVENT_METHODS = ("on_event", "add_event_handler")
+
+
+class StartupShutdownEvents(Rule):
+    """
+    ## What it does
+    Finds start-up and shutdown hooks registered the deprecated way: `on_startup=` /
+    `on_shutdown=` given to `Starlette(...)`, `Router(...)`, `FastAPI(...)` or `APIRouter(...)`,
+    `app.add_event_handler("startup", ...)`, and `@app.on_event("startup")` /
+    `@app.on_event("shutdown")`.
+
+    ## Why is this bad?
+    Starlette deprecated these hooks in favour of a lifespan context manager and removed them in
+    Starlette 1.0, where the code above fails (`TypeError` for the keywords, `AttributeError` for
+    the methods). FastAPI still runs them through its own router but has deprecated them too. A
+    lifespan is also the better shape: set-up and tear-down of a resource sit together around one
+    `yield`, the tear-down runs only if the set-up succeeded, and what it creates can go into the
+    lifespan state instead of globals.
+
+    ## Example
+    ```python
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+
+    @app.on_event("startup")
+    async def open_pool():
+        app.state.pool = await create_pool(DATABASE_URL)
+
+
+    @app.on_event("shutdown")
+    async def close_pool():
+        await app.state.pool.close()
+    ```
+
+    ## Use instead
+    ```python
+    from contextlib import asynccontextmanager
+
+    from fastapi import FastAPI
+
+
+    @asynccontextmanager
+    async def lifespan(app):
+        app.state.pool = await create_pool(DATABASE_URL)
+        yield
+        await app.state.pool.close()
+
+
+    app = FastAPI(lifespan=lifespan)
+    ```
+
+    The same `lifespan=` argument works for `Starlette(...)`.
+
+    ## Fix safety
+    There is no automatic fix: turning separate start-up and shutdown functions into one lifespan
+    means pairing each set-up with its tear-down, which needs a person.
+    """
+
+    code = "STA012"
+    name = "startup-shutdown-events"
+    framework = "starlette"
+    severity = Severity.INFORMATION
+    summary = "`on_startup`/`on_shutdown`/`on_event` are deprecated (removed in Starlette 1.0); use `lifespan`"
+    guidelines = (
+        Quote(
+            "starlette",
+            "Performance Optimization",
+            "Use connection pooling for database connections through lifespan handlers",
+        ),
+    )
+    node_types = (ast.Call,)
+
+    def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+        assert isinstance(node, ast.Call)
+        framework = APPLICATION_CLASSES.get(model.qualified_name(node.func) or "")
+        if framework is not None:
+            for keyword in node.keywords:
+                if keyword.arg in EVENT_KEYWORDS:
+                    yield self.diagnostic(keyword, model, _message(f"`{keyword.arg}=`", framework))
+            return
+        if not (isinstance(node.func, ast.Attribute) and node.func.attr in EVENT_METHODS):
+            return
+        event = argument(node, 0, "event_type")
+        if not (isinstance(event, ast.Constant) and event.value in EVENTS):
+            return
+        receiver = node.func.value
+        framework = application_framework(model, receiver)
+        if framework is None and model.instance_type(receiver) is None:
+            framework = "fastapi" if model.uses("fastapi") else "starlette"  # an app imported from elsewhere
+        if framework not in ("starlette", "fastapi"):
+            return
+        parent = model.parent(node)
+        decorates = isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) and node in parent.decorator_list
+        shown = f'`@{model.segment(node.func)}("{event.value}")`' if decorates else f"`{model.segment(node.func)}(\"{event.value}\", ...)`"
+        yield self.diagnostic(node, model, _message(shown, framework))
+
+
+def _message(what: str, framework: str) -> str:
+    if framework == "fastapi":
+        status = "is deprecated in FastAPI (Starlette 1.0 removed it; FastAPI keeps it in its own router)"
+        instead = "`FastAPI(lifespan=lifespan)`"
+    else:
+        status = "was deprecated and is removed in Starlette 1.0"
+        instead = "`Starlette(lifespan=lifespan)`"
+    return f"{what} {status}; move start-up and shutdown code into a lifespan context manager, {instead}"
