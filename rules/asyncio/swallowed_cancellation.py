@@ -22,6 +22,9 @@ _TRY_STATEMENTS = tuple(t for t in (ast.Try, getattr(ast, "TryStar", None)) if t
 
 #: per model: the ``try`` statements whose body can suspend (cancellation arrives only there)
 _SUSPENDING_TRIES: weakref.WeakKeyDictionary[SemanticModel, set[int]] = weakref.WeakKeyDictionary()
+_CANCEL_CALLS: weakref.WeakKeyDictionary[SemanticModel, dict[tuple[int, str], list[tuple[int, int]]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 class SwallowedCancellation(Rule):
@@ -146,9 +149,12 @@ def _suspending_tries(model: SemanticModel) -> set[int]:
 def _reraises(handler: ast.ExceptHandler, model: SemanticModel) -> bool:
     """A bare ``raise``, ``raise <as name>`` or ``raise <the caught class>`` in the handler's own body."""
     scope = model.scope(handler)
+    first, last = handler.lineno, handler.end_lineno or handler.lineno
     for raise_ in model.nodes(ast.Raise):
         assert isinstance(raise_, ast.Raise)
-        if model.scope(raise_) is not scope or not any(a is handler for a in model.ancestors(raise_)):
+        if not first <= raise_.lineno <= last or model.scope(raise_) is not scope:
+            continue
+        if not any(a is handler for a in model.ancestors(raise_)):
             continue
         exception = raise_.exc
         if exception is None:
@@ -170,20 +176,22 @@ def _awaits_a_task_it_cancelled(statement: ast.AST, model: SemanticModel) -> boo
     awaited = body[0].value
     if not isinstance(awaited, ast.Await) or not isinstance(awaited.value, (ast.Name, ast.Attribute)):
         return False
-    task = model.segment(awaited.value)
-    scope = model.scope(statement)
+    cancelled = _cancel_calls(model).get((id(model.scope(statement)), model.segment(awaited.value)), ())
     position = (statement.lineno, statement.col_offset)  # type: ignore[attr-defined]
-    for call in model.nodes(ast.Call):
-        assert isinstance(call, ast.Call)
-        if (
-            isinstance(call.func, ast.Attribute)
-            and call.func.attr == "cancel"
-            and model.scope(call) is scope
-            and (call.lineno, call.col_offset) < position
-            and model.segment(call.func.value) == task
-        ):
-            return True
-    return False
+    return any(call_position < position for call_position in cancelled)
+
+
+def _cancel_calls(model: SemanticModel) -> dict[tuple[int, str], list[tuple[int, int]]]:
+    """Per model: where ``<receiver>.cancel()`` is called, by (scope id, receiver text)."""
+    found = _CANCEL_CALLS.get(model)
+    if found is None:
+        found = _CANCEL_CALLS[model] = {}
+        for call in model.nodes(ast.Call):
+            func = call.func  # type: ignore[attr-defined]
+            if isinstance(func, ast.Attribute) and func.attr == "cancel":
+                key = (id(model.scope(call)), model.segment(func.value))
+                found.setdefault(key, []).append((call.lineno, call.col_offset))  # type: ignore[attr-defined]
+    return found
 
 
 def _header_range(handler: ast.ExceptHandler, model: SemanticModel) -> Range:
