@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from asyncguide.rules.fixes import build_fix, fix_all
-from asyncguide.rules.registry import all_rules
 from asyncguide.rules.rule import Applicability, Diagnostic, Edit, Fix, Range
-from asyncguide.rules.runner import noqa_codes
+from asyncguide.rules.runner import noqa_codes, rule_instance
 
 from .diagnostics import ensure_linted, lsp_diagnostic
 
@@ -86,8 +85,7 @@ def resolve_code_action(ls: AsyncguideServer, action: types.CodeAction) -> types
 
 
 def fix_action(ls: AsyncguideServer, document: Document, diagnostic: Diagnostic, lazy: bool) -> types.CodeAction | None:
-    rule = all_rules().get(diagnostic.code)
-    title = (rule.fix_title if rule is not None else None) or "Apply the fix"
+    title = rule_instance(diagnostic.code).fix_title or "Apply the fix"
     edit = None
     if not lazy:
         fix = _build_fix(document, diagnostic)

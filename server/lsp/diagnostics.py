@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from asyncguide.rules.documentation import rule_url
-from asyncguide.rules.registry import all_rules
 from asyncguide.rules.rule import Diagnostic, Severity
-from asyncguide.rules.runner import InternalError, lint
+from asyncguide.rules.runner import InternalError, lint, rule_instance
 
 from .positions import LineIndex
 from .resolution import resolver_for, schedule_resolution
@@ -91,7 +90,6 @@ def to_lsp(ls: AsyncguideServer, document: Document) -> list[types.Diagnostic]:
 
 
 def lsp_diagnostic(diagnostic: Diagnostic, index: LineIndex, encoding: str) -> types.Diagnostic:
-    rule = all_rules().get(diagnostic.code)
     return types.Diagnostic(
         range=index.to_client(diagnostic.range, encoding),
         message=diagnostic.message,
@@ -101,7 +99,7 @@ def lsp_diagnostic(diagnostic: Diagnostic, index: LineIndex, encoding: str) -> t
         source=SOURCE,
         data={
             "fix": diagnostic.fix.value if diagnostic.fix else None,
-            "fixTitle": rule.fix_title if rule is not None and diagnostic.fix else None,
+            "fixTitle": rule_instance(diagnostic.code).fix_title if diagnostic.fix else None,
             "ruleData": diagnostic.data,
         },
     )

@@ -27,12 +27,34 @@ from .settings import EditorSettings, LintSettings, ProjectSettings, lint_settin
 log = logging.getLogger("asyncguide.server")
 
 class AsyncguideProtocol(LanguageServerProtocol):
-    """pygls's protocol, negotiating UTF-8 positions whenever the client offers them."""
+    """pygls's protocol, negotiating UTF-8 positions whenever the client offers them, and leaving
+    text synchronization to ``documents``.
+
+    pygls's own copy of each document is not kept: its line splitting is not LSP's (see
+    ``documents``), and converting a change's positions it clamps them in place, so the handler
+    would see altered ranges.
+    """
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, types.InitializeResult]:
         prefer_utf8(params.capabilities)
         return (yield from super().lsp_initialize(params))
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Generator[Any, Any, None]:
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_OPEN, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Generator[Any, Any, None]:
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_CHANGE, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Generator[Any, Any, None]:
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_CLOSE, params)
+
+    def _user_handler(self, method: str, params: Any) -> Generator[Any, Any, None]:
+        if (handler := self.fm.features.get(method)) is not None:
+            yield handler, (params,), None
 
 
 class AsyncguideServer(LanguageServer):

@@ -174,15 +174,20 @@ def as_tuple(range_: types.Range) -> tuple[int, int, int, int]:
 
 
 async def wait_for_publish(
-    client: Client, document_uri: str, *, version: int | None = None, after: int = 0
+    client: Client,
+    document_uri: str,
+    *,
+    version: int | None = None,
+    after: int = 0,
+    where: Callable[[types.PublishDiagnosticsParams], bool] = lambda params: True,
 ) -> types.PublishDiagnosticsParams:
-    """The first publish for the document among those from the ``after``-th on (and of that
-    version, if given), waiting for it to arrive."""
+    """The first publish for the document among those from the ``after``-th on (of that version,
+    if given, and ``where`` true), waiting for it to arrive."""
 
     async def find() -> types.PublishDiagnosticsParams:
         while True:
             for params in client.published[after:]:
-                if params.uri == document_uri and (version is None or params.version == version):
+                if params.uri == document_uri and (version is None or params.version == version) and where(params):
                     return params
             await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
 

@@ -70,14 +70,15 @@ async def test_utf16_is_preferred_to_utf32_when_both_are_offered(start_server: S
 
 
 async def test_form_feed_does_not_split_lines(start_server: StartServer, tmp_path: Path) -> None:
-    # str.splitlines would split at the form feed and put every later line one further down
-    text = "import time\n\x0c\nasync def poll():\n    pass\n"
+    # str.splitlines breaks at a form feed: a line-4 edit past it would land elsewhere
+    text = "import time\n\x0c\nasync def poll():\n    x = 1\x0c; y = 2\n"
     client = await start_server(initialization_options=FAST)
     uri = open_document(client, tmp_path / "poll.py", text)
     await wait_for_publish(client, uri, version=1)
-    change(client, uri, 2, (span(3, 4, 3, 8), CALL))
+    end_of_line = len("    x = 1\x0c; y = 2")
+    change(client, uri, 2, (span(3, end_of_line, 3, end_of_line), "; " + CALL))
     [diagnostic] = (await wait_for_publish(client, uri, version=2)).diagnostics
-    assert as_tuple(diagnostic.range) == (3, 4, 3, 17)
+    assert as_tuple(diagnostic.range) == (3, end_of_line + 2, 3, end_of_line + 2 + len(CALL))
 
 
 # ------------------------------------------------------------------------------ unit tests
