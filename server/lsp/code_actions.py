@@ -23,6 +23,7 @@ from asyncguide.rules.rule import Applicability, Diagnostic, Edit, Fix, Range
 from asyncguide.rules.runner import noqa_codes, rule_instance
 
 from .diagnostics import ensure_linted, lsp_diagnostic
+from .positions import single_edit
 
 if TYPE_CHECKING:
     from .documents import Document
@@ -70,6 +71,8 @@ def resolve_code_action(ls: AsyncguideServer, action: types.CodeAction) -> types
     if document is None or document.version != data.get("version") or action.edit is not None:
         return action
     ensure_linted(ls, document)
+    if document.syntax_error is not None:  # fixes re-parse the document
+        return action
     if data.get("action") == "fix":
         wanted = Range(*data["range"])
         for diagnostic in document.diagnostics:
@@ -148,7 +151,7 @@ def fix_all_edit(ls: AsyncguideServer, document: Document) -> types.WorkspaceEdi
         return None
     if result.source == document.text:
         return None
-    return workspace_edit(ls, document, [minimal_edit(document, result.source)])
+    return workspace_edit(ls, document, [Edit(*single_edit(document.index, result.source))])
 
 
 def noqa_actions(ls: AsyncguideServer, document: Document, diagnostics: Iterable[Diagnostic]) -> list[types.CodeAction]:
@@ -224,34 +227,6 @@ def workspace_edit(ls: AsyncguideServer, document: Document, edits: Iterable[Edi
         identifier = types.OptionalVersionedTextDocumentIdentifier(uri=document.uri, version=document.version)
         return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=identifier, edits=text_edits)])
     return types.WorkspaceEdit(changes={document.uri: text_edits})  # type: ignore[dict-item]
-
-
-def minimal_edit(document: Document, new_text: str) -> Edit:
-    """One edit replacing only what differs between the document's text and ``new_text``."""
-    old_text = document.text
-    prefix = 0
-    limit = min(len(old_text), len(new_text))
-    while prefix < limit and old_text[prefix] == new_text[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old_text[-1 - suffix] == new_text[-1 - suffix]:
-        suffix += 1
-    start = _position(document, prefix)
-    end = _position(document, len(old_text) - suffix)
-    return Edit(Range(*start, *end), new_text[prefix : len(new_text) - suffix])
-
-
-def _position(document: Document, offset: int) -> tuple[int, int]:
-    """The (line, code-point column) of an offset in the document's text."""
-    offsets = document.index.offsets
-    low, high = 0, len(offsets) - 1
-    while low < high:  # the last line starting at or before offset
-        middle = (low + high + 1) // 2
-        if offsets[middle] <= offset:
-            low = middle
-        else:
-            high = middle - 1
-    return low, min(offset - offsets[low], len(document.index.lines[low]))
 
 
 # -------------------------------------------------------------------------------- helpers

@@ -122,6 +122,8 @@ def schedule_publish(ls: AsyncguideServer, document: Document, delay_ms: float) 
     if document.publish_task is not None:
         document.publish_task.cancel()
         document.publish_task = None
+    if ls.shut_down:
+        return
     if delay_ms <= 0:
         publish(ls, document)
         return

@@ -24,7 +24,7 @@ from asyncguide.rules.rule import Diagnostic
 from asyncguide.rules.runner import SyntaxErrorInfo
 
 from . import diagnostics, resolution
-from .positions import LineIndex, shift_range
+from .positions import LineIndex, shift_range, single_edit
 from .settings import LintSettings
 
 if TYPE_CHECKING:
@@ -82,21 +82,24 @@ class Document:
                 task.cancel()
 
     def apply_change(self, change: types.TextDocumentContentChangeEvent, encoding: str) -> None:
+        """Apply one change; a whole-text change is reduced to the part that differs, so that
+        diagnostics move with it as with an incremental one."""
+        index = self.index
         if isinstance(change, types.TextDocumentContentChangePartial):
-            index = self.index
-            replaced = index.from_client(change.range, encoding)
-            start = index.offset(replaced.start_line, replaced.start_column)
-            end = index.offset(replaced.end_line, replaced.end_column)
-            self.text = self.text[:start] + change.text + self.text[end:]
-            moved = []
-            for diagnostic in self.diagnostics:
-                range_ = shift_range(diagnostic.range, replaced, change.text)
-                if range_ is not None:
-                    moved.append(replace(diagnostic, range=range_))
-            self.diagnostics = moved
+            replaced, inserted = index.from_client(change.range, encoding), change.text
+        elif change.text != self.text:
+            replaced, inserted = single_edit(index, change.text)
         else:
-            self.text = change.text
-            self.diagnostics = []
+            return
+        start = index.offset(replaced.start_line, replaced.start_column)
+        end = index.offset(replaced.end_line, replaced.end_column)
+        self.text = self.text[:start] + inserted + self.text[end:]
+        moved = []
+        for diagnostic in self.diagnostics:
+            range_ = shift_range(diagnostic.range, replaced, inserted)
+            if range_ is not None:
+                moved.append(replace(diagnostic, range=range_))
+        self.diagnostics = moved
         self.syntax_error = None
         self._index = None
 
@@ -108,6 +111,9 @@ def is_python(item: types.TextDocumentItem) -> bool:
 def did_open(ls: AsyncguideServer, params: types.DidOpenTextDocumentParams) -> None:
     if not is_python(params.text_document):
         return
+    reopened = ls.documents.get(params.text_document.uri)
+    if reopened is not None:  # opened twice without a close: the new text wins
+        reopened.cancel_work()
     ls.openings += 1
     document = Document.open(params.text_document, ls.openings)
     ls.documents[document.uri] = document

@@ -114,8 +114,37 @@ class LineIndex:
             return len(self.text)
         return self.offsets[line] + min(column, len(self.lines[line]))
 
-    def end(self) -> tuple[int, int]:
-        return len(self.lines) - 1, len(self.lines[-1])
+    def position(self, offset: int) -> tuple[int, int]:
+        """The (line, code-point column) of an offset in ``text``."""
+        offsets = self.offsets
+        low, high = 0, len(offsets) - 1
+        while low < high:  # the last line starting at or before offset
+            middle = (low + high + 1) // 2
+            if offsets[middle] <= offset:
+                low = middle
+            else:
+                high = middle - 1
+        return low, min(offset - offsets[low], len(self.lines[low]))
+
+
+def single_edit(old: LineIndex, new_text: str) -> tuple[Range, str]:
+    """One edit turning ``old.text`` into ``new_text``, replacing only the part that differs (never
+    half of a ``\r\n``)."""
+    old_text = old.text
+    limit = min(len(old_text), len(new_text))
+    prefix = 0
+    while prefix < limit and old_text[prefix] == new_text[prefix]:
+        prefix += 1
+    if old_text[prefix - 1 : prefix + 1] == "\r\n":
+        prefix -= 1
+    suffix = 0
+    while suffix < limit - prefix and old_text[-1 - suffix] == new_text[-1 - suffix]:
+        suffix += 1
+    old_end = len(old_text) - suffix
+    if suffix and old_text[old_end - 1 : old_end + 1] == "\r\n":
+        suffix -= 1
+        old_end += 1
+    return Range(*old.position(prefix), *old.position(old_end)), new_text[prefix : len(new_text) - suffix]
 
 
 def shift_range(range_: Range, replaced: Range, new_text: str) -> Range | None:

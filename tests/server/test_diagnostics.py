@@ -157,6 +157,15 @@ async def test_mid_typing_keeps_the_last_diagnostics_moved_with_the_edits(
     assert [as_tuple(d.range) for d in published.diagnostics] == [(4, 11, 4, 24)]
 
 
+async def test_whole_text_changes_keep_the_last_diagnostics_moved_too(start_server: StartServer, tmp_path: Path) -> None:
+    client = await start_server(initialization_options=FAST)
+    uri = open_document(client, tmp_path / "poll.py", BLOCKING_SLEEP)
+    await wait_for_publish(client, uri, version=1)
+    change(client, uri, 2, (None, "value = (\n" + BLOCKING_SLEEP))  # a client sending whole texts
+    published = await wait_for_publish(client, uri, version=2)
+    assert [as_tuple(d.range) for d in published.diagnostics] == [(5, 4, 5, 17)]
+
+
 async def test_syntax_errors_are_reported_only_when_asked(start_server: StartServer, tmp_path: Path) -> None:
     broken = BLOCKING_SLEEP + "def broken(:\n"
     quiet = await start_server(initialization_options=FAST)

@@ -9,7 +9,14 @@ from lsprotocol import types
 from pytest_lsp import client_capabilities
 
 from asyncguide.rules.rule import Range
-from asyncguide.server.lsp.positions import LineIndex, from_client_column, prefer_utf8, shift_range, to_client_column
+from asyncguide.server.lsp.positions import (
+    LineIndex,
+    from_client_column,
+    prefer_utf8,
+    shift_range,
+    single_edit,
+    to_client_column,
+)
 
 from .conftest import FAST, StartServer, as_tuple, change, open_document, span, wait_for_publish
 
@@ -127,3 +134,17 @@ def test_prefer_utf8_when_offered_else_utf16() -> None:
 )
 def test_shift_range(replaced: Range, new_text: str, expected: Range | None) -> None:
     assert shift_range(Range(2, 4, 2, 17), replaced, new_text) == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("abc", "abXc", (Range(0, 2, 0, 2), "X")),
+        ("x\ny\n", "x\nz\ny\n", (Range(1, 0, 1, 0), "z\n")),
+        ("a\r\nb", "a\nb", (Range(0, 1, 1, 0), "\n")),  # the whole \r\n goes, not half of it
+        ("a\r\nb\r\n", "a\r\n", (Range(1, 0, 2, 0), "")),
+        ("same", "same", (Range(0, 4, 0, 4), "")),
+    ],
+)
+def test_single_edit_replaces_only_what_differs(old: str, new: str, expected: tuple[Range, str]) -> None:
+    assert single_edit(LineIndex(old), new) == expected
