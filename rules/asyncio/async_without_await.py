@@ -23,7 +23,8 @@ class AsyncWithoutAwait(Rule):
     request handlers of the five frameworks, decorated functions (routes, fixtures, callbacks a
     decorator registers), methods of classes with base classes or a metaclass (an override cannot
     choose, and neither can a method that local subclasses override), dunder methods
-    (`__aenter__`, `__aexit__`, `__anext__`, an ASGI app's `__call__`), ASGI applications
+    (`__aenter__`, `__aexit__`, `__anext__`, an ASGI app's `__call__`), methods another class of
+    the module also defines as an `async def` that awaits (a duck-typed interface), ASGI applications
     `(scope, receive, send)`, stubs (`pass`, `...`, a docstring, `raise NotImplementedError`), and
     functions the module passes somewhere as a value (`app.on_startup.append(f)`,
     `add_event_handler("startup", f)`, `lifespan=f`, `exception_handlers={404: f}`).
@@ -110,7 +111,8 @@ def _is_asgi_app(function: FunctionInfo) -> bool:
 
 def _must_stay_async(method: FunctionInfo, model: SemanticModel) -> bool:
     """True when the method overrides one, or may: its class has a base class or a metaclass from
-    elsewhere, a local base class defines it, or a local subclass overrides it."""
+    elsewhere, a local base class defines it, a local subclass overrides it, or another class of the
+    module defines a coroutine method of the same name that awaits."""
     class_info = method.class_info
     assert class_info is not None
     if class_info.node.keywords:
@@ -121,11 +123,15 @@ def _must_stay_async(method: FunctionInfo, model: SemanticModel) -> bool:
                 return True
         elif method.name in base.methods:
             return True
-    return any(
-        method.name in other.methods and any(base is class_info for base in model.base_classes(other))
-        for other in model.classes
-        if other is not class_info
-    )
+    for other in model.classes:
+        namesake = other.methods.get(method.name) if other is not class_info else None
+        if namesake is None:
+            continue
+        # A subclass overrides it, or another class implements the same name as a coroutine that
+        # awaits (a duck-typed interface whose callers await whichever implementation they get).
+        if (namesake.is_async and namesake.awaits) or any(base is class_info for base in model.base_classes(other)):
+            return True
+    return False
 
 
 def _passed_as_value(function: FunctionInfo, model: SemanticModel) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..guidelines import Quote
-from ..model import FunctionInfo, SemanticModel, argument
+from ..model import FunctionInfo, SemanticModel, argument, keyword
 from ..rule import Diagnostic, Rule
 
 #: calls that take the awaitables spread as positional arguments
@@ -28,6 +28,13 @@ LIMIT_TYPES = frozenset(
         "aiolimiter.AsyncLimiter",
     }
 )
+
+#: connection pools created with an explicit limit: class -> the keywords that set it
+CONNECTION_LIMITS: dict[str, tuple[str, ...]] = {
+    "aiohttp.TCPConnector": ("limit", "limit_per_host"),
+    "aiohttp.connector.TCPConnector": ("limit", "limit_per_host"),
+    "httpx.Limits": ("max_connections",),
+}
 
 #: words in a name (``sem``, ``self._semaphore``, ``rate_limiter``) that say it holds such a limit
 LIMIT_WORDS = frozenset({"sem", "semaphore", "semaphores", "limiter", "throttle", "throttler"})
@@ -55,9 +62,11 @@ class UnboundedFanOut(Rule):
     Finds `asyncio.gather(*[fetch(u) for u in urls])` — and `gather(*(...))`, `gather(*map(...))`,
     `gather(*tasks)` for a list comprehension assigned in the same function, and
     `asyncio.wait()` / `asyncio.as_completed()` given one — when nothing limits how many run at
-    once: no `asyncio.Semaphore` / `BoundedSemaphore` (or anyio / aiolimiter limiter) is created in
-    the function, an enclosing function, the class or the module, no `async with <semaphore>` is in
-    the function, and the per-item call neither takes a semaphore nor enters one itself.
+    once: no `asyncio.Semaphore` / `BoundedSemaphore` (or anyio / aiolimiter limiter, or a
+    connection pool with an explicit limit: `aiohttp.TCPConnector(limit=...)`, `httpx.Limits(...)`)
+    is created in the function, an enclosing function, the class or the module, no
+    `async with <semaphore>` is in the function, and the per-item call neither takes a semaphore
+    nor enters one itself.
 
     It leaves alone fan-outs over a fixed collection (a literal, `range(8)`), pools of workers that
     do not depend on the item (`[worker(queue) for _ in range(n)]`), and batches (iterating over a
@@ -231,8 +240,9 @@ def _is_limited(fan_out: _FanOut, call: ast.Call, model: SemanticModel) -> bool:
 
 
 def _limit_created_in_scope(function: FunctionInfo | None, model: SemanticModel) -> bool:
-    """A limiter created at module or class level, in this function or an enclosing one, or in a
-    method of the same class (``self._semaphore = asyncio.Semaphore(10)`` in ``__init__``)."""
+    """A limiter (or a connection pool with an explicit limit) created at module or class level, in
+    this function or an enclosing one, or in a method of the same class
+    (``self._semaphore = asyncio.Semaphore(10)`` in ``__init__``)."""
     enclosing: list[FunctionInfo] = []
     current = function
     while current is not None:
@@ -241,7 +251,7 @@ def _limit_created_in_scope(function: FunctionInfo | None, model: SemanticModel)
     own_class = function.class_info if function is not None else None
     for created in model.nodes(ast.Call):
         assert isinstance(created, ast.Call)
-        if model.instance_type(created) not in LIMIT_TYPES:
+        if not _creates_limit(created, model):
             continue
         where = model.enclosing_function(created)
         if where is None or any(where is f for f in enclosing):
@@ -249,6 +259,13 @@ def _limit_created_in_scope(function: FunctionInfo | None, model: SemanticModel)
         if own_class is not None and where.class_info is own_class:
             return True
     return False
+
+
+def _creates_limit(call: ast.Call, model: SemanticModel) -> bool:
+    created = model.instance_type(call)
+    if created in LIMIT_TYPES:
+        return True
+    return any(keyword(call, name) is not None for name in CONNECTION_LIMITS.get(created or "", ()))
 
 
 def _enters_limit(function: FunctionInfo, model: SemanticModel) -> bool:
