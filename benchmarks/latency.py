@@ -296,7 +296,11 @@ def main() -> int:
         for size, target in TARGETS.items():
             document = real_document(size)
             print(f"{document.title}: {document.lines:,} lines, {document.made_of}", flush=True)
-            measured = asyncio.run(measure_keystrokes(document, Path(folder), args.edits, args.warmup, args.timeout))
+            try:
+                measured = asyncio.run(measure_keystrokes(document, Path(folder), args.edits, args.warmup, args.timeout))
+            except ServerError as error:
+                print(f"latency benchmark failed: {error}", file=sys.stderr)
+                return 1
             samples = measured.pop("samples_ms")
             summary = {
                 "lines": document.lines,
