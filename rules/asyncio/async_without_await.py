@@ -10,6 +10,13 @@ from ..rule import Diagnostic, Range, Rule, Severity
 
 #: the parameters of an ASGI application, which must be a coroutine function
 _ASGI_PARAMETERS = ("scope", "receive", "send")
+#: first parameters of request handlers, error handlers and middlewares of the five frameworks,
+#: which are often registered in another module (a `views.py` routed from `app.py`)
+_HANDLER_FIRST_PARAMETERS = frozenset({"request", "req", "websocket", "ws"})
+#: first parameter of application lifecycle hooks (aiohttp signals, Sanic listeners), counted in
+#: modules that import a web framework
+_APP_PARAMETER = "app"
+_WEB_FRAMEWORKS = ("starlette", "aiohttp", "sanic", "tornado")
 _HEADER = re.compile(r"async\s+def\s+")
 
 
@@ -25,9 +32,12 @@ class AsyncWithoutAwait(Rule):
     choose, and neither can a method that local subclasses override), dunder methods
     (`__aenter__`, `__aexit__`, `__anext__`, an ASGI app's `__call__`), methods another class of
     the module also defines as an `async def` that awaits (a duck-typed interface), ASGI applications
-    `(scope, receive, send)`, stubs (`pass`, `...`, a docstring, `raise NotImplementedError`), and
+    `(scope, receive, send)`, stubs (`pass`, `...`, a docstring, `raise NotImplementedError`),
     functions the module passes somewhere as a value (`app.on_startup.append(f)`,
-    `add_event_handler("startup", f)`, `lifespan=f`, `exception_handlers={404: f}`).
+    `add_event_handler("startup", f)`, `lifespan=f`, `exception_handlers={404: f}`), and functions
+    with a framework callback's signature, which another module may register: a first parameter
+    `request`, `req`, `websocket` or `ws` (views, error handlers, middlewares), or `app` in a module
+    that imports a web framework (startup and shutdown hooks).
 
     ## Why is this bad?
     Such a coroutine never gives the event loop a chance to run anything else: it runs from start
@@ -70,6 +80,8 @@ class AsyncWithoutAwait(Rule):
             return
         if node.decorator_list or _is_dunder(node.name) or _is_stub(node) or _is_asgi_app(function):
             return
+        if _looks_like_framework_callback(function, model):
+            return
         if function.class_info is not None and _must_stay_async(function, model):
             return
         if _passed_as_value(function, model):
@@ -107,6 +119,20 @@ def _is_asgi_app(function: FunctionInfo) -> bool:
     if function.class_info is not None:
         names = names[1:]
     return tuple(names) == _ASGI_PARAMETERS
+
+
+def _looks_like_framework_callback(function: FunctionInfo, model: SemanticModel) -> bool:
+    """``async def view(request)``, ``async def on_startup(app)``: the signature of a handler or
+    hook that a framework awaits, registered where this module cannot see."""
+    arguments = function.node.args
+    names = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
+    if function.class_info is not None:
+        names = names[1:]
+    if not names:
+        return False
+    if names[0] in _HANDLER_FIRST_PARAMETERS:
+        return True
+    return names[0] == _APP_PARAMETER and any(model.uses(framework) for framework in _WEB_FRAMEWORKS)
 
 
 def _must_stay_async(method: FunctionInfo, model: SemanticModel) -> bool:
