@@ -87,6 +87,11 @@ RETURN_TYPES: dict[str, str] = {
     # TLS contexts
     "ssl.create_default_context": "ssl.SSLContext",
     "ssl._create_unverified_context": "ssl.SSLContext",
+    # Sanic: the registered app, the current request
+    "sanic.Sanic.get_app": "sanic.Sanic",
+    "sanic.app.Sanic.get_app": "sanic.app.Sanic",
+    "sanic.Request.get_current": "sanic.Request",
+    "sanic.request.Request.get_current": "sanic.request.Request",
 }
 
 #: the classes of asyncio event loops, for ``SemanticModel.is_event_loop``

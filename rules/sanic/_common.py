@@ -192,12 +192,10 @@ def _parameter(model: SemanticModel, name: ast.Name) -> tuple[FunctionInfo, int]
 
 
 def is_request(model: SemanticModel, expr: ast.AST) -> bool:
-    """A Sanic request: so typed (``request: Request``), the first parameter of a handler, a
-    middleware or an exception handler, or ``Request.get_current()``."""
+    """A Sanic request: so typed (``request: Request``, ``Request.get_current()``), or the first
+    parameter of a handler, a middleware or an exception handler."""
     if instance(model, expr) == REQUEST:
         return True
-    if isinstance(expr, ast.Call):
-        return qualified(model, expr.func) == f"{REQUEST}.get_current"
     if not isinstance(expr, ast.Name):
         return False
     found = _parameter(model, expr)
@@ -213,11 +211,10 @@ def is_request(model: SemanticModel, expr: ast.AST) -> bool:
 
 
 def is_app(model: SemanticModel, expr: ast.AST) -> bool:
-    """A Sanic application: so typed, ``Sanic.get_app()``, ``request.app``, or a listener's first parameter."""
+    """A Sanic application: so typed (``Sanic(...)``, ``Sanic.get_app()``), ``request.app``, or a
+    listener's first parameter."""
     if instance(model, expr) == APP:
         return True
-    if isinstance(expr, ast.Call):
-        return qualified(model, expr.func) == f"{APP}.get_app"
     if isinstance(expr, ast.Attribute):
         return expr.attr == "app" and is_request(model, expr.value)
     if isinstance(expr, ast.Name):
