@@ -122,7 +122,7 @@ class DeprecatedIscoroutinefunction(Rule):
         remaining = code(import_from.with_changes(names=kept))
         line = context.lines[context.model.range_of(statement).start_line]
         before = line[: context.model.range_of(statement).start_column]
-        separator = f"\n{before}" if not before.strip() else "; "
+        separator = f"{context.newline}{before}" if not before.strip() else "; "
         return context.replace(statement, remaining + separator + inspect_import)
 
 

@@ -151,12 +151,29 @@ class EnsureFutureCoroutine(Rule):
                 receiver = f"({receiver})"
             edit = context.replace(call, f"{receiver}.create_task({context.text(awaitable)})")
             return Fix(self.fix_title, diagnostic.fix, (edit,))
+        import_edit = None
         if isinstance(call.func, ast.Attribute):
-            # `aio.ensure_future` -> `aio.create_task`: the user's alias stays.
-            edit = context.rewrite_expression(call.func, lambda e: e.with_changes(attr=cst.Name("create_task")))
-            return Fix(self.fix_title, diagnostic.fix, (edit,))
-        reference, import_edit = context.import_name("asyncio", "create_task")
-        edits = [context.replace(call.func, reference)]
+            reference = None  # `aio.ensure_future` -> `aio.create_task`: the user's alias stays
+        else:
+            reference, import_edit = context.import_name("asyncio", "create_task")
+
+        def to_create_task(expression: cst.BaseExpression) -> cst.BaseExpression:
+            assert isinstance(expression, cst.Call)
+            if reference is None:
+                assert isinstance(expression.func, cst.Attribute)
+                func: cst.BaseExpression = expression.func.with_changes(attr=cst.Name("create_task"))
+            else:
+                func = cst.parse_expression(reference)
+            # `create_task` names its parameter `coro`: pass the coroutine positionally.
+            args = [
+                a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
+                if a.keyword is not None and a.keyword.value == "coro_or_future"
+                else a
+                for a in expression.args
+            ]
+            return expression.with_changes(func=func, args=args)
+
+        edits = [context.rewrite_expression(call, to_create_task)]
         if import_edit is not None:
             edits.append(import_edit)
         return Fix(self.fix_title, diagnostic.fix, tuple(edits))

@@ -248,10 +248,16 @@ def _built_through_variable(query: ast.expr, call: ast.Call, model: SemanticMode
 
 
 def _concatenated(expr: ast.expr) -> list[ast.expr]:
-    """The operands of a chain of ``+``, left to right."""
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
-        return [*_concatenated(expr.left), *_concatenated(expr.right)]
-    return [expr]
+    """The operands of a chain of ``+``, left to right (without recursion: chains can be long)."""
+    operands: list[ast.expr] = []
+    pending = [expr]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, ast.BinOp) and isinstance(current.op, ast.Add):
+            pending.extend((current.right, current.left))
+        else:
+            operands.append(current)
+    return operands
 
 
 def _fstring_literal(expr: ast.JoinedStr) -> str:
