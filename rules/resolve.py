@@ -131,7 +131,7 @@ def _coroutine_definition(name: Any) -> bool | None:
     definition = tree_name.get_definition()
     if definition is None or definition.type != "funcdef":
         return None
-    if any(decorator_name(d.get_code()) not in COROUTINE_PRESERVING_DECORATORS for d in definition.get_decorators()):
+    if any(decorator_name(d.get_code(include_prefix=False)) not in COROUTINE_PRESERVING_DECORATORS for d in definition.get_decorators()):
         return None
     is_async = definition.parent.type in ("async_stmt", "async_funcdef")
     return is_async and not any(True for _ in definition.iter_yield_exprs())

@@ -40,6 +40,7 @@ class Client:
     async def get(self):
         return 1
 
+    # a comment before a decorator is not part of its name
     @staticmethod
     async def ping():
         return 1
