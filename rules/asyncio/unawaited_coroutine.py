@@ -150,8 +150,8 @@ def _worth_resolving(call: ast.Call, name: str, model: SemanticModel) -> bool:
     binding = model.lookup(root.id, root) if isinstance(root, ast.Name) else None
     if binding is not None and binding.kind == "import":
         return True
-    owner = name.rsplit(".", 2)[-2] if name.count(".") >= 1 else ""
-    return owner[:1].isupper()
+    parts = name.split(".")
+    return len(parts) >= 2 and parts[-2][:1].isupper()
 
 
 def _is_coroutine_function(function: FunctionInfo, model: SemanticModel) -> bool:
