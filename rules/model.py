@@ -361,6 +361,18 @@ class SemanticModel:
             if not isinstance(name.ctx, ast.Store) and self.lookup(name.id, name) is binding
         ]
 
+    @cached_property
+    def _attributes_by_name(self) -> dict[str, list[ast.Attribute]]:
+        attributes: dict[str, list[ast.Attribute]] = {}
+        for attribute in self.nodes(ast.Attribute):
+            assert isinstance(attribute, ast.Attribute)
+            attributes.setdefault(attribute.attr, []).append(attribute)
+        return attributes
+
+    def attributes_named(self, attr: str) -> list[ast.Attribute]:
+        """Every ``<expr>.<attr>`` node of the module (any receiver, any context), in source order."""
+        return self._attributes_by_name.get(attr, [])
+
     def value_use(self, expr: ast.AST) -> tuple[str, ast.AST | None]:
         """How the value of ``expr`` is used where it stands, seen through ``await``: (kind, node).
 

@@ -164,19 +164,18 @@ def _passed_as_value(function: FunctionInfo, model: SemanticModel) -> bool:
     """True when the module refers to the function other than by calling it: it is handed to
     something (a callback list, a registration call, a keyword argument) that will await it."""
     if function.class_info is None:
-        for name in model.nodes(ast.Name):
-            assert isinstance(name, ast.Name)
-            if name.id == function.name and isinstance(name.ctx, ast.Load) and not _is_called(name, model):
-                binding = model.lookup(name.id, name)
-                if binding is not None and binding.definition is function:
-                    return True
-        return False
+        bindings = function.outer.bindings.get(function.name, [])
+        return any(
+            not _is_called(name, model)
+            for binding in bindings
+            if binding.definition is function
+            for name in model.references(binding)
+        )
     # A method is referred to through an instance (`self.on_message`, `handler.run`): any such
     # attribute counts, since the instance's class is rarely known.
     return any(
-        attribute.attr == function.name and isinstance(attribute.ctx, ast.Load) and not _is_called(attribute, model)
-        for attribute in model.nodes(ast.Attribute)
-        if isinstance(attribute, ast.Attribute)
+        isinstance(attribute.ctx, ast.Load) and not _is_called(attribute, model)
+        for attribute in model.attributes_named(function.name)
     )
 
 

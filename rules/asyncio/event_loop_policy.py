@@ -30,6 +30,7 @@ DEPRECATED: dict[str, str] = {
     "uvloop.EventLoopPolicy": "use `uvloop.run(main())`, or `asyncio.run(main(), loop_factory=uvloop.new_event_loop)`",
     "uvloop.install": "use `uvloop.run(main())`, or `asyncio.run(main(), loop_factory=uvloop.new_event_loop)`",
 }
+_POLICY_NAMES = frozenset(name.rsplit(".", 1)[1] for name in DEPRECATED)
 _SETTERS = frozenset(f"{module}.set_event_loop_policy" for module in _ASYNCIO_MODULES)
 
 
@@ -80,22 +81,33 @@ class EventLoopPolicy(Rule):
         Quote("asyncio", "Event Loop Management", "Use appropriate event loop policies"),
         Quote("asyncio", "Event Loop Management", "Implement proper loop selection"),
     )
-    node_types = (ast.Attribute, ast.Name)
+    node_types = (ast.Attribute, ast.ImportFrom)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
-        assert isinstance(node, (ast.Attribute, ast.Name))
-        if not isinstance(node.ctx, ast.Load):
+        if isinstance(node, ast.Attribute):
+            # The attribute's name first: a cheap test that most attributes fail.
+            if node.attr in _POLICY_NAMES and isinstance(node.ctx, ast.Load):
+                name = model.qualified_name(node)
+                if name in DEPRECATED:
+                    yield from self._report(node, name, model)
             return
-        if isinstance(node, ast.Name):
-            # A name counts where it was imported; an alias assigned from `asyncio.X` is reported
-            # at that assignment's attribute already.
-            binding = model.lookup(node.id, node)
-            if binding is None or binding.kind != "import":
-                return
-        name = model.qualified_name(node)
-        hint = DEPRECATED.get(name or "")
-        if hint is None:
+        # `from asyncio import set_event_loop_policy`: reported where the name is used. (An alias
+        # assigned from `asyncio.X` is reported at that assignment's attribute already.)
+        assert isinstance(node, ast.ImportFrom)
+        if node.level != 0 or not node.module:
             return
+        for alias in node.names:
+            name = f"{node.module}.{alias.name}"
+            if name not in DEPRECATED:
+                continue
+            for binding in model.scope(node).bindings.get(alias.asname or alias.name, []):
+                if binding.node is node:
+                    for reference in model.references(binding):
+                        if isinstance(reference.ctx, ast.Load):
+                            yield from self._report(reference, name, model)
+
+    def _report(self, node: ast.expr, name: str, model: SemanticModel) -> Iterator[Diagnostic]:
+        hint = DEPRECATED[name]
         parent = model.parent(node)
         called = isinstance(parent, ast.Call) and parent.func is node
         if called and self._passed_to_set_policy(parent, model):
