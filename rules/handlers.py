@@ -21,6 +21,7 @@ the frameworks the module imports decide, in the order of ``_DECORATOR_FALLBACK`
 from __future__ import annotations
 
 import ast
+import sys
 from typing import TYPE_CHECKING
 
 from .model import ClassInfo, FunctionInfo, HandlerInfo, MiddlewareInfo, argument, keyword
@@ -60,6 +61,8 @@ _DECORATORS: dict[str, dict[str, str]] = {
     "sanic": {**{m: "http" for m in HTTP_METHODS}, "route": "http", "websocket": "websocket", "ws": "websocket"},
     "aiohttp": {**{m: "http" for m in HTTP_METHODS}, "route": "http", "view": "http"},
 }
+
+_STANDARD_LIBRARY = frozenset(sys.stdlib_module_names) | {"mock"}  # ``mock``: unittest.mock's backport
 
 _DECORATOR_FALLBACK = ("fastapi", "sanic", "aiohttp", "starlette")
 
@@ -139,12 +142,18 @@ def _methods(call: ast.Call, default: tuple[str, ...]) -> tuple[str, ...]:
 def _receiver_framework(model: SemanticModel, receiver: ast.expr, method: str, table: dict) -> str | None:
     instance = model.instance_type(receiver) or model.qualified_name(receiver)
     framework = _APP_TYPES.get(instance or "")
-    if framework is None:
+    if framework is None and not _from_standard_library(instance):
         framework = next((f for f in _DECORATOR_FALLBACK if model.uses(f) and method in table.get(f, ())), None)
     # A Starlette app inside a FastAPI module is routed the Starlette way, and the reverse.
     if framework == "starlette" and method not in table.get("starlette", ()) and method in table.get("fastapi", ()):
         framework = "fastapi"
     return framework if framework and method in table.get(framework, ()) else None
+
+
+def _from_standard_library(name: str | None) -> bool:
+    """True for a name from the standard library (``unittest.mock``): never a web application,
+    so ``@mock.patch(...)`` is not a route decorator."""
+    return name is not None and name.split(".")[0] in _STANDARD_LIBRARY
 
 
 def _decorated_handlers(model: SemanticModel) -> None:

@@ -14,6 +14,9 @@ REQUEST_METHODS = frozenset(
 )
 #: response members that read the body or give the connection back
 RELEASING = frozenset({"read", "text", "json", "release", "close", "content", "wait_for_close"})
+#: context managers inside which a request is expected to fail, and so to return no response
+EXPECTED_FAILURE = frozenset({"pytest.raises"})
+EXPECTED_FAILURE_METHODS = frozenset({"assertRaises", "assertRaisesRegex"})
 #: how a read of the response's name hands it on to code that may read or release it
 _HANDED_ON = frozenset({"with", "argument", "returned", "yielded", "stored", "element", "bound"})
 
@@ -78,7 +81,7 @@ class UnreleasedClientResponse(Rule):
             assert isinstance(user, ast.Name)
             if _released_or_handed_on(model, user):
                 return
-        elif kind != "discarded":
+        elif kind != "discarded" or _expected_to_raise(model, node):
             return
         shown = method.rsplit(".", 1)[1]
         yield self.diagnostic(
@@ -87,6 +90,22 @@ class UnreleasedClientResponse(Rule):
             f"the response of `session.{shown}()` in {model.context_label(node)} is never read nor released, "
             f"so it holds its connection; use `async with session.{shown}(...) as response:` or read the body",
         )
+
+
+def _expected_to_raise(model: SemanticModel, node: ast.AST) -> bool:
+    """True inside ``with pytest.raises(...)`` / ``self.assertRaises(...)``: a request that must fail."""
+    for ancestor in model.ancestors(node):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+        if isinstance(ancestor, (ast.With, ast.AsyncWith)):
+            for item in ancestor.items:
+                manager = item.context_expr
+                if isinstance(manager, ast.Call) and (
+                    qualified(model, manager.func) in EXPECTED_FAILURE
+                    or (isinstance(manager.func, ast.Attribute) and manager.func.attr in EXPECTED_FAILURE_METHODS)
+                ):
+                    return True
+    return False
 
 
 def _released_or_handed_on(model: SemanticModel, target: ast.Name) -> bool:

@@ -20,8 +20,9 @@ class WebSocketErrorsUnhandled(Rule):
     """
     ## What it does
     Finds aiohttp WebSocket loops that never handle the end of the connection: `async for msg
-    in ws` whose body never checks for `WSMsgType.ERROR`, and loops around `await ws.receive()`
-    that never check for `ERROR`, `CLOSE`, `CLOSING` or `CLOSED` (nor test `ws.closed`). A loop
+    in ws` whose body never checks for `WSMsgType.ERROR`, and `while` loops around
+    `await ws.receive()` that never check for `ERROR`, `CLOSE`, `CLOSING` or `CLOSED` (nor test
+    `ws.closed` or the message type in the loop's condition). A loop
     that handles other types generically (an `else` after the `msg.type` tests, a `case _`,
     `msg.type != ...`, or a call to `ws.exception()`) counts as handling them.
 
@@ -91,10 +92,10 @@ class WebSocketErrorsUnhandled(Rule):
         if not (isinstance(func, ast.Attribute) and func.attr == "receive" and instance(model, func.value) in WEBSOCKETS):
             return
         loop = model.enclosing_loop(node)
-        if not isinstance(loop, (ast.While, ast.For, ast.AsyncFor)) or _handles(model, loop, ENDING_TYPES):
-            return
-        if isinstance(loop, ast.While) and _mentions_closed(model, loop.test):
-            return
+        if not isinstance(loop, ast.While) or _handles(model, loop, ENDING_TYPES):
+            return  # a ``for`` loop receives a bounded number of messages
+        if _mentions_closed(model, loop.test) or _tests_type(loop.test):
+            return  # ``while not ws.closed``, ``while (msg := await ws.receive()).type is TEXT``
         yield self.diagnostic(
             node,
             model,
