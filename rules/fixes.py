@@ -133,6 +133,19 @@ class FixContext:
             return Edit(Range(len(self.lines) - 1, end, len(self.lines) - 1, end), f"{newline}import {module}")
         return Edit(Range(line, 0, line, 0), f"import {module}{newline}")
 
+    def add_from_import(self, module: str, name: str) -> Edit | None:
+        """An edit adding ``from <module> import <name>`` where ``add_import`` puts imports, or None
+        when the module already binds ``name`` to ``<module>.<name>``. The caller makes sure the
+        name is free where it will use it (``model.lookup``)."""
+        if any(b.imported == f"{module}.{name}" for b in self.model.module_scope.bindings.get(name, ())):
+            return None
+        statement = f"from {module} import {name}"
+        line = self._import_line()
+        if line >= len(self.lines):  # after the last line, which has no line break
+            end = len(self.lines[-1])
+            return Edit(Range(len(self.lines) - 1, end, len(self.lines) - 1, end), f"{self.newline}{statement}")
+        return Edit(Range(line, 0, line, 0), f"{statement}{self.newline}")
+
     @property
     def newline(self) -> str:
         """The document's line break, for inserted lines."""

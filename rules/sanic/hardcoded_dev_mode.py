@@ -18,7 +18,7 @@ DEVELOPMENT_OPTIONS = {
 }
 
 
-class HardcodedDebug(Rule):
+class HardcodedDevMode(Rule):
     """
     ## What it does
     Finds `debug=True`, `auto_reload=True` and `dev=True` written into `app.run(...)`,
@@ -51,7 +51,7 @@ class HardcodedDebug(Rule):
     """
 
     code = "SAN005"
-    name = "hardcoded-debug"
+    name = "hardcoded-dev-mode"
     framework = "sanic"
     severity = Severity.WARNING
     summary = "`debug=True`, `auto_reload=True` or `dev=True` hard-coded in `app.run()`"

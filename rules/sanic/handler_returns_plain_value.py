@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+import libcst as cst
+
+from ..fixes import FixContext
+from ..guidelines import Quote
+from ..model import SemanticModel
+from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity
+from ._common import canonical, is_sanic_handler
+
+#: builtin constructors whose result is a plain value -> its kind
+PLAIN_CONSTRUCTORS = {"builtins.dict": "dict", "builtins.list": "list"}
+#: the ``sanic.response`` function that sends each kind of value
+RESPONSE_FUNCTIONS = {"dict": "json", "list": "json", "str": "text", "markup": "html"}
+
+
+class HandlerReturnsPlainValue(Rule):
+    """
+    ## What it does
+    Finds Sanic HTTP handlers (and `HTTPMethodView` methods) that return a `dict`, a `list` or a
+    `str` instead of an `HTTPResponse`, also Flask-style `(value, status)` tuples. A literal, a
+    `dict(...)`/`list(...)` call, or a local variable assigned one of those once counts. Handlers
+    under sanic-ext's `@serializer(...)`, which turns what they return into a response, are left
+    alone.
+
+    ## Why is this bad?
+    Sanic sends only response objects. For anything else it raises `ServerError: Invalid response
+    type {...} (need HTTPResponse)`: every request to the route gets a 500 error.
+
+    ## Example
+    ```python
+    @app.get("/users/<user_id:int>")
+    async def get_user(request, user_id):
+        return {"id": user_id}
+
+
+    @app.get("/health")
+    async def health(request):
+        return "ok"
+    ```
+
+    ## Use instead
+    ```python
+    from sanic.response import json, text
+
+
+    @app.get("/users/<user_id:int>")
+    async def get_user(request, user_id):
+        return json({"id": user_id})
+
+
+    @app.get("/health")
+    async def health(request):
+        return text("ok")
+    ```
+
+    ## Fix safety
+    Safe: the route fails on every request as it stands, and the fix sends what the code evidently
+    meant: a `dict` or `list` through `json(...)`, a string through `text(...)` (`html(...)` when
+    the literal starts with `<`), a `(value, status)` tuple through `json(value, status=status)`.
+    It reuses an import of the function (`from sanic import json`, `from sanic.response import
+    json`, `from sanic import response`); otherwise it adds `from sanic.response import json`, or,
+    when that name is taken (`import json`), `import sanic.response`.
+    """
+
+    code = "SAN008"
+    name = "handler-returns-plain-value"
+    framework = "sanic"
+    severity = Severity.ERROR
+    summary = "Sanic handler returns a `dict`/`list`/`str` instead of an `HTTPResponse`"
+    guidelines = (
+        Quote("sanic", "Key Principles", "Use appropriate response generation"),
+        Quote("sanic", "Request and Response Handling", "Create appropriate JSON handling"),
+    )
+    node_types = (ast.Return,)
+    fix_availability = FixAvailability.ALWAYS
+    fix_title = "Wrap the value in a Sanic response"
+
+    def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+        assert isinstance(node, ast.Return)
+        if node.value is None:
+            return
+        function = model.enclosing_function(node)
+        if function is None or not is_sanic_handler(function) or function.handler.kind != "http":  # type: ignore[union-attr]
+            return
+        if any(_is_serializer(model, decorator) for decorator in function.node.decorator_list):
+            return
+        value, status = node.value, None
+        if isinstance(value, ast.Tuple) and len(value.elts) == 2 and _is_status(value.elts[1]):
+            value, status = value.elts
+        kind = _plain_kind(value, model)
+        if kind is None:
+            return
+        response = RESPONSE_FUNCTIONS[kind]
+        shown = "str" if kind == "markup" else kind
+        returned = f"a `({shown}, status)` tuple" if status is not None else f"a `{shown}`"
+        message = (
+            f"{model.context_label(node)} returns {returned}, but Sanic needs an `HTTPResponse` and fails every "
+            f"request with `ServerError: Invalid response type`; return `{response}(...)`"
+        )
+        yield self.diagnostic(node.value, model, message, fix=Applicability.SAFE, data={"response": response})
+
+    def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
+        response = diagnostic.data.get("response")
+        value = context.node_at(diagnostic.range, *_VALUE_NODES)
+        if response not in RESPONSE_FUNCTIONS.values() or not isinstance(value, ast.expr):
+            return None
+        reference, import_edit = _response_reference(context, response, value)
+
+        def wrap(expression: cst.BaseExpression) -> cst.BaseExpression:
+            func = cst.parse_expression(reference)
+            if isinstance(value, ast.Tuple):
+                assert isinstance(expression, cst.Tuple)
+                body, status = (element.value for element in expression.elements)
+                no_space = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+                status_argument = cst.Arg(value=status, keyword=cst.Name("status"), equal=no_space)
+                return cst.Call(func=func, args=[cst.Arg(value=body), status_argument])
+            return cst.Call(func=func, args=[cst.Arg(value=expression)])
+
+        edits: list[Edit] = [context.rewrite_expression(value, wrap)]
+        if import_edit is not None:
+            edits.append(import_edit)
+        return Fix(f"Wrap in `{response}(...)`", Applicability.SAFE, tuple(edits))
+
+
+_VALUE_NODES = (ast.Dict, ast.DictComp, ast.List, ast.ListComp, ast.Constant, ast.JoinedStr, ast.Call, ast.Name, ast.Tuple)
+
+
+def _is_serializer(model: SemanticModel, decorator: ast.expr) -> bool:
+    """sanic-ext's ``@serializer(...)`` (or any decorator so named), which makes responses of values."""
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    name = model.qualified_name(target) or (target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", ""))
+    return name.rsplit(".", 1)[-1] == "serializer"
+
+
+def _is_status(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and type(node.value) is int and 100 <= node.value < 600
+
+
+def _plain_kind(value: ast.expr, model: SemanticModel) -> str | None:
+    """"dict", "list", "str" or "markup" (a string that starts with ``<``) for a plain value, else None."""
+    if isinstance(value, ast.Name):
+        function = model.enclosing_function(value)
+        bindings = function.scope.bindings.get(value.id, []) if function else []
+        binding = model.lookup(value.id, value)
+        # a local assigned exactly once, from a literal: what it holds is plain for sure
+        if len(bindings) != 1 or binding is not bindings[0] or binding.value is None:
+            return None
+        if binding.kind not in ("assignment", "annotation"):
+            return None
+        value = binding.value
+    if isinstance(value, (ast.Dict, ast.DictComp)):
+        return "dict"
+    if isinstance(value, (ast.List, ast.ListComp)):
+        return "list"
+    if isinstance(value, ast.Call):
+        return PLAIN_CONSTRUCTORS.get(model.qualified_name(value.func) or "")
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return "markup" if value.value.lstrip().startswith("<") else "str"
+    if isinstance(value, ast.JoinedStr):
+        first = value.values[0] if value.values else None
+        markup = isinstance(first, ast.Constant) and str(first.value).lstrip().startswith("<")
+        return "markup" if markup else "str"
+    return None
+
+
+def _response_reference(context: FixContext, function: str, at: ast.AST) -> tuple[str, Edit | None]:
+    """How to call ``sanic.response.<function>`` where ``at`` stands, and the import edit if one is needed."""
+    model = context.model
+    target = f"sanic.response.{function}"
+    for bound, bindings in model.module_scope.bindings.items():
+        for binding in bindings:
+            imported = canonical(binding.imported)
+            if imported not in (target, "sanic.response") or model.lookup(bound, at) is not binding:
+                continue
+            return (bound, None) if imported == target else (f"{bound}.{function}", None)
+    if model.lookup(function, at) is None:
+        return function, context.add_from_import("sanic.response", function)
+    return context.import_name("sanic.response", function)
