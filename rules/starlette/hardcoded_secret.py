@@ -12,6 +12,7 @@ from ..rule import Diagnostic, Rule, Severity
 SESSION_MIDDLEWARE = "starlette.middleware.sessions.SessionMiddleware"
 SECRET_TYPES = frozenset({"starlette.config.Secret", "starlette.datastructures.Secret"})
 CONFIG_CLASS = "starlette.config.Config"
+ENUM_CLASSES = ("enum.Enum", "enum.StrEnum", "enum.IntEnum", "enum.Flag", "enum.IntFlag")
 #: environment lookups whose second argument is the fallback value
 ENVIRONMENT_LOOKUPS = frozenset({"os.getenv", "os.environ.get"})
 
@@ -21,11 +22,6 @@ SECRET_NAME = re.compile(
     r"|(?:api|auth|access|bot|bearer|secret)_?token)$",
     re.IGNORECASE,
 )
-
-
-
-def _advice(name: str) -> str:
-    return f'load it from the environment, e.g. `config("{name.upper()}", cast=Secret)` with Starlette\'s `Config`'
 
 
 class HardcodedSecret(Rule):
@@ -39,6 +35,9 @@ class HardcodedSecret(Rule):
       holds a secret: `SECRET_KEY`, `JWT_SECRET`, `DB_PASSWORD`, `API_KEY`, `AUTH_TOKEN`…;
     - a string literal as the fallback of such a setting: `config("SECRET_KEY", default="dev")`,
       `os.getenv("SECRET_KEY", "dev")`.
+
+    Enum members, and values that only spell their own name (`API_KEY = "api_key"`, a field or
+    header name), are labels rather than secrets and are not reported.
 
     ## Why is this bad?
     `SessionMiddleware` signs the session cookie with `secret_key`; whoever knows the key can
@@ -102,14 +101,17 @@ class HardcodedSecret(Rule):
             yield from self._check_call(node, model)
             return
         assert isinstance(node, (ast.Assign, ast.AnnAssign))
-        if node.value is None or model.scope(node).kind not in ("module", "class"):
+        scope = model.scope(node)
+        if node.value is None or scope.kind not in ("module", "class"):
             return
+        if scope.class_info is not None and model.is_subclass(scope.class_info, *ENUM_CLASSES):
+            return  # enum members are labels
         literal = _literal_secret(node.value, model)
         if literal is None:
             return
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         for target in targets:
-            if isinstance(target, ast.Name) and SECRET_NAME.search(target.id):
+            if isinstance(target, ast.Name) and SECRET_NAME.search(target.id) and not _is_label(target.id, literal):
                 message = f"`{target.id}` is a secret hard-coded in the source; {_advice(target.id)}"
                 yield self.diagnostic(literal, model, message)
                 return
@@ -141,6 +143,16 @@ def _literal_secret(value: ast.expr, model: SemanticModel) -> ast.Constant | Non
     return None
 
 
+def _is_label(name: str, literal: ast.Constant) -> bool:
+    """True when the value just spells the name (``API_KEY = "api_key"``): a key or label, not a secret."""
+    value = literal.value.decode(errors="replace") if isinstance(literal.value, bytes) else literal.value
+    return _spelled(value) == _spelled(name)
+
+
+def _spelled(text: str) -> str:
+    return text.replace("_", "").replace("-", "").lower()
+
+
 def _setting_fallback(call: ast.Call, model: SemanticModel) -> ast.Constant | None:
     """The literal fallback of a secret setting: ``config("SECRET_KEY", default="...")`` on a
     Starlette ``Config``, ``os.getenv("SECRET_KEY", "...")``, ``os.environ.get(...)``."""
@@ -154,3 +166,7 @@ def _setting_fallback(call: ast.Call, model: SemanticModel) -> ast.Constant | No
     else:
         return None
     return _literal_secret(fallback, model) if fallback is not None else None
+
+
+def _advice(name: str) -> str:
+    return f'load it from the environment, e.g. `config("{name.upper()}", cast=Secret)` with Starlette\'s `Config`'

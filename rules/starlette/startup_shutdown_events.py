@@ -108,8 +108,8 @@ class StartupShutdownEvents(Rule):
         if not (isinstance(event, ast.Constant) and event.value in EVENTS):
             return
         receiver = node.func.value
-        framework = application_framework(model, receiver)
-        if framework is None and model.instance_type(receiver) is None:
+        framework = application_framework(model, receiver) or _own_application(receiver, model)
+        if framework is None and model.instance_type(receiver) is None and not _is_self(receiver, model):
             framework = "fastapi" if model.uses("fastapi") else "starlette"  # an app imported from elsewhere
         if framework not in ("starlette", "fastapi"):
             return
@@ -127,3 +127,21 @@ def _message(what: str, framework: str) -> str:
         status = "was deprecated and is removed in Starlette 1.0"
         instead = "`Starlette(lifespan=lifespan)`"
     return f"{what} {status}; move start-up and shutdown code into a lifespan context manager, {instead}"
+
+
+def _is_self(receiver: ast.expr, model: SemanticModel) -> bool:
+    """True for the ``self`` of a method: an instance of the enclosing class, whatever it is."""
+    function = model.enclosing_function(receiver)
+    if function is None or function.class_info is None or not isinstance(receiver, ast.Name):
+        return False
+    parameters = [*function.node.args.posonlyargs, *function.node.args.args]
+    return bool(parameters) and parameters[0].arg == receiver.id
+
+
+def _own_application(receiver: ast.expr, model: SemanticModel) -> str | None:
+    """The framework of the enclosing class when ``receiver`` is ``self`` in a subclass of an application class."""
+    if not _is_self(receiver, model):
+        return None
+    class_info = model.enclosing_function(receiver).class_info  # type: ignore[union-attr]
+    bases = [base for base in model.base_classes(class_info) if isinstance(base, str)]  # type: ignore[arg-type]
+    return next((APPLICATION_CLASSES[base] for base in bases if base in APPLICATION_CLASSES), None)
