@@ -53,8 +53,8 @@ class UnclosedClientSession(Rule):
     assignment, in the same block, are its only users, the fix turns the assignment into
     `async with ... as name:` around those statements. The session then closes when the block
     ends: a response or a stream that leaves the block unread can no longer be read. The fix is
-    not offered for a session created any other way, or when the moved lines hold a multi-line
-    string (re-indenting would change it).
+    not offered for a session created any other way, when the code `del`s the name, or when the
+    moved lines hold a multi-line string (re-indenting would change it).
     """
 
     code = "AIO002"
@@ -167,8 +167,11 @@ def _async_with_plan(model: SemanticModel, call: ast.Call) -> _Plan | None:
         return None
     binding = model.lookup(name.id, name)
     first, last = body[0].lineno, body[-1].end_lineno
-    if binding is None or any(not first <= reference.lineno <= last for reference in model.references(binding)):  # type: ignore[operator]
+    references = model.references(binding) if binding is not None else []
+    if binding is None or any(not first <= reference.lineno <= last for reference in references):  # type: ignore[operator]
         return None
+    if any(isinstance(reference.ctx, ast.Del) for reference in references):
+        return None  # ``del session`` manages the object's lifetime by hand
     statement_line = model.lines[statement.lineno - 1]
     if statement_line[: statement.col_offset].strip():
         return None

@@ -33,7 +33,12 @@ class UnreleasedClientResponse(Rule):
     Until its body is read or it is released, a response keeps its connection out of the
     session's pool. Code that looks only at `status` or `headers` holds connections for as long
     as the response object lives; with enough of them the pool (100 connections by default) is
-    exhausted and further requests wait, or the connection is closed instead of reused.
+    exhausted and further requests wait. A response that is dropped unread gives its connection
+    back only when it is garbage-collected, and then closes the connection instead of reusing
+    it when the body was not fully received.
+
+    A request awaited inside `with pytest.raises(...)` (or `self.assertRaises`) is expected to
+    fail, and is left alone.
 
     ## Example
     ```python
@@ -84,11 +89,15 @@ class UnreleasedClientResponse(Rule):
         elif kind != "discarded" or _expected_to_raise(model, node):
             return
         shown = method.rsplit(".", 1)[1]
+        if kind == "discarded":
+            problem = "is dropped unread: its connection goes back only when the response is garbage-collected"
+        else:
+            problem = "is never read nor released, so it holds its connection"
         yield self.diagnostic(
             node,
             model,
-            f"the response of `session.{shown}()` in {model.context_label(node)} is never read nor released, "
-            f"so it holds its connection; use `async with session.{shown}(...) as response:` or read the body",
+            f"the response of `session.{shown}()` in {model.context_label(node)} {problem}; use "
+            f"`async with session.{shown}(...) as response:` or read the body",
         )
 
 
