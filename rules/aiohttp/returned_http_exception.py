@@ -27,6 +27,7 @@ class ReturnedHttpException(Rule):
 
     ## Example
     ```python
+    @routes.post("/login")
     async def login(request):
         form = await request.post()
         if not await check_password(form["user"], form["password"]):
@@ -36,6 +37,7 @@ class ReturnedHttpException(Rule):
 
     ## Use instead
     ```python
+    @routes.post("/login")
     async def login(request):
         form = await request.post()
         if not await check_password(form["user"], form["password"]):

@@ -32,6 +32,9 @@ class ClientSessionPerRequest(Rule):
     import aiohttp
     from aiohttp import web
 
+    routes = web.RouteTableDef()
+
+    @routes.get("/weather")
     async def weather(request):
         async with aiohttp.ClientSession() as session:
             async with session.get(WEATHER_URL, params=request.query) as response:

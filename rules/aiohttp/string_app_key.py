@@ -28,8 +28,11 @@ class StringApplicationKey(Rule):
     async def init_db(app):
         app["db"] = await asyncpg.create_pool(DSN)
 
+    @routes.get("/users")
     async def list_users(request):
         return web.json_response(await request.app["db"].fetch("SELECT name FROM users"))
+
+    app.on_startup.append(init_db)
     ```
 
     ## Use instead
@@ -39,8 +42,11 @@ class StringApplicationKey(Rule):
     async def init_db(app):
         app[DB] = await asyncpg.create_pool(DSN)
 
+    @routes.get("/users")
     async def list_users(request):
         return web.json_response(await request.app[DB].fetch("SELECT name FROM users"))
+
+    app.on_startup.append(init_db)
     ```
 
     ## Fix safety
