@@ -293,6 +293,16 @@ class SemanticModel:
                 return True
         return False
 
+    def statement_list(self, statement: ast.AST) -> tuple[ast.AST, list[ast.stmt], int] | None:
+        """The statement list holding ``statement`` (a ``body``, ``orelse`` or ``finalbody`` of its
+        parent, which may also be an ``except`` clause or a ``case``), that parent, and the
+        statement's index in the list; None for a node that stands in no statement list."""
+        parent = self.parent(statement)
+        place = _list_position(parent, statement) if parent is not None else None
+        if place is None:
+            return None
+        return parent, getattr(parent, place[0]), place[1]
+
     def _statement_positions(self, node: ast.AST) -> Iterator[tuple[ast.AST, str, int]]:
         """(statement-list owner, field, index) of each statement holding ``node``, up to its function."""
         child = node

@@ -84,6 +84,9 @@ RETURN_TYPES: dict[str, str] = {
     "aiohttp.ClientSession.options": "aiohttp.ClientResponse",
     "aiohttp.ClientSession.request": "aiohttp.ClientResponse",
     "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
+    # Tornado: the loop accessors return the IOLoop
+    "tornado.ioloop.IOLoop.current": "tornado.ioloop.IOLoop",
+    "tornado.ioloop.IOLoop.instance": "tornado.ioloop.IOLoop",
     # TLS contexts
     "ssl.create_default_context": "ssl.SSLContext",
     "ssl._create_unverified_context": "ssl.SSLContext",

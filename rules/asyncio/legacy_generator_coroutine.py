@@ -1,24 +1,16 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
+from ..coroutines import async_def_edit, await_edits, decorator_line_edit, own_nodes
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel
-from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
+from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
 
 #: the decorator, by qualified name (``asyncio.coroutine`` was removed in Python 3.11)
 LEGACY_DECORATORS = frozenset({"asyncio.coroutine", "asyncio.coroutines.coroutine"})
-
-_YIELD_FROM = re.compile(r"yield[ \t]+from\b")  # on one line: the edit replaces it in place
-
-#: expressions ``await`` takes without parentheses
-_PRIMARIES = (
-    ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Set,
-    ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
-)
 
 
 class LegacyGeneratorCoroutine(Rule):
@@ -93,66 +85,26 @@ class LegacyGeneratorCoroutine(Rule):
         if function is None or not _convertible(function, decorator, context.model):
             return None
         model = context.model
-        removal = _decorator_line_edit(decorator, model)
+        removal = decorator_line_edit(decorator, model)
         assert removal is not None  # _convertible checked it
         edits = [removal]
-        if not function.is_async:
-            def_line, def_column = function.node.lineno - 1, model.column(function.node.lineno, function.node.col_offset)
-            edits.append(Edit(Range(def_line, def_column, def_line, def_column), "async "))
+        async_def = async_def_edit(function, model)
+        if async_def is not None:
+            edits.append(async_def)
         for yield_from in _own_yield_froms(function, model):
-            edits.extend(_await_edits(yield_from, model))
+            edits.extend(await_edits(yield_from, model) or ())
         return Fix(self.fix_title, Applicability.UNSAFE, tuple(edits))
 
 
-def _own(node: ast.AST, function: FunctionInfo, model: SemanticModel) -> bool:
-    """True when ``node`` belongs to the function's own body (not a nested def, lambda or class)."""
-    return model.scope(node) is function.scope
-
-
 def _own_yield_froms(function: FunctionInfo, model: SemanticModel) -> list[ast.YieldFrom]:
-    return [node for node in model.nodes(ast.YieldFrom) if _own(node, function, model)]  # type: ignore[misc]
+    return own_nodes(function, model, ast.YieldFrom)  # type: ignore[return-value]
 
 
 def _convertible(function: FunctionInfo, decorator: ast.expr, model: SemanticModel) -> bool:
     """No plain ``yield`` (its value would change meaning), every ``yield from`` rewritable, and the
     decorator on a line of its own (a comment may follow it)."""
-    if any(_own(node, function, model) for node in model.nodes(ast.Yield)):
+    if own_nodes(function, model, ast.Yield):
         return False
-    if any(_YIELD_FROM.match(model.segment(node)) is None for node in _own_yield_froms(function, model)):
+    if any(await_edits(node, model) is None for node in _own_yield_froms(function, model)):
         return False
-    return _decorator_line_edit(decorator, model) is not None
-
-
-def _decorator_line_edit(decorator: ast.expr, model: SemanticModel) -> Edit | None:
-    """The edit removing ``@decorator``: its whole line, or up to the comment that follows it."""
-    where = model.range_of(decorator)
-    if where.start_line != where.end_line:
-        return None
-    line = model.lines[where.start_line]
-    before, after = line[: where.start_column], line[where.end_column :]
-    if before.strip() != "@":
-        return None
-    if not after.strip():
-        return Edit(Range(where.start_line, 0, where.start_line + 1, 0), "")
-    if after.lstrip().startswith("#"):
-        at = len(before) - len(before.lstrip())
-        comment = where.end_column + len(after) - len(after.lstrip())
-        return Edit(Range(where.start_line, at, where.start_line, comment), "")
-    return None
-
-
-def _await_edits(node: ast.YieldFrom, model: SemanticModel) -> list[Edit]:
-    """``yield from x`` -> ``await x``; ``yield from a or b`` -> ``await (a or b)``."""
-    start = model.range_of(node)
-    keywords = _YIELD_FROM.match(model.segment(node))
-    assert keywords is not None  # _convertible checked it
-    keywords_end = start.start_column + keywords.end()
-    edits = [Edit(Range(start.start_line, start.start_column, start.start_line, keywords_end), "await")]
-    value = model.range_of(node.value)
-    # ast ranges leave out enclosing parentheses: any "(" between the keywords and the value opens them
-    between = "\n".join(model.lines[start.start_line : value.start_line + 1])
-    between = between[keywords_end : len(between) - len(model.lines[value.start_line]) + value.start_column]
-    if not isinstance(node.value, _PRIMARIES) and "(" not in between:
-        edits.append(Edit(Range(value.start_line, value.start_column, value.start_line, value.start_column), "("))
-        edits.append(Edit(Range(value.end_line, value.end_column, value.end_line, value.end_column), ")"))
-    return edits
+    return decorator_line_edit(decorator, model) is not None
