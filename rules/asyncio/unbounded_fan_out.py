@@ -176,10 +176,8 @@ def _is_bounded(fan_out: _FanOut, call: ast.Call, model: SemanticModel) -> bool:
         value = binding.value if binding is not None else None
         if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice):
             return True
-    comprehension = fan_out.comprehension
-    if comprehension is not None and fan_out.element is not None:
-        targets = _target_names(comprehension)
-        return not _uses_names(fan_out.element, targets, model)  # workers that do not depend on the item
+    if fan_out.comprehension is not None and fan_out.element is not None:
+        return not _uses_item(fan_out.element, model)  # workers that do not depend on the item
     return False
 
 
@@ -195,32 +193,16 @@ def _is_literal_collection(iterable: ast.expr, model: SemanticModel) -> bool:
     return False
 
 
-def _target_names(comprehension: ast.AST) -> set[str]:
-    names: set[str] = set()
-    for generator in comprehension.generators:  # type: ignore[attr-defined]
-        pending = [generator.target]
-        while pending:
-            target = pending.pop()
-            if isinstance(target, ast.Name):
-                names.add(target.id)
-            elif isinstance(target, (ast.Tuple, ast.List)):
-                pending.extend(target.elts)
-            elif isinstance(target, ast.Starred):
-                pending.append(target.value)
-    return names
-
-
-def _uses_names(expr: ast.expr, names: set[str], model: SemanticModel) -> bool:
-    span = model.range_of(expr)
-    return any(
-        name.id in names and span.contains(*_start(model.range_of(name)))
-        for name in model.nodes(ast.Name)
-        if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load)
-    )
-
-
-def _start(range_) -> tuple[int, int]:
-    return range_.start_line, range_.start_column
+def _uses_item(element: ast.expr, model: SemanticModel) -> bool:
+    """True when a comprehension's element reads one of its loop variables."""
+    span = model.range_of(element)
+    for bindings in model.scope(element).bindings.values():
+        for binding in bindings:
+            for name in model.references(binding):
+                found = model.range_of(name)
+                if span.contains(found.start_line, found.start_column):
+                    return True
+    return False
 
 
 def _is_limited(fan_out: _FanOut, call: ast.Call, model: SemanticModel) -> bool:
