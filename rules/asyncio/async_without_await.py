@@ -113,21 +113,21 @@ def _is_stub(node: ast.AsyncFunctionDef) -> bool:
     return True
 
 
-def _is_asgi_app(function: FunctionInfo) -> bool:
+def _parameters(function: FunctionInfo) -> list[str]:
+    """The positional parameters' names, a method's ``self`` left out."""
     arguments = function.node.args
     names = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
-    if function.class_info is not None:
-        names = names[1:]
-    return tuple(names) == _ASGI_PARAMETERS
+    return names[1:] if function.class_info is not None else names
+
+
+def _is_asgi_app(function: FunctionInfo) -> bool:
+    return tuple(_parameters(function)) == _ASGI_PARAMETERS
 
 
 def _looks_like_framework_callback(function: FunctionInfo, model: SemanticModel) -> bool:
     """``async def view(request)``, ``async def on_startup(app)``: the signature of a handler or
     hook that a framework awaits, registered where this module cannot see."""
-    arguments = function.node.args
-    names = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
-    if function.class_info is not None:
-        names = names[1:]
+    names = _parameters(function)
     if not names:
         return False
     if names[0] in _HANDLER_FIRST_PARAMETERS:
