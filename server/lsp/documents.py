@@ -4,7 +4,7 @@ The server keeps its own copy of each document's text rather than pygls's worksp
 splits lines with ``str.splitlines``, which also breaks at form feeds and other separators that
 LSP (and Python) do not count, so its incremental edits land on the wrong line after one.
 
-Applying a change also moves the document's diagnostics with it (``positions.shift_range``):
+Applying a change also moves the document's diagnostics with it (``positions.Shift``):
 while the user is mid-typing and the code does not parse, the last good diagnostics stay under
 the code they are about.
 """
@@ -24,7 +24,7 @@ from asyncguide.rules.rule import Diagnostic
 from asyncguide.rules.runner import SyntaxErrorInfo
 
 from . import diagnostics, resolution
-from .positions import LineIndex, shift_range, single_edit
+from .positions import LineIndex, Shift, single_edit
 from .settings import LintSettings
 
 if TYPE_CHECKING:
@@ -94,10 +94,13 @@ class Document:
         start = index.offset(replaced.start_line, replaced.start_column)
         end = index.offset(replaced.end_line, replaced.end_column)
         self.text = self.text[:start] + inserted + self.text[end:]
+        shift = Shift(replaced, inserted)
         moved = []
         for diagnostic in self.diagnostics:
-            range_ = shift_range(diagnostic.range, replaced, inserted)
-            if range_ is not None:
+            range_ = shift(diagnostic.range)
+            if range_ is diagnostic.range:
+                moved.append(diagnostic)
+            elif range_ is not None:
                 moved.append(replace(diagnostic, range=range_))
         self.diagnostics = moved
         self.syntax_error = None

@@ -6,7 +6,7 @@ position encoding negotiated at ``initialize``: UTF-16 code units unless the cli
 (``str.splitlines`` also splits on form feeds and other separators, and would shift every line
 after one).
 
-``shift_range`` moves an engine range through one text change, so that the last good diagnostics
+``Shift`` moves engine ranges through one text change, so that the last good diagnostics
 of a document that no longer parses stay under the code they were about.
 """
 
@@ -147,27 +147,36 @@ def single_edit(old: LineIndex, new_text: str) -> tuple[Range, str]:
     return Range(*old.position(prefix), *old.position(old_end)), new_text[prefix : len(new_text) - suffix]
 
 
-def shift_range(range_: Range, replaced: Range, new_text: str) -> Range | None:
-    """Where ``range_`` stands after ``replaced`` (code points) is replaced by ``new_text``.
+class Shift:
+    """Moves ranges through one change: ``replaced`` (code points) replaced by ``new_text``.
 
-    None when the change rewrote part of it. Text inserted strictly inside the range widens it;
-    text inserted where it starts pushes it on; text inserted where it ends stays outside it.
+    Calling it on a range gives where the range stands after the change, the same object when
+    the change left it where it was, and None when the change rewrote part of it. Text inserted
+    strictly inside a range widens it; text inserted where it starts pushes it on; text inserted
+    where it ends stays outside it.
     """
-    start = (range_.start_line, range_.start_column)
-    end = (range_.end_line, range_.end_column)
-    change_start = (replaced.start_line, replaced.start_column)
-    change_end = (replaced.end_line, replaced.end_column)
-    if change_start != change_end and start < change_end and change_start < end:
-        return None
-    inserted = split_lines(new_text)
 
-    def moved(position: tuple[int, int]) -> tuple[int, int]:
+    def __init__(self, replaced: Range, new_text: str):
+        self.start = (replaced.start_line, replaced.start_column)
+        self.end = (replaced.end_line, replaced.end_column)
+        inserted = split_lines(new_text)
+        self.added_lines = len(inserted) - 1
+        self.last_line_length = len(inserted[-1])
+
+    def __call__(self, range_: Range) -> Range | None:
+        start = (range_.start_line, range_.start_column)
+        end = (range_.end_line, range_.end_column)
+        if self.start != self.end and start < self.end and self.start < end:
+            return None
+        if end <= self.start:
+            return range_
+        new_start = start if start < self.end else self._moved(start)
+        return Range(*new_start, *self._moved(end))
+
+    def _moved(self, position: tuple[int, int]) -> tuple[int, int]:
+        """A position at or after the replaced text."""
         line, column = position
-        if line == change_end[0]:
-            base = change_start[1] if len(inserted) == 1 else 0
-            return change_start[0] + len(inserted) - 1, base + len(inserted[-1]) + column - change_end[1]
-        return line + len(inserted) - 1 - (change_end[0] - change_start[0]), column
-
-    new_start = start if start < change_end else moved(start)
-    new_end = end if end <= change_start else moved(end)
-    return Range(*new_start, *new_end)
+        if line == self.end[0]:
+            base = self.start[1] if self.added_lines == 0 else 0
+            return self.start[0] + self.added_lines, base + self.last_line_length + column - self.end[1]
+        return line + self.added_lines - (self.end[0] - self.start[0]), column

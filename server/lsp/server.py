@@ -26,6 +26,7 @@ from .settings import EditorSettings, LintSettings, ProjectSettings, lint_settin
 
 log = logging.getLogger("asyncguide.server")
 
+
 class AsyncguideProtocol(LanguageServerProtocol):
     """pygls's protocol, negotiating UTF-8 positions whenever the client offers them, and leaving
     text synchronization to ``documents``.

@@ -11,9 +11,9 @@ from pytest_lsp import client_capabilities
 from asyncguide.rules.rule import Range
 from asyncguide.server.lsp.positions import (
     LineIndex,
+    Shift,
     from_client_column,
     prefer_utf8,
-    shift_range,
     single_edit,
     to_client_column,
 )
@@ -132,8 +132,13 @@ def test_prefer_utf8_when_offered_else_utf16() -> None:
         (Range(1, 0, 2, 6), "", None),  # a deletion reaching into it
     ],
 )
-def test_shift_range(replaced: Range, new_text: str, expected: Range | None) -> None:
-    assert shift_range(Range(2, 4, 2, 17), replaced, new_text) == expected
+def test_shift(replaced: Range, new_text: str, expected: Range | None) -> None:
+    assert Shift(replaced, new_text)(Range(2, 4, 2, 17)) == expected
+
+
+def test_shift_keeps_a_range_the_change_does_not_reach() -> None:
+    range_ = Range(2, 4, 2, 17)
+    assert Shift(Range(3, 0, 3, 0), "x\n")(range_) is range_
 
 
 @pytest.mark.parametrize(
