@@ -8,7 +8,8 @@
   functions and handler methods), where a blocking call stalls every request.
 - ``applications``: the ``Application(...)`` set-ups of a module and their settings, seen through
   ``**settings`` dicts and ``super().__init__(handlers, **settings)`` in ``Application`` subclasses.
-- ``routes``: the ``(pattern, Handler)`` entries of those applications and of ``add_handlers``.
+- ``routes`` / ``setup_routes``: the ``(pattern, Handler)`` entries of those applications and of
+  ``add_handlers``.
 - ``capture_groups``: the capturing groups of a route pattern, for what a path argument can hold.
 - ``string_value``: the string a setting's expression is, through module-level constants.
 """
@@ -350,13 +351,31 @@ def routes(model: SemanticModel) -> list[Route]:
     for setup in applications(model):
         if setup.handlers is not None:
             found.extend(_route_list(model, setup.handlers))
-    for call in model.nodes(ast.Call):
-        assert isinstance(call, ast.Call)
-        if isinstance(call.func, ast.Attribute) and call.func.attr == "add_handlers":
-            handlers = argument(call, 1, "host_handlers")
-            if handlers is not None:
-                found.extend(_route_list(model, handlers))
+    for call in _add_handlers_calls(model):
+        found.extend(_route_list(model, argument(call, 1, "host_handlers")))  # type: ignore[arg-type]
     return found
+
+
+def setup_routes(model: SemanticModel, setup: ApplicationSetup) -> list[Route]:
+    """The routes of one application: its handler list, and ``app.add_handlers(...)`` on it."""
+    found = _route_list(model, setup.handlers) if setup.handlers is not None else []
+    for call in _add_handlers_calls(model):
+        receiver = call.func.value  # type: ignore[attr-defined]
+        binding = model.lookup(receiver.id, receiver) if isinstance(receiver, ast.Name) else None
+        if binding is not None and binding.value is setup.call:
+            found.extend(_route_list(model, argument(call, 1, "host_handlers")))  # type: ignore[arg-type]
+    return found
+
+
+def _add_handlers_calls(model: SemanticModel) -> list[ast.Call]:
+    return [
+        call
+        for call in model.nodes(ast.Call)
+        if isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "add_handlers"
+        and argument(call, 1, "host_handlers") is not None
+    ]
 
 
 def routes_of(model: SemanticModel, class_info: ClassInfo) -> list[Route]:
