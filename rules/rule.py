@@ -115,6 +115,10 @@ class Rule:
     node_types: ClassVar[tuple[type[ast.AST], ...]]
     fix_availability: ClassVar[FixAvailability] = FixAvailability.NEVER
     fix_title: ClassVar[str | None] = None
+    #: codes of more general rules that this one restates, more precisely, at the same place
+    #: (STA011 "fire-and-forget task in an endpoint" restates ASY111 "discarded task"): where
+    #: both report at the same start, only this rule's diagnostic is kept
+    supersedes: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

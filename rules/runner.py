@@ -105,9 +105,21 @@ def lint(
         except Exception as error:  # noqa: BLE001 - a broken rule must not stop the others
             log.exception("rule %s failed", code)
             result.internal_errors.append(InternalError(code, f"{type(error).__name__}: {error}"))
-    result.diagnostics = [d for d in result.diagnostics if not is_suppressed(d, model.lines)]
+    result.diagnostics = [d for d in drop_superseded(result.diagnostics) if not is_suppressed(d, model.lines)]
     result.diagnostics.sort(key=lambda d: (d.range, d.code))
     return result
+
+
+def drop_superseded(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop diagnostics that a more specific rule restates at the same start (``Rule.supersedes``)."""
+    superseded = {
+        (code, d.range.start_line, d.range.start_column)
+        for d in diagnostics
+        for code in rule_instance(d.code).supersedes
+    }
+    if not superseded:
+        return diagnostics
+    return [d for d in diagnostics if (d.code, d.range.start_line, d.range.start_column) not in superseded]
 
 
 def is_suppressed(diagnostic: Diagnostic, lines: list[str]) -> bool:

@@ -147,3 +147,34 @@ def test_fix_all_converges_and_leaves_valid_code() -> None:
     assert "(await asyncio.sleep(1)).real" in result.source
     assert result.applied == 2 and result.rounds == 1
     assert runner.lint(result.source, {"ASY100"}).diagnostics == []
+
+
+@pytest.fixture
+def restating_rule() -> Iterator[str]:
+    """A rule that restates ASY100 more precisely, registered for one test only."""
+
+    class Restating(Rule):
+        """## What it does\nx\n## Why is this bad?\nx\n## Example\nx\n## Use instead\nx\n## Fix safety\nx"""
+
+        code = "ASY998"
+        name = "restating-test-rule"
+        framework = "asyncio"
+        summary = "restates ASY100"
+        guidelines = (Quote("asyncio", "Timeouts and Delays", "Create proper sleep calls"),)
+        node_types = (ast.Call,)
+        supersedes = ("ASY100",)
+
+        def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+            if model.qualified_name(node.func) == "time.sleep":
+                yield self.diagnostic(node, model, "restated")
+
+    yield Restating.code
+    registry._rules.pop(Restating.code)
+    runner._instances.pop(Restating.code, None)
+
+
+def test_a_more_specific_rule_supersedes_a_general_one_at_the_same_place(restating_rule: str) -> None:
+    assert codes(SLEEPY, {"ASY100", restating_rule}) == [(4, restating_rule)]
+    assert codes(SLEEPY, {"ASY100"}) == [(4, "ASY100")]
+    suppressed = SLEEPY.replace("time.sleep(1)", f"time.sleep(1)  # noqa: {restating_rule}")
+    assert codes(suppressed, {"ASY100", restating_rule}) == []
