@@ -9,8 +9,8 @@ from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
 from ._common import is_app, is_blueprint, is_request, roles
 
-#: the attributes a ``Sanic`` application really has (slots, properties, methods, class attributes):
-#: setting any other raises ``AttributeError`` (Sanic 21.12 and later)
+#: the attributes a ``Sanic`` application really has (slots, properties, methods, class attributes, as
+#: of Sanic 25.12): setting any other raises ``AttributeError`` (Sanic 21.12 and later)
 APP_ATTRIBUTES = frozenset(
     {
         "START_METHOD_SET", "ack", "add_route", "add_signal", "add_task", "add_websocket_route",
@@ -33,6 +33,11 @@ APP_ATTRIBUTES = frozenset(
         "signal_router", "signalize", "sock", "start_method", "state", "static", "stop", "strict_slashes",
         "tasks", "test_client", "test_mode", "unregister_app", "update_config", "url_for", "websocket",
         "websocket_enabled", "websocket_tasks",
+        # internal slots, set by Sanic and its extensions
+        "_asgi_app", "_asgi_client", "_asgi_lifespan", "_blueprint_order", "_delayed_tasks", "_ext",
+        "_future_commands", "_future_exceptions", "_future_listeners", "_future_middleware", "_future_registry",
+        "_future_routes", "_future_signals", "_future_statics", "_inspector", "_manager", "_state",
+        "_task_registry", "_test_client", "_test_manager",
     }
 )
 #: the attributes a ``Blueprint`` really has
@@ -47,6 +52,9 @@ BLUEPRINT_ATTRIBUTES = frozenset(
         "patch", "post", "put", "register", "register_futures", "registered", "reload_process_start",
         "reload_process_stop", "reset", "route", "routes", "signal", "static", "statics", "strict_slashes",
         "url_prefix", "version", "version_prefix", "websocket", "websocket_routes",
+        # internal slots
+        "_allow_route_overwrite", "_apps", "_future_commands", "_future_exceptions", "_future_listeners",
+        "_future_middleware", "_future_routes", "_future_signals", "_future_statics",
     }
 )
 #: the attributes a ``Request`` really has (its ``__slots__``, properties and methods)
@@ -62,6 +70,10 @@ REQUEST_ATTRIBUTES = frozenset(
         "receive_body", "remote_addr", "request_line", "reset_response", "respond", "responded", "route",
         "scheme", "scope", "server_name", "server_path", "server_port", "socket", "stream", "stream_id",
         "token", "transport", "uri_template", "url", "url_for", "version",
+        # internal slots
+        "_cookies", "_ctx", "_id", "_ip", "_match_info", "_name", "_parsed_url", "_port", "_protocol",
+        "_remote_addr", "_request_middleware_started", "_response_middleware_started", "_scheme", "_socket",
+        "_stream_id",
     }
 )
 

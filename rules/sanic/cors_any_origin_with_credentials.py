@@ -22,7 +22,7 @@ HEADER_METHODS = frozenset({"add", "setdefault"})
 UPDATE_METHODS = frozenset({"update", "update_config"})
 
 
-class CorsWildcardWithCredentials(Rule):
+class CorsAnyOriginWithCredentials(Rule):
     """
     ## What it does
     Finds Sanic CORS setups that allow every origin together with credentials:
@@ -64,7 +64,7 @@ class CorsWildcardWithCredentials(Rule):
     """
 
     code = "SAN014"
-    name = "cors-wildcard-with-credentials"
+    name = "cors-any-origin-with-credentials"
     framework = "sanic"
     severity = Severity.ERROR
     summary = "CORS allows any origin (`*`) together with credentials"

@@ -18,7 +18,7 @@ DISCONNECTION_EXCEPTIONS = frozenset(
 )
 
 
-class WebsocketDisconnectUnhandled(Rule):
+class WebsocketKeptAfterDisconnect(Rule):
     """
     ## What it does
     Finds receive loops in Sanic websocket handlers (`while True: await ws.recv()`, `async for
@@ -71,7 +71,7 @@ class WebsocketDisconnectUnhandled(Rule):
     """
 
     code = "SAN013"
-    name = "websocket-disconnect-unhandled"
+    name = "websocket-kept-after-disconnect"
     framework = "sanic"
     severity = Severity.WARNING
     summary = "Websocket receive loop with no disconnection handling while the socket is kept elsewhere"
