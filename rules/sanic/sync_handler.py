@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 
 from ..blocking import BlockingCallRule
@@ -104,10 +105,16 @@ class SyncHandler(Rule):
 
 def _blocking_call(model: SemanticModel, function: FunctionInfo) -> str | None:
     """The first call in the function's body that a blocking-call rule's table names, if any."""
-    tables = [rule() for rule in all_rules().values() if issubclass(rule, BlockingCallRule)]
+    tables = _blocking_tables()
     for call in model.nodes_in(function, ast.Call):
         assert isinstance(call, ast.Call)
         for name in BlockingCallRule.call_names(call, model):
             if any(table.replacement(name) is not None for table in tables):
                 return name.removeprefix("builtins.")
     return None
+
+
+@functools.cache
+def _blocking_tables() -> tuple[BlockingCallRule, ...]:
+    """The blocking-call rules (ASY100…), whose tables name the calls that block."""
+    return tuple(rule() for rule in all_rules().values() if issubclass(rule, BlockingCallRule))
