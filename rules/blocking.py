@@ -4,16 +4,68 @@ Each such rule keeps its own table, as data in its own file, of qualified call n
 async replacement to name in the message; this base class does the matching. A table key that
 ends with ``.*`` matches every attribute of that name (``"requests.*"``: ``requests.get``,
 ``requests.Session.post``…).
+
+Inside a request handler, the message also says how that framework keeps blocking work off the
+loop (``FRAMEWORK_OFFLOAD``), and the diagnostic quotes that framework's guideline as well.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import ClassVar
 
+from .guidelines import Quote
 from .model import SemanticModel
 from .rule import Diagnostic, Rule, Severity
+
+
+@dataclass(frozen=True)
+class Offload:
+    """How a framework runs blocking work off the event loop, and the guideline bullets saying so."""
+
+    advice: str
+    quotes: tuple[Quote, ...]
+
+
+_STARLETTE_ASYNC_IO = Quote(
+    "starlette",
+    "Async Handling and Request Processing",
+    "Always use `async def` for endpoint functions that perform I/O operations",
+)
+
+#: framework of the handler -> what to add to the message, and the bullets the hover quotes
+FRAMEWORK_OFFLOAD: dict[str, Offload] = {
+    "starlette": Offload(
+        "or run it in a thread with `await run_in_threadpool(...)`, or make the endpoint a plain "
+        "`def` (Starlette runs those in a thread pool)",
+        (_STARLETTE_ASYNC_IO,),
+    ),
+    "fastapi": Offload(
+        "or run it in a thread with `await run_in_threadpool(...)`, or declare the path operation "
+        "with plain `def` (FastAPI runs those in a thread pool)",
+        (_STARLETTE_ASYNC_IO,),
+    ),
+    "aiohttp": Offload(
+        "or offload it with `await asyncio.to_thread(...)` or `loop.run_in_executor(...)`",
+        (Quote("aiohttp", "Server-Side Development", "Create appropriate handler functions"),),
+    ),
+    "sanic": Offload(
+        "or offload it with `await asyncio.to_thread(...)` or `loop.run_in_executor(...)`",
+        (
+            Quote("sanic", "Asynchronous Programming", "Use proper async/await syntax"),
+            Quote("sanic", "Asynchronous Programming", "Implement proper concurrent operations"),
+        ),
+    ),
+    "tornado": Offload(
+        "or offload it with `await IOLoop.current().run_in_executor(None, ...)` or `@run_on_executor`",
+        (
+            Quote("tornado", "Concurrent Execution", "Create effective blocking operation handling"),
+            Quote("tornado", "Concurrent Execution", "Use proper ThreadPoolExecutor integration"),
+        ),
+    ),
+}
 
 
 class BlockingCallRule(Rule):
@@ -21,6 +73,24 @@ class BlockingCallRule(Rule):
     node_types = (ast.Call,)
     #: qualified call name (or ``prefix.*``) -> what to use instead, for the message
     calls: ClassVar[dict[str, str]]
+    #: framework -> what to use instead in that framework's handlers, where it has a better answer
+    framework_replacements: ClassVar[dict[str, str]] = {}
+    #: framework -> further bullets of its guideline that this rule enforces in its handlers
+    framework_quotes: ClassVar[dict[str, tuple[Quote, ...]]] = {}
+    #: whether running the call in a thread is advice worth giving (not for ``time.sleep``)
+    offloadable: ClassVar[bool] = True
+
+    @classmethod
+    def cited_guidelines(cls) -> tuple[Quote, ...]:
+        extra = [q for offload in FRAMEWORK_OFFLOAD.values() for q in offload.quotes]
+        extra += [q for quotes in cls.framework_quotes.values() for q in quotes]
+        return cls.guidelines + tuple(dict.fromkeys(q for q in extra if q not in cls.guidelines))
+
+    def quotes(self, diagnostic: Diagnostic) -> tuple[Quote, ...]:
+        framework = diagnostic.data.get("framework")
+        if framework not in FRAMEWORK_OFFLOAD:
+            return self.guidelines
+        return self.guidelines + FRAMEWORK_OFFLOAD[framework].quotes + self.framework_quotes.get(framework, ())
 
     def replacement(self, name: str) -> str | None:
         found = self.calls.get(name)
@@ -59,5 +129,13 @@ class BlockingCallRule(Rule):
 
     def blocking_diagnostic(self, node: ast.Call, model: SemanticModel, name: str, replacement: str, **extra) -> Diagnostic:
         shown = name.removeprefix("builtins.")
-        message = f"`{shown}()` blocks the event loop in {model.context_label(node)}; use {replacement}"
-        return self.diagnostic(node, model, message, **extra)
+        message = f"`{shown}()` blocks the event loop in {model.context_label(node)}; use "
+        handler = model.handler(model.enclosing_function(node))
+        if handler is None:
+            return self.diagnostic(node, model, message + replacement, **extra)
+        framework = handler.framework
+        message += self.framework_replacements.get(framework, replacement)
+        if framework in FRAMEWORK_OFFLOAD and self.offloadable:
+            message += f", {FRAMEWORK_OFFLOAD[framework].advice}"
+        data = {**extra.pop("data", {}), "framework": framework}
+        return self.diagnostic(node, model, message, data=data, **extra)

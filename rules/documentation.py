@@ -19,7 +19,13 @@ def quoted(bullet: Bullet) -> str:
 
 
 def guideline_quotes(rule: type[Rule]) -> str:
-    return "\n\n".join(quoted(quote.resolve()) for quote in rule.guidelines)
+    """The rule's guideline bullets; those it cites only in some frameworks' handlers come after."""
+    parts = [quoted(quote.resolve()) for quote in rule.guidelines]
+    in_handlers = [quote for quote in rule.cited_guidelines() if quote not in rule.guidelines]
+    if in_handlers:
+        parts.append("Inside a framework's request handlers, the diagnostic also quotes that framework's guideline:")
+        parts.extend(quoted(quote.resolve()) for quote in in_handlers)
+    return "\n\n".join(parts)
 
 
 def fix_summary(rule: type[Rule]) -> str:

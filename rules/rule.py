@@ -130,6 +130,15 @@ class Rule:
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         raise NotImplementedError
 
+    @classmethod
+    def cited_guidelines(cls) -> tuple[Quote, ...]:
+        """Every bullet the rule may quote: its ``guidelines``, and any it adds in some contexts."""
+        return cls.guidelines
+
+    def quotes(self, diagnostic: Diagnostic) -> tuple[Quote, ...]:
+        """The bullets to quote for one diagnostic (hovers): by default the rule's ``guidelines``."""
+        return self.guidelines
+
     def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
         """Build the fix for one of this rule's diagnostics. Called only when a fix is asked for."""
         return None

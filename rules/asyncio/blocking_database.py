@@ -131,6 +131,13 @@ class BlockingDatabaseDriver(BlockingCallRule):
         Quote("asyncio", "Performance Optimization", "Implement effective connection pooling"),
     )
     calls = BLOCKING_DATABASE_CALLS
+    framework_quotes = {
+        "sanic": (Quote("sanic", "Database Integration", "Use appropriate async database libraries"),),
+        "tornado": (Quote("tornado", "Database Integration", "Use appropriate async database drivers"),),
+        "aiohttp": (Quote("aiohttp", "Extensions and Third-Party Integration", "Use proper database integration"),),
+        "starlette": (Quote("starlette", "Performance Optimization", "Use connection pooling for database connections through lifespan handlers"),),
+        "fastapi": (Quote("starlette", "Performance Optimization", "Use connection pooling for database connections through lifespan handlers"),),
+    }
 
     def replacement(self, name: str) -> str | None:
         found = super().replacement(name)

@@ -82,3 +82,9 @@ class BlockingHttpCall(BlockingCallRule):
         Quote("asyncio", "File I/O", "Implement proper blocking I/O handling"),
     )
     calls = BLOCKING_HTTP_CALLS
+    framework_replacements = {
+        "aiohttp": "the application's shared `aiohttp.ClientSession` (one per app, opened and closed in `cleanup_ctx`)",
+    }
+    framework_quotes = {
+        "aiohttp": (Quote("aiohttp", "Client-Side Development", "Create proper ClientSession usage"),),
+    }

@@ -58,6 +58,7 @@ class BlockingSleep(BlockingCallRule):
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Replace with `await asyncio.sleep(...)`"
     calls = {"time.sleep": "`await asyncio.sleep()`"}
+    offloadable = False
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         for diagnostic in super().check(node, model):

@@ -10,6 +10,7 @@ from asyncguide.rules.documentation import quoted, rule_url
 from asyncguide.rules.guidelines import Bullet, Quote
 from asyncguide.rules.registry import all_rules
 from asyncguide.rules.rule import Diagnostic
+from asyncguide.rules.runner import rule_instance
 
 from .diagnostics import ensure_linted
 
@@ -43,7 +44,7 @@ def explain(diagnostic: Diagnostic) -> str:
     if rule is None:
         return f"**{diagnostic.code}**\n\n{diagnostic.message}"
     parts = [f"**{rule.code}** `{rule.name}`", diagnostic.message]
-    parts.extend(quoted(_bullet(quote)) for quote in rule.guidelines)
+    parts.extend(quoted(_bullet(quote)) for quote in rule_instance(rule.code).quotes(diagnostic))
     if diagnostic.fix is not None and rule.fix_title:
         parts.append(f"**Fix** ({diagnostic.fix.value}): {rule.fix_title}")
     parts.append(f"[{rule.code} documentation]({rule_url(rule.code)})")

@@ -178,3 +178,38 @@ def test_a_more_specific_rule_supersedes_a_general_one_at_the_same_place(restati
     assert codes(SLEEPY, {"ASY100"}) == [(4, "ASY100")]
     suppressed = SLEEPY.replace("time.sleep(1)", f"time.sleep(1)  # noqa: {restating_rule}")
     assert codes(suppressed, {"ASY100", restating_rule}) == []
+
+
+def test_blocking_calls_in_framework_handlers_get_that_frameworks_advice_and_quotes() -> None:
+    source = textwrap.dedent(
+        """
+        import time, requests
+        from aiohttp import web
+        from tornado.web import RequestHandler
+        routes = web.RouteTableDef()
+
+        @routes.get("/")
+        async def index(request):
+            requests.get("http://upstream")
+            time.sleep(1)
+
+        class Page(RequestHandler):
+            async def get(self):
+                requests.get("http://upstream")
+
+        async def plain():
+            requests.get("http://upstream")
+        """
+    )
+    found = runner.lint(source, {"ASY100", "ASY101"}).diagnostics
+    messages = {(d.range.start_line, d.code): d for d in found}
+    in_aiohttp = messages[(8, "ASY101")]
+    assert "aiohttp handler `index`" in in_aiohttp.message
+    assert "the application's shared `aiohttp.ClientSession`" in in_aiohttp.message
+    assert "await asyncio.to_thread(...)" in in_aiohttp.message
+    assert "to_thread" not in messages[(9, "ASY100")].message  # sleeping belongs in asyncio.sleep
+    assert "@run_on_executor" in messages[(13, "ASY101")].message
+    assert "handler" not in messages[(16, "ASY101")].message
+    texts = [q.text for q in runner.rule_instance("ASY101").quotes(in_aiohttp)]
+    assert "Create proper ClientSession usage" in texts and "Create appropriate handler functions" in texts
+    assert runner.rule_instance("ASY101").quotes(messages[(16, "ASY101")]) == registry.rule("ASY101").guidelines

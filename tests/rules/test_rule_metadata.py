@@ -29,7 +29,7 @@ def test_rule_is_documented(rule: type[Rule]) -> None:
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_rule_quotes_its_guideline_verbatim(rule: type[Rule]) -> None:
     assert rule.guidelines, "every rule cites at least one guideline bullet"
-    for quote in rule.guidelines:
+    for quote in rule.cited_guidelines():
         bullet = quote.resolve()
         assert bullet.text == quote.text
         assert f"- {quote.text}" in guidelines.document_text(quote.document).splitlines()

@@ -42,3 +42,32 @@ async def test_no_hover_away_from_diagnostics(start_server: StartServer, tmp_pat
     await wait_for_publish(client, uri, version=1)
     assert await hover_at(client, uri, 3, 2) is None
     assert await hover_at(client, uri, 4, 1) is None
+
+
+STARLETTE_ENDPOINT = """\
+import time
+from starlette.routing import Route
+
+
+async def status(request):
+    time.sleep(1)
+
+
+routes = [Route("/status", status)]
+"""
+
+
+async def test_hover_in_a_framework_handler_quotes_that_frameworks_guideline(start_server: StartServer, tmp_path: Path) -> None:
+    client = await start_server(initialization_options=FAST)
+    uri = open_document(client, tmp_path / "app.py", STARLETTE_ENDPOINT)
+    [diagnostic] = (await wait_for_publish(client, uri, version=1)).diagnostics
+    assert "Starlette handler `status`" in diagnostic.message
+
+    hover = await hover_at(client, uri, 5, 6)
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    text = hover.contents.value
+    assert "> Create proper sleep calls\n>\n> — *asyncio › Timeouts and Delays*" in text
+    assert (
+        "> Always use `async def` for endpoint functions that perform I/O operations\n>\n"
+        "> — *Starlette › Async Handling and Request Processing*"
+    ) in text
