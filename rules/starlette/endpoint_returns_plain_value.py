@@ -69,8 +69,8 @@ class EndpointReturnsPlainValue(Rule):
     Safe: the route fails on every request as it stands, and the fix sends what the code
     evidently meant: a `dict` or `list` wrapped in `JSONResponse`, a string in `PlainTextResponse`
     (`HTMLResponse` when the literal starts with `<`). An existing import of the class is reused;
-    otherwise the fix imports the module the file takes its responses from (`fastapi.responses`
-    or `starlette.responses`, the latter by default).
+    otherwise the fix imports it from the module the file takes its responses from
+    (`fastapi.responses` or `starlette.responses`, the latter by default).
     """
 
     code = "STA006"
@@ -120,7 +120,7 @@ class EndpointReturnsPlainValue(Rule):
         response_class = diagnostic.data.get("response_class")
         if not isinstance(value, ast.expr) or response_class not in ("JSONResponse", "PlainTextResponse", "HTMLResponse"):
             return None
-        reference, import_edit = _response_reference(context, response_class)
+        reference, import_edit = _response_reference(context, response_class, value)
 
         def wrap(expression: cst.BaseExpression) -> cst.BaseExpression:
             return cst.Call(func=cst.parse_expression(reference), args=[cst.Arg(value=expression)])
@@ -161,9 +161,10 @@ def _plain_value(value: ast.expr, model: SemanticModel) -> tuple[str, str] | Non
     return None
 
 
-def _response_reference(context: FixContext, response_class: str) -> tuple[str, Edit | None]:
-    """How to name the response class: an existing import of it from Starlette or FastAPI, else an
-    import of the module the file already takes responses from (Starlette's when it takes none)."""
+def _response_reference(context: FixContext, response_class: str, where: ast.expr) -> tuple[str, Edit | None]:
+    """How to name the response class: an existing import of it from Starlette or FastAPI, else a
+    new ``from <module> import <class>`` (``import <module>`` when the name is taken), from the
+    module the file already takes responses from (Starlette's when it takes none)."""
     imported = {
         binding.imported
         for bindings in context.model.module_scope.bindings.values()
@@ -179,4 +180,7 @@ def _response_reference(context: FixContext, response_class: str) -> tuple[str, 
         reference, edit = context.import_name(module, response_class)
         if edit is None:
             return reference, None
+    model = context.model
+    if response_class not in model.module_scope.bindings and model.lookup(response_class, where) is None:
+        return response_class, context.add_from_import(modules[0], response_class)
     return context.import_name(modules[0], response_class)

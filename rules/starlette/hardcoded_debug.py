@@ -57,8 +57,8 @@ class HardcodedDebug(Rule):
     `.env` file), which changes what developers see on errors. The fix reads the flag with
     Starlette's `Config` (FastAPI apps have it too, Starlette being a FastAPI dependency): it reuses
     a module-level `Config` instance, or adds `config = Config(".env")` before the statement that
-    creates the first such app (Starlette warns when `.env` does not exist), and imports `Config`
-    if needed.
+    creates the first such app (Starlette warns when `.env` does not exist), and adds
+    `from starlette.config import Config` if needed.
     """
 
     code = "STA002"
@@ -108,11 +108,15 @@ class HardcodedDebug(Rule):
             config = next((name for name in CONFIG_NAMES if _is_free(model, name, call)), None)
             if config is None:
                 return None
-            reference, import_edit = context.import_name("starlette.config", "Config")
-            if import_edit is not None:
-                edits.append(import_edit)
+            reference, import_edit = _config_class(context, call)
             line = _first_line(_first_flagged_statement(model))
-            edits.append(Edit(Range(line, 0, line, 0), f'{config} = {reference}(".env"){context.newline}'))
+            statement = Edit(Range(line, 0, line, 0), f'{config} = {reference}(".env"){context.newline}')
+            if import_edit is not None and import_edit.range == statement.range:
+                # both go right after the imports: one edit keeps the import first
+                statement = Edit(statement.range, import_edit.new_text + statement.new_text)
+            elif import_edit is not None:
+                edits.append(import_edit)
+            edits.append(statement)
         edits.append(context.replace(flag, f'{config}("DEBUG", cast=bool, default=False)'))
         return Fix(self.fix_title, Applicability.UNSAFE, tuple(edits))
 
@@ -136,6 +140,15 @@ def _existing_config(model: SemanticModel, call: ast.Call) -> str | None:
             if defined_before and model.lookup(name, call) is binding:
                 return name
     return None
+
+
+def _config_class(context: FixContext, call: ast.Call) -> tuple[str, Edit | None]:
+    """How to name ``Config``: an existing import, else ``from starlette.config import Config``
+    when the name is free, else ``import starlette.config``."""
+    reference, import_edit = context.import_name("starlette.config", "Config")
+    if import_edit is not None and _is_free(context.model, "Config", call):
+        return "Config", context.add_from_import("starlette.config", "Config")
+    return reference, import_edit
 
 
 def _is_free(model: SemanticModel, name: str, call: ast.Call) -> bool:
