@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
-from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity
+from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
 from ._common import MIDDLEWARE_ATTACH_POINTS, may_be_sanic, string
 
 #: registration methods -> the position of their ``attach_to`` argument
