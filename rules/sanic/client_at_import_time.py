@@ -117,6 +117,8 @@ class ClientAtImportTime(Rule):
         if model.scope(node).kind not in ("module", "class"):
             return
         name = model.qualified_name(node.func)
+        if _run_to_completion(model, node):
+            return  # ``asyncio.run(create_pool())``, ``loop.run_until_complete(...)``: it is awaited
         if name in AWAITED_FACTORIES:
             problem = "must be awaited, and nothing can await it at import time, so no connection is ever made"
         elif name in LOOP_BOUND_CLIENTS:
@@ -132,3 +134,16 @@ class ClientAtImportTime(Rule):
             "close it in `after_server_stop`"
         )
         yield self.diagnostic(node, model, message)
+
+
+#: calls that run a coroutine to completion on an event loop of their own
+RUNNERS = frozenset({"run", "run_until_complete"})
+
+
+def _run_to_completion(model: SemanticModel, call: ast.Call) -> bool:
+    use, where = model.value_use(call)
+    if use != "argument" or not isinstance(where, ast.Call):
+        return False
+    func = where.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    return name in RUNNERS

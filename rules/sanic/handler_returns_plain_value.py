@@ -23,8 +23,9 @@ class HandlerReturnsPlainValue(Rule):
     Finds Sanic HTTP handlers (and `HTTPMethodView` methods) that return a `dict`, a `list` or a
     `str` instead of an `HTTPResponse`, also Flask-style `(value, status)` tuples. A literal, a
     `dict(...)`/`list(...)` call, or a local variable assigned one of those once counts. Handlers
-    under sanic-ext's `@serializer(...)`, which turns what they return into a response, are left
-    alone.
+    with decorators besides their route are left alone: some turn what the handler returns into a
+    response (sanic-ext's `@serializer(...)` and `@app.ext.template(...)`, sanic-jinja2's
+    `@jinja.template(...)`).
 
     ## Why is this bad?
     Sanic sends only response objects. For anything else it raises `ServerError: Invalid response
@@ -86,8 +87,9 @@ class HandlerReturnsPlainValue(Rule):
         function = model.enclosing_function(node)
         if function is None or not is_sanic_handler(function) or function.handler.kind != "http":  # type: ignore[union-attr]
             return
-        if any(_is_serializer(model, decorator) for decorator in function.node.decorator_list):
-            return
+        registration = function.handler.registration  # type: ignore[union-attr]
+        if any(decorator is not registration for decorator in function.node.decorator_list):
+            return  # a decorator may turn what it returns into a response
         value, status = node.value, None
         if isinstance(value, ast.Tuple) and len(value.elts) == 2 and _is_status(value.elts[1]):
             value, status = value.elts
@@ -127,13 +129,6 @@ class HandlerReturnsPlainValue(Rule):
 
 
 _VALUE_NODES = (ast.Dict, ast.DictComp, ast.List, ast.ListComp, ast.Constant, ast.JoinedStr, ast.Call, ast.Name, ast.Tuple)
-
-
-def _is_serializer(model: SemanticModel, decorator: ast.expr) -> bool:
-    """sanic-ext's ``@serializer(...)`` (or any decorator so named), which makes responses of values."""
-    target = decorator.func if isinstance(decorator, ast.Call) else decorator
-    name = model.qualified_name(target) or (target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", ""))
-    return name.rsplit(".", 1)[-1] == "serializer"
 
 
 def _is_status(node: ast.expr) -> bool:
