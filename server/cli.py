@@ -1,4 +1,4 @@
-"""The ``asyncguide`` command: ``check``, ``rules``, ``explain``, ``serve``.
+"""The ``asyncguide`` command: ``check``, ``rules``, ``explain``, ``guidelines``, ``serve``.
 
 Exit codes: 0 nothing found, 1 findings (``--fix``: findings left; ``--diff``: something would
 change), 2 a usage or configuration error (one line on stderr, never a traceback).
@@ -63,6 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="show a rule's documentation", description="Show a rule's documentation.")
     explain.add_argument("code", metavar="CODE", help="a rule code, such as ASY100")
 
+    guidelines = commands.add_parser(
+        "guidelines",
+        help="show the guideline map and its coverage",
+        description="Show every guideline bullet: the rules enforcing it, why it is not statically checkable, "
+        "or that no rule covers it yet; with the counts per document.",
+    )
+    guidelines.add_argument(
+        "--framework", type=str.lower, choices=("asyncio", "starlette", "fastapi", "aiohttp", "sanic", "tornado"),
+        help="only this framework's document (fastapi: the Starlette one)",
+    )
+    guidelines.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+
     serve = commands.add_parser("serve", help="run the language server")
     serve.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio")
     serve.add_argument("--host", default="127.0.0.1")
@@ -103,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         return rules_command(args.format)
     if args.command == "explain":
         return explain_command(args.code)
+    if args.command == "guidelines":
+        return guidelines_command(args.framework, args.format)
     from .lsp import run
 
     run(tcp=args.tcp, host=args.host, port=args.port)
@@ -178,6 +192,14 @@ def explain_command(code: str) -> int:
     if rule is None:
         return usage_error(f"unknown rule code {code!r}; `asyncguide rules` lists every code")
     sys.stdout.write(render_markdown(rule))
+    return 0
+
+
+def guidelines_command(framework: str | None, output_format: str) -> int:
+    from .guideline_report import guidelines_json, guidelines_text, report_entries
+
+    entries = report_entries(framework)
+    sys.stdout.write(guidelines_json(entries) if output_format == "json" else guidelines_text(entries))
     return 0
 
 
