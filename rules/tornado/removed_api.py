@@ -61,7 +61,7 @@ APIS: dict[str, Change] = {
     "tornado.platform.common": Change(True, "6.0", _ASYNCIO_LOOP),
     "tornado.platform.twisted.TornadoReactor": Change(True, "6.0", "Twisted's `asyncioreactor`"),
     "tornado.platform.twisted.TwistedIOLoop": Change(True, "6.0", "Twisted's `asyncioreactor`"),
-    "tornado.util.PY3": Change(True, "6.0", "nothing: Tornado 6 runs on Python 3 only"),
+    "tornado.util.PY3": Change(True, "6.0", "`True` (Tornado 6 runs on Python 3 only), or drop the check"),
     # deprecated, still there
     "tornado.ioloop.IOLoop.instance": Change(False, "5.0", "`IOLoop.current()`", rename="current"),
     "tornado.ioloop.IOLoop.install": Change(False, "5.0", _RUN_LOOP),
@@ -73,7 +73,7 @@ APIS: dict[str, Change] = {
     ),
     "tornado.gen.maybe_future": Change(False, "4.3", "`await` on what is awaitable, checking first for the plain results you expect"),
     "tornado.gen.multi_future": Change(False, "4.3", "`gen.multi()`", rename="multi"),
-    "tornado.platform.asyncio.AsyncIOMainLoop": Change(False, "5.0", "nothing: `IOLoop.current()` wraps the running asyncio loop"),
+    "tornado.platform.asyncio.AsyncIOMainLoop": Change(False, "5.0", "`IOLoop.current()`, which wraps the running asyncio loop"),
     "tornado.platform.asyncio.AnyThreadEventLoopPolicy": Change(False, "6.2", "an event loop started explicitly in each thread (`asyncio.run()`)"),
     "tornado.netutil.ExecutorResolver": Change(False, "5.0", _LOOP_RESOLVER),
     "tornado.netutil.BlockingResolver": Change(False, "5.0", _LOOP_RESOLVER),

@@ -89,13 +89,19 @@ class RunOnExecutorWithoutExecutor(Rule):
             else:
                 return
             class_info = function.class_info
-            if _may_have(model, class_info, name):
+            if _may_have(model, class_info, _unmangled(name, class_info)):
                 return
             message = (
                 f"`@run_on_executor` on `{function.qualname}` submits to `self.{name}`, which `{class_info.name}` never "
                 f"sets: every call raises AttributeError; add `{name} = ThreadPoolExecutor(max_workers=4)` to the class"
             )
             yield self.diagnostic(decorator, model, message)
+
+
+def _unmangled(name: str, class_info: ClassInfo) -> str:
+    """How the class's own code spells a mangled private name: ``_Worker__pool`` is ``__pool`` in ``Worker``."""
+    prefix = f"_{class_info.name.lstrip('_')}__"
+    return "__" + name[len(prefix) :] if name.startswith(prefix) else name
 
 
 def _may_have(model: SemanticModel, class_info: ClassInfo, name: str) -> bool:

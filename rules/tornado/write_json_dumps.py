@@ -5,9 +5,9 @@ from collections.abc import Iterator
 
 from ..fixes import FixContext
 from ..guidelines import Quote
-from ..model import FunctionInfo, SemanticModel, argument
+from ..model import ClassInfo, SemanticModel, argument
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
-from ._common import self_call
+from ._common import handler_self, self_call
 
 #: handler methods that pass their argument to ``RequestHandler.write``
 WRITERS = frozenset({"write", "finish"})
@@ -23,7 +23,9 @@ class WriteJsonDumps(Rule):
     Finds `self.write(json.dumps(d))` (or `self.finish(...)`, with `json.dumps`,
     `tornado.escape.json_encode`, `simplejson.dumps` or `ujson.dumps`) in Tornado request
     handlers, where `d` is a dict: a dict display or comprehension, `dict(...)`, or a local name
-    only ever bound to one or annotated as one.
+    only ever bound to one or annotated as one. Handler classes that label their responses
+    themselves (a method of the class or of a base class in the module sets `Content-Type`, or
+    overrides `write` or `finish`) are left alone.
 
     ## Why is this bad?
     `write()` sends a string with `Content-Type: text/html`, so the encoded JSON goes out labelled
@@ -54,9 +56,8 @@ class WriteJsonDumps(Rule):
     ## Fix safety
     Safe: `write(d)` encodes with `json.dumps` as well, and only the response's `Content-Type`
     changes, to the right one. The fix deletes the encoder call around the dict, keeping what
-    stands inside its parentheses (comments included). It is offered when the encoder gets the dict alone (options
-    such as `indent=` or `default=` would be lost). It is unsafe when the method sets its own
-    `Content-Type`: `write(d)` replaces a header set before it.
+    stands inside its parentheses (comments included). It is offered when the encoder gets the
+    dict alone (options such as `indent=` or `default=` would be lost).
     """
 
     code = "TOR017"
@@ -83,24 +84,21 @@ class WriteJsonDumps(Rule):
         value = argument(encoded, 0, "obj") or argument(encoded, 0, "value")
         if value is None or not _is_dict(model, value, 0):
             return
+        handler = handler_self(model, node.func.value)  # type: ignore[attr-defined]
+        if handler is None or _labels_responses(model, handler):
+            return
         message = (
             f"`self.{method}({model.segment(encoded.func)}(...))` sends the JSON as `text/html`; `self.{method}()` of the "
             "dict itself encodes it and sets `Content-Type: application/json`"
         )
-        fix = None
-        if len(encoded.args) == 1 and not encoded.keywords:
-            function = model.enclosing_function(node)
-            fix = Applicability.UNSAFE if function is not None and _sets_content_type(model, function) else Applicability.SAFE
+        fix = Applicability.SAFE if len(encoded.args) == 1 and not encoded.keywords else None
         yield self.diagnostic(encoded, model, message, fix=fix)
 
     def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
         encoded = context.node_at(diagnostic.range, ast.Call)
         if not isinstance(encoded, ast.Call) or len(encoded.args) != 1 or encoded.keywords:
             return None
-        function = context.model.enclosing_function(encoded)
-        unsafe = function is not None and _sets_content_type(context.model, function)
-        applicability = Applicability.UNSAFE if unsafe else Applicability.SAFE
-        return Fix(self.fix_title, applicability, _unwrap_edits(encoded, context))
+        return Fix(self.fix_title, Applicability.SAFE, _unwrap_edits(encoded, context))
 
 
 def _unwrap_edits(call: ast.Call, context: FixContext) -> tuple[Edit, Edit]:
@@ -134,11 +132,17 @@ def _is_dict(model: SemanticModel, value: ast.expr, depth: int) -> bool:
     return all(b.kind == "assignment" and b.value is not None and _is_dict(model, b.value, depth + 1) for b in bindings)
 
 
-def _sets_content_type(model: SemanticModel, function: FunctionInfo) -> bool:
-    """True when the method sets its own ``Content-Type`` header."""
-    for call in model.nodes_in(function, ast.Call):
-        if self_call(model, call) in _HEADER_SETTERS:
-            name = argument(call, 0, "name")  # type: ignore[arg-type]
-            if isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value.lower() == "content-type":
-                return True
+def _labels_responses(model: SemanticModel, class_info: ClassInfo) -> bool:
+    """True when the handler class (or a base of the module) labels its responses itself: it
+    overrides ``write`` or ``finish``, or one of its methods sets ``Content-Type``."""
+    classes = [class_info, *(base for base in model.base_classes(class_info) if isinstance(base, ClassInfo))]
+    for owner in classes:
+        if "write" in owner.methods or "finish" in owner.methods:
+            return True
+        for method in owner.methods.values():
+            for call in model.nodes_in(method, ast.Call):
+                if self_call(model, call) in _HEADER_SETTERS:
+                    name = argument(call, 0, "name")  # type: ignore[arg-type]
+                    if isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value.lower() == "content-type":
+                        return True
     return False
