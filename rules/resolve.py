@@ -17,6 +17,11 @@ Both are made per document: ``path`` is the file being linted (it anchors relati
 ``project_root`` is the root of the ``jedi.Project`` (the workspace folder, else the file's folder).
 The project never loads unsafe extensions (``load_unsafe_extensions=False``).
 
+``DeferredResolver.reexported_name`` answers a second question the same way, for hovers on API
+names (``api_guidelines``): which library name a name of the project's own modules re-exports
+(``myapp.http.session_factory`` is ``aiohttp.ClientSession``). Its answers never change
+diagnostics, so learning them does not ask for a lint.
+
 Qualified names are those ``SemanticModel.qualified_name`` gives: ``pkg.db.fetch_user``,
 ``.db.fetch_user`` (relative, from the linted file), ``pkg.db.Client.get`` (a method through the
 class). An answer is True for an ``async def`` that is not an async generator, False for a plain
@@ -26,11 +31,15 @@ with something that may not return a coroutine function.
 
 from __future__ import annotations
 
+import ast
 import logging
 import os
 import re
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .model import SemanticModel
 
 if TYPE_CHECKING:
     import jedi
@@ -50,6 +59,11 @@ _JEDI_LOCK = threading.Lock()
 #: imports resolve from its package; never the linted file's own name, whose parsed module jedi
 #: would otherwise cache with the script's text
 _SCRIPT_NAME = "__asyncguide_resolve__.py"
+
+#: how many modules a re-export is followed through (``myapp.http`` re-exporting ``myapp.base``…)
+_REEXPORT_DEPTH = 4
+#: folders of installed packages: a name found there is the library's own, not a project re-export
+_INSTALLED = frozenset({"site-packages", "dist-packages"})
 
 
 def decorator_name(decorator_code: str) -> str:
@@ -94,13 +108,55 @@ class _JediLookup:
                 log.debug("jedi could not resolve %s", qualified_name, exc_info=True)
         return None
 
-    def _goto(self, script_text: str) -> list[Any]:
+    def reexported_name(self, qualified_name: str) -> str | None:
+        """The name that a name of the project's own modules re-exports, followed through up to
+        ``_REEXPORT_DEPTH`` modules: ``myapp.http.session_factory`` is ``aiohttp.ClientSession``
+        when ``myapp/http.py`` has ``from aiohttp import ClientSession as session_factory`` or
+        ``session_factory = aiohttp.ClientSession``; ``myapp.http.session_factory.get`` is then
+        ``aiohttp.ClientSession.get``. Jedi finds the module that defines the name; that module's
+        own ``SemanticModel`` says what the name is bound to, so the library need not be installed.
+        None for the project's own definitions (functions, classes, values) and names jedi cannot find.
+        """
+        if not _QUALIFIED_NAME.fullmatch(qualified_name) or (qualified_name.startswith(".") and self.path is None):
+            return None
+        name: str | None = qualified_name
+        found = None
+        with _JEDI_LOCK:
+            for _ in range(_REEXPORT_DEPTH):
+                try:
+                    name = self._reexport(name)
+                except Exception:  # noqa: BLE001 - jedi may fail on any code; the answer is then unknown
+                    log.debug("jedi could not follow %s", name, exc_info=True)
+                    name = None
+                if name is None:
+                    break
+                found = name
+        return found
+
+    def _reexport(self, qualified_name: str) -> str | None:
+        """One step of ``reexported_name``: what the project module defining the name binds it to."""
+        for script, rest in _import_scripts(qualified_name):
+            definitions = self._goto(script, follow_imports=False)
+            for definition in definitions:
+                path = definition.module_path
+                if path is not None and self._in_project(Path(path)):
+                    target = _module_binding(Path(path), definition.name, definition.module_name)
+                    if target is not None:
+                        return target + rest
+            if definitions:
+                return None
+        return None
+
+    def _in_project(self, path: Path) -> bool:
+        return path.suffix == ".py" and path.is_relative_to(self.project_root) and not _INSTALLED & set(path.parts)
+
+    def _goto(self, script_text: str, follow_imports: bool = True) -> list[Any]:
         import jedi
 
         directory = os.path.dirname(self.path) if self.path else self.project_root
         script = jedi.Script(script_text, path=os.path.join(directory, _SCRIPT_NAME), project=self.project)
         lines = script_text.splitlines()
-        return script.goto(len(lines), len(lines[-1]), follow_imports=True)
+        return script.goto(len(lines), len(lines[-1]), follow_imports=follow_imports)
 
 
 def _lookup_scripts(qualified_name: str) -> list[str]:
@@ -117,6 +173,46 @@ def _lookup_scripts(qualified_name: str) -> list[str]:
         module = "." * dots + ".".join(parts[:split])
         scripts.append(f"from {module} import {parts[split]}\n{'.'.join(parts[split:])}")
     return scripts
+
+
+def _import_scripts(qualified_name: str) -> list[tuple[str, str]]:
+    """Imports of a name's leading part, ending at the imported name, longest module first, each
+    with the rest of the name: ``pkg.http.Client.get`` gives ``from pkg.http.Client import get``
+    (a module ``Client``?) with "", then ``from pkg.http import Client`` with ``.get``."""
+    dots = len(qualified_name) - len(qualified_name.lstrip("."))
+    parts = qualified_name[dots:].split(".")
+    lowest = 0 if dots else 1
+    return [
+        (f"from {'.' * dots + '.'.join(parts[:split])} import {parts[split]}", "".join(f".{part}" for part in parts[split + 1 :]))
+        for split in range(len(parts) - 1, lowest - 1, -1)
+    ]
+
+
+def _module_binding(path: Path, name: str, module_name: str) -> str | None:
+    """The qualified name a module-level name of a project module is bound to: an import
+    (relative ones made absolute from ``module_name``), or an assignment of another name."""
+    try:
+        model = SemanticModel.build(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+        return None
+    bindings = model.module_scope.bindings.get(name)
+    if not bindings:
+        return None
+    binding = bindings[-1]
+    if binding.kind == "import":
+        target = binding.imported
+    elif binding.kind in ("assignment", "annotation") and isinstance(binding.value, (ast.Name, ast.Attribute)):
+        target = model.qualified_name(binding.value)
+    else:
+        return None
+    if target is None or not target.startswith("."):
+        return target
+    level = len(target) - len(target.lstrip("."))
+    package = module_name.split(".") if path.name == "__init__.py" else module_name.split(".")[:-1]
+    base = package[: len(package) - (level - 1)]
+    if not base or level - 1 > len(package):  # above the top-level package: not a valid import
+        return None
+    return ".".join([*base, target[level:]])
 
 
 def _coroutine_definition(name: Any) -> bool | None:
@@ -174,6 +270,8 @@ class DeferredResolver:
         self._lookup = _JediLookup(path, project_root)
         self._answers: dict[str, bool | None] = {}
         self._pending: dict[str, None] = {}  # insertion-ordered set of misses
+        self._reexports: dict[str, str | None] = {}
+        self._pending_reexports: dict[str, None] = {}
         self._generation = 0  # bumped by invalidate(): answers resolved before it are dropped
         self._lock = threading.Lock()
 
@@ -185,6 +283,21 @@ class DeferredResolver:
             self._pending[qualified_name] = None
             return None
 
+    def reexported_name(self, qualified_name: str) -> str | None:
+        """The cached ``reexported_name`` answer; None when not known yet (the name is then
+        recorded for ``resolve_pending``)."""
+        with self._lock:
+            if qualified_name in self._reexports:
+                return self._reexports[qualified_name]
+            self._pending_reexports[qualified_name] = None
+            return None
+
+    @property
+    def pending(self) -> bool:
+        """True when some name waits for ``resolve_pending``."""
+        with self._lock:
+            return bool(self._pending or self._pending_reexports)
+
     def resolve_pending(self) -> bool:
         """Resolve the recorded misses with jedi (slow: call it off the keystroke path).
 
@@ -195,12 +308,16 @@ class DeferredResolver:
         with self._lock:
             names = list(self._pending)
             self._pending.clear()
+            reexports = list(self._pending_reexports)
+            self._pending_reexports.clear()
             generation = self._generation
         learned = {name: self._lookup.is_coroutine_function(name) for name in names}
+        followed = {name: self._lookup.reexported_name(name) for name in reexports}
         with self._lock:
             if generation != self._generation:
                 return False
             self._answers.update(learned)
+            self._reexports.update(followed)
         return any(answer is not None for answer in learned.values())
 
     def invalidate(self) -> None:
@@ -208,4 +325,6 @@ class DeferredResolver:
         with self._lock:
             self._answers.clear()
             self._pending.clear()
+            self._reexports.clear()
+            self._pending_reexports.clear()
             self._generation += 1

@@ -51,6 +51,8 @@ class LintResult:
     syntax_error: SyntaxErrorInfo | None = None
     internal_errors: list[InternalError] = field(default_factory=list)
     skipped: bool = False  # "# asyncguide: skip-file"
+    #: the module's semantic model, when it parsed (the server keeps it for hovers on API names)
+    model: SemanticModel | None = None
 
 
 _instances: dict[str, Rule] = {}
@@ -93,7 +95,7 @@ def lint(
         # null bytes, nesting too deep for the parser: not Python we can read
         return LintResult(syntax_error=SyntaxErrorInfo(str(error) or type(error).__name__, Range(0, 0, 0, 0)))
     model.resolver = resolver
-    result = LintResult()
+    result = LintResult(model=model)
     for code in sorted(set(codes)):
         rule = rule_instance(code)
         if rule.framework != "asyncio" and not model.uses(rule.framework):
