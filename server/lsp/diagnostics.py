@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from asyncguide.rules.api_guidelines import project_imports
 from asyncguide.rules.documentation import rule_url
 from asyncguide.rules.rule import Diagnostic, Severity
 from asyncguide.rules.runner import InternalError, lint, rule_instance
@@ -41,7 +42,9 @@ def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
     """Lint the document unless its diagnostics are current.
 
     When the text does not parse, the document keeps its last good diagnostics (moved with the
-    edits since) and records the syntax error.
+    edits since) and records the syntax error. When it does, the document keeps its semantic model
+    for hovers, and the resolver learns, in the background, what the names the module imports
+    from the project's own modules re-export (``api_guidelines.project_imports``).
     """
     key = (document.version, ls.generation, document.resolution_generation)
     if document.linted == key:
@@ -52,12 +55,16 @@ def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
     if settings.excluded:
         document.diagnostics = []
         document.syntax_error = None
+        document.keep_model(None)
         return
     resolver = resolver_for(ls, document, settings)
     result = lint(document.text, settings.codes, settings.target_version, resolver)
     document.syntax_error = result.syntax_error
     if result.syntax_error is None:
         document.diagnostics = result.diagnostics
+        document.keep_model(result.model)
+        for name in project_imports(result.model) if result.model else ():
+            resolver.reexported_name(name)
     report_failures(ls, document, result.internal_errors)
 
 

@@ -6,7 +6,8 @@ LSP (and Python) do not count, so its incremental edits land on the wrong line a
 
 Applying a change also moves the document's diagnostics with it (``positions.Shift``):
 while the user is mid-typing and the code does not parse, the last good diagnostics stay under
-the code they are about.
+the code they are about. The semantic model of the last lint that parsed is kept too, with the
+changes made since, so that hovers on API names (``hover``) read it without parsing again.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
+from asyncguide.rules.model import SemanticModel, split_lines
 from asyncguide.rules.resolve import DeferredResolver
-from asyncguide.rules.rule import Diagnostic
+from asyncguide.rules.rule import Diagnostic, Range
 from asyncguide.rules.runner import SyntaxErrorInfo
 
 from . import diagnostics, resolution
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
     from .server import AsyncguideServer
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+#: changes kept for a model that no longer matches the text; past this many, it is dropped
+MODEL_SHIFTS_LIMIT = 1000
 
 
 @dataclass(eq=False)
@@ -49,6 +53,11 @@ class Document:
     linted: tuple[int, int, int] | None = None
     #: the settings of the last lint
     settings: LintSettings | None = None
+    #: the semantic model of the last lint that parsed, for hovers on API names
+    model: SemanticModel | None = None
+    #: the changes since ``model``'s text, each as (forward, back): ``forward`` moves a range of
+    #: the model's text through the change, ``back`` a range of the changed text back to before it
+    model_shifts: list[tuple[Shift, Shift]] = field(default_factory=list)
     #: answers "is this imported callee a coroutine function?" from a cache (see resolution.py)
     resolver: DeferredResolver | None = None
     #: bumped when cross-module resolution learned something that may change this document's diagnostics
@@ -93,8 +102,13 @@ class Document:
             return
         start = index.offset(replaced.start_line, replaced.start_column)
         end = index.offset(replaced.end_line, replaced.end_column)
+        removed = self.text[start:end]
         self.text = self.text[:start] + inserted + self.text[end:]
         shift = Shift(replaced, inserted)
+        if self.model is not None:
+            self.model_shifts.append((shift, Shift(_inserted_range(replaced, inserted), removed)))
+            if len(self.model_shifts) > MODEL_SHIFTS_LIMIT:
+                self.keep_model(None)
         moved = []
         for diagnostic in self.diagnostics:
             range_ = shift(diagnostic.range)
@@ -105,6 +119,18 @@ class Document:
         self.diagnostics = moved
         self.syntax_error = None
         self._index = None
+
+    def keep_model(self, model: SemanticModel | None) -> None:
+        """Keep the model of a lint of the current text (None: there is none to keep)."""
+        self.model = model
+        self.model_shifts = []
+
+
+def _inserted_range(replaced: Range, inserted: str) -> Range:
+    """Where ``inserted``, put in place of ``replaced``, stands in the changed text."""
+    lines = split_lines(inserted)
+    end_column = (replaced.start_column if len(lines) == 1 else 0) + len(lines[-1])
+    return Range(replaced.start_line, replaced.start_column, replaced.start_line + len(lines) - 1, end_column)
 
 
 def is_python(item: types.TextDocumentItem) -> bool:

@@ -1,20 +1,31 @@
-"""Hover over a diagnostic: what the rule is, the guideline it enforces, the fix, the docs."""
+"""Hovers: over a diagnostic, what the rule is, the guideline it enforces, the fix, the docs; over
+a framework API's name, the guideline bullets about that API and the rules that check it.
+
+API hovers read the semantic model of the document's last lint that parsed (``Document.model``),
+through the changes made since: no parse and no jedi on the hover path. A name imported from the
+project's own modules is looked up in the resolver's cache; a miss is resolved in the background
+(``resolution.schedule_resolution``), and the next hover has the answer.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from asyncguide.rules.api_guidelines import ApiHover, api_hover, needs_resolution, reference_at
 from asyncguide.rules.documentation import quoted, rule_url
 from asyncguide.rules.guidelines import Bullet, Quote
 from asyncguide.rules.registry import all_rules
-from asyncguide.rules.rule import Diagnostic
+from asyncguide.rules.rule import Diagnostic, Range
 from asyncguide.rules.runner import rule_instance
 
 from .diagnostics import ensure_linted
+from .resolution import schedule_resolution
 
 if TYPE_CHECKING:
+    from .documents import Document
     from .server import AsyncguideServer
 
 
@@ -25,16 +36,28 @@ def hover(ls: AsyncguideServer, params: types.HoverParams) -> types.Hover | None
     ensure_linted(ls, document)
     line, column = document.index.position_from_client(params.position, ls.encoding)
     under = [diagnostic for diagnostic in document.diagnostics if diagnostic.range.contains(line, column)]
-    if not under:
+    parts = [explain(diagnostic) for diagnostic in under]
+    where = under[0].range if under else None
+    api = api_at(ls, document, line, column)
+    if api is not None:
+        api_range, found = api
+        # under a diagnostic, the API part comes after it, and only when it has more to say
+        rules = all_rules()
+        shown = {_bullet(q) for d in under if d.code in rules for q in rule_instance(d.code).quotes(d)}
+        checked = {diagnostic.code for diagnostic in under}
+        if any(bullet not in shown for bullet in found.quotes) or any(rule.code not in checked for rule in found.rules):
+            parts.append(explain_api(found, shown))
+            where = where or api_range
+    if where is None:
         return None
     formats = ls.client_capabilities.text_document and ls.client_capabilities.text_document.hover
     plain_only = formats is not None and formats.content_format is not None and types.MarkupKind.Markdown not in formats.content_format
     return types.Hover(
         contents=types.MarkupContent(
             kind=types.MarkupKind.PlainText if plain_only else types.MarkupKind.Markdown,
-            value="\n\n---\n\n".join(explain(diagnostic) for diagnostic in under),
+            value="\n\n---\n\n".join(parts),
         ),
-        range=document.index.to_client(under[0].range, ls.encoding),
+        range=document.index.to_client(where, ls.encoding),
     )
 
 
@@ -56,3 +79,84 @@ def _bullet(quote: Quote) -> Bullet:
         return quote.resolve()
     except LookupError:  # a misquoted bullet fails the rule metadata tests; the hover still shows it
         return Bullet(quote.document, quote.section, quote.text, 0)
+
+
+def explain_api(api: ApiHover, shown: Collection[Bullet] = ()) -> str:
+    """One API as Markdown: its name, the guideline bullets about it (less those already ``shown``
+    for a diagnostic at the same place), and the rules that check it, linked to their pages."""
+    parts = [f"**`{api.name}`** in the guidelines"]
+    parts.extend(quoted(bullet) for bullet in api.quotes if bullet not in shown)
+    if api.rules:
+        checks = "\n".join(f"- [{rule.code}]({rule_url(rule.code)}) `{rule.name}`: {rule.summary}" for rule in api.rules)
+        parts.append(f"Checked by:\n\n{checks}")
+    return "\n\n".join(parts)
+
+
+def api_at(ls: AsyncguideServer, document: Document, line: int, column: int) -> tuple[Range, ApiHover] | None:
+    """The API named at a position of the document's text (engine columns), and where its name
+    stands; None when no API's name is there, or the model cannot tell (edited since)."""
+    model = document.model
+    if model is None:
+        return None
+    position = _before_changes(document, line, column)
+    if position is None:
+        return None
+    reference = reference_at(model, *position)
+    if reference is None:
+        return None
+    range_ = _after_changes(document, reference.range)
+    if range_ is None:
+        return None
+    frameworks = model.frameworks
+    for name in reference.names:
+        found = api_hover(name, frameworks)
+        if found is not None:
+            return range_, found
+    resolver = document.resolver
+    if resolver is None:
+        return None
+    for name in reference.names:
+        reexported = resolver.reexported_name(name) if needs_resolution(name) else None
+        found = api_hover(reexported, frameworks) if reexported is not None else None
+        if found is not None:
+            return range_, found
+    if resolver.pending:
+        schedule_resolution(ls, document)
+    return None
+
+
+def _before_changes(document: Document, line: int, column: int) -> tuple[int, int] | None:
+    """A position of the document's text in the text its model was built from; None inside text
+    changed since."""
+    point = Range(line, column, line, column)
+    for _, back in reversed(document.model_shifts):
+        moved = back(point)
+        if moved is None:
+            return None
+        point = moved
+    return point.start_line, point.start_column
+
+
+def _after_changes(document: Document, range_: Range) -> Range | None:
+    """A range of the model's text in the document's text, when the changes since left it whole
+    and the same (``create_task`` typed on into ``create_tasks`` is another name)."""
+    model = document.model
+    assert model is not None
+    moved = range_
+    for forward, _ in document.model_shifts:
+        shifted = forward(moved)
+        if shifted is None:
+            return None
+        moved = shifted
+    if moved is range_ or range_.start_line != range_.end_line:
+        return moved
+    old = model.lines[range_.start_line][range_.start_column : range_.end_column]
+    line = document.index.line(moved.start_line)
+    new = line[moved.start_column : moved.end_column]
+    before = line[moved.start_column - 1 : moved.start_column] if moved.start_column else ""
+    after = line[moved.end_column : moved.end_column + 1]
+    return moved if new == old and not _continues_word(before) and not _continues_word(after) else None
+
+
+def _continues_word(character: str) -> bool:
+    return character.isalnum() or character == "_"
