@@ -11,7 +11,7 @@
 - ``routes`` / ``setup_routes``: the ``(pattern, Handler)`` entries of those applications and of
   ``add_handlers``.
 - ``capture_groups``: the capturing groups of a route pattern, for what a path argument can hold.
-- ``string_value``: the string a setting's expression is, through module-level constants.
+- ``setting_constant``: the literal a setting's value is, through module- and class-level constants.
 """
 
 from __future__ import annotations
