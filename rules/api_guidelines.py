@@ -25,6 +25,7 @@ import ast
 import functools
 import re
 import sys
+import weakref
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -411,18 +412,24 @@ def reference_at(model: SemanticModel, line: int, column: int) -> ApiReference |
     return None
 
 
+#: per model, the names, attributes and imported names on each line (0-based), built on first use
+_NAMES_BY_LINE: weakref.WeakKeyDictionary[SemanticModel, dict[int, list[ast.AST]]] = weakref.WeakKeyDictionary()
+
+
 def _identifiers_at(model: SemanticModel, line: int, column: int) -> Iterator[tuple[ast.AST, Range]]:
     """The identifiers whose text holds the position (its end included): names, the attribute
     part of ``x.attr``, the names of import statements."""
-    row = line + 1  # ast lines are 1-based
-    for node_type in (ast.Name, ast.Attribute, ast.alias):
-        for node in model.nodes(node_type):
-            if not node.lineno <= row <= node.end_lineno:  # type: ignore[attr-defined]
-                continue
-            whole = model.range_of(node)
-            for range_ in _identifier_ranges(node, whole):
-                if range_.contains(line, column):
-                    yield node, range_
+    by_line = _NAMES_BY_LINE.get(model)
+    if by_line is None:
+        by_line = _NAMES_BY_LINE[model] = {}
+        for node_type in (ast.Name, ast.Attribute, ast.alias):
+            for node in model.nodes(node_type):
+                for row in range(node.lineno - 1, node.end_lineno):  # type: ignore[attr-defined]
+                    by_line.setdefault(row, []).append(node)
+    for node in by_line.get(line, ()):
+        for range_ in _identifier_ranges(node, model.range_of(node)):
+            if range_.contains(line, column):
+                yield node, range_
 
 
 def _identifier_ranges(node: ast.AST, whole: Range) -> tuple[Range, ...]:
