@@ -483,9 +483,8 @@ def _receiver_types(model: SemanticModel, receiver: ast.expr) -> Iterator[str]:
         return
     if function.class_info is not None:
         yield from (base for base in model.base_classes(function.class_info) if isinstance(base, str))
-    elif function.handler is not None:
-        framework = "starlette" if function.handler.framework == "fastapi" else function.handler.framework
-        found = HANDLER_PARAMETER_TYPES.get((framework, function.handler.kind))
+    elif function.handler is not None:  # FastAPI injects by annotation only: not in the table
+        found = HANDLER_PARAMETER_TYPES.get((function.handler.framework, function.handler.kind))
         if found is not None:
             yield found
 
