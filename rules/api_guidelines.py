@@ -53,6 +53,10 @@ _STARLETTE_APPS = ("starlette.applications.Starlette", *_FASTAPI_APPS)
 _SANIC_APPS = ("sanic.Sanic", "sanic.Blueprint")
 _AIOHTTP_ROUTERS = ("aiohttp.web", "aiohttp.web.RouteTableDef", "aiohttp.web.Application.router")
 _TORNADO_HANDLER = "tornado.web.RequestHandler"
+_SQL_CURSORS = (
+    "sqlite3.Connection", "sqlite3.Cursor", "psycopg2.extensions.cursor", "psycopg.Connection", "psycopg.Cursor",
+    "pymysql.cursors.Cursor", "MySQLdb.cursors.Cursor",
+)
 
 #: qualified API name (the public spelling ``canonical`` gives) -> codes of the rules that check it.
 #: The blocking calls of ASY100–ASY107 come from those rules' own tables (``api_rules``).
@@ -92,6 +96,9 @@ API_RULES: dict[str, tuple[str, ...]] = {
     ),
     "uvloop.EventLoopPolicy": ("ASY125",),
     "uvloop.install": ("ASY125",),
+    # database drivers' query methods: SQL built from strings (the blocking ones also get ASY106)
+    **_each(_SQL_CURSORS, ("execute", "executemany"), ("ASY122",)),
+    **_each(("asyncpg.Connection", "asyncpg.Pool"), ("execute", "executemany", "fetch", "fetchrow", "fetchval"), ("ASY110", "ASY122")),
     # ---------------------------------------------------------------- Starlette / FastAPI
     "starlette.middleware.base.BaseHTTPMiddleware": ("STA001", "STA005"),
     **_each(_STARLETTE_APPS[:2], ("middleware",), ("STA001", "STA005")),
@@ -135,10 +142,10 @@ API_RULES: dict[str, tuple[str, ...]] = {
     "aiohttp.request": ("AIO005",),
     "ssl._create_unverified_context": ("AIO005",),
     "ssl.CERT_NONE": ("AIO005",),
-    "aiohttp.web.middleware": ("AIO007", "AIO008"),
+    "aiohttp.web.middleware": ("AIO007", "AIO008", "AIO020"),
     "aiohttp.web.Application": ("AIO008", "AIO010", "AIO011", "AIO013"),
     **_each(("aiohttp.web.Application",), ("on_startup", "on_cleanup", "on_shutdown", "cleanup_ctx"), ("AIO013",)),
-    "aiohttp.web.Application.middlewares": ("AIO008",),
+    "aiohttp.web.Application.middlewares": ("AIO008", "AIO020"),
     "aiohttp.web.Request.config_dict": ("AIO010",),
     "aiohttp.web.Request.app": ("AIO010",),
     "aiohttp.web.Response": ("AIO009",),
@@ -172,6 +179,9 @@ API_RULES: dict[str, tuple[str, ...]] = {
     **_each(_SANIC_APPS, (*_HTTP_VERBS, "route", "add_route"), ("SAN001", "SAN002", "SAN008", "SAN009")),
     **_each(_SANIC_APPS, ("websocket", "add_websocket_route"), ("SAN001", "SAN002", "SAN009", "SAN013")),
     **_each(_SANIC_APPS, ("middleware", "register_middleware"), ("SAN015",)),
+    **_each(_SANIC_APPS, ("listener", "register_listener"), ("SAN016",)),
+    **_each(_SANIC_APPS, ("exception",), ("SAN018",)),
+    **_each(("sanic.response",), ("json", "text", "raw", "HTTPResponse"), ("SAN017",)),
     "sanic.views.HTTPMethodView": ("SAN001", "SAN002", "SAN008"),
     "sanic.Config": ("SAN006",),
     "sanic.Sanic.config": ("SAN006", "SAN014"),
@@ -185,11 +195,15 @@ API_RULES: dict[str, tuple[str, ...]] = {
     # ---------------------------------------------------------------- Tornado
     _TORNADO_HANDLER: ("TOR002", "TOR004", "TOR009", "TOR010", "TOR011", "TOR015", "TOR017"),
     **_each((_TORNADO_HANDLER,), ("write", "finish"), ("TOR009", "TOR015", "TOR017")),
-    **_each((_TORNADO_HANDLER,), ("redirect", "render"), ("TOR015",)),
+    f"{_TORNADO_HANDLER}.redirect": ("TOR015",),
+    f"{_TORNADO_HANDLER}.render": ("TOR015", "TOR019"),
+    f"{_TORNADO_HANDLER}.render_string": ("TOR019",),
     **_each((_TORNADO_HANDLER,), ("set_cookie", "get_cookie"), ("TOR010",)),
     **_each((_TORNADO_HANDLER,), ("set_secure_cookie", "get_secure_cookie", "get_secure_cookie_key_version"), ("TOR011",)),
     f"{_TORNADO_HANDLER}.clear_all_cookies": ("TOR003",),
-    "tornado.websocket.WebSocketHandler": ("TOR007", "TOR018"),
+    "tornado.websocket.WebSocketHandler": ("TOR007", "TOR016", "TOR018"),
+    "tornado.websocket.WebSocketHandler.write_message": ("TOR016",),
+    "tornado.websocket.WebSocketClosedError": ("TOR016",),
     "tornado.web.Application": ("TOR005", "TOR006", "TOR008", "TOR012", "TOR018"),
     "tornado.gen.coroutine": ("TOR001",),
     "tornado.gen.Return": ("TOR001",),
@@ -202,7 +216,9 @@ API_RULES: dict[str, tuple[str, ...]] = {
     "tornado.ioloop.IOLoop.start": ("TOR013",),
     **_each(("tornado.ioloop.IOLoop",), ("make_current", "clear_current", "install"), ("TOR003",)),
     "tornado.concurrent.run_on_executor": ("TOR014",),
-    **_each(("tornado.template",), ("Loader", "DictLoader", "Template"), ("TOR012",)),
+    **_each(("tornado.template",), ("Loader", "DictLoader"), ("TOR012",)),
+    "tornado.template.Template": ("TOR012", "TOR019"),
+    "tornado.template.Loader.load": ("TOR019",),
     "tornado.options.define": ("TOR006",),
     "tornado.escape.json_encode": ("TOR017",),
 }
