@@ -249,7 +249,7 @@ _STARLETTE_PREFIXES: dict[str, str] = {
 _INHERITED: dict[str, str] = {handler: _TORNADO_HANDLER for handler in HANDLER_CLASSES if handler != _TORNADO_HANDLER}
 
 #: the type of a request handler's first parameter when it is not annotated, by (framework, kind)
-HANDLER_PARAMETER_TYPES: dict[tuple[str, str], str] = {
+_HANDLER_PARAMETER_TYPES: dict[tuple[str, str], str] = {
     ("starlette", "http"): "starlette.requests.Request",
     ("starlette", "websocket"): "starlette.websockets.WebSocket",
     ("aiohttp", "http"): "aiohttp.web.Request",
@@ -261,7 +261,7 @@ HANDLER_PARAMETER_TYPES: dict[tuple[str, str], str] = {
 _LIBRARIES = frozenset(
     {
         *(module for modules in FRAMEWORK_MODULES.values() for module in modules),
-        *sys.stdlib_module_names, "builtins", "uvloop", "requests", "httpx", "urllib3", "redis", "pymongo",
+        *sys.stdlib_module_names, "uvloop", "requests", "httpx", "urllib3", "redis", "pymongo",
         "psycopg", "psycopg2", "pymysql", "MySQLdb", "asyncpg", "aiofiles", "motor", "sqlalchemy", "pydantic",
     }
 )
@@ -500,7 +500,7 @@ def _receiver_types(model: SemanticModel, receiver: ast.expr) -> Iterator[str]:
     if function.class_info is not None:
         yield from (base for base in model.base_classes(function.class_info) if isinstance(base, str))
     elif function.handler is not None:  # FastAPI injects by annotation only: not in the table
-        found = HANDLER_PARAMETER_TYPES.get((function.handler.framework, function.handler.kind))
+        found = _HANDLER_PARAMETER_TYPES.get((function.handler.framework, function.handler.kind))
         if found is not None:
             yield found
 
