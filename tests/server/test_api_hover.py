@@ -28,8 +28,8 @@ def markdown(hover: types.Hover | None) -> str:
     return hover.contents.value
 
 
-async def opened(start_server: StartServer, path: Path, text: str, settings: dict = FAST, **options) -> tuple[Client, str]:
-    client = await start_server(initialization_options=settings, **options)
+async def opened(start_server: StartServer, path: Path, text: str, settings: dict = FAST) -> tuple[Client, str]:
+    client = await start_server(initialization_options=settings)
     uri = open_document(client, path, text)
     await wait_for_publish(client, uri, version=1)
     return client, uri
