@@ -5,8 +5,9 @@ async replacement to name in the message; this base class does the matching. A t
 ends with ``.*`` matches every attribute of that name (``"requests.*"``: ``requests.get``,
 ``requests.Session.post``…).
 
-Inside a request handler, the message also says how that framework keeps blocking work off the
-loop (``FRAMEWORK_OFFLOAD``), and the diagnostic quotes that framework's guideline as well.
+Inside a request handler (or an aiohttp middleware: ``SemanticModel.request_framework``), the
+message also says how that framework keeps blocking work off the loop (``FRAMEWORK_OFFLOAD``), and
+the diagnostic quotes that framework's guideline as well.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ _STARLETTE_ASYNC_IO = Quote(
     "Async Handling and Request Processing",
     "Always use `async def` for endpoint functions that perform I/O operations",
 )
+
+_TO_THREAD = "asyncio.to_thread("
 
 #: framework of the handler -> what to add to the message, and the bullets the hover quotes
 FRAMEWORK_OFFLOAD: dict[str, Offload] = {
@@ -130,12 +133,14 @@ class BlockingCallRule(Rule):
     def blocking_diagnostic(self, node: ast.Call, model: SemanticModel, name: str, replacement: str, **extra) -> Diagnostic:
         shown = name.removeprefix("builtins.")
         message = f"`{shown}()` blocks the event loop in {model.context_label(node)}; use "
-        handler = model.handler(model.enclosing_function(node))
-        if handler is None:
+        framework = model.request_framework(model.enclosing_function(node))
+        if framework is None:
             return self.diagnostic(node, model, message + replacement, **extra)
-        framework = handler.framework
         message += self.framework_replacements.get(framework, replacement)
-        if framework in FRAMEWORK_OFFLOAD and self.offloadable:
-            message += f", {FRAMEWORK_OFFLOAD[framework].advice}"
+        offload = FRAMEWORK_OFFLOAD.get(framework)
+        # advice that only repeats the replacement's `asyncio.to_thread` (aiohttp, Sanic) is left out
+        repeated = offload is not None and _TO_THREAD in offload.advice and _TO_THREAD in message
+        if offload is not None and self.offloadable and not repeated:
+            message += f", {offload.advice}"
         data = {**extra.pop("data", {}), "framework": framework}
         return self.diagnostic(node, model, message, data=data, **extra)

@@ -383,3 +383,78 @@ def _dispatch_argument(model: SemanticModel, call: ast.Call) -> ast.expr | None:
     if configured_middleware(model, call) == BASE_HTTP_MIDDLEWARE:
         return argument(call, 1, "dispatch")
     return None
+
+
+# ---------------------------------------------------------------- aiohttp specifics
+
+#: the lists of an aiohttp application that hold callables: its middlewares and its signals
+AIOHTTP_APPLICATION_LISTS = frozenset(
+    {"middlewares", "on_startup", "on_shutdown", "on_cleanup", "cleanup_ctx", "on_response_prepare"}
+)
+_AIOHTTP_APPLICATIONS = frozenset({"aiohttp.web.Application", "aiohttp.web_app.Application"})
+_AIOHTTP_MIDDLEWARE_DECORATORS = frozenset({"aiohttp.web.middleware", "aiohttp.web_middlewares.middleware"})
+_LIST_METHODS = ("append", "insert", "extend")
+
+
+def aiohttp_registrations(model: SemanticModel) -> list[tuple[str, ast.expr]]:
+    """What the module puts on aiohttp applications' lists (``AIOHTTP_APPLICATION_LISTS``), as
+    (list name, registered expression): ``web.Application(middlewares=[…])``,
+    ``app.middlewares.append(mw)``, ``.insert(0, mw)``, ``.extend([…])``, ``app.on_startup.append(f)``,
+    ``app.cleanup_ctx += [ctx]``. Calls come first, then ``+=`` statements, each in source order."""
+    found: list[tuple[str, ast.expr]] = []
+    for call in model.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        if model.qualified_name(call.func) in _AIOHTTP_APPLICATIONS:
+            found += [("middlewares", value) for value in _list_elements(keyword(call, "middlewares"))]
+            continue
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr in _LIST_METHODS and isinstance(func.value, ast.Attribute)):
+            continue
+        list_name = func.value.attr
+        if list_name not in AIOHTTP_APPLICATION_LISTS:
+            continue
+        if func.attr == "append" and len(call.args) == 1:
+            found.append((list_name, call.args[0]))
+        elif func.attr == "insert" and len(call.args) == 2:
+            found.append((list_name, call.args[1]))
+        elif func.attr == "extend" and len(call.args) == 1:
+            found += [(list_name, value) for value in _list_elements(call.args[0])]
+    for augmented in model.nodes(ast.AugAssign):
+        assert isinstance(augmented, ast.AugAssign)
+        target = augmented.target
+        if isinstance(augmented.op, ast.Add) and isinstance(target, ast.Attribute) and target.attr in AIOHTTP_APPLICATION_LISTS:
+            found += [(target.attr, value) for value in _list_elements(augmented.value)]
+    return found
+
+
+def _list_elements(expr: ast.expr | None) -> list[ast.expr]:
+    if isinstance(expr, (ast.List, ast.Tuple)):
+        return [element for element in expr.elts if not isinstance(element, ast.Starred)]
+    return []
+
+
+def is_aiohttp_middleware_decorator(model: SemanticModel, decorator: ast.expr) -> bool:
+    """``@web.middleware`` (however ``aiohttp.web`` is imported)."""
+    return model.qualified_name(decorator) in _AIOHTTP_MIDDLEWARE_DECORATORS
+
+
+def find_aiohttp_middleware(model: SemanticModel) -> list[MiddlewareInfo]:
+    """The aiohttp middlewares of a module, in source order of their functions: each function under
+    ``@web.middleware``, and each function of the module registered on an application's
+    ``middlewares`` (``aiohttp_registrations``), whatever its signature (an old-style
+    ``(app, handler)`` factory too). ``registration`` is the decorator, else the first registering
+    expression; ``kind`` is "aiohttp"."""
+    if not model.uses("aiohttp"):
+        return []
+    registered: dict[int, ast.expr] = {}
+    for list_name, value in aiohttp_registrations(model):
+        function = model.function_def(value) if list_name == "middlewares" else None
+        if function is not None:
+            registered.setdefault(id(function), value)
+    found = []
+    for function in model.functions:
+        decorator = next((d for d in function.node.decorator_list if is_aiohttp_middleware_decorator(model, d)), None)
+        registration = decorator if decorator is not None else registered.get(id(function))
+        if registration is not None:
+            found.append(MiddlewareInfo("aiohttp", "aiohttp", registration, function, function.class_info))
+    return found

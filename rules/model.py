@@ -33,7 +33,16 @@ from functools import cached_property
 from typing import Union
 
 from .rule import Range
-from .types import ATTRIBUTE_TYPES, EVENT_LOOP_NAMES, EVENT_LOOP_TYPES, ITEM_TYPES, OPERATOR_TYPES, RETURN_TYPES
+from .types import (
+    ATTRIBUTE_TYPES,
+    EVENT_LOOP_NAMES,
+    EVENT_LOOP_TYPES,
+    ITEM_TYPES,
+    NO_RETURN_FUNCTIONS,
+    OPERATOR_TYPES,
+    RETURN_TYPES,
+)
+
 
 #: framework name -> the top-level modules whose import means a module uses it
 FRAMEWORK_MODULES: dict[str, tuple[str, ...]] = {
@@ -150,11 +159,12 @@ class HandlerInfo:
 
 @dataclass(eq=False)
 class MiddlewareInfo:
-    """A Starlette/FastAPI HTTP middleware of a module, and where it is declared."""
+    """A Starlette/FastAPI HTTP middleware (or an aiohttp one) of a module, and where it is declared."""
 
-    #: "base-http": ``BaseHTTPMiddleware`` style, ``(request, call_next)``; "asgi": pure ASGI, ``(scope, receive, send)``
+    #: "base-http": ``BaseHTTPMiddleware`` style, ``(request, call_next)``; "asgi": pure ASGI, ``(scope, receive, send)``;
+    #: "aiohttp": an aiohttp middleware (``SemanticModel.aiohttp_middleware``)
     kind: str
-    framework: str  # "starlette" or "fastapi"
+    framework: str  # "starlette", "fastapi" or "aiohttp"
     #: the class, the ``@app.middleware("http")`` decorator, or the call that passes ``dispatch=``
     registration: ast.AST
     #: the function that handles each request (``dispatch``, ``__call__``, the decorated or passed
@@ -302,6 +312,22 @@ class SemanticModel:
         if place is None:
             return None
         return parent, getattr(parent, place[0]), place[1]
+
+    def may_complete(self, statements: list[ast.stmt]) -> bool:
+        """True when running ``statements`` may reach their end and go on with what follows them
+        (for a function's body: return ``None`` by falling off its end).
+
+        Structural, without a control-flow graph. ``return``, ``raise``, ``break`` and ``continue``
+        end a path; so do ``assert False``, a call of a function that never returns (``sys.exit()``:
+        ``types.NO_RETURN_FUNCTIONS``; one annotated ``-> NoReturn``/``Never``; one of this module
+        every path of which raises) and a ``while True`` without ``break``. An ``if`` completes when
+        a branch does (only the one that runs when its test is a constant), a loop when its
+        ``else`` or a ``break`` does, a ``match`` when a case does or no case is irrefutable, a
+        ``try`` when its body (through its ``else``) or a handler does, unless its ``finally``
+        cannot; a ``with contextlib.suppress(...)`` may also go on after its body raised. Any
+        statement may raise; raising is not completing.
+        """
+        return _NEXT in _block_outcomes(self, statements, set())
 
     def _statement_positions(self, node: ast.AST) -> Iterator[tuple[ast.AST, str, int]]:
         """(statement-list owner, field, index) of each statement holding ``node``, up to its function."""
@@ -621,6 +647,32 @@ class SemanticModel:
             return None
         return next((m for m in self.middleware if m.function is function), None)
 
+    @property
+    def aiohttp_middleware(self) -> list[MiddlewareInfo]:
+        """The aiohttp middlewares of this module, found on first use (``handlers.find_aiohttp_middleware``):
+        functions under ``@web.middleware`` or registered on an application's ``middlewares``."""
+        found = self.__dict__.get("_aiohttp_middleware")
+        if found is None:
+            from .handlers import find_aiohttp_middleware
+
+            found = self._aiohttp_middleware = find_aiohttp_middleware(self)
+        return found
+
+    def aiohttp_middleware_of(self, function: FunctionInfo | None) -> MiddlewareInfo | None:
+        """The aiohttp middleware whose function is ``function``."""
+        if function is None:
+            return None
+        return next((m for m in self.aiohttp_middleware if m.function is function), None)
+
+    def request_framework(self, function: FunctionInfo | None) -> str | None:
+        """The framework that runs ``function`` for each request it serves, as its handler or as an
+        aiohttp middleware: where framework-specific advice applies; else None."""
+        if function is None:
+            return None
+        if function.handler is not None:
+            return function.handler.framework
+        return "aiohttp" if self.aiohttp_middleware_of(function) is not None else None
+
     def context_label(self, node: ast.AST) -> str:
         """Where ``node`` stands, for messages: "Sanic handler `get_user`", "coroutine `fetch`"."""
         function = self.enclosing_function(node)
@@ -628,6 +680,8 @@ class SemanticModel:
             return "module level"
         if function.handler is not None:
             return f"{function.handler.title} handler `{function.qualname}`"
+        if self.aiohttp_middleware_of(function) is not None:
+            return f"aiohttp middleware `{function.qualname}`"
         return f"{'coroutine' if function.is_async else 'function'} `{function.qualname}`"
 
     # ---------------------------------------------------------------- positions
@@ -702,6 +756,116 @@ def _runs_surely(parent: ast.AST, child: ast.AST, field_name: str | None) -> boo
     if isinstance(parent, _COMPREHENSIONS):
         return child is parent.generators[0].iter  # the first iterable is evaluated; the rest may not be
     return not isinstance(parent, (ast.comprehension, ast.match_case))
+
+
+# How a statement may end, for ``may_complete``: go on with the next statement, or leave through
+# ``break``, ``continue`` or ``return``. Raising is no outcome: it leaves every statement.
+_NEXT, _BREAK, _CONTINUE, _RETURN = "next", "break", "continue", "return"
+_NO_RETURN_ANNOTATIONS = frozenset(
+    {"typing.NoReturn", "typing.Never", "typing_extensions.NoReturn", "typing_extensions.Never"}
+)
+
+
+def _block_outcomes(model: SemanticModel, statements: list[ast.stmt], visiting: set[int]) -> set[str]:
+    """The ways running a statement list may end (``_NEXT`` when it may reach its end)."""
+    found: set[str] = set()
+    for statement in statements:
+        outcomes = _statement_outcomes(model, statement, visiting)
+        found |= outcomes - {_NEXT}
+        if _NEXT not in outcomes:
+            return found
+    found.add(_NEXT)
+    return found
+
+
+def _statement_outcomes(model: SemanticModel, statement: ast.stmt, visiting: set[int]) -> set[str]:
+    if isinstance(statement, ast.Return):
+        return {_RETURN}
+    if isinstance(statement, ast.Raise):
+        return set()
+    if isinstance(statement, ast.Break):
+        return {_BREAK}
+    if isinstance(statement, ast.Continue):
+        return {_CONTINUE}
+    if isinstance(statement, ast.If):
+        test = _constant_truth(statement.test)
+        body = _block_outcomes(model, statement.body, visiting) if test is not False else set()
+        orelse = _block_outcomes(model, statement.orelse, visiting) if test is not True else set()
+        return body | orelse
+    if isinstance(statement, (ast.For, ast.AsyncFor, ast.While)):
+        body = _block_outcomes(model, statement.body, visiting)
+        found = body & {_RETURN}
+        if _BREAK in body:
+            found.add(_NEXT)
+        endless = isinstance(statement, ast.While) and _constant_truth(statement.test) is True
+        if not endless:
+            found |= _block_outcomes(model, statement.orelse, visiting)
+        return found
+    if isinstance(statement, ast.Try) or type(statement).__name__ == "TryStar":
+        found = _block_outcomes(model, statement.body, visiting)  # type: ignore[attr-defined]
+        if statement.orelse and _NEXT in found:  # type: ignore[attr-defined]
+            found = (found - {_NEXT}) | _block_outcomes(model, statement.orelse, visiting)  # type: ignore[attr-defined]
+        for handler in statement.handlers:  # type: ignore[attr-defined]
+            found |= _block_outcomes(model, handler.body, visiting)
+        if statement.finalbody:  # type: ignore[attr-defined]
+            final = _block_outcomes(model, statement.finalbody, visiting)  # type: ignore[attr-defined]
+            found = found | (final - {_NEXT}) if _NEXT in final else final
+        return found
+    if isinstance(statement, (ast.With, ast.AsyncWith)):
+        found = _block_outcomes(model, statement.body, visiting)
+        if any(
+            isinstance(item.context_expr, ast.Call) and model.qualified_name(item.context_expr.func) == "contextlib.suppress"
+            for item in statement.items
+        ):
+            found.add(_NEXT)
+        return found
+    if isinstance(statement, ast.Match):
+        found = set()
+        for case in statement.cases:
+            found |= _block_outcomes(model, case.body, visiting)
+        if not any(case.guard is None and _irrefutable(case.pattern) for case in statement.cases):
+            found.add(_NEXT)
+        return found
+    if isinstance(statement, ast.Assert):
+        return set() if _constant_truth(statement.test) is False else {_NEXT}
+    if isinstance(statement, ast.Expr) and _never_returns(model, statement.value, visiting):
+        return set()
+    return {_NEXT}
+
+
+def _constant_truth(test: ast.expr) -> bool | None:
+    """The truth of a constant test (``True``, ``1``, ``"x"``, ``None``), else None."""
+    return bool(test.value) if isinstance(test, ast.Constant) else None
+
+
+def _irrefutable(pattern: ast.pattern) -> bool:
+    """``case _:``, ``case name:`` and or-patterns with such an alternative match anything."""
+    if isinstance(pattern, ast.MatchAs):
+        return pattern.pattern is None or _irrefutable(pattern.pattern)
+    if isinstance(pattern, ast.MatchOr):
+        return any(_irrefutable(p) for p in pattern.patterns)
+    return False
+
+
+def _never_returns(model: SemanticModel, expr: ast.expr, visiting: set[int]) -> bool:
+    """A call (awaited or not) of a function known never to return."""
+    call = expr.value if isinstance(expr, ast.Await) else expr
+    if not isinstance(call, ast.Call):
+        return False
+    if model.qualified_name(call.func) in NO_RETURN_FUNCTIONS:
+        return True
+    function = model.function_def(call.func)
+    if function is None or id(function) in visiting or function.yields:
+        return False
+    if function.node.returns is not None and model.annotation_type(function.node.returns) in _NO_RETURN_ANNOTATIONS:
+        return True
+    if function.class_info is not None:
+        return False  # a subclass may override a method that only raises (``NotImplementedError``)
+    visiting.add(id(function))
+    try:
+        return not _block_outcomes(model, function.node.body, visiting)
+    finally:
+        visiting.discard(id(function))
 
 
 def keyword(call: ast.Call, name: str) -> ast.expr | None:

@@ -84,6 +84,11 @@ RETURN_TYPES: dict[str, str] = {
     "aiohttp.ClientSession.options": "aiohttp.ClientResponse",
     "aiohttp.ClientSession.request": "aiohttp.ClientResponse",
     "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
+    **{
+        f"aiohttp.client.ClientSession.{method}": "aiohttp.ClientResponse"
+        for method in ("get", "post", "put", "patch", "delete", "head", "options", "request")
+    },
+    "aiohttp.client.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
     # Tornado: the loop accessors return the IOLoop
     "tornado.ioloop.IOLoop.current": "tornado.ioloop.IOLoop",
     "tornado.ioloop.IOLoop.instance": "tornado.ioloop.IOLoop",
@@ -96,6 +101,12 @@ RETURN_TYPES: dict[str, str] = {
     "sanic.Request.get_current": "sanic.Request",
     "sanic.request.Request.get_current": "sanic.request.Request",
 }
+
+#: functions that never return (they exit or raise), for ``SemanticModel.may_complete``
+NO_RETURN_FUNCTIONS = frozenset({
+    "sys.exit", "builtins.exit", "builtins.quit", "os._exit", "os.abort", "typing.assert_never",
+    "typing_extensions.assert_never", "pytest.fail", "pytest.skip", "pytest.exit",
+})
 
 #: the classes of asyncio event loops, for ``SemanticModel.is_event_loop``
 EVENT_LOOP_TYPES = frozenset({

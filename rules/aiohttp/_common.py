@@ -3,7 +3,7 @@
 - ``canonical``: aiohttp's public spelling of a qualified name (``aiohttp.client.ClientSession`` is
   ``aiohttp.ClientSession``, ``aiohttp.web_response.Response`` is ``aiohttp.web.Response``).
 - ``registrations``: the middlewares and the signal callbacks (``on_startup``, ``cleanup_ctx``…)
-  the module registers on an application, found once per model.
+  the module registers on an application (``handlers.aiohttp_registrations``), once per model.
 - ``is_request`` / ``is_application``: whether an expression is an ``aiohttp.web`` request or
   application, also where nothing is annotated (a handler's first parameter, ``request.app``,
   an ``on_startup`` callback's parameter).
@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import ast
 import weakref
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..model import FunctionInfo, SemanticModel, keyword
+from ..handlers import aiohttp_registrations, is_aiohttp_middleware_decorator
+from ..model import FunctionInfo, SemanticModel
 from ..rule import Range
 
 #: aiohttp's implementation modules whose names the package re-exports as ``aiohttp.<name>``
@@ -41,12 +41,10 @@ SIGNALS = {
     "cleanup_ctx": "app",
     "on_response_prepare": "request",
 }
-_LIST_METHODS = ("append", "insert", "extend")
 
 REQUEST_TYPES = frozenset({"aiohttp.web.Request", "aiohttp.web.BaseRequest"})
 APPLICATION_TYPE = "aiohttp.web.Application"
 VIEW_TYPES = ("aiohttp.web.View", "aiohttp.web_urldispatcher.View")
-MIDDLEWARE_DECORATOR = "aiohttp.web.middleware"
 
 
 def canonical(name: str | None) -> str | None:
@@ -112,58 +110,25 @@ def registrations(model: SemanticModel) -> Registrations:
 
 def _find_registrations(model: SemanticModel) -> Registrations:
     found = Registrations()
-
-    def register(list_name: str, values: Iterable[ast.expr]) -> None:
-        for value in values:
-            if list_name == "middlewares":
-                function = model.function_def(value)
-                if function is not None:
-                    found.middlewares[id(function)] = (function, value)
-            elif list_name in SIGNALS:
-                found.signals.setdefault(list_name, []).append(value)
-                function = model.function_def(value)
-                if function is not None:
-                    found.callback_signal[id(function)] = list_name
-
-    for call in model.nodes(ast.Call):
-        assert isinstance(call, ast.Call)
-        if qualified(model, call.func) == APPLICATION_TYPE:
-            register("middlewares", _elements(keyword(call, "middlewares")))
-            continue
-        func = call.func
-        if isinstance(func, ast.Attribute) and func.attr in _LIST_METHODS and isinstance(func.value, ast.Attribute):
-            list_name = func.value.attr
-            if list_name != "middlewares" and list_name not in SIGNALS:
-                continue
-            if func.attr == "append" and len(call.args) == 1:
-                register(list_name, call.args)
-            elif func.attr == "insert" and len(call.args) == 2:
-                register(list_name, call.args[1:])
-            elif func.attr == "extend" and len(call.args) == 1:
-                register(list_name, _elements(call.args[0]))
-    for augmented in model.nodes(ast.AugAssign):
-        assert isinstance(augmented, ast.AugAssign)
-        target = augmented.target
-        if isinstance(augmented.op, ast.Add) and isinstance(target, ast.Attribute):
-            register(target.attr, _elements(augmented.value))
+    for list_name, value in aiohttp_registrations(model):
+        function = model.function_def(value)
+        if list_name == "middlewares":
+            if function is not None:
+                found.middlewares[id(function)] = (function, value)
+        else:
+            found.signals.setdefault(list_name, []).append(value)
+            if function is not None:
+                found.callback_signal[id(function)] = list_name
     return found
 
 
-def _elements(expr: ast.expr | None) -> list[ast.expr]:
-    if isinstance(expr, (ast.List, ast.Tuple)):
-        return [element for element in expr.elts if not isinstance(element, ast.Starred)]
-    return []
-
-
 def has_middleware_decorator(model: SemanticModel, function: FunctionInfo) -> bool:
-    return any(qualified(model, decorator) == MIDDLEWARE_DECORATOR for decorator in function.node.decorator_list)
+    return any(is_aiohttp_middleware_decorator(model, decorator) for decorator in function.node.decorator_list)
 
 
 def is_middleware(model: SemanticModel, function: FunctionInfo | None) -> bool:
     """True for a ``@web.middleware`` function, or one the module registers as a middleware."""
-    if function is None:
-        return False
-    return has_middleware_decorator(model, function) or id(function) in registrations(model).middlewares
+    return model.aiohttp_middleware_of(function) is not None
 
 
 def is_aiohttp_handler(function: FunctionInfo | None) -> bool:

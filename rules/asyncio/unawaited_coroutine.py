@@ -45,26 +45,41 @@ COROUTINE_METHODS: dict[tuple[str, ...], tuple[str, ...]] = {
         "sock_accept", "sock_sendfile", "sendfile", "start_tls", "subprocess_exec", "subprocess_shell",
         "shutdown_asyncgens", "shutdown_default_executor",
     ),
-    # aiohttp client: the request methods return a context manager that does nothing unless awaited
+    # aiohttp 3 client: the request methods return a context manager that does nothing unless
+    # awaited; ``ClientResponse.release()`` and ``.close()`` are plain methods (release returns an
+    # awaitable only for old code that awaits it)
     ("aiohttp.ClientSession", "aiohttp.client.ClientSession"): (
         "get", "post", "put", "patch", "delete", "head", "options", "request", "ws_connect", "close",
     ),
-    ("aiohttp.ClientResponse", "aiohttp.client_reqrep.ClientResponse"): ("json", "text", "read"),
-    ("aiohttp.ClientWebSocketResponse",): (
-        "send_str", "send_bytes", "send_json", "receive", "receive_str", "receive_bytes", "receive_json",
-        "close", "ping", "pong",
-    ),
-    # aiohttp server
-    ("aiohttp.web.Request", "aiohttp.web.BaseRequest", "aiohttp.web_request.Request"): (
-        "json", "text", "read", "post", "multipart",
-    ),
-    ("aiohttp.web.WebSocketResponse", "aiohttp.web_ws.WebSocketResponse"): (
-        "prepare", "send_str", "send_bytes", "send_json", "receive", "receive_str", "receive_bytes",
+    ("aiohttp.ClientResponse", "aiohttp.client_reqrep.ClientResponse"): ("json", "text", "read", "wait_for_close"),
+    ("aiohttp.ClientWebSocketResponse", "aiohttp.client_ws.ClientWebSocketResponse"): (
+        "send_str", "send_bytes", "send_json", "send_frame", "receive", "receive_str", "receive_bytes",
         "receive_json", "close", "ping", "pong",
     ),
-    ("aiohttp.web.StreamResponse", "aiohttp.web.Response"): ("prepare", "write", "write_eof"),
-    ("aiohttp.web.AppRunner", "aiohttp.web.ServerRunner"): ("setup", "cleanup"),
-    ("aiohttp.web.TCPSite", "aiohttp.web.UnixSite", "aiohttp.web.SockSite"): ("start", "stop"),
+    # aiohttp server
+    (
+        "aiohttp.web.Request", "aiohttp.web.BaseRequest", "aiohttp.web_request.Request",
+        "aiohttp.web_request.BaseRequest",
+    ): ("json", "text", "read", "post", "multipart", "release"),
+    ("aiohttp.web.WebSocketResponse", "aiohttp.web_ws.WebSocketResponse"): (
+        "prepare", "send_str", "send_bytes", "send_json", "send_frame", "receive", "receive_str",
+        "receive_bytes", "receive_json", "close", "ping", "pong", "write_eof",
+    ),
+    (
+        "aiohttp.web.StreamResponse", "aiohttp.web.Response", "aiohttp.web.FileResponse",
+        "aiohttp.web_response.StreamResponse", "aiohttp.web_response.Response",
+        "aiohttp.web_fileresponse.FileResponse",
+    ): ("prepare", "write", "write_eof", "drain"),
+    ("aiohttp.web.Application", "aiohttp.web_app.Application"): ("startup", "shutdown", "cleanup"),
+    (
+        "aiohttp.web.AppRunner", "aiohttp.web.ServerRunner", "aiohttp.web.BaseRunner",
+        "aiohttp.web_runner.AppRunner", "aiohttp.web_runner.ServerRunner",
+    ): ("setup", "shutdown", "cleanup"),
+    (
+        "aiohttp.web.TCPSite", "aiohttp.web.UnixSite", "aiohttp.web.SockSite", "aiohttp.web.NamedPipeSite",
+        "aiohttp.web.BaseSite", "aiohttp.web_runner.TCPSite", "aiohttp.web_runner.UnixSite",
+        "aiohttp.web_runner.SockSite",
+    ): ("start", "stop"),
     # Starlette / FastAPI
     ("starlette.requests.Request", "fastapi.Request", "fastapi.requests.Request"): (
         "json", "body", "form", "close", "is_disconnected", "send_push_promise",
@@ -92,8 +107,10 @@ HANDLER_PARAMETER_TYPES: dict[tuple[str, str], str] = {
     ("starlette", "http"): "starlette.requests.Request",
     ("starlette", "websocket"): "starlette.websockets.WebSocket",
     ("aiohttp", "http"): "aiohttp.web.Request",
-    ("aiohttp", "websocket"): "aiohttp.web.Request",
+    ("aiohttp", "websocket"): "aiohttp.web.Request",  # an aiohttp handler gets the request, WebSocket or not
 }
+
+AIOHTTP_REQUEST = "aiohttp.web.Request"
 
 #: top-level packages whose coroutines the tables above list, or that are not async at all: the
 #: resolver is not asked about them (it is asked about the project's own modules)
@@ -124,6 +141,8 @@ def coroutine_callee(call: ast.Call, model: SemanticModel) -> str | None:
         return local.qualname if _is_coroutine_function(local, model) else None
     name = model.qualified_name(call.func)
     if name is None:
+        if _is_middleware_handler(call.func, model):
+            return model.segment(call.func)
         name = _handler_parameter_method(call.func, model)
         if name is None:
             return None
@@ -163,22 +182,62 @@ def _is_coroutine_function(function: FunctionInfo, model: SemanticModel) -> bool
 
 
 def _handler_parameter_method(func: ast.expr, model: SemanticModel) -> str | None:
-    """``request.json`` in ``async def endpoint(request)`` registered as a Starlette or aiohttp handler."""
-    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+    """``request.json`` in ``async def endpoint(request)`` registered as a Starlette or aiohttp handler,
+    or in an aiohttp middleware ``(request, handler)``; ``self.request.json`` in an aiohttp ``web.View``."""
+    if not isinstance(func, ast.Attribute):
+        return None
+    if _is_view_request(func.value, model):
+        return f"{AIOHTTP_REQUEST}.{func.attr}"
+    if not isinstance(func.value, ast.Name):
         return None
     binding = model.lookup(func.value.id, func.value)
     if binding is None or binding.kind != "parameter" or binding.annotation is not None:
         return None
     function = binding.scope.function
-    if function is None or function.handler is None:
+    if function is None:
         return None
-    parameters = [*function.node.args.posonlyargs, *function.node.args.args]
-    if function.class_info is not None:
-        parameters = parameters[1:]
+    if function.handler is not None:
+        owner = HANDLER_PARAMETER_TYPES.get((function.handler.framework, function.handler.kind))
+    elif model.aiohttp_middleware_of(function) is not None:
+        owner = AIOHTTP_REQUEST
+    else:
+        return None
+    parameters = _request_parameters(function)
     if not parameters or parameters[0] is not binding.node:
         return None
-    owner = HANDLER_PARAMETER_TYPES.get((function.handler.framework, function.handler.kind))
     return f"{owner}.{func.attr}" if owner else None
+
+
+def _request_parameters(function: FunctionInfo) -> list[ast.arg]:
+    """A handler's or middleware's positional parameters, after ``self`` for a method."""
+    parameters = [*function.node.args.posonlyargs, *function.node.args.args]
+    return parameters[1:] if function.class_info is not None else parameters
+
+
+def _is_middleware_handler(func: ast.expr, model: SemanticModel) -> bool:
+    """``handler`` in ``@web.middleware async def mw(request, handler)``: the next handler of the
+    chain, a coroutine function."""
+    if not isinstance(func, ast.Name):
+        return False
+    binding = model.lookup(func.id, func)
+    if binding is None or binding.kind != "parameter":
+        return False
+    function = binding.scope.function
+    if function is None or not function.is_async or model.aiohttp_middleware_of(function) is None:
+        return False
+    parameters = _request_parameters(function)
+    return len(parameters) == 2 and parameters[1] is binding.node
+
+
+def _is_view_request(expr: ast.expr, model: SemanticModel) -> bool:
+    """``self.request`` in a method of an aiohttp ``web.View`` that handles requests."""
+    if not (isinstance(expr, ast.Attribute) and expr.attr == "request" and isinstance(expr.value, ast.Name)):
+        return False
+    function = model.enclosing_function(expr)
+    if function is None or function.class_info is None or function.handler is None or function.handler.framework != "aiohttp":
+        return False
+    parameters = [*function.node.args.posonlyargs, *function.node.args.args]
+    return bool(parameters) and parameters[0].arg == expr.value.id
 
 
 def _is_project_name(qualified_name: str) -> bool:
@@ -196,7 +255,8 @@ class UnawaitedCoroutine(Rule):
     `async def` of the same module or class (`fetch()`, `self.save()`, `cls.load()`, `Repo.get()`),
     a known coroutine API (`asyncio.sleep()`, `queue.put()` on an `asyncio.Queue`, `lock.acquire()`,
     `session.get()` on an `aiohttp.ClientSession`, `request.json()` and `websocket.send_text()` in
-    Starlette, `resp.prepare()` in aiohttp…), or, in a coroutine, an `async def` imported from the
+    Starlette, `resp.prepare()`, `ws.send_str()` and `request.post()` in aiohttp handlers and
+    middlewares, a middleware's `handler(request)`…), or, in a coroutine, an `async def` imported from the
     project's own modules (resolved with jedi by the CLI and, in the background, by the language
     server).
 
