@@ -44,7 +44,7 @@ class CorsWildcardWithCredentials(Rule):
     """
 
     code = "AIO016"
-    name = "cors-wildcard-with-credentials"
+    name = "aiohttp-cors-wildcard-with-credentials"
     framework = "aiohttp"
     severity = Severity.ERROR
     summary = "`aiohttp_cors` allows any origin (`\"*\"`) with credentials"
