@@ -1,8 +1,10 @@
-"""Generate the rule reference from the rules themselves.
+"""Generate the rule reference and the guideline maps from the rules themselves.
 
 Writes ``docs/rules/<CODE>.md`` for every registered rule (``render_markdown`` of its docstring and
-guideline quotes), ``docs/rules/index.md`` (a table of every rule), and the rule list inside the
-marked block of ``docs/changelog.md``. Deletes pages of rules that no longer exist.
+guideline quotes), ``docs/rules/index.md`` (a table of every rule), the rule list inside the
+marked block of ``docs/changelog.md``, and ``docs/guidelines/<document>.md`` for each guideline
+document (its bullets, section by section, with the rules enforcing each or why none can).
+Deletes pages of rules and documents that no longer exist.
 
     .venv/bin/python docs/generate.py          # regenerate
     .venv/bin/python docs/generate.py --check  # exit 1 listing stale, missing and extra pages
@@ -13,16 +15,21 @@ marked block of ``docs/changelog.md``. Deletes pages of rules that no longer exi
 from __future__ import annotations
 
 import argparse
+import itertools
 import re
 import sys
 from pathlib import Path
 
 from asyncguide.rules.documentation import fix_summary, render_markdown
+from asyncguide.rules.guideline_map import Entry, Status, counts, guideline_map, not_checkable_file
+from asyncguide.rules.guidelines import DOCUMENTS
 from asyncguide.rules.registry import PACKS, all_rules
 from asyncguide.rules.rule import FixAvailability, Rule
+from asyncguide.server.guideline_report import MARKS
 
 DOCS = Path(__file__).resolve().parent
 RULES_DIR = DOCS / "rules"
+GUIDELINES_DIR = DOCS / "guidelines"
 CHANGELOG = DOCS / "changelog.md"
 REGENERATE = ".venv/bin/python docs/generate.py"
 
@@ -114,13 +121,72 @@ def with_rule_list(changelog: str, rules: dict[str, type[Rule]]) -> str:
     return block.sub(lambda _: replacement, changelog, count=1)
 
 
+STATUS_LABELS = {
+    Status.ENFORCED: "enforced by rules",
+    Status.NOT_CHECKABLE: "not statically checkable",
+    Status.NOT_YET_COVERED: "not yet covered",
+}
+
+#: said at the top of a document's page, after its counts
+DOCUMENT_NOTES = {
+    "starlette": "FastAPI applications are Starlette applications: this guideline and the Starlette "
+                 "rules apply to them too.",
+}
+
+
+def status_cell(entry: Entry, rules: dict[str, type[Rule]]) -> str:
+    """What the map says about one bullet: its rules, linked to their pages, or why none can check it."""
+    if entry.status is Status.ENFORCED:
+        return ", ".join(f'[{code}](../rules/{code}.md "{rules[code].name}")' for code in entry.rules)
+    if entry.status is Status.NOT_CHECKABLE:
+        return f"Not checkable: {table_cell(entry.not_checkable or '')}"
+    return "Not yet covered"
+
+
+def guideline_page(document: str, rules: dict[str, type[Rule]]) -> str:
+    """One document's guideline map: coverage counts, then every bullet verbatim, section by section."""
+    entries = guideline_map([document])
+    title = DOCUMENTS[document]
+    found = counts(entries)
+    lines = [
+        f"<!-- generated from rules/guidelines/{document}.txt, rules/{not_checkable_file(document)} "
+        "and the rules' citations by docs/generate.py; do not edit -->",
+        "",
+        f"# {title} guideline",
+        "",
+        f"The {title} guideline has {plural(len(entries), 'bullet')}. Each one below is quoted word for "
+        "word, in its section, with the rules that enforce it, or the reason no rule can check it by "
+        "reading the code. [The guideline map](../guidelines.md) explains the three statuses; "
+        f"`asyncguide guidelines --framework {document}` prints this page.",
+        "",
+        "| Status | Bullets |",
+        "|---|---:|",
+    ]
+    lines += [f"| {MARKS[status]} {STATUS_LABELS[status]} | {found[status]} |" for status in Status]
+    lines += [f"| **all** | **{len(entries)}** |", ""]
+    if document in DOCUMENT_NOTES:
+        lines += [DOCUMENT_NOTES[document], ""]
+    for section, section_entries in itertools.groupby(entries, lambda entry: entry.bullet.section):
+        lines += [f"## {section}", "", "| | Guideline | Coverage |", "|---|---|---|"]
+        for entry in section_entries:
+            lines.append(f"| {MARKS[entry.status]} | {table_cell(entry.bullet.text)} | {status_cell(entry, rules)} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def expected_files() -> dict[Path, str]:
     """Every generated file and the text it must have."""
     rules = all_rules()
     files = {RULES_DIR / f"{code}.md": rule_page(rule) for code, rule in rules.items()}
     files[RULES_DIR / "index.md"] = rules_index(rules)
     files[CHANGELOG] = with_rule_list(CHANGELOG.read_text("utf-8"), rules)
+    files.update({GUIDELINES_DIR / f"{document}.md": guideline_page(document, rules) for document in DOCUMENTS})
     return files
+
+
+def generated_folders() -> dict[Path, str]:
+    """The folders holding only generated pages, and why a page there that nothing generates is extra."""
+    return {RULES_DIR: "no rule has this code", GUIDELINES_DIR: "no guideline document has this name"}
 
 
 def problems(expected: dict[Path, str]) -> list[str]:
@@ -131,27 +197,32 @@ def problems(expected: dict[Path, str]) -> list[str]:
             found.append(f"missing: {path.relative_to(DOCS.parent)}")
         elif path.read_text("utf-8") != text:
             found.append(f"stale: {path.relative_to(DOCS.parent)}")
-    for path in sorted(RULES_DIR.glob("*.md")):
-        if path not in expected:
-            found.append(f"extra: {path.relative_to(DOCS.parent)} (no rule has this code)")
+    for folder, reason in generated_folders().items():
+        for path in sorted(folder.glob("*.md")):
+            if path not in expected:
+                found.append(f"extra: {path.relative_to(DOCS.parent)} ({reason})")
     return found
 
 
 def write(expected: dict[Path, str]) -> list[str]:
     """Bring the docs up to date; returns what changed."""
     changed = problems(expected)
-    RULES_DIR.mkdir(exist_ok=True)
+    for folder in generated_folders():
+        folder.mkdir(exist_ok=True)
     for path, text in expected.items():
         if not path.is_file() or path.read_text("utf-8") != text:
             path.write_text(text, "utf-8")
-    for path in RULES_DIR.glob("*.md"):
-        if path not in expected:
-            path.unlink()
+    for folder in generated_folders():
+        for path in folder.glob("*.md"):
+            if path not in expected:
+                path.unlink()
     return changed
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Generate the rule pages and the changelog's rule list.")
+    parser = argparse.ArgumentParser(
+        description="Generate the rule pages, the changelog's rule list and the guideline map pages."
+    )
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if anything is out of date")
     args = parser.parse_args(argv)
     expected = expected_files()
@@ -160,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in found:
             print(line)
         if found:
-            print(f"the rule docs are out of date; regenerate them with: {REGENERATE}")
+            print(f"the generated docs are out of date; regenerate them with: {REGENERATE}")
             return 1
         print(f"{len(expected)} generated files are up to date")
         return 0
