@@ -1,0 +1,240 @@
+// Which Python runs the server, and whether it can. Pure: the file system, the Python extension
+// and the probe's process are passed in, so every decision is unit-tested without VS Code.
+
+import * as path from "node:path";
+
+import type { ImportStrategy } from "./settings";
+
+export const MINIMUM_PYTHON: readonly [number, number] = [3, 10];
+
+export type InterpreterSource = "setting" | "pythonExtension" | "path";
+
+export interface InterpreterChoice {
+    command: string;
+    source: InterpreterSource;
+}
+
+/** In order: the `asyncguide.interpreter` setting; the Python extension's interpreter for the
+ *  folder (undefined when that extension is not installed or has none); `python3` on PATH. */
+export function chooseInterpreter(
+    setting: string,
+    pythonExtension: string | undefined,
+    onPath: string | undefined,
+): InterpreterChoice | undefined {
+    if (setting !== "") {
+        return { command: setting, source: "setting" };
+    }
+    if (pythonExtension !== undefined && pythonExtension !== "") {
+        return { command: pythonExtension, source: "pythonExtension" };
+    }
+    if (onPath !== undefined) {
+        return { command: onPath, source: "path" };
+    }
+    return undefined;
+}
+
+/** The names tried on PATH: `python3`, and on Windows (where python.org installs `python.exe`
+ *  and `py.exe`, no `python3`) `python` first. */
+export function pythonNames(platform: NodeJS.Platform): string[] {
+    return platform === "win32" ? ["python", "python3"] : ["python3"];
+}
+
+/** The first `name` found on `searchPath`, as a full path, like a shell would find it. */
+export function findOnPath(
+    names: readonly string[],
+    searchPath: string | undefined,
+    platform: NodeJS.Platform,
+    isExecutableFile: (file: string) => boolean,
+    pathExt = ".EXE;.CMD;.BAT;.COM",
+): string | undefined {
+    const pathApi = platform === "win32" ? path.win32 : path.posix;
+    const folders = (searchPath ?? "").split(platform === "win32" ? ";" : ":").filter((folder) => folder !== "");
+    const suffixes = platform === "win32" ? ["", ...pathExt.split(";").map((ext) => ext.toLowerCase())] : [""];
+    for (const name of names) {
+        for (const folder of folders) {
+            for (const suffix of suffixes) {
+                const candidate = pathApi.join(folder, name + suffix);
+                if (isExecutableFile(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+    }
+    return undefined;
+}
+
+export function describeSource(choice: InterpreterChoice): string {
+    switch (choice.source) {
+        case "setting":
+            return "the asyncguide.interpreter setting";
+        case "pythonExtension":
+            return "the Python extension's selected interpreter";
+        case "path":
+            return "python3 on PATH";
+    }
+}
+
+/** Run with the server's environment: prints what the interpreter is and whether it can import
+ *  the server. Written for any Python 3, so an old one still answers with its version. */
+export const PROBE_SCRIPT = [
+    "import json, sys, sysconfig",
+    "found, error = None, None",
+    "if sys.version_info >= (3, 10):",
+    "    try:",
+    "        import asyncguide.server.lsp",
+    "        found = asyncguide.server.lsp.__file__",
+    "    except Exception as exception:",
+    "        error = '%s: %s' % (type(exception).__name__, exception)",
+    "print(json.dumps({'version': list(sys.version_info[:3]), 'executable': sys.executable,",
+    "    'cacheTag': sys.implementation.cache_tag, 'platform': sysconfig.get_platform(),",
+    "    'asyncguide': found, 'importError': error}))",
+].join("\n");
+
+export interface ProbeResult {
+    version: [number, number, number];
+    executable: string;
+    cacheTag: string;
+    platform: string;
+    /** Where `asyncguide.server.lsp` was imported from; null when it could not be. */
+    asyncguide: string | null;
+    importError: string | null;
+}
+
+/** The probe's answer; undefined when the output is not one (the command is not Python). */
+export function parseProbe(stdout: string): ProbeResult | undefined {
+    const line = stdout.trim().split(/\r?\n/).pop() ?? "";
+    let value: unknown;
+    try {
+        value = JSON.parse(line);
+    } catch {
+        return undefined;
+    }
+    if (typeof value !== "object" || value === null) {
+        return undefined;
+    }
+    const probe = value as Record<string, unknown>;
+    const version = probe.version;
+    if (!Array.isArray(version) || version.length !== 3 || !version.every((part) => typeof part === "number")) {
+        return undefined;
+    }
+    const text = (field: unknown): string => (typeof field === "string" ? field : "");
+    return {
+        version: version as [number, number, number],
+        executable: text(probe.executable),
+        cacheTag: text(probe.cacheTag),
+        platform: text(probe.platform),
+        asyncguide: typeof probe.asyncguide === "string" ? probe.asyncguide : null,
+        importError: typeof probe.importError === "string" ? probe.importError : null,
+    };
+}
+
+/** What the probe process did: its output, or why it did not run or answer. */
+export type ProbeOutcome = { kind: "answered"; stdout: string } | { kind: "failed"; reason: string };
+
+/** Written by the build next to bundled/libs: which Python the bundled packages were installed
+ *  with, and whether they hold compiled extensions (which only load in that Python). */
+export interface BundleInfo {
+    cacheTag: string;
+    platform: string;
+    pythonVersion: string;
+    native: boolean;
+}
+
+export type FixAction = "openInterpreterSetting" | "selectInterpreter" | "useFromEnvironment" | "useBundled" | "showLogs";
+
+export interface Problem {
+    message: string;
+    actions: FixAction[];
+}
+
+export interface AssessmentInput {
+    choice: InterpreterChoice | undefined;
+    strategy: ImportStrategy;
+    probe: ProbeOutcome | undefined;
+    /** undefined when the extension holds no bundled server (built without `build:libs`). */
+    bundle: BundleInfo | undefined;
+    pythonExtensionInstalled: boolean;
+}
+
+/** Why the server cannot start with this interpreter, with the fixes to offer; undefined when it can. */
+export function assess(input: AssessmentInput): Problem | undefined {
+    const { choice, strategy, probe, bundle } = input;
+    const chooseAnother: FixAction[] = input.pythonExtensionInstalled
+        ? ["selectInterpreter", "openInterpreterSetting"]
+        : ["openInterpreterSetting"];
+    if (choice === undefined) {
+        return {
+            message:
+                "asyncguide needs Python 3.10 or newer to run its server, and found none: `python3` is not on PATH" +
+                (input.pythonExtensionInstalled ? " and the Python extension has no interpreter selected" : "") +
+                ". Set `asyncguide.interpreter` to the path of a Python 3.10+ interpreter.",
+            actions: chooseAnother,
+        };
+    }
+    const named = `\`${choice.command}\` (${describeSource(choice)})`;
+    if (probe === undefined || probe.kind === "failed") {
+        const reason = probe === undefined ? "it did not run" : probe.reason;
+        return {
+            message: `asyncguide could not run the Python interpreter ${named}: ${reason}. Set \`asyncguide.interpreter\` to a Python 3.10+ interpreter.`,
+            actions: chooseAnother,
+        };
+    }
+    const result = parseProbe(probe.stdout);
+    if (result === undefined) {
+        return {
+            message: `${named} did not answer like a Python interpreter. Set \`asyncguide.interpreter\` to a Python 3.10+ interpreter.`,
+            actions: chooseAnother,
+        };
+    }
+    const [major, minor] = result.version;
+    if (major < MINIMUM_PYTHON[0] || (major === MINIMUM_PYTHON[0] && minor < MINIMUM_PYTHON[1])) {
+        return {
+            message: `asyncguide needs Python 3.10 or newer, and ${named} is Python ${result.version.join(".")}. Choose a newer interpreter.`,
+            actions: chooseAnother,
+        };
+    }
+    if (strategy === "useBundled") {
+        if (bundle === undefined) {
+            return {
+                message:
+                    "This build of the asyncguide extension has no bundled server (bundled/libs is empty): rebuild it with `vscode-extension/build`, " +
+                    `or install asyncguide into ${named} (\`${choice.command} -m pip install asyncguide\`) and set \`asyncguide.importStrategy\` to \`fromEnvironment\`.`,
+                actions: ["useFromEnvironment"],
+            };
+        }
+        if (bundle.native && (bundle.cacheTag !== result.cacheTag || bundle.platform !== result.platform)) {
+            return {
+                message:
+                    `The asyncguide server bundled with this extension was built for Python ${bundle.pythonVersion} (${bundle.cacheTag}, ${bundle.platform}), ` +
+                    `and ${named} is Python ${result.version.join(".")} (${result.cacheTag}, ${result.platform}). ` +
+                    `Choose a Python ${bundle.pythonVersion} interpreter, or install asyncguide into this one (\`${choice.command} -m pip install asyncguide\`) and set \`asyncguide.importStrategy\` to \`fromEnvironment\`.`,
+                actions: ["useFromEnvironment", ...chooseAnother],
+            };
+        }
+        if (result.asyncguide === null) {
+            return {
+                message: `The asyncguide server bundled with this extension does not load in ${named}: ${result.importError ?? "not found"}.`,
+                actions: ["showLogs", "useFromEnvironment"],
+            };
+        }
+        return undefined;
+    }
+    if (result.asyncguide === null) {
+        const missing = result.importError === null || /No module named 'asyncguide/.test(result.importError);
+        return {
+            message: missing
+                ? `asyncguide is not installed in ${named}. Install it with \`${choice.command} -m pip install asyncguide\`, or set \`asyncguide.importStrategy\` to \`useBundled\` to run the copy bundled with this extension.`
+                : `asyncguide is installed in ${named} but does not load: ${result.importError}. Reinstall it with \`${choice.command} -m pip install --force-reinstall asyncguide\`, or use the bundled copy.`,
+            actions: ["useBundled", ...chooseAnother],
+        };
+    }
+    return undefined;
+}
+
+export const ACTION_LABELS: Record<FixAction, string> = {
+    openInterpreterSetting: "Open Interpreter Setting",
+    selectInterpreter: "Select Python Interpreter",
+    useFromEnvironment: "Use Installed asyncguide",
+    useBundled: "Use Bundled asyncguide",
+    showLogs: "Show Logs",
+};

@@ -1,0 +1,42 @@
+// Entry point: one asyncguide server per window, restarted on demand, on a change of interpreter
+// or import strategy, and when the workspace folders change.
+
+import * as vscode from "vscode";
+
+import { AsyncguideServer } from "./common/server";
+import { classifyChange } from "./common/settings";
+
+let server: AsyncguideServer | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+    const log = vscode.window.createOutputChannel("asyncguide", { log: true });
+    server = new AsyncguideServer(context, log);
+    const running = server;
+    context.subscriptions.push(
+        log,
+        running,
+        vscode.commands.registerCommand("asyncguide.restart", () => running.restart("the restart command")),
+        vscode.commands.registerCommand("asyncguide.showLogs", () => log.show()),
+        vscode.workspace.onDidChangeConfiguration((event) => {
+            switch (classifyChange(event)) {
+                case "restart":
+                    void running.restart("the interpreter or import strategy changed");
+                    break;
+                case "notify":
+                    void running.notifySettingsChanged();
+                    break;
+                case "none":
+                    break;
+            }
+        }),
+        vscode.workspace.onDidChangeWorkspaceFolders(() => void running.restart("the workspace folders changed")),
+    );
+    await running.watchPythonExtension();
+    await running.start();
+}
+
+export async function deactivate(): Promise<void> {
+    const stopping = server?.stop();
+    server = undefined;
+    await stopping;
+}
