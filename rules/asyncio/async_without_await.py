@@ -37,7 +37,10 @@ class AsyncWithoutAwait(Rule):
     `add_event_handler("startup", f)`, `lifespan=f`, `exception_handlers={404: f}`), and functions
     with a framework callback's signature, which another module may register: a first parameter
     `request`, `req`, `websocket` or `ws` (views, error handlers, middlewares), or `app` in a module
-    that imports a web framework (startup and shutdown hooks).
+    that imports a web framework (startup and shutdown hooks). Tests are left alone too: functions
+    and methods named `test…` and the async hooks of `unittest.IsolatedAsyncioTestCase`
+    (`asyncSetUp`, `asyncTearDown`), which test runners call as coroutines so that they run inside
+    an event loop even when they await nothing.
 
     ## Why is this bad?
     Such a coroutine never gives the event loop a chance to run anything else: it runs from start
@@ -80,6 +83,8 @@ class AsyncWithoutAwait(Rule):
             return
         if node.decorator_list or _is_dunder(node.name) or _is_stub(node) or _is_asgi_app(function):
             return
+        if node.name.startswith("test") or node.name in _ASYNC_TEST_HOOKS:
+            return
         if _looks_like_framework_callback(function, model):
             return
         if function.class_info is not None and _must_stay_async(function, model):
@@ -91,6 +96,10 @@ class AsyncWithoutAwait(Rule):
             "lets the event loop run anything else; make it a plain `def` (and drop the `await` where it is called)"
         )
         yield Diagnostic(self.code, message, _header_range(node, model), self.severity)
+
+
+#: the coroutine hooks of unittest.IsolatedAsyncioTestCase, which the runner awaits
+_ASYNC_TEST_HOOKS = frozenset({"asyncSetUp", "asyncTearDown"})
 
 
 def _is_dunder(name: str) -> bool:
