@@ -231,6 +231,7 @@ def fix_all(
     target_version: tuple[int, int] = (3, 9),
     unsafe: bool = False,
     resolver=None,
+    versions=None,
 ) -> FixAllResult:
     """Apply every fix (safe ones; unsafe too when ``unsafe``) until none is left, at most MAX_FIX_ROUNDS rounds.
 
@@ -241,7 +242,7 @@ def fix_all(
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
     applied = 0
     for round_number in range(1, MAX_FIX_ROUNDS + 1):
-        result = lint(source, codes, target_version, resolver)
+        result = lint(source, codes, target_version, resolver, versions)
         if result.syntax_error is not None:
             return FixAllResult(source, applied, round_number - 1)
         fixes = []

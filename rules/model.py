@@ -18,6 +18,7 @@ Main queries, for rule authors:
   class body.
 - ``enclosing_function(node)``, ``function_def(expr)``, ``class_def(expr)``, ``is_subclass``.
 - ``uses(framework)``, ``handler(function)``, ``handlers``, ``context_label(node)``.
+- ``framework_version("starlette")``: the release the project uses (None: unknown, the newest).
 - ``nodes(ast.Call)``, ``parent(node)``, ``range_of(node)``, ``segment(node)``.
 """
 
@@ -191,6 +192,8 @@ class SemanticModel:
         self._qualified_names: dict[int, str | None] = {}
         #: answers "is this imported callee a coroutine function?" (``runner.CoroutineResolver``)
         self.resolver = None
+        #: the versions of the frameworks the project uses (``versions.VersionLookup``), if known
+        self.versions = None
 
     # ---------------------------------------------------------------- building
 
@@ -625,6 +628,12 @@ class SemanticModel:
     @property
     def frameworks(self) -> frozenset[str]:
         return frozenset(name for name in FRAMEWORK_MODULES if self.uses(name))
+
+    def framework_version(self, distribution: str) -> tuple[int, ...] | None:
+        """The release of a distribution (``"starlette"``) the linted project uses, ``(0, 37, 2)``,
+        as ``versions.FrameworkVersions`` reads it from the project's lock files, requirements or
+        environment; None when unknown, which rules read as the newest release."""
+        return self.versions.version(distribution) if self.versions is not None else None
 
     def handler(self, function: FunctionInfo | None) -> HandlerInfo | None:
         return function.handler if function else None

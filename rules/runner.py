@@ -16,6 +16,7 @@ from typing import Protocol
 from .model import SemanticModel, split_lines
 from .registry import all_rules
 from .rule import Diagnostic, Range, Rule
+from .versions import VersionLookup
 
 log = logging.getLogger("asyncguide")
 
@@ -83,8 +84,13 @@ def lint(
     codes: Iterable[str],
     target_version: tuple[int, int] = (3, 9),
     resolver: CoroutineResolver | None = None,
+    versions: VersionLookup | None = None,
 ) -> LintResult:
-    """The diagnostics of the enabled ``codes`` for one document, suppressions applied."""
+    """The diagnostics of the enabled ``codes`` for one document, suppressions applied.
+
+    ``versions`` tells the versions of the frameworks the document's project uses
+    (``versions.FrameworkVersions``); without it every version is unknown, read as the newest.
+    """
     if is_skipped(source):
         return LintResult(skipped=True)
     try:
@@ -95,6 +101,7 @@ def lint(
         # null bytes, nesting too deep for the parser: not Python we can read
         return LintResult(syntax_error=SyntaxErrorInfo(str(error) or type(error).__name__, Range(0, 0, 0, 0)))
     model.resolver = resolver
+    model.versions = versions
     result = LintResult(model=model)
     for code in sorted(set(codes)):
         rule = rule_instance(code)

@@ -22,6 +22,7 @@ from ..rules.fixes import fix_all
 from ..rules.resolve import JediResolver
 from ..rules.rule import Applicability, Diagnostic, Range, Severity
 from ..rules.runner import InternalError, lint
+from ..rules.versions import framework_versions
 from .files import SourceFile, python_files
 
 log = logging.getLogger("asyncguide")
@@ -53,7 +54,8 @@ class FileTask:
     target_version: tuple[int, int]
     mode: Mode
     unsafe_fixes: bool
-    #: where imports resolve from for ASY110: the nearest pyproject.toml's folder, else the checked root
+    #: where imports resolve from for ASY110, and framework versions are read from (``rules.versions``):
+    #: the nearest pyproject.toml's folder, else the checked root
     project_root: Path
 
 
@@ -191,7 +193,7 @@ def check_file(task: FileTask) -> FileResult:
     if task.mode == "diff":
         return result
     try:
-        linted = lint(source, task.codes, task.target_version, resolver)
+        linted = lint(source, task.codes, task.target_version, resolver, framework_versions(task.project_root))
     except Exception as error:  # noqa: BLE001 - an engine bug on one file must not stop the run
         log.exception("checking %s failed", task.path)
         result.failures.append(f"internal error while checking {task.display_path}: {type(error).__name__}: {error}")
@@ -219,7 +221,8 @@ def fix_file(task: FileTask, source: str, encoding: str, resolver: JediResolver,
     A fix that raises, or a file that cannot be written, leaves the file as it was and is reported.
     """
     try:
-        fixed = fix_all(source, task.codes, task.target_version, task.unsafe_fixes, resolver)
+        versions = framework_versions(task.project_root)
+        fixed = fix_all(source, task.codes, task.target_version, task.unsafe_fixes, resolver, versions)
     except Exception as error:  # noqa: BLE001 - a broken fix must not stop the run
         log.exception("fixing %s failed", task.path)
         result.failures.append(

@@ -145,7 +145,9 @@ def fix_all_edit(ls: AsyncguideServer, document: Document) -> types.WorkspaceEdi
     if settings is None:
         return None
     try:
-        result = fix_all(document.text, settings.codes, settings.target_version, settings.unsafe_fixes, document.resolver)
+        result = fix_all(
+            document.text, settings.codes, settings.target_version, settings.unsafe_fixes, document.resolver, settings.versions
+        )
     except Exception:  # noqa: BLE001 - a broken fix must not take the server down
         log.exception("fix all failed on %s", document.uri)
         return None

@@ -58,7 +58,7 @@ def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
         document.keep_model(None)
         return
     resolver = resolver_for(ls, document, settings)
-    result = lint(document.text, settings.codes, settings.target_version, resolver)
+    result = lint(document.text, settings.codes, settings.target_version, resolver, settings.versions)
     document.syntax_error = result.syntax_error
     if result.syntax_error is None:
         document.diagnostics = result.diagnostics

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Generator
+from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 from pygls.uris import to_fs_path
+
+from asyncguide.rules.versions import framework_versions
 
 from .documents import Document
 from .positions import UTF16, prefer_utf8
@@ -116,7 +119,10 @@ class AsyncguideServer(LanguageServer):
         project, error = self.projects.settings_for(document.path)
         if error is not None:
             self.show_warning(f"asyncguide: {error}; using the default settings")
-        return lint_settings(self.editor_settings, project, document.path)
+        settings = lint_settings(self.editor_settings, project, document.path)
+        # framework versions are read at the pyproject.toml's folder, else the workspace folder
+        root = settings.root or (self.workspace_root(document.path) if document.path is not None else None)
+        return replace(settings, versions=framework_versions(root)) if root is not None else settings
 
     def workspace_root(self, path: Path) -> Path | None:
         """The workspace folder holding ``path`` (the innermost one), if any."""

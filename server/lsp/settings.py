@@ -31,6 +31,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
 from asyncguide.rules.config import ConfigError, Settings, find_pyproject, load_pyproject, parse_selectors
+from asyncguide.rules.versions import FrameworkVersions
 
 Selectors = NewType("Selectors", tuple[str, ...])
 Milliseconds = NewType("Milliseconds", float)
@@ -142,6 +143,8 @@ class LintSettings:
     excluded: bool
     #: the folder of the pyproject.toml these came from, if any
     root: Path | None
+    #: the versions of the frameworks the document's project uses (``AsyncguideServer.lint_settings``)
+    versions: FrameworkVersions | None = None
 
 
 @dataclass
