@@ -7,6 +7,7 @@ from ..guidelines import Quote
 from ..handlers import application_framework
 from ..model import SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity
+from ._common import starlette_1
 
 #: classes that take ``on_startup``/``on_shutdown`` -> their framework
 APPLICATION_CLASSES = {
@@ -21,6 +22,7 @@ APPLICATION_CLASSES = {
 EVENT_KEYWORDS = ("on_startup", "on_shutdown")
 EVENTS = ("startup", "shutdown")
 EVENT_METHODS = ("on_event", "add_event_handler")
+FASTAPI_APPS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 
 
 class StartupShutdownEvents(Rule):
@@ -38,6 +40,13 @@ class StartupShutdownEvents(Rule):
     lifespan is also the better shape: set-up and tear-down of a resource sit together around one
     `yield`, the tear-down runs only if the set-up succeeded, and what it creates can go into the
     lifespan state instead of globals.
+
+    The severity follows the Starlette release the project uses (read from its lock files,
+    requirements or environment; unknown means the newest): where the code breaks on Starlette 1.0
+    or later (`Starlette(on_startup=...)`, `Router(...)`, the methods of a Starlette app, and
+    `add_event_handler` on a FastAPI app, which FastAPI does not keep), it is an error; FastAPI's
+    own `on_event`, `FastAPI(on_startup=...)` and `APIRouter(...)` still run, deprecated, and so
+    does everything on Starlette 0.x: there it is information.
 
     ## Example
     ```python
@@ -83,8 +92,8 @@ class StartupShutdownEvents(Rule):
     code = "STA012"
     name = "startup-shutdown-events"
     framework = "starlette"
-    severity = Severity.INFORMATION
-    summary = "`on_startup`/`on_shutdown`/`on_event` are deprecated (removed in Starlette 1.0); use `lifespan`"
+    severity = Severity.ERROR
+    summary = "`on_startup`/`on_shutdown`/`on_event` are removed in Starlette 1.0 (deprecated before); use `lifespan`"
     guidelines = (
         Quote(
             "starlette",
@@ -97,10 +106,14 @@ class StartupShutdownEvents(Rule):
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
         framework = APPLICATION_CLASSES.get(model.qualified_name(node.func) or "")
+        removed = starlette_1(model)
         if framework is not None:
             for keyword in node.keywords:
                 if keyword.arg in EVENT_KEYWORDS:
-                    yield self.diagnostic(keyword, model, _message(f"`{keyword.arg}=`", framework))
+                    # FastAPI and APIRouter take them themselves; Starlette and Router no longer do
+                    breaks = removed and framework == "starlette"
+                    shown = f"`{keyword.arg}=`"
+                    yield self._diagnostic(keyword, model, _message(shown, framework, breaks, "TypeError"), breaks)
             return
         if not (isinstance(node.func, ast.Attribute) and node.func.attr in EVENT_METHODS):
             return
@@ -116,17 +129,33 @@ class StartupShutdownEvents(Rule):
         parent = model.parent(node)
         decorates = isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) and node in parent.decorator_list
         shown = f'`@{model.segment(node.func)}("{event.value}")`' if decorates else f"`{model.segment(node.func)}(\"{event.value}\", ...)`"
-        yield self.diagnostic(node, model, _message(shown, framework))
+        # FastAPI keeps on_event and add_event_handler in its router, but the app itself has only on_event
+        fastapi_app = node.func.attr == "add_event_handler" and _is_fastapi_app(receiver, model)
+        breaks = removed and (framework == "starlette" or fastapi_app)
+        yield self._diagnostic(node, model, _message(shown, framework, breaks, "AttributeError"), breaks)
+
+    def _diagnostic(self, node: ast.AST, model: SemanticModel, message: str, breaks: bool) -> Diagnostic:
+        found = self.diagnostic(node, model, message)
+        found.severity = Severity.ERROR if breaks else Severity.INFORMATION
+        return found
 
 
-def _message(what: str, framework: str) -> str:
-    if framework == "fastapi":
+def _message(what: str, framework: str, breaks: bool, error: str) -> str:
+    instead = "`FastAPI(lifespan=lifespan)`" if framework == "fastapi" else "`Starlette(lifespan=lifespan)`"
+    if breaks and framework == "fastapi":
+        status = f"fails with `{error}`: FastAPI apps lost `add_event_handler` in Starlette 1.0 (their `router` keeps it)"
+    elif breaks:
+        status = f"fails with `{error}`: Starlette 1.0 removed it"
+    elif framework == "fastapi":
         status = "is deprecated in FastAPI (Starlette 1.0 removed it; FastAPI keeps it in its own router)"
-        instead = "`FastAPI(lifespan=lifespan)`"
     else:
-        status = "was deprecated and is removed in Starlette 1.0"
-        instead = "`Starlette(lifespan=lifespan)`"
+        status = "is deprecated, and removed in Starlette 1.0"
     return f"{what} {status}; move start-up and shutdown code into a lifespan context manager, {instead}"
+
+
+def _is_fastapi_app(receiver: ast.expr, model: SemanticModel) -> bool:
+    """True for a ``FastAPI`` application (not its router): an instance, or ``self`` in a subclass."""
+    return (model.instance_type(receiver) or _own_application_class(receiver, model)) in FASTAPI_APPS
 
 
 def _is_self(receiver: ast.expr, model: SemanticModel) -> bool:
@@ -138,10 +167,16 @@ def _is_self(receiver: ast.expr, model: SemanticModel) -> bool:
     return bool(parameters) and parameters[0].arg == receiver.id
 
 
-def _own_application(receiver: ast.expr, model: SemanticModel) -> str | None:
-    """The framework of the enclosing class when ``receiver`` is ``self`` in a subclass of an application class."""
+def _own_application_class(receiver: ast.expr, model: SemanticModel) -> str | None:
+    """The application class the enclosing class derives from, when ``receiver`` is its ``self``."""
     if not _is_self(receiver, model):
         return None
     class_info = model.enclosing_function(receiver).class_info  # type: ignore[union-attr]
     bases = [base for base in model.base_classes(class_info) if isinstance(base, str)]  # type: ignore[arg-type]
-    return next((APPLICATION_CLASSES[base] for base in bases if base in APPLICATION_CLASSES), None)
+    return next((base for base in bases if base in APPLICATION_CLASSES), None)
+
+
+def _own_application(receiver: ast.expr, model: SemanticModel) -> str | None:
+    """The framework of the enclosing class when ``receiver`` is ``self`` in a subclass of an application class."""
+    found = _own_application_class(receiver, model)
+    return APPLICATION_CLASSES[found] if found is not None else None
