@@ -5,9 +5,10 @@ async replacement to name in the message; this base class does the matching. A t
 ends with ``.*`` matches every attribute of that name (``"requests.*"``: ``requests.get``,
 ``requests.Session.post``…).
 
-Inside a request handler (or an aiohttp middleware: ``SemanticModel.request_framework``), the
-message also says how that framework keeps blocking work off the loop (``FRAMEWORK_OFFLOAD``), and
-the diagnostic quotes that framework's guideline as well.
+Inside a request handler (or an aiohttp middleware, or a Sanic listener or middleware:
+``SemanticModel.calling_framework``), the message also says how that framework keeps blocking
+work off the loop (``FRAMEWORK_OFFLOAD``), and the diagnostic quotes that framework's guideline
+as well.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ class BlockingCallRule(Rule):
     def blocking_diagnostic(self, node: ast.Call, model: SemanticModel, name: str, replacement: str, **extra) -> Diagnostic:
         shown = name.removeprefix("builtins.")
         message = f"`{shown}()` blocks the event loop in {model.context_label(node)}; use "
-        framework = model.request_framework(model.enclosing_function(node))
+        framework = model.calling_framework(model.enclosing_function(node))
         if framework is None:
             return self.diagnostic(node, model, message + replacement, **extra)
         message += self.framework_replacements.get(framework, replacement)

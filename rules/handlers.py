@@ -14,6 +14,9 @@ Run once at the end of the model's walk, from what the walk indexed (calls, deco
 - Tornado: the HTTP-verb, ``prepare`` and WebSocket methods of ``RequestHandler`` /
   ``WebSocketHandler`` subclasses, through intermediate base classes of the same module.
 
+Besides handlers, ``find_callbacks`` finds what a framework calls at other times (Sanic listeners,
+middleware and exception handlers), for ``SemanticModel.callbacks``.
+
 When a decorator's receiver cannot be typed from this module (``app`` imported from elsewhere),
 the frameworks the module imports decide, in the order of ``_DECORATOR_FALLBACK``.
 """
@@ -24,7 +27,7 @@ import ast
 import sys
 from typing import TYPE_CHECKING
 
-from .model import ClassInfo, FunctionInfo, HandlerInfo, MiddlewareInfo, argument, keyword
+from .model import CallbackInfo, ClassInfo, FunctionInfo, HandlerInfo, MiddlewareInfo, argument, keyword
 
 if TYPE_CHECKING:
     from .model import SemanticModel
@@ -185,8 +188,11 @@ def _registered_handlers(model: SemanticModel) -> None:
         if handler_arg is None:
             continue
         path = _string(argument(call, path_position, "path" if framework != "sanic" else "uri"))
+        view = model.function_def(handler_arg) is None  # a class: its methods answer their own verbs
         for function, handler_kind in _handler_functions(model, handler_arg, kind, framework):
             methods = _methods(call, ("GET",)) if handler_kind == "http" else ()
+            if view and handler_kind == "http":
+                methods = (function.name.upper(),) if function.name in _HANDLER_METHODS_HTTP else ()
             _mark(model, function, HandlerInfo(framework, function, handler_kind, call, path, methods))
 
 
@@ -247,7 +253,128 @@ def _class_handlers(model: SemanticModel) -> None:
             break
 
 
-# ---------------------------------------------------------------- Starlette and FastAPI specifics
+# ---------------------------------------------------------------- framework callbacks
+
+#: Sanic's listener events (``sanic.mixins.listeners.ListenerEvent``): the names ``@app.listener("…")``
+#: and ``register_listener`` accept (in any case), and decorators of their own (``@app.before_server_start``)
+SANIC_LISTENER_EVENTS = (
+    "before_server_start",
+    "after_server_start",
+    "before_server_stop",
+    "after_server_stop",
+    "main_process_start",
+    "main_process_ready",
+    "main_process_stop",
+    "reload_process_start",
+    "reload_process_stop",
+    "before_reload_trigger",
+    "after_reload_trigger",
+)
+#: Sanic's middleware decorators -> the attach point each implies (``middleware`` may name another)
+_SANIC_MIDDLEWARE_DECORATORS = {"middleware": "request", "on_request": "request", "on_response": "response"}
+_SANIC_OWNERS = frozenset({"sanic.Sanic", "sanic.app.Sanic", "sanic.Blueprint", "sanic.blueprints.Blueprint"})
+_SANIC_ERROR_HANDLERS = ("sanic.handlers.ErrorHandler", "sanic.handlers.error.ErrorHandler")
+#: the methods of an ``ErrorHandler`` subclass that turn an exception into a response
+_SANIC_ERROR_HANDLER_METHODS = ("default", "response")
+
+
+def find_callbacks(model: SemanticModel) -> list[CallbackInfo]:
+    """The functions of a module that a framework calls besides its request handlers, each once
+    (its first registration): decorated functions, then functions passed to registering calls,
+    then methods of handler classes. Sanic, in modules that import it:
+
+    - "listener": ``@app.listener("<event>")``, ``@app.<event>`` (``@app.before_server_start``, also
+      called with ``priority=``), ``app.<event>(f)``, ``app.listener(f, "<event>")``,
+      ``app.register_listener(f, "<event>")``;
+    - "middleware": ``@app.middleware`` / ``@app.middleware("response")``, ``@app.on_request``,
+      ``@app.on_response``, ``app.middleware(f, "response")``, ``app.register_middleware(f, ...)``,
+      ``app.register_named_middleware(f, names, ...)``;
+    - "exception handler": ``@app.exception(...)``, ``app.error_handler.add(exception, f)``, and the
+      ``default`` / ``response`` methods of ``ErrorHandler`` subclasses.
+
+    ``app`` is a ``Sanic`` app or ``Blueprint``, or an object of a type the module does not know
+    (an app imported from another module).
+    """
+    if not model.uses("sanic"):
+        return []
+    found: dict[int, CallbackInfo] = {}
+
+    def add(function: FunctionInfo | None, kind: str, registration: ast.AST, event: str | None) -> None:
+        if function is not None and id(function) not in found:
+            found[id(function)] = CallbackInfo("sanic", kind, function, registration, event)
+
+    for function in model.functions:
+        for decorator in function.node.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            target = call.func if call is not None else decorator
+            if isinstance(target, ast.Attribute) and _sanic_receiver(model, target.value):
+                registered = _sanic_decorator(target.attr, call)
+                if registered is not None:
+                    add(function, registered[0], decorator, registered[1])
+    for call in model.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        registered_call = _sanic_registering_call(model, call)
+        if registered_call is not None:
+            callee, kind, event = registered_call
+            add(model.function_def(callee), kind, call, event)
+    for class_info in model.classes:
+        if model.is_subclass(class_info, *_SANIC_ERROR_HANDLERS):
+            for name in _SANIC_ERROR_HANDLER_METHODS:
+                add(class_info.methods.get(name), "exception handler", class_info.node, None)
+    return list(found.values())
+
+
+def _sanic_receiver(model: SemanticModel, receiver: ast.expr) -> bool:
+    """A Sanic app or blueprint by its type, or an object of a type this module does not know."""
+    instance = model.instance_type(receiver)
+    if instance is not None:
+        return instance in _SANIC_OWNERS
+    return not _from_standard_library(model.qualified_name(receiver))
+
+
+def _sanic_decorator(method: str, call: ast.Call | None) -> tuple[str, str | None] | None:
+    """(kind, event) for a Sanic callback decorator ``@app.<method>`` or ``@app.<method>(...)``."""
+    if method in SANIC_LISTENER_EVENTS:
+        return "listener", method
+    if method == "listener" and call is not None:
+        return "listener", _string(argument(call, 0, "listener_or_event"))
+    if method in _SANIC_MIDDLEWARE_DECORATORS:
+        attach = _string(argument(call, 0, "middleware_or_request") or keyword(call, "attach_to")) if call else None
+        return "middleware", attach or _SANIC_MIDDLEWARE_DECORATORS[method]
+    if method == "exception" and call is not None:
+        return "exception handler", None
+    return None
+
+
+def _sanic_registering_call(model: SemanticModel, call: ast.Call) -> tuple[ast.expr, str, str | None] | None:
+    """(function expression, kind, event) for a call that registers a Sanic callback."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return None
+    method, receiver = func.attr, func.value
+    if method == "add" and isinstance(receiver, ast.Attribute) and receiver.attr == "error_handler":
+        handler = argument(call, 1, "handler")
+        return (handler, "exception handler", None) if handler is not None and _sanic_receiver(model, receiver.value) else None
+    if not _sanic_receiver(model, receiver):
+        return None
+    first = argument(call, 0, None)
+    if method == "register_listener":
+        listener = argument(call, 0, "listener")
+        return (listener, "listener", _string(argument(call, 1, "event"))) if listener is not None else None
+    if method == "register_middleware" or method == "register_named_middleware":
+        middleware = argument(call, 0, "middleware")
+        attach = argument(call, 1 if method == "register_middleware" else 2, "attach_to")
+        return (middleware, "middleware", _string(attach) if attach is not None else "request") if middleware is not None else None
+    if first is None or _string(first) is not None:
+        return None  # a decorator factory: ``@app.listener("<event>")``, ``@app.middleware("request")``
+    if method in SANIC_LISTENER_EVENTS:
+        return first, "listener", method
+    if method == "listener":
+        return first, "listener", _string(argument(call, 1, "event_or_none"))
+    if method in _SANIC_MIDDLEWARE_DECORATORS:
+        attach = argument(call, 1, "attach_to") if method == "middleware" else None
+        return first, "middleware", _string(attach) if attach is not None else _SANIC_MIDDLEWARE_DECORATORS[method]
+    return None
 
 #: the classes of the connection objects Starlette and FastAPI hand to handlers
 CONNECTION_TYPES = frozenset(

@@ -19,6 +19,8 @@ Main queries, for rule authors:
 - ``enclosing_function(node)``, ``function_def(expr)``, ``class_def(expr)``, ``is_subclass``.
 - ``uses(framework)``, ``handler(function)``, ``handlers``, ``context_label(node)``.
 - ``framework_version("starlette")``: the release the project uses (None: unknown, the newest).
+- ``callbacks``, ``callback_of(function)``: what a framework calls besides request handlers (Sanic
+  listeners, middleware, exception handlers); ``calling_framework(function)``.
 - ``nodes(ast.Call)``, ``parent(node)``, ``range_of(node)``, ``segment(node)``.
 """
 
@@ -172,6 +174,24 @@ class MiddlewareInfo:
     #: function), when this module defines it
     function: FunctionInfo | None
     class_info: ClassInfo | None = None
+
+
+@dataclass(eq=False)
+class CallbackInfo:
+    """A function of the module that a framework calls besides its request handlers
+    (``SemanticModel.callbacks``): a Sanic listener, middleware or exception handler."""
+
+    framework: str  # "sanic"
+    kind: str  # "listener", "middleware" or "exception handler"
+    function: FunctionInfo
+    #: the decorator or registering call; for an ``ErrorHandler`` subclass's method, the class
+    registration: ast.AST
+    #: a listener's event or a middleware's attach point, as the module spells it, when it does
+    event: str | None = None
+
+    @property
+    def title(self) -> str:
+        return FRAMEWORK_TITLES[self.framework]
 
 
 class SemanticModel:
@@ -682,6 +702,34 @@ class SemanticModel:
             return function.handler.framework
         return "aiohttp" if self.aiohttp_middleware_of(function) is not None else None
 
+    @property
+    def callbacks(self) -> list[CallbackInfo]:
+        """The functions this module registers for a framework to call besides request handlers
+        (Sanic listeners, middleware and exception handlers), found on first use
+        (``handlers.find_callbacks``)."""
+        found = self.__dict__.get("_callbacks")
+        if found is None:
+            from .handlers import find_callbacks
+
+            found = self._callbacks = find_callbacks(self)
+        return found
+
+    def callback_of(self, function: FunctionInfo | None) -> CallbackInfo | None:
+        """The callback registration of ``function`` (``callbacks``), if it has one."""
+        if function is None:
+            return None
+        return next((c for c in self.callbacks if c.function is function), None)
+
+    def calling_framework(self, function: FunctionInfo | None) -> str | None:
+        """The framework that runs ``function``: for each request (``request_framework``), or as one
+        of its callbacks (a Sanic listener at start-up, ``callback_of``); where framework-specific
+        advice applies. None for other functions."""
+        framework = self.request_framework(function)
+        if framework is None:
+            callback = self.callback_of(function)
+            framework = callback.framework if callback is not None else None
+        return framework
+
     def context_label(self, node: ast.AST) -> str:
         """Where ``node`` stands, for messages: "Sanic handler `get_user`", "coroutine `fetch`"."""
         function = self.enclosing_function(node)
@@ -691,6 +739,9 @@ class SemanticModel:
             return f"{function.handler.title} handler `{function.qualname}`"
         if self.aiohttp_middleware_of(function) is not None:
             return f"aiohttp middleware `{function.qualname}`"
+        callback = self.callback_of(function)
+        if callback is not None:
+            return f"{callback.title} {callback.kind} `{function.qualname}`"
         return f"{'coroutine' if function.is_async else 'function'} `{function.qualname}`"
 
     # ---------------------------------------------------------------- positions

@@ -190,3 +190,112 @@ def test_context_labels_name_the_handler() -> None:
 
     labels = [model.context_label(c) for c in model.nodes(ast.Call) if model.segment(c) == "time.sleep(1)"]
     assert labels == ["Sanic handler `get_user`", "coroutine `plain`"]
+
+
+def test_registered_view_classes_answer_each_method_with_its_own_verb() -> None:
+    found = handlers(
+        """
+        from sanic import Sanic
+        from sanic.views import HTTPMethodView
+        from starlette.endpoints import HTTPEndpoint
+        from starlette.routing import Route
+
+        app = Sanic("A")
+
+        class Stock(HTTPMethodView):
+            async def get(self, request): ...
+            async def post(self, request): ...
+            async def delete(self, request): ...
+
+        class Users(HTTPEndpoint):
+            async def put(self, request): ...
+
+        async def listing(request): ...
+
+        app.add_route(Stock.as_view(), "/stock")
+        app.add_route(listing, "/listing", methods=["GET", "POST"])
+        routes = [Route("/users", Users)]
+        """
+    )
+    assert found["Stock.get"] == ("sanic", "http", "/stock", ("GET",))
+    assert found["Stock.post"] == ("sanic", "http", "/stock", ("POST",))
+    assert found["Stock.delete"] == ("sanic", "http", "/stock", ("DELETE",))
+    assert found["Users.put"][3] == ("PUT",)
+    assert found["listing"][3] == ("GET", "POST")  # a function still answers the route's methods
+
+
+def test_sanic_listeners_middleware_and_exception_handlers_are_callbacks() -> None:
+    model = SemanticModel.build(
+        textwrap.dedent(
+            """
+            from sanic import Blueprint, Sanic
+            from sanic.handlers import ErrorHandler
+            from config import shared_app
+
+            app = Sanic("A")
+            bp = Blueprint("bp")
+
+            @app.before_server_start
+            async def setup_db(app): ...
+
+            @bp.listener("after_server_stop")
+            async def close_db(app): ...
+
+            @shared_app.main_process_start(priority=2)
+            async def prepare(app): ...
+
+            async def warm_up(app, loop): ...
+            async def flush(app): ...
+            app.register_listener(warm_up, "after_server_start")
+            app.listener(flush, "before_server_stop")
+
+            @app.on_response
+            async def add_headers(request, response): ...
+
+            @bp.middleware("request")
+            async def authenticate(request): ...
+
+            async def log_request(request): ...
+            app.register_middleware(log_request)
+
+            @app.exception(ValueError)
+            async def bad_value(request, exception): ...
+
+            async def fallback(request, exception): ...
+            app.error_handler.add(Exception, fallback)
+
+            class Handler(ErrorHandler):
+                def default(self, request, exception): ...
+                def log(self, request, exception): ...
+
+            @app.get("/")
+            async def index(request): ...
+
+            async def helper(app): ...
+            """
+        )
+    )
+    found = {c.function.qualname: (c.framework, c.kind, c.event) for c in model.callbacks}
+    assert found == {
+        "setup_db": ("sanic", "listener", "before_server_start"),
+        "close_db": ("sanic", "listener", "after_server_stop"),
+        "prepare": ("sanic", "listener", "main_process_start"),
+        "warm_up": ("sanic", "listener", "after_server_start"),
+        "flush": ("sanic", "listener", "before_server_stop"),
+        "add_headers": ("sanic", "middleware", "response"),
+        "authenticate": ("sanic", "middleware", "request"),
+        "log_request": ("sanic", "middleware", "request"),
+        "bad_value": ("sanic", "exception handler", None),
+        "fallback": ("sanic", "exception handler", None),
+        "Handler.default": ("sanic", "exception handler", None),
+    }
+    setup_db = next(f for f in model.functions if f.name == "setup_db")
+    assert model.context_label(setup_db.node.body[0]) == "Sanic listener `setup_db`"
+    assert model.calling_framework(setup_db) == "sanic"
+    helper = next(f for f in model.functions if f.name == "helper")
+    assert model.callback_of(helper) is None and model.calling_framework(helper) is None
+
+
+def test_callbacks_need_sanic() -> None:
+    model = SemanticModel.build("from events import bus\n@bus.listener('before_server_start')\nasync def f(app): ...\n")
+    assert model.callbacks == []
