@@ -2,24 +2,24 @@
 
 - ``canonical``: Sanic's public spelling of a qualified name (``sanic.app.Sanic`` is ``sanic.Sanic``,
   ``sanic.json`` and ``sanic.response.convenience.json`` are ``sanic.response.json``).
-- ``roles``: the listeners, middlewares and exception handlers the module registers, found once
-  per model: they tell what an unannotated parameter is (a listener's first parameter is the app,
-  a middleware's the request).
+- ``callback_kind``: whether a function is a listener, middleware or exception handler (found by the
+  engine, ``SemanticModel.callbacks``): it tells what an unannotated parameter is (a listener's
+  first parameter is the app, a middleware's the request).
 - ``is_app`` / ``is_blueprint`` / ``is_request`` / ``is_config``: whether an expression is one,
   also where nothing is annotated (a handler's request parameter, ``request.app``).
 - ``path_parameters``: the parameters of a route path and their types.
 - ``header_range``: where to report on a function (``def name``).
+- ``response_reference``, ``replace_string``, ``within_one_edit``: for fixes.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-import weakref
-from dataclasses import dataclass, field
 
-from ..model import FunctionInfo, SemanticModel, argument
-from ..rule import Range
+from ..fixes import FixContext
+from ..model import FunctionInfo, SemanticModel
+from ..rule import Edit, Range
 
 APP = "sanic.Sanic"
 BLUEPRINT = "sanic.Blueprint"
@@ -39,23 +39,10 @@ _PREFIXES: dict[str, str] = {
 #: names the ``sanic`` package re-exports from ``sanic.response``
 _RESPONSE_REEXPORTS = frozenset({"empty", "file", "html", "json", "raw", "redirect", "text", "HTTPResponse"})
 
-#: listener events, as ``@app.listener("<event>")`` and as decorators of their own (``@app.before_server_start``)
-LISTENER_EVENTS = (
-    "before_server_start",
-    "after_server_start",
-    "before_server_stop",
-    "after_server_stop",
-    "main_process_start",
-    "main_process_ready",
-    "main_process_stop",
-    "reload_process_start",
-    "reload_process_stop",
-    "before_reload_trigger",
-    "after_reload_trigger",
-)
 MIDDLEWARE_ATTACH_POINTS = ("request", "response")
 
 _PATH_PARAMETER = re.compile(r"<([^<>:]+)(?::([^<>]+))?>")
+_STRING_PREFIX = re.compile(r"^[a-zA-Z]*")
 
 
 def canonical(name: str | None) -> str | None:
@@ -109,29 +96,11 @@ def path_parameters(path: str | None) -> dict[str, str]:
 # ---------------------------------------------------------------- registrations
 
 
-@dataclass
-class Roles:
-    """Functions the module registers with a Sanic app or blueprint, by ``id(FunctionInfo)``."""
-
-    #: ``@app.listener("...")``, ``@app.before_server_start``…, ``app.register_listener(f, "...")``
-    listeners: dict[int, FunctionInfo] = field(default_factory=dict)
-    #: ``@app.middleware``, ``@app.on_request``, ``@app.on_response``, ``app.register_middleware(f)``
-    middlewares: dict[int, FunctionInfo] = field(default_factory=dict)
-    #: ``@app.exception(...)``, ``app.error_handler.add(exception, f)``
-    exception_handlers: dict[int, FunctionInfo] = field(default_factory=dict)
-
-
-_roles: weakref.WeakKeyDictionary[SemanticModel, Roles] = weakref.WeakKeyDictionary()
-
-_LISTENER_DECORATORS = frozenset({"listener", *LISTENER_EVENTS})
-_MIDDLEWARE_DECORATORS = frozenset({"middleware", "on_request", "on_response"})
-
-
-def roles(model: SemanticModel) -> Roles:
-    found = _roles.get(model)
-    if found is None:
-        found = _roles[model] = _find_roles(model)
-    return found
+def callback_kind(model: SemanticModel, function: FunctionInfo | None) -> str | None:
+    """"listener", "middleware" or "exception handler" when ``function`` is registered as that Sanic
+    callback (``SemanticModel.callbacks``), else None."""
+    callback = model.callback_of(function)
+    return callback.kind if callback is not None and callback.framework == "sanic" else None
 
 
 def may_be_sanic(model: SemanticModel, receiver: ast.expr) -> bool:
@@ -139,38 +108,6 @@ def may_be_sanic(model: SemanticModel, receiver: ast.expr) -> bool:
     not know (``app`` imported from another module): not some other framework's object."""
     type_name = instance(model, receiver)
     return type_name is None or type_name in (APP, BLUEPRINT)
-
-
-def _find_roles(model: SemanticModel) -> Roles:
-    found = Roles()
-    for function in model.functions:
-        for decorator in function.node.decorator_list:
-            target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            if not isinstance(target, ast.Attribute) or not may_be_sanic(model, target.value):
-                continue
-            if target.attr in _LISTENER_DECORATORS:
-                found.listeners[id(function)] = function
-            elif target.attr in _MIDDLEWARE_DECORATORS:
-                found.middlewares[id(function)] = function
-            elif target.attr == "exception" and isinstance(decorator, ast.Call):
-                found.exception_handlers[id(function)] = function
-    for call in model.nodes(ast.Call):
-        assert isinstance(call, ast.Call)
-        func = call.func
-        if not isinstance(func, ast.Attribute):
-            continue
-        registered: dict[int, FunctionInfo] | None = None
-        callee: ast.expr | None = None
-        if func.attr == "register_listener" and may_be_sanic(model, func.value):
-            registered, callee = found.listeners, argument(call, 0, "listener")
-        elif func.attr == "register_middleware" and may_be_sanic(model, func.value):
-            registered, callee = found.middlewares, argument(call, 0, "middleware")
-        elif func.attr == "add" and isinstance(func.value, ast.Attribute) and func.value.attr == "error_handler":
-            registered, callee = found.exception_handlers, argument(call, 1, "handler")
-        function = model.function_def(callee) if callee is not None else None
-        if registered is not None and function is not None:
-            registered[id(function)] = function
-    return found
 
 
 # ---------------------------------------------------------------- what an expression is
@@ -202,12 +139,7 @@ def is_request(model: SemanticModel, expr: ast.AST) -> bool:
     if found is None or found[1] != 0:
         return False
     function = found[0]
-    registered = roles(model)
-    return (
-        is_sanic_handler(function)
-        or id(function) in registered.middlewares
-        or id(function) in registered.exception_handlers
-    )
+    return is_sanic_handler(function) or callback_kind(model, function) in ("middleware", "exception handler")
 
 
 def is_app(model: SemanticModel, expr: ast.AST) -> bool:
@@ -219,7 +151,7 @@ def is_app(model: SemanticModel, expr: ast.AST) -> bool:
         return expr.attr == "app" and is_request(model, expr.value)
     if isinstance(expr, ast.Name):
         found = _parameter(model, expr)
-        return found is not None and found[1] == 0 and id(found[0]) in roles(model).listeners
+        return found is not None and found[1] == 0 and callback_kind(model, found[0]) == "listener"
     return False
 
 
@@ -244,6 +176,36 @@ def string(node: ast.AST | None) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
+def within_one_edit(first: str, second: str) -> bool:
+    """True when one insertion, deletion, substitution or swap of neighbours turns one into the other."""
+    if first == second:
+        return True
+    if abs(len(first) - len(second)) > 1:
+        return False
+    if len(first) == len(second):
+        differences = [i for i, (a, b) in enumerate(zip(first, second)) if a != b]
+        if len(differences) == 1:
+            return True
+        return (
+            len(differences) == 2
+            and differences[1] == differences[0] + 1
+            and first[differences[0]] == second[differences[1]]
+            and first[differences[1]] == second[differences[0]]
+        )
+    shorter, longer = sorted((first, second), key=len)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+def replace_string(context: FixContext, literal: ast.Constant, value: str) -> Edit:
+    """An edit writing ``value`` (plain text: no quotes or backslashes) into a string literal, keeping
+    its prefix and quotes."""
+    text = context.text(literal)
+    prefix = _STRING_PREFIX.match(text).group()  # type: ignore[union-attr]
+    quoted = text[len(prefix) :]
+    quote = quoted[:3] if quoted[:3] in ('"""', "'''") else quoted[:1]
+    return context.replace(literal, f"{prefix}{quote}{value}{quote}")
+
+
 # ---------------------------------------------------------------- positions
 
 
@@ -254,3 +216,21 @@ def header_range(model: SemanticModel, node: ast.FunctionDef | ast.AsyncFunction
     name_at = line.find(node.name, start.start_column + len("def "))
     end = name_at + len(node.name) if name_at >= 0 else len(line)
     return Range(start.start_line, start.start_column, start.start_line, end)
+
+
+# ---------------------------------------------------------------- fixes
+
+
+def response_reference(context: FixContext, function: str, at: ast.AST) -> tuple[str, Edit | None]:
+    """How to call ``sanic.response.<function>`` where ``at`` stands, and the import edit if one is needed."""
+    model = context.model
+    target = f"sanic.response.{function}"
+    for bound, bindings in model.module_scope.bindings.items():
+        for binding in bindings:
+            imported = canonical(binding.imported)
+            if imported not in (target, "sanic.response") or model.lookup(bound, at) is not binding:
+                continue
+            return (bound, None) if imported == target else (f"{bound}.{function}", None)
+    if model.lookup(function, at) is None:
+        return function, context.add_from_import("sanic.response", function)
+    return context.import_name("sanic.response", function)

@@ -7,7 +7,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
-from ._common import is_app, is_blueprint, is_request, roles
+from ._common import callback_kind, is_app, is_blueprint, is_request
 
 #: the attributes a ``Sanic`` application really has (slots, properties, methods, class attributes, as
 #: of Sanic 25.12): setting any other raises ``AttributeError`` (Sanic 21.12 and later)
@@ -93,7 +93,9 @@ class AttributeInsteadOfCtx(Rule):
     (`Sanic(...)`, `Sanic.get_app()`, an annotation), as `request.app`, or as a listener's first
     parameter; the request as a handler's, middleware's or exception handler's first parameter,
     or by a `Request` annotation. Attributes Sanic really has (`app.config`, `app.ctx`,
-    `request.match_info`…) are not reported.
+    `request.match_info`…) are not reported, nor Python's own (`app.__class__ = ...` in tests), nor
+    an attribute set in one branch of an `if` whose other branch sets it on `.ctx` (code for
+    Sanic versions before `ctx`).
 
     ## Why is this bad?
     Sanic applications, blueprints and requests use `__slots__`: they take no new attributes. Since
@@ -164,10 +166,10 @@ class AttributeInsteadOfCtx(Rule):
         if kind is None:
             return
         title, attributes = OWNERS[kind]
-        if node.attr in attributes:
+        if node.attr in attributes or _is_dunder(node.attr) or _other_branch_uses_ctx(model, node):
             return
         function = model.enclosing_function(node)
-        if function is None or id(function) in roles(model).listeners:
+        if function is None or callback_kind(model, function) == "listener":
             when = "at start-up"
         elif kind == "request":
             when = "on every request"
@@ -193,6 +195,30 @@ class AttributeInsteadOfCtx(Rule):
                 at = Range(end.end_line, end.end_column, end.end_line, end.end_column)
                 edits.append(Edit(at, ".ctx"))
         return Fix(f"Use `.ctx.{attribute}`", Applicability.SAFE, tuple(edits)) if edits else None
+
+
+def _is_dunder(attribute: str) -> bool:
+    """``__class__`` and friends: Python's own attributes (a test swapping the class), not data."""
+    return attribute.startswith("__") and attribute.endswith("__")
+
+
+def _other_branch_uses_ctx(model: SemanticModel, node: ast.Attribute) -> bool:
+    """True when ``node`` stands in one branch of an ``if`` whose other branch stores the same
+    attribute on ``.ctx`` of the same object: code for Sanic versions before ``ctx``
+    (``if SANIC_VERSION >= (21, 3): bp.ctx.spec = spec else: bp.spec = spec``)."""
+    receiver = model.segment(node.value)
+    child: ast.AST = node
+    for ancestor in model.ancestors(node):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            return False
+        if isinstance(ancestor, ast.If):
+            other = ancestor.orelse if child in ancestor.body else ancestor.body if child in ancestor.orelse else []
+            for statement in other:
+                targets = statement.targets if isinstance(statement, ast.Assign) else []
+                if any(model.segment(target) == f"{receiver}.ctx.{node.attr}" for target in targets):
+                    return True
+        child = ancestor
+    return False
 
 
 def owner(model: SemanticModel, expr: ast.expr) -> str | None:

@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..guidelines import Quote
-from ..handlers import HTTP_METHODS
 from ..model import HandlerInfo, SemanticModel, keyword
 from ..rule import Diagnostic, Rule, Severity
 
-_PARAMETER = re.compile(r"<[^<>:]+(?::([^<>]+))?>")
+_PARAMETER = re.compile(r"<([^<>:]+)(?::([^<>]+))?>")
+#: annotations Sanic's router turns into the type of an untyped path parameter
+_ANNOTATION_TYPES = {"builtins.str": "str", "builtins.int": "int", "builtins.float": "float", "uuid.UUID": "uuid"}
 
 
 @dataclass
@@ -33,8 +34,10 @@ class DuplicateRoute(Rule):
     decorators (`@app.get`, `@app.route(..., methods=[...])`, `@bp.post`…), `add_route` and
     websocket routes (which answer `GET`). Paths are compared as Sanic's router compares them:
     `/items`, `items` and `/items/` are one path (unless `strict_slashes` is set), and
-    `<id>` and `<item_id>` are the same parameter (parameter types still tell routes apart). A
-    different `version=` makes a different route. Registrations are compared when they stand in
+    `<id>` and `<item_id>` are the same parameter (parameter types still tell routes apart, also
+    those an untyped parameter takes from the handler's annotation: `<foo>` with `foo: int`). A
+    different `version=` makes a different route, and so does a different `host=` (a route
+    without one has its blueprint's). Registrations are compared when they stand in
     the same block, so alternatives in `if`/`else` branches are not reported.
 
     ## Why is this bad?
@@ -113,10 +116,7 @@ def _route(model: SemanticModel, handler: HandlerInfo) -> Route | None:
     if methods_argument is not None and not isinstance(methods_argument, (ast.List, ast.Tuple, ast.Set)):
         return None  # methods computed at run time
     receiver = registration.func.value
-    function = handler.function
-    if function.class_info is not None and function.name in HTTP_METHODS:
-        methods = frozenset({function.name.upper()})  # a view's method answers its own verb
-    elif handler.kind == "websocket":
+    if handler.kind == "websocket":
         methods = frozenset({"GET"})
     else:
         methods = frozenset(handler.methods)
@@ -131,12 +131,18 @@ def _route(model: SemanticModel, handler: HandlerInfo) -> Route | None:
         handler=handler,
         receiver=receiver,
         owner=binding if binding is not None else model.segment(receiver),
-        path=_normalised(handler.path, strict),
+        path=_normalised(handler.path, strict, _annotated_types(model, handler)),
         methods=methods,
         version=_text(model, keyword(registration, "version")),
-        host=_text(model, keyword(registration, "host")),
+        host=_text(model, keyword(registration, "host")) or _owner_host(model, binding),
         statement=statement,  # type: ignore[arg-type]
     )
+
+
+def _owner_host(model: SemanticModel, binding: object) -> str | None:
+    """The ``host=...`` the app or blueprint is made with: its routes' host unless they name one."""
+    value = getattr(binding, "value", None)
+    return _text(model, keyword(value, "host")) if isinstance(value, ast.Call) else None
 
 
 def _strict_owner(binding: object) -> bool:
@@ -145,8 +151,24 @@ def _strict_owner(binding: object) -> bool:
     return isinstance(value, ast.Call) and keyword(value, "strict_slashes") is not None
 
 
-def _normalised(path: str, strict: bool) -> str:
-    path = _PARAMETER.sub(lambda match: f"<{(match.group(1) or 'str').strip()}>", path)
+def _annotated_types(model: SemanticModel, handler: HandlerInfo) -> dict[str, str]:
+    """The path-parameter types the handler's annotations give (``foo: int`` makes an untyped
+    ``<foo>`` an ``<foo:int>``, as Sanic's router does since 23.3)."""
+    arguments = handler.function.node.args
+    found = {}
+    for parameter in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+        kind = _ANNOTATION_TYPES.get(model.qualified_name(parameter.annotation) or "") if parameter.annotation else None
+        if kind is not None:
+            found[parameter.arg] = kind
+    return found
+
+
+def _normalised(path: str, strict: bool, annotated: dict[str, str]) -> str:
+    def parameter(match: re.Match[str]) -> str:
+        kind = match.group(2) or annotated.get(match.group(1).strip()) or "str"
+        return f"<{kind.strip()}>"
+
+    path = _PARAMETER.sub(parameter, path)
     path = "/" + path.lstrip("/")
     return path if strict or path == "/" else path.rstrip("/")
 

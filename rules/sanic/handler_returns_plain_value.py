@@ -9,7 +9,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity
-from ._common import canonical, is_sanic_handler
+from ._common import is_sanic_handler, response_reference
 
 #: builtin constructors whose result is a plain value -> its kind
 PLAIN_CONSTRUCTORS = {"builtins.dict": "dict", "builtins.list": "list"}
@@ -25,7 +25,8 @@ class HandlerReturnsPlainValue(Rule):
     `dict(...)`/`list(...)` call, or a local variable assigned one of those once counts. Handlers
     with decorators besides their route are left alone: some turn what the handler returns into a
     response (sanic-ext's `@serializer(...)` and `@app.ext.template(...)`, sanic-jinja2's
-    `@jinja.template(...)`).
+    `@jinja.template(...)`). So are modules with a response middleware that returns a value:
+    Sanic hands it what the handler returned, and what it returns is sent instead.
 
     ## Why is this bad?
     Sanic sends only response objects. For anything else it raises `ServerError: Invalid response
@@ -90,6 +91,8 @@ class HandlerReturnsPlainValue(Rule):
         registration = function.handler.registration  # type: ignore[union-attr]
         if any(decorator is not registration for decorator in function.node.decorator_list):
             return  # a decorator may turn what it returns into a response
+        if _response_middleware_replaces(model):
+            return  # Sanic passes what the handler returns to response middleware, which may wrap it
         value, status = node.value, None
         if isinstance(value, ast.Tuple) and len(value.elts) == 2 and _is_status(value.elts[1]):
             value, status = value.elts
@@ -110,7 +113,7 @@ class HandlerReturnsPlainValue(Rule):
         value = context.node_at(diagnostic.range, *_VALUE_NODES)
         if response not in RESPONSE_FUNCTIONS.values() or not isinstance(value, ast.expr):
             return None
-        reference, import_edit = _response_reference(context, response, value)
+        reference, import_edit = response_reference(context, response, value)
 
         def wrap(expression: cst.BaseExpression) -> cst.BaseExpression:
             func = cst.parse_expression(reference)
@@ -129,6 +132,25 @@ class HandlerReturnsPlainValue(Rule):
 
 
 _VALUE_NODES = (ast.Dict, ast.DictComp, ast.List, ast.ListComp, ast.Constant, ast.JoinedStr, ast.Call, ast.Name, ast.Tuple)
+
+
+def _response_middleware_replaces(model: SemanticModel) -> bool:
+    """True when the module has a Sanic response middleware that returns a value (``return
+    json(response)``): it may be what turns a handler's plain value into a response."""
+    return any(
+        callback.framework == "sanic"
+        and callback.kind == "middleware"
+        and callback.event == "response"
+        and any(
+            isinstance(node, ast.Return) and node.value is not None and not _is_none(node.value)
+            for node in model.nodes_in(callback.function, ast.Return)
+        )
+        for callback in model.callbacks
+    )
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _is_status(node: ast.expr) -> bool:
@@ -161,17 +183,3 @@ def _plain_kind(value: ast.expr, model: SemanticModel) -> str | None:
         return "markup" if markup else "str"
     return None
 
-
-def _response_reference(context: FixContext, function: str, at: ast.AST) -> tuple[str, Edit | None]:
-    """How to call ``sanic.response.<function>`` where ``at`` stands, and the import edit if one is needed."""
-    model = context.model
-    target = f"sanic.response.{function}"
-    for bound, bindings in model.module_scope.bindings.items():
-        for binding in bindings:
-            imported = canonical(binding.imported)
-            if imported not in (target, "sanic.response") or model.lookup(bound, at) is not binding:
-                continue
-            return (bound, None) if imported == target else (f"{bound}.{function}", None)
-    if model.lookup(function, at) is None:
-        return function, context.add_from_import("sanic.response", function)
-    return context.import_name("sanic.response", function)

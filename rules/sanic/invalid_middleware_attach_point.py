@@ -1,18 +1,16 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
-from ._common import MIDDLEWARE_ATTACH_POINTS, may_be_sanic, string
+from ._common import MIDDLEWARE_ATTACH_POINTS, may_be_sanic, replace_string, string, within_one_edit
 
 #: registration methods -> the position of their ``attach_to`` argument
 REGISTRATIONS = {"middleware": 0, "register_middleware": 1, "register_named_middleware": 2}
-_STRING_PREFIX = re.compile(r"^[a-zA-Z]*")
 
 
 class InvalidMiddlewareAttachPoint(Rule):
@@ -88,36 +86,13 @@ class InvalidMiddlewareAttachPoint(Rule):
         literal = context.node_at(diagnostic.range, ast.Constant)
         if meant not in MIDDLEWARE_ATTACH_POINTS or literal is None:
             return None
-        text = context.text(literal)
-        prefix = _STRING_PREFIX.match(text).group()  # type: ignore[union-attr]
-        quoted = text[len(prefix) :]
-        quote = quoted[:3] if quoted[:3] in ('"""', "'''") else quoted[:1]
-        edit = context.replace(literal, f"{prefix}{quote}{meant}{quote}")
+        edit = replace_string(context, literal, meant)
         return Fix(f'Use `"{meant}"`', Applicability.SAFE, (edit,))
 
 
 def nearest_attach_point(value: str) -> str | None:
     """The attach point ``value`` is one edit (or a change of case) away from, if just one."""
     folded = value.strip().lower()
-    close = [point for point in MIDDLEWARE_ATTACH_POINTS if _within_one_edit(folded, point)]
+    close = [point for point in MIDDLEWARE_ATTACH_POINTS if within_one_edit(folded, point)]
     return close[0] if len(close) == 1 else None
 
-
-def _within_one_edit(first: str, second: str) -> bool:
-    """True when one insertion, deletion, substitution or swap of neighbours turns one into the other."""
-    if first == second:
-        return True
-    if abs(len(first) - len(second)) > 1:
-        return False
-    if len(first) == len(second):
-        differences = [i for i, (a, b) in enumerate(zip(first, second)) if a != b]
-        if len(differences) == 1:
-            return True
-        return (
-            len(differences) == 2
-            and differences[1] == differences[0] + 1
-            and first[differences[0]] == second[differences[1]]
-            and first[differences[1]] == second[differences[0]]
-        )
-    shorter, longer = sorted((first, second), key=len)
-    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
