@@ -7,11 +7,13 @@ import textwrap
 
 import pytest
 
+from asyncguide.rules import runner
 from asyncguide.rules.fixes import FixContext, apply_edits, fix_all
 from asyncguide.rules.model import SemanticModel
 from asyncguide.rules.rule import Edit, Range
 from asyncguide.rules.sanic._common import canonical, is_app, is_config, is_request, path_parameters
 from asyncguide.rules.sanic.invalid_middleware_attach_point import nearest_attach_point
+from asyncguide.rules.sanic.unknown_listener_event import nearest_event
 
 APP_MODULE = textwrap.dedent(
     """
@@ -137,3 +139,63 @@ def test_plain_value_fix_does_not_shadow_a_json_module() -> None:
     assert "return sanic.response.json({" in fixed and "import sanic.response\n" in fixed
     assert "import json\n" in fixed
     ast.parse(fixed)
+
+
+def test_plain_values_are_left_to_a_response_middleware_that_returns_one() -> None:
+    source = textwrap.dedent(
+        """
+        from sanic import Sanic, json
+
+        app = Sanic("A")
+
+
+        @app.on_response
+        async def wrap(request, response):
+            return json(response)
+
+
+        @app.get("/")
+        async def index(request):
+            return {"wrapped": "by the middleware"}
+        """
+    )
+    assert runner.lint(source, {"SAN008"}).diagnostics == []
+    changing_only = source.replace("return json(response)", "response.headers['x'] = '1'")
+    assert [d.code for d in runner.lint(changing_only, {"SAN008"}).diagnostics] == ["SAN008"]
+
+
+@pytest.mark.parametrize(
+    "value, meant",
+    [
+        ("before_server_starts", "before_server_start"),
+        ("After_Sever_Stop", "after_server_stop"),
+        (" main_process_ready ", "main_process_ready"),
+        ("server.init.after", "after_server_start"),
+        ("before_stop", "before_server_stop"),
+        ("startup", None),
+        ("before_server", None),
+    ],
+)
+def test_listener_events_one_edit_or_one_alias_away(value: str, meant: str | None) -> None:
+    assert nearest_event(value) == meant
+
+
+def test_json_response_fix_imports_around_the_json_module() -> None:
+    template = textwrap.dedent(
+        """
+        {imports}
+        from sanic import Sanic
+        from sanic.response import text
+
+        app = Sanic("A")
+
+
+        @app.get("/")
+        async def index(request):
+            return text({dumps}({{"ok": True}}), content_type="application/json")
+        """
+    )
+    module_taken = fix_all(template.format(imports="import json", dumps="json.dumps"), {"SAN017"}).source
+    assert "return sanic.response.json({\"ok\": True})" in module_taken and "import sanic.response\n" in module_taken
+    name_free = fix_all(template.format(imports="from json import dumps", dumps="dumps"), {"SAN017"}).source
+    assert "return json({\"ok\": True})" in name_free and "from sanic.response import json\n" in name_free
