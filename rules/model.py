@@ -7,20 +7,26 @@ indexes nodes by type. After the walk, ``handlers.find_handlers`` marks the requ
 five frameworks. Rules never walk the tree: they receive the nodes of the types they ask for and
 query this model.
 
-Main queries, for rule authors:
+Main queries, for rule authors (docs/writing-rules.md has the full table):
 
 - ``qualified_name(expr)``: ``"asyncio.sleep"`` for ``aio.sleep`` after ``import asyncio as aio``,
   ``"time.sleep"`` for ``zzz`` after ``from time import sleep as zzz``, ``"builtins.open"`` for an
   unshadowed ``open``, ``"requests.Session.get"`` for ``s.get`` when ``s = requests.Session()``.
 - ``instance_type(expr)``: the qualified name of the class an expression is an instance of, when the
-  module says (a constructor call, an annotation, ``with X() as x``, a known factory in ``types``).
+  module says (a constructor call, an annotation, ``with X() as x``, a known factory in ``types``);
+  ``is_event_loop(expr)``, ``annotation_type(annotation)``.
 - ``in_async_context(node)``: inside an ``async def`` body, not in a nested ``def``, ``lambda`` or
   class body.
-- ``enclosing_function(node)``, ``function_def(expr)``, ``class_def(expr)``, ``is_subclass``.
-- ``uses(framework)``, ``handler(function)``, ``handlers``, ``context_label(node)``.
-- ``framework_version("starlette")``: the release the project uses (None: unknown, the newest).
-- ``callbacks``, ``callback_of(function)``: what a framework calls besides request handlers (Sanic
-  listeners, middleware, exception handlers); ``calling_framework(function)``.
+- ``enclosing_function(node)``, ``enclosing_loop(node)``, ``function_def(expr)``, ``class_def(expr)``,
+  ``is_subclass``, ``find_method``, ``lookup(name, node)``, ``references(binding)``,
+  ``attributes_named(attr)``, ``value_use(expr)``.
+- Control flow, structurally: ``statement_list(statement)``, ``always_before(first, then)``,
+  ``may_complete(statements)``, ``nodes_in(function, type)``.
+- Frameworks: ``uses(framework)``, ``handler(function)``, ``handlers``, ``middleware`` /
+  ``middleware_of`` (Starlette), ``aiohttp_middleware`` / ``aiohttp_middleware_of``, ``callbacks`` /
+  ``callback_of`` (Sanic listeners, middleware, exception handlers), ``request_framework`` /
+  ``calling_framework`` (who runs a function), ``framework_version(distribution)``,
+  ``context_label(node)``.
 - ``nodes(ast.Call)``, ``parent(node)``, ``range_of(node)``, ``segment(node)``.
 """
 
@@ -45,7 +51,6 @@ from .types import (
     OPERATOR_TYPES,
     RETURN_TYPES,
 )
-
 
 #: framework name -> the top-level modules whose import means a module uses it
 FRAMEWORK_MODULES: dict[str, tuple[str, ...]] = {
