@@ -101,6 +101,8 @@ class FireAndForgetTask(Rule):
         ),
     )
     node_types = (ast.Call,)
+    #: ASY111 reports the same discarded task, without the endpoint's way of running it
+    supersedes = ("ASY111",)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
