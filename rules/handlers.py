@@ -66,6 +66,8 @@ _DECORATORS: dict[str, dict[str, str]] = {
 }
 
 _STANDARD_LIBRARY = frozenset(sys.stdlib_module_names) | {"mock"}  # ``mock``: unittest.mock's backport
+#: other web frameworks, whose apps' route decorators (``@flask_app.route``) register no handler of the five
+_OTHER_WEB_FRAMEWORKS = frozenset({"flask", "quart", "bottle", "falcon", "litestar", "robyn", "django", "connexion"})
 
 _DECORATOR_FALLBACK = ("fastapi", "sanic", "aiohttp", "starlette")
 
@@ -145,12 +147,18 @@ def _methods(call: ast.Call, default: tuple[str, ...]) -> tuple[str, ...]:
 def _receiver_framework(model: SemanticModel, receiver: ast.expr, method: str, table: dict) -> str | None:
     instance = model.instance_type(receiver) or model.qualified_name(receiver)
     framework = _APP_TYPES.get(instance or "")
-    if framework is None and not _from_standard_library(instance):
+    if framework is None and not _from_standard_library(instance) and not _from_other_web_framework(instance):
         framework = next((f for f in _DECORATOR_FALLBACK if model.uses(f) and method in table.get(f, ())), None)
     # A Starlette app inside a FastAPI module is routed the Starlette way, and the reverse.
     if framework == "starlette" and method not in table.get("starlette", ()) and method in table.get("fastapi", ()):
         framework = "fastapi"
     return framework if framework and method in table.get(framework, ()) else None
+
+
+def _from_other_web_framework(name: str | None) -> bool:
+    """True for a name from another web framework (``flask.Flask``): a Flask app mounted into a
+    FastAPI one routes its own requests."""
+    return name is not None and name.split(".")[0] in _OTHER_WEB_FRAMEWORKS
 
 
 def _from_standard_library(name: str | None) -> bool:

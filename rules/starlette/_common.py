@@ -2,8 +2,8 @@
 
 - ``starlette_1``: whether the project runs Starlette 1.0 or later, where the APIs that 0.x only
   deprecated are gone (``SemanticModel.framework_version``; an unknown version is the newest).
-- ``strings``: the string literals of a list, tuple or set display, also through a module-level
-  name bound once to one (``ORIGINS = ["*"]`` … ``allow_origins=ORIGINS``).
+- ``display``: what a name assigned once stands for; ``strings``: the string literals of a list,
+  tuple or set display, also through such a name (``ORIGINS = ["*"]`` … ``allow_origins=ORIGINS``).
 - ``is_true``: a literal ``True``.
 """
 
@@ -29,12 +29,13 @@ def starlette_1(model: SemanticModel) -> bool:
 
 
 def display(expr: ast.expr | None, model: SemanticModel) -> ast.expr | None:
-    """``expr``, or, for a name bound once at module level, the value bound to it."""
+    """``expr``, or, for a name assigned once in its scope (``ORIGINS = [...]`` at module level, a
+    local ``router = APIRouter(...)``), the value assigned to it."""
     if isinstance(expr, ast.Name):
-        bindings = model.module_scope.bindings.get(expr.id, [])
         binding = model.lookup(expr.id, expr)
-        if len(bindings) == 1 and binding is bindings[0] and binding.kind in ("assignment", "annotation"):
-            return binding.value
+        if binding is not None and binding.kind in ("assignment", "annotation") and binding.value is not None:
+            if binding.scope.bindings.get(expr.id) == [binding]:
+                return binding.value
     return expr
 
 

@@ -16,6 +16,8 @@ ENUM_CLASSES = ("enum.Enum", "enum.StrEnum", "enum.IntEnum", "enum.Flag", "enum.
 #: environment lookups whose second argument is the fallback value
 ENVIRONMENT_LOOKUPS = frozenset({"os.getenv", "os.environ.get"})
 
+#: values that stand for a setting not given: ``<missing>``, ``${API_KEY}``, ``{{ api_key }}``
+PLACEHOLDER = re.compile(r"<[^<>]*>|\$\{[^{}]*\}|\{\{[^{}]*\}\}")
 #: names that hold secrets: ``SECRET_KEY``, ``JWT_SECRET``, ``DB_PASSWORD``, ``API_KEY``, ``AUTH_TOKEN``…
 SECRET_NAME = re.compile(
     r"(?:^|_)(?:secret(?:_?key)?|password|passwd|api_?key|private_?key|signing_?key|jwt_?key"
@@ -37,7 +39,8 @@ class HardcodedSecret(Rule):
       `os.getenv("SECRET_KEY", "dev")`.
 
     Enum members, and values that only spell their own name (`API_KEY = "api_key"`, a field or
-    header name), are labels rather than secrets and are not reported.
+    header name), are labels rather than secrets and are not reported; nor are placeholders that
+    mark a setting as missing (`api_key: str = "<missing>"`, `"${API_KEY}"`).
 
     ## Why is this bad?
     `SessionMiddleware` signs the session cookie with `secret_key`; whoever knows the key can
@@ -111,7 +114,12 @@ class HardcodedSecret(Rule):
             return
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         for target in targets:
-            if isinstance(target, ast.Name) and SECRET_NAME.search(target.id) and not _is_label(target.id, literal):
+            if (
+                isinstance(target, ast.Name)
+                and SECRET_NAME.search(target.id)
+                and not _is_label(target.id, literal)
+                and not _is_placeholder(literal)
+            ):
                 message = f"`{target.id}` is a secret hard-coded in the source; {_advice(target.id)}"
                 yield self.diagnostic(literal, model, message)
                 return
@@ -147,6 +155,13 @@ def _is_label(name: str, literal: ast.Constant) -> bool:
     """True when the value just spells the name (``API_KEY = "api_key"``): a key or label, not a secret."""
     value = literal.value.decode(errors="replace") if isinstance(literal.value, bytes) else literal.value
     return _spelled(value) == _spelled(name)
+
+
+def _is_placeholder(literal: ast.Constant) -> bool:
+    """True for a value that marks a missing setting (``api_key: str = "<missing>"``, ``"${API_KEY}"``):
+    a sentinel the code checks for, which no deployment could use as its secret."""
+    value = literal.value.decode(errors="replace") if isinstance(literal.value, bytes) else literal.value
+    return bool(PLACEHOLDER.fullmatch(value.strip()))
 
 
 def _spelled(text: str) -> str:

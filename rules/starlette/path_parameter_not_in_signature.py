@@ -8,11 +8,13 @@ from ..guidelines import Quote
 from ..handlers import is_starlette_endpoint
 from ..model import FunctionInfo, SemanticModel, argument, keyword
 from ..rule import Diagnostic, Rule, Severity
+from ._common import display
 
 PARAMETER = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[A-Za-z_][A-Za-z0-9_]*)?}")
 DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.Security", "fastapi.params.Security"})
 PATH_MARKERS = frozenset({"fastapi.Path", "fastapi.params.Path"})
 ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+ALIAS_CHOICES = frozenset({"pydantic.AliasChoices", "pydantic.aliases.AliasChoices"})
 #: annotations of parameters FastAPI would read from the query string when they are not in the path
 SCALARS = frozenset({"builtins.int", "builtins.str", "builtins.float", "builtins.bool", "uuid.UUID"})
 #: how many dependency functions are followed
@@ -24,9 +26,10 @@ class PathParameterNotInSignature(Rule):
     ## What it does
     Finds a `{parameter}` in the path of a FastAPI route decorator (`@app.get("/items/{item_id}")`,
     `@router.websocket(...)`, `api_route`…) that the function does not take: no parameter of that
-    name (or with `Path(alias=...)` of that name), in the function or in the dependencies
-    (`Depends(...)`) of this module that it uses. A function with a dependency defined elsewhere,
-    or one that reads `request.path_params`, is not checked.
+    name (or with `Path(alias=...)` or `Path(validation_alias=...)` of that name), in the function
+    or in the dependencies (`Depends(...)`) of this module that it, its decorator or its router
+    use. A function with a dependency defined elsewhere, or one that reads `request.path_params`,
+    is not checked.
 
     ## Why is this bad?
     FastAPI validates and passes on only the path parameters the function declares. An undeclared
@@ -92,10 +95,11 @@ class PathParameterNotInSignature(Rule):
         if not wanted or any(attribute.attr == "path_params" for attribute in model.nodes_in(function, ast.Attribute)):  # type: ignore[arg-type]
             return
         taken = _taken(function, model, 0)  # type: ignore[arg-type]
-        extra = _decorator_dependencies(decorator, model)
-        if taken is None or extra is None:
+        extra = _listed_dependencies(keyword(decorator, "dependencies"), model)
+        routers = _router_dependencies(decorator, model)
+        if taken is None or extra is None or routers is None:
             return  # a dependency this module does not define may take them
-        missing = [name for name in dict.fromkeys(wanted) if name not in taken | extra]
+        missing = [name for name in dict.fromkeys(wanted) if name not in taken | extra | routers]
         for name in missing:
             message = (
                 f"path parameter `{{{name}}}` is not a parameter of `{function.name}`: FastAPI matches it in the URL "  # type: ignore[union-attr]
@@ -117,13 +121,33 @@ def _parameters(function: FunctionInfo) -> list[tuple[ast.arg, ast.expr | None]]
 
 
 def _markers(arg: ast.arg, default: ast.expr | None, model: SemanticModel) -> list[ast.Call]:
-    """The calls that say what FastAPI does with a parameter: its default, and ``Annotated`` metadata."""
+    """The calls that say what FastAPI does with a parameter: its default, and ``Annotated``
+    metadata (also through module-level aliases: ``Identifier = Annotated[int, Path(...)]``)."""
     found = [default] if isinstance(default, ast.Call) else []
-    annotation = arg.annotation
+    annotation = display(arg.annotation, model)
     if isinstance(annotation, ast.Subscript) and model.qualified_name(annotation.value) in ANNOTATED:
         metadata = annotation.slice.elts[1:] if isinstance(annotation.slice, ast.Tuple) else []
-        found += [item for item in metadata if isinstance(item, ast.Call)]
+        found += [item for item in (display(m, model) for m in metadata) if isinstance(item, ast.Call)]
     return found
+
+
+def _path_names(marker: ast.Call, model: SemanticModel) -> set[str] | None:
+    """The path parameter names a ``Path(...)`` reads: its ``alias`` and ``validation_alias``
+    (a string, or ``AliasChoices`` of strings); None when they cannot be read."""
+    names: set[str] = set()
+    for option in ("alias", "validation_alias"):
+        value = keyword(marker, option)
+        if value is None:
+            continue
+        if isinstance(value, ast.Call) and model.qualified_name(value.func) in ALIAS_CHOICES:
+            choices = value.args
+        else:
+            choices = [value]
+        for choice in choices:
+            if not (isinstance(choice, ast.Constant) and isinstance(choice.value, str)):
+                return None
+            names.add(choice.value)
+    return names
 
 
 def _taken(function: FunctionInfo, model: SemanticModel, depth: int) -> set[str] | None:
@@ -137,9 +161,10 @@ def _taken(function: FunctionInfo, model: SemanticModel, depth: int) -> set[str]
         for marker in _markers(arg, default, model):
             callee = model.qualified_name(marker.func)
             if callee in PATH_MARKERS:
-                alias = keyword(marker, "alias")
-                if isinstance(alias, ast.Constant) and isinstance(alias.value, str):
-                    names.add(alias.value)
+                aliases = _path_names(marker, model)
+                if aliases is None:
+                    return None
+                names |= aliases
             elif callee in DEPENDENCY_MARKERS:
                 taken = _dependency(marker, model, depth)
                 if taken is None:
@@ -154,9 +179,27 @@ def _dependency(marker: ast.Call, model: SemanticModel, depth: int) -> set[str] 
     return _taken(function, model, depth + 1) if function is not None else None
 
 
-def _decorator_dependencies(decorator: ast.Call, model: SemanticModel) -> set[str] | None:
-    """The names the decorator's ``dependencies=[Depends(...)]`` take; None when one is not this module's."""
-    listed = keyword(decorator, "dependencies")
+def _router_dependencies(decorator: ast.Call, model: SemanticModel) -> set[str] | None:
+    """The names the dependencies of the decorator's router take: ``APIRouter(dependencies=...)``
+    where the router is built, and every ``include_router(..., dependencies=...)`` of the module."""
+    receiver = decorator.func.value  # type: ignore[attr-defined]
+    built = display(receiver, model) if isinstance(receiver, ast.Name) else None
+    listed = [keyword(built, "dependencies")] if isinstance(built, ast.Call) else []
+    for call in model.nodes(ast.Call):
+        func = call.func  # type: ignore[attr-defined]
+        if isinstance(func, ast.Attribute) and func.attr == "include_router":
+            listed.append(keyword(call, "dependencies"))  # type: ignore[arg-type]
+    names: set[str] = set()
+    for dependencies in listed:
+        taken = _listed_dependencies(dependencies, model)
+        if taken is None:
+            return None
+        names |= taken
+    return names
+
+
+def _listed_dependencies(listed: ast.expr | None, model: SemanticModel) -> set[str] | None:
+    """The names a ``dependencies=[Depends(...)]`` list takes; None when one is not this module's."""
     if listed is None:
         return set()
     if not isinstance(listed, (ast.List, ast.Tuple)):

@@ -121,6 +121,8 @@ class StartupShutdownEvents(Rule):
         if not (isinstance(event, ast.Constant) and event.value in EVENTS):
             return
         receiver = node.func.value
+        if _own_method(receiver, node.func.attr, model):
+            return  # the class implements it (FastAPI's APIRouter keeps its own add_event_handler)
         framework = application_framework(model, receiver) or _own_application(receiver, model)
         if framework is None and model.instance_type(receiver) is None and not _is_self(receiver, model):
             framework = "fastapi" if model.uses("fastapi") else "starlette"  # an app imported from elsewhere
@@ -165,6 +167,14 @@ def _is_self(receiver: ast.expr, model: SemanticModel) -> bool:
         return False
     parameters = [*function.node.args.posonlyargs, *function.node.args.args]
     return bool(parameters) and parameters[0].arg == receiver.id
+
+
+def _own_method(receiver: ast.expr, method: str, model: SemanticModel) -> bool:
+    """True when ``receiver`` is ``self`` and its class (or a base of this module) defines ``method``."""
+    if not _is_self(receiver, model):
+        return False
+    class_info = model.enclosing_function(receiver).class_info  # type: ignore[union-attr]
+    return model.find_method(class_info, method) is not None  # type: ignore[arg-type]
 
 
 def _own_application_class(receiver: ast.expr, model: SemanticModel) -> str | None:

@@ -94,7 +94,7 @@ class WebSocketIoBeforeAccept(Rule):
                 f"{model.context_label(call)}; Starlette raises `RuntimeError` until the connection is accepted"
             )
             yield self.diagnostic(call, model, message)
-        if not openers and not messages and not rejects:
+        if not openers and not messages and not rejects and not _rejects_or_stub(function.node.body, model):
             message = (
                 f"{model.context_label(websocket)} never calls `await {websocket.arg}.accept()`: the server "
                 "refuses the handshake (HTTP 403) when it returns"
@@ -128,3 +128,22 @@ def _is_parameter(expr: ast.expr, parameter: ast.arg, model: SemanticModel) -> b
         return False
     binding = model.lookup(expr.id, expr)
     return binding is not None and binding.node is parameter
+
+
+#: calls that end a function for good (a test's endpoint that must never run)
+NEVER_RETURN = frozenset({"pytest.fail", "pytest.skip", "sys.exit", "os._exit"})
+
+
+def _rejects_or_stub(body: list[ast.stmt], model: SemanticModel) -> bool:
+    """True for a body that only holds a docstring, ``pass`` or ``...`` (a stub that never serves a
+    connection), or whose last statement raises (``raise WebSocketException(...)`` rejects the
+    handshake on purpose) or calls a function that never returns."""
+    if all(
+        isinstance(statement, ast.Pass) or (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))
+        for statement in body
+    ):
+        return True
+    last = body[-1]
+    if isinstance(last, ast.Raise):
+        return True
+    return isinstance(last, ast.Expr) and isinstance(last.value, ast.Call) and model.qualified_name(last.value.func) in NEVER_RETURN

@@ -113,7 +113,7 @@ class ExceptionDetailsInResponse(Rule):
     """
 
     code = "STA017"
-    name = "exception-details-in-response"
+    name = "exception-leaked-to-client"
     framework = "starlette"
     severity = Severity.WARNING
     summary = "An exception handler sends `str(exc)`, `repr(exc)` or a traceback to the client"
