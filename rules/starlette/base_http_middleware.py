@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..handlers import BASE_HTTP_MIDDLEWARE
-from ..model import SemanticModel
+from ..model import SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity
 
 _WHY = "which breaks task cancellation and `contextvars` propagation; write a pure ASGI middleware instead"
@@ -128,8 +128,20 @@ class BaseHttpMiddleware(Rule):
                     f"wraps `{middleware.function.name}` in `BaseHTTPMiddleware`, {_WHY}"
                 )
                 yield self.diagnostic(registration, model, message)
-            else:
+            elif not _implements_decorator(registration, model):  # type: ignore[arg-type]
                 dispatch = f"`{middleware.function.name}`" if middleware.function else "a `dispatch` function"
                 callee = model.segment(registration.func)  # type: ignore[attr-defined]
                 message = f"`{callee}(...)` runs {dispatch} as a `BaseHTTPMiddleware` dispatch, {_WHY}"
                 yield self.diagnostic(registration, model, message)
+
+
+def _implements_decorator(call: ast.Call, model: SemanticModel) -> bool:
+    """True for ``self.add_middleware(BaseHTTPMiddleware, dispatch=func)`` where ``func`` is a
+    parameter: an application class implementing ``@app.middleware("http")`` itself (Starlette's
+    and FastAPI's own source), whose users are reported where they use the decorator."""
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    dispatch = argument(call, 1, "dispatch")
+    if not (isinstance(receiver, ast.Name) and receiver.id == "self" and isinstance(dispatch, ast.Name)):
+        return False
+    binding = model.lookup(dispatch.id, dispatch)
+    return binding is not None and binding.kind == "parameter"
