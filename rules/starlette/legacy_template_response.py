@@ -32,8 +32,8 @@ class LegacyTemplateResponse(Rule):
     """
     ## What it does
     Finds `TemplateResponse` called the old way, the template name first and the request inside
-    the context: `templates.TemplateResponse("page.html", {"request": request, ...})`, or with
-    keywords and no `request=`.
+    the context: `templates.TemplateResponse("page.html", {"request": request, ...})` (the name a
+    string, a `str` parameter, or followed by a dict display), or with keywords and no `request=`.
 
     The severity follows the Starlette release the project uses (read from its lock files,
     requirements or environment; unknown means the newest): an error from Starlette 1.0 on, where
@@ -143,7 +143,11 @@ def legacy_call(call: ast.Call, model: SemanticModel) -> LegacyCall | None:
     if call.args:
         first = display(call.args[0], model)
         context = call.args[1] if len(call.args) > 1 else keyword(call, "context")
-        name_first = isinstance(first, ast.JoinedStr) or (isinstance(first, ast.Constant) and isinstance(first.value, str))
+        name_first = (
+            isinstance(first, ast.JoinedStr)
+            or (isinstance(first, ast.Constant) and isinstance(first.value, str))
+            or model.instance_type(call.args[0]) == "builtins.str"  # ``template_file: str``
+        )
         if not name_first and not (len(call.args) > 1 and isinstance(call.args[1], (ast.Dict, ast.DictComp))):
             return None
     elif keyword(call, "name") is not None:
