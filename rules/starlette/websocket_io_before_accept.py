@@ -30,7 +30,9 @@ class WebSocketIoBeforeAccept(Rule):
 
     Handing the websocket to another function (`await manager.connect(websocket)`) counts as a
     possible accept, and a branch that returns or raises does not lead anywhere, so the usual
-    "check, close and return, then accept" shape is fine.
+    "check, close and return, then accept" shape is fine. An endpoint that ends by raising
+    (`raise WebSocketException(...)` rejects the handshake on purpose) or is a stub (`pass`) is
+    not reported for never accepting.
 
     ## Why is this bad?
     Until the handshake is accepted there is no WebSocket to talk on: Starlette raises
