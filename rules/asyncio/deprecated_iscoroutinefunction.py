@@ -14,13 +14,18 @@ from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, 
 _MODULES = ("asyncio", "asyncio.coroutines")
 _FUNCTION = "iscoroutinefunction"
 DEPRECATED = frozenset(f"{module}.{_FUNCTION}" for module in _MODULES)
+#: the Python release that deprecates it: code that only runs on older ones is left alone
+DEPRECATED_IN = (3, 14)
 
 
 class DeprecatedIscoroutinefunction(Rule):
     """
     ## What it does
     Finds `asyncio.iscoroutinefunction`, used as `asyncio.iscoroutinefunction(...)` or imported
-    with `from asyncio import iscoroutinefunction`.
+    with `from asyncio import iscoroutinefunction`, where the code may run on Python 3.14 or later.
+    Compatibility code that only runs on older Pythons is left alone: under
+    `if sys.version_info < (3, 14):`, in the `else` of `if sys.version_info >= (3, 14):`, or after
+    `sys.version_info < (3, 14) and`.
 
     ## Why is this bad?
     Python 3.14 deprecates `asyncio.iscoroutinefunction()` (it warns when called) and Python 3.16
@@ -70,11 +75,16 @@ class DeprecatedIscoroutinefunction(Rule):
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         if isinstance(node, ast.Attribute):
             # The attribute's name first: a cheap test that most attributes fail.
-            if node.attr == _FUNCTION and isinstance(node.ctx, ast.Load) and model.qualified_name(node) in DEPRECATED:
+            if (
+                node.attr == _FUNCTION
+                and isinstance(node.ctx, ast.Load)
+                and model.qualified_name(node) in DEPRECATED
+                and model.python_versions(node).reaches(DEPRECATED_IN)
+            ):
                 yield self.diagnostic(node, model, self._message(model.qualified_name(node)), fix=Applicability.SAFE)
             return
         assert isinstance(node, ast.ImportFrom)
-        if node.level != 0 or node.module not in _MODULES:
+        if node.level != 0 or node.module not in _MODULES or not model.python_versions(node).reaches(DEPRECATED_IN):
             return
         for alias in node.names:
             if alias.name == _FUNCTION:

@@ -32,6 +32,8 @@ DEPRECATED: dict[str, str] = {
 }
 _POLICY_NAMES = frozenset(name.rsplit(".", 1)[1] for name in DEPRECATED)
 _SETTERS = frozenset(f"{module}.set_event_loop_policy" for module in _ASYNCIO_MODULES)
+#: the Python release that deprecates policies: code that only runs on older ones is left alone
+DEPRECATED_IN = (3, 14)
 
 
 class EventLoopPolicy(Rule):
@@ -40,7 +42,10 @@ class EventLoopPolicy(Rule):
     Finds uses of the event-loop policy API: `asyncio.get_event_loop_policy()`,
     `asyncio.set_event_loop_policy()`, the `AbstractEventLoopPolicy` / `DefaultEventLoopPolicy` /
     `WindowsSelectorEventLoopPolicy` / `WindowsProactorEventLoopPolicy` classes, and uvloop's
-    `EventLoopPolicy` and `install()`, which set a policy.
+    `EventLoopPolicy` and `install()`, which set a policy, where the code may run on Python 3.14 or
+    later. Compatibility code that only runs on older Pythons is left alone: under
+    `if sys.version_info < (3, 14):`, in the `else` of `if sys.version_info >= (3, 14):`, or after
+    `sys.version_info < (3, 14) and`.
 
     ## Why is this bad?
     Python 3.14 deprecates the whole policy system, and Python 3.16 removes it: code that sets a
@@ -100,6 +105,8 @@ class EventLoopPolicy(Rule):
             name = f"{node.module}.{alias.name}"
             if name not in DEPRECATED:
                 continue
+            if not model.python_versions(node).reaches(DEPRECATED_IN):
+                return  # the names it binds exist only on older Pythons, and so do their uses
             for binding in model.scope(node).bindings.get(alias.asname or alias.name, []):
                 if binding.node is node:
                     for reference in model.references(binding):
@@ -107,6 +114,8 @@ class EventLoopPolicy(Rule):
                             yield from self._report(reference, name, model)
 
     def _report(self, node: ast.expr, name: str, model: SemanticModel) -> Iterator[Diagnostic]:
+        if not model.python_versions(node).reaches(DEPRECATED_IN):
+            return
         hint = DEPRECATED[name]
         parent = model.parent(node)
         called = isinstance(parent, ast.Call) and parent.func is node

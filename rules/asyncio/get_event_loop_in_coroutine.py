@@ -10,12 +10,17 @@ from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range,
 
 #: ``get_event_loop`` as the model names it, through the module that defines it too
 GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
+#: the Python release that added ``get_running_loop()``: code that only runs on older ones cannot use it
+REPLACEMENT_SINCE = (3, 7)
 
 
 class GetEventLoopInCoroutine(Rule):
     """
     ## What it does
-    Finds `asyncio.get_event_loop()` called inside a coroutine.
+    Finds `asyncio.get_event_loop()` called inside a coroutine. Inside a coroutine the call is not
+    deprecated on any Python version, so guards on the version do not silence this rule, except
+    where the code can only run on Pythons older than 3.7, which lack `get_running_loop()` (the
+    `else` of `if sys.version_info >= (3, 7):`, below every `target-version`).
 
     ## Why is this bad?
     Inside a coroutine a loop is always running, and `asyncio.get_running_loop()` returns exactly
@@ -67,6 +72,8 @@ class GetEventLoopInCoroutine(Rule):
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
         if model.qualified_name(node.func) not in GET_EVENT_LOOP or not model.in_async_context(node):
+            return
+        if not model.python_versions(node).reaches(REPLACEMENT_SINCE):
             return
         message = (
             f"`asyncio.get_event_loop()` in {model.context_label(node)}: use `asyncio.get_running_loop()`, "

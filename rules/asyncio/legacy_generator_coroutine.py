@@ -11,13 +11,18 @@ from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severi
 
 #: the decorator, by qualified name (``asyncio.coroutine`` was removed in Python 3.11)
 LEGACY_DECORATORS = frozenset({"asyncio.coroutine", "asyncio.coroutines.coroutine"})
+#: the Python release that removed it: a function only defined on older ones is left alone
+REMOVED_IN = (3, 11)
 
 
 class LegacyGeneratorCoroutine(Rule):
     """
     ## What it does
     Finds generator-based coroutines: functions decorated with `@asyncio.coroutine` (however the
-    decorator is imported or aliased).
+    decorator is imported or aliased), where the code may run on Python 3.11 or later. A function
+    defined only on older Pythons, under `if sys.version_info < (3, 11):` or in the `else` of
+    `if sys.version_info >= (3, 11):`, is left alone: such a version branch is deliberate
+    compatibility code, and the decorator works there (deprecated since 3.8, with a warning).
 
     ## Why is this bad?
     `@asyncio.coroutine` was deprecated in Python 3.8 and removed in 3.11: on 3.11 and later the
@@ -68,7 +73,7 @@ class LegacyGeneratorCoroutine(Rule):
         assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         for decorator in node.decorator_list:
             name = model.qualified_name(decorator)
-            if name not in LEGACY_DECORATORS:
+            if name not in LEGACY_DECORATORS or not model.python_versions(decorator).reaches(REMOVED_IN):
                 continue
             function = model.function_info(node)
             message = (

@@ -22,6 +22,8 @@ REMOVED_LOOP_PARAMETER = frozenset({
 })
 
 _SUBMODULES = frozenset({"queues", "locks", "tasks", "streams", "subprocess"})
+#: the Python release that removed the parameter: code that only runs on older ones is left alone
+REMOVED_IN = (3, 10)
 
 
 def _public_name(qualified_name: str) -> str:
@@ -39,7 +41,10 @@ class RemovedLoopArgument(Rule):
     `Lock`, `Event`, `Condition`, `Semaphore`, `BoundedSemaphore`, `sleep()`, `gather()`,
     `wait_for()`, `wait()`, `as_completed()`, `shield()`, the stream functions
     (`open_connection()`, `start_server()` and their Unix variants) and
-    `create_subprocess_exec()` / `create_subprocess_shell()`.
+    `create_subprocess_exec()` / `create_subprocess_shell()`, where the code may run on Python 3.10
+    or later. Compatibility code that only runs on older Pythons (under
+    `if sys.version_info < (3, 10):`, or in the `else` of `if sys.version_info >= (3, 10):`) is
+    left alone.
 
     ## Why is this bad?
     Since Python 3.10 these calls raise `TypeError` (an unexpected keyword argument), even for
@@ -84,6 +89,8 @@ class RemovedLoopArgument(Rule):
             return
         name = model.qualified_name(node.func)
         if name is None or _public_name(name) not in REMOVED_LOOP_PARAMETER:
+            return
+        if not model.python_versions(node).reaches(REMOVED_IN):
             return
         message = (
             f"`{_public_name(name)}()` no longer takes `loop=` (removed in Python 3.10: a `TypeError`); "

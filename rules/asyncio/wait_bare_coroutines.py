@@ -10,6 +10,8 @@ from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range,
 from .unawaited_coroutine import FUTURE_FUNCTIONS, coroutine_callee
 
 WAITS = frozenset({"asyncio.wait", "asyncio.tasks.wait"})
+#: the Python release since which `wait()` rejects coroutines: code only run on older ones is left alone
+REJECTED_SINCE = (3, 11)
 
 _DISPLAYS = (ast.List, ast.Set, ast.Tuple)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp)
@@ -20,7 +22,10 @@ class WaitBareCoroutines(Rule):
     ## What it does
     Finds `asyncio.wait()` given coroutines: a list, set or tuple display, or a comprehension,
     whose elements are coroutine calls (`async def`s of the module, known coroutine APIs such as
-    `asyncio.sleep()`, or project coroutines resolved with jedi), not tasks.
+    `asyncio.sleep()`, or project coroutines resolved with jedi), not tasks, where the code may run
+    on Python 3.11 or later. Compatibility code that only runs on older Pythons (under
+    `if sys.version_info < (3, 11):`, or in the `else` of `if sys.version_info >= (3, 11):`) is
+    left alone.
 
     ## Why is this bad?
     `asyncio.wait()` waits for tasks and futures. It wrapped bare coroutines in tasks until Python
@@ -65,6 +70,8 @@ class WaitBareCoroutines(Rule):
             return
         awaitables = argument(node, 0, "fs")
         if awaitables is None or not _coroutine_calls(awaitables, model):
+            return
+        if not model.python_versions(node).reaches(REJECTED_SINCE):
             return
         wait = " ".join(model.segment(node.func).split())
         message = (
