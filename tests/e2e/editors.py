@@ -1,0 +1,143 @@
+"""Neovim and Emacs end to end: each editor runs the configuration shown in docs/editors/ on a copy
+of tests/e2e/workspace/app.py, and what it saw is compared with what the ``asyncguide`` command
+line tool (on PATH) says it should see.
+
+    python3 tests/e2e/editors.py neovim|emacs
+
+Exits with 1 when the editor did not show what it should, printing every check either way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from expected import expectations
+
+HERE = Path(__file__).resolve().parent
+DOCS = HERE.parent.parent / "docs" / "editors"
+EDITOR_TIMEOUT_S = 300
+
+
+def normalize(text: str) -> str:
+    return " ".join(text.replace("`", "").replace("*", "").split())
+
+
+class Checks:
+    def __init__(self, editor: str) -> None:
+        self.editor = editor
+        self.failed: list[str] = []
+
+    def __call__(self, condition: bool, message: str) -> None:
+        print(f"[{self.editor}] {'ok  ' if condition else 'FAIL'} {message}")
+        if not condition:
+            self.failed.append(message)
+
+    def steps(self, seen: dict) -> None:
+        for step in seen.get("steps", []):
+            self(step["ok"] is True, f"step {step['name']}" + ("" if step["ok"] is True else f": {step['error']}"))
+
+
+def run_neovim(workspace: Path, output: Path) -> None:
+    subprocess.run(
+        ["nvim", "--headless", "-u", str(DOCS / "neovim-0.7.lua"), "app.py", "-c", f"luafile {HERE / 'neovim.lua'}"],
+        cwd=workspace, env={**os.environ, "ASYNCGUIDE_E2E_OUT": str(output)},
+        stdin=subprocess.DEVNULL, timeout=EDITOR_TIMEOUT_S, check=False,
+    )
+
+
+def modern_neovim_config_compiles() -> str | None:
+    """docs/editors/neovim.lua needs Neovim 0.11 to run; Neovim 0.7's Lua can still compile it.
+    The compiler's error, or None."""
+    script = (
+        f"lua local _, error = loadfile({json.dumps(str(DOCS / 'neovim.lua'))}); "
+        "if error then io.stderr:write(error) vim.cmd('cquit') end"
+    )
+    result = subprocess.run(
+        ["nvim", "--headless", "-u", "NONE", "-c", script, "-c", "qa!"],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=EDITOR_TIMEOUT_S, check=False,
+    )
+    return None if result.returncode == 0 else result.stderr or f"exit status {result.returncode}"
+
+
+def run_emacs(workspace: Path, output: Path) -> None:
+    subprocess.run(
+        ["emacs", "--batch", "-l", str(HERE / "emacs.el")],
+        cwd=workspace,
+        env={
+            **os.environ,
+            "ASYNCGUIDE_E2E_CONFIG": str(DOCS / "eglot.el"),
+            "ASYNCGUIDE_E2E_FILE": str(workspace / "app.py"),
+            "ASYNCGUIDE_E2E_OUT": str(output),
+        },
+        stdin=subprocess.DEVNULL, timeout=EDITOR_TIMEOUT_S, check=False,
+    )
+
+
+def check_neovim(seen: dict, expected: dict, file: Path, check: Checks) -> None:
+    shown = [(d["code"], d["line"], d["column"], d["message"], d["source"]) for d in seen.get("diagnostics", [])]
+    wanted = [(d["code"], d["line"], d["column"], d["message"], "asyncguide") for d in expected["diagnostics"]]
+    check(shown == wanted, f"vim.diagnostic.get() lists {wanted} (shown: {shown})")
+    hover = normalize(seen.get("hover") or "")
+    for quote in expected["diagnostics"][0]["quotes"]:
+        check(normalize(quote) in hover, f'the hover quotes the guideline "{quote}"')
+    print(f"[neovim] code actions offered: {seen.get('actions')}")
+    check(file.read_text("utf-8") == expected["fixed"], "the quick fix, applied and written, gives what `asyncguide check --fix` gives")
+
+
+def check_emacs(seen: dict, expected: dict, check: Checks) -> None:
+    check(seen.get("server") == "asyncguide", f"eglot connected to asyncguide (server: {seen.get('server')})")
+    shown = seen.get("diagnostics", [])
+    check(len(shown) == len(expected["diagnostics"]), f"flymake shows {len(expected['diagnostics'])} diagnostic(s) (shown: {shown})")
+    for found, wanted in zip(shown, expected["diagnostics"]):
+        check((found["line"], found["column"]) == (wanted["line"], wanted["column"]), f"at line {wanted['line']}, column {wanted['column']}")
+        check(wanted["message"] in found["text"], f'with the message "{wanted["message"]}" (text: "{found["text"]}")')
+        check(found["type"].startswith("eglot-warning") or found["type"] == ":warning", f"as a warning (type: {found['type']})")
+    hover = normalize(seen.get("hover") or "")
+    for quote in expected["diagnostics"][0]["quotes"]:
+        check(normalize(quote) in hover, f'the hover quotes the guideline "{quote}"')
+
+
+def main(editor: str) -> int:
+    check = Checks(editor)
+    with tempfile.TemporaryDirectory(prefix=f"asyncguide-{editor}-") as folder:
+        workspace = Path(folder) / "workspace"
+        shutil.copytree(HERE / "workspace", workspace)
+        file = workspace / "app.py"
+        asyncguide = shutil.which("asyncguide")
+        if asyncguide is None:
+            print(f"[{editor}] FAIL asyncguide is not on PATH", file=sys.stderr)
+            return 1
+        expected = expectations(asyncguide, file)
+        output = Path(folder) / "seen.json"
+        if editor == "neovim":
+            run_neovim(workspace, output)
+        else:
+            run_emacs(workspace, output)
+        if not output.exists():
+            check(False, f"{editor} wrote nothing to {output}")
+            return 1
+        seen = json.loads(output.read_text("utf-8"))
+        check.steps(seen)
+        if editor == "neovim":
+            check_neovim(seen, expected, file, check)
+            error = modern_neovim_config_compiles()
+            check(error is None, f"docs/editors/neovim.lua (Neovim 0.11+) is valid Lua{'' if error is None else f': {error}'}")
+        else:
+            check_emacs(seen, expected, check)
+    if check.failed:
+        print(f"[{editor}] {len(check.failed)} check(s) failed")
+        return 1
+    print(f"[{editor}] {editor} showed what it should")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or sys.argv[1] not in ("neovim", "emacs"):
+        raise SystemExit(__doc__)
+    sys.exit(main(sys.argv[1]))

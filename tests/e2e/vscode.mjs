@@ -1,0 +1,270 @@
+// VS Code end to end: code-server (VS Code in the browser) with the built .vsix installed, driven
+// in headless Chromium by Playwright. On a Starlette file with a blocking `time.sleep()` in a
+// handler, shows that (1) the Problems panel lists the asyncguide diagnostic, (2) hovering it shows
+// the quoted guideline, (3) the quick fix, applied and saved, changes the file on disk as
+// `asyncguide check --fix` would. Screenshots of each step go to --screenshots.
+//
+// node vscode.mjs --code-server BIN --vsix FILE --asyncguide BIN --screenshots DIR
+// (--asyncguide is the command line tool, the oracle for what the editor should show.)
+
+import { execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+
+import { chromium } from "playwright-core";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const { values: options } = parseArgs({
+    options: {
+        "code-server": { type: "string" },
+        vsix: { type: "string" },
+        asyncguide: { type: "string" },
+        screenshots: { type: "string" },
+    },
+});
+for (const name of ["code-server", "vsix", "asyncguide", "screenshots"]) {
+    if (!options[name]) {
+        throw new Error(`--${name} is required`);
+    }
+}
+
+const STEP_TIMEOUT_MS = 90_000;
+const CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "asyncguide-vscode-"));
+const workspace = path.join(scratch, "workspace");
+const dataDir = path.join(scratch, "data");
+const extensionsDir = path.join(scratch, "extensions");
+const file = path.join(workspace, "app.py");
+fs.cpSync(path.join(HERE, "workspace"), workspace, { recursive: true });
+fs.mkdirSync(options.screenshots, { recursive: true });
+
+const expected = JSON.parse(
+    execFileSync("python3", [path.join(HERE, "expected.py"), "--asyncguide", options.asyncguide, file], { encoding: "utf-8" }),
+);
+const original = fs.readFileSync(file, "utf-8");
+if (expected.diagnostics.length !== 1 || expected.fixed === original) {
+    throw new Error(`the workspace file should have one fixable finding, asyncguide check found: ${JSON.stringify(expected.diagnostics)}`);
+}
+const [finding] = expected.diagnostics;
+
+// What a person would set to keep the window quiet: no welcome page, no chat, no trust prompt.
+fs.mkdirSync(path.join(dataDir, "User"), { recursive: true });
+fs.writeFileSync(
+    path.join(dataDir, "User", "settings.json"),
+    JSON.stringify({
+        "workbench.startupEditor": "none",
+        "workbench.tips.enabled": false,
+        "security.workspace.trust.enabled": false,
+        "chat.disableAIFeatures": true,
+        "telemetry.telemetryLevel": "off",
+        "extensions.autoCheckUpdates": false,
+        "extensions.autoUpdate": false,
+        "workbench.editor.enablePreview": false,
+        "editor.hover.delay": 200,
+    }),
+);
+
+function log(message) {
+    console.log(`[vscode] ${message}`);
+}
+
+function freePort() {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address();
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+/** Resolves once code-server says it listens; rejects if it exits first. */
+function startCodeServer(port) {
+    const child = spawn(
+        options["code-server"],
+        [
+            "--auth", "none",
+            "--bind-addr", `127.0.0.1:${port}`,
+            "--disable-telemetry",
+            "--disable-update-check",
+            "--disable-workspace-trust",
+            "--user-data-dir", dataDir,
+            "--extensions-dir", extensionsDir,
+            workspace,
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const output = fs.createWriteStream(path.join(scratch, "code-server.log"));
+    child.stdout.pipe(output);
+    child.stderr.pipe(output);
+    const listening = new Promise((resolve, reject) => {
+        child.stdout.on("data", (chunk) => {
+            if (/HTTP server listening on/.test(String(chunk))) {
+                resolve();
+            }
+        });
+        child.once("exit", (code) => reject(new Error(`code-server exited with ${code}; see ${scratch}/code-server.log`)));
+    });
+    return { child, listening };
+}
+
+/** Waits until `read()` returns something truthy, checking after every change of the file. */
+function waitForFile(read, timeoutMs) {
+    return new Promise((resolve, reject) => {
+        const check = () => {
+            const value = read();
+            if (value) {
+                watcher.close();
+                clearTimeout(timer);
+                resolve(value);
+            }
+        };
+        const watcher = fs.watch(path.dirname(file), check);
+        const timer = setTimeout(() => {
+            watcher.close();
+            reject(new Error(`timed out after ${timeoutMs} ms waiting for ${file} to change`));
+        }, timeoutMs);
+        check();
+    });
+}
+
+const normalize = (text) => text.replace(/[`*]/g, "").replace(/\s+/g, " ").trim();
+
+async function screenshot(page, name) {
+    const target = path.join(options.screenshots, name);
+    await page.screenshot({ path: target });
+    log(`screenshot ${path.relative(process.cwd(), target)}`);
+}
+
+const failures = [];
+function check(condition, message) {
+    log(`${condition ? "ok  " : "FAIL"} ${message}`);
+    if (!condition) {
+        failures.push(message);
+    }
+}
+
+log(`installing ${options.vsix}`);
+execFileSync(options["code-server"], ["--install-extension", options.vsix, "--extensions-dir", extensionsDir, "--user-data-dir", dataDir], {
+    stdio: "inherit",
+});
+
+const port = await freePort();
+const codeServer = startCodeServer(port);
+let browser; // a persistent context: Chromium with its own fresh profile folder
+try {
+    await codeServer.listening;
+    log(`code-server on 127.0.0.1:${port}, workspace ${workspace}`);
+    browser = await chromium.launchPersistentContext(path.join(scratch, "chromium"), {
+        executablePath: "/usr/bin/chromium",
+        headless: true,
+        args: CHROMIUM_FLAGS,
+        viewport: { width: 1400, height: 900 },
+    });
+    const page = await browser.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.waitForSelector(".monaco-workbench");
+
+    // Open the file from the Explorer, as a person would.
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "app.py" }).click();
+    const editor = page.locator(".editor-instance .monaco-editor").first();
+    await editor.locator(".view-lines", { hasText: "time.sleep" }).waitFor();
+
+    // (1) The Problems panel lists the diagnostic.
+    const squiggle = editor.locator(".squiggly-warning, .squiggly-error, .squiggly-info").first();
+    await squiggle.waitFor();
+    await editor.locator(".view-lines").click();
+    await page.keyboard.press("Control+Shift+M");
+    const problem = page.locator(".markers-panel .monaco-list-row", { hasText: finding.code }).first();
+    await problem.waitFor();
+    const problemText = normalize(await problem.innerText());
+    await screenshot(page, "01-problems-panel.png");
+    check(problemText.includes(normalize(finding.message)), `Problems panel lists "${finding.message}" (shown: "${problemText}")`);
+    check(problemText.includes(`asyncguide`) && problemText.includes(finding.code), `the problem names asyncguide and ${finding.code}`);
+    check(problemText.includes(`[Ln ${finding.line}, Col ${finding.column}]`), `at line ${finding.line}, column ${finding.column}`);
+
+    // (2) Hovering the squiggle shows the guideline the rule quotes.
+    await page.keyboard.press("Escape");
+    const box = await squiggle.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const hover = page.locator(".monaco-hover:visible", { hasText: finding.code }).first();
+    await hover.waitFor();
+    await hover.locator("blockquote").first().waitFor();
+    const hoverText = normalize(await hover.innerText());
+    await screenshot(page, "02-hover-guideline.png");
+    for (const quote of finding.quotes) {
+        check(hoverText.includes(normalize(quote)), `hover quotes the guideline "${quote}"`);
+    }
+
+    // (3) The quick fix changes the file: Ctrl+. on the diagnostic, pick the fix, save.
+    await page.mouse.move(0, 0);
+    await page.keyboard.press("Escape");
+    await problem.click(); // moves the cursor to the diagnostic
+    await editor.locator(".view-lines").click({ position: { x: box.x + box.width / 2 - (await editor.boundingBox()).x, y: box.y + box.height / 2 - (await editor.boundingBox()).y } });
+    await page.keyboard.press("Control+.");
+    const fixItem = page.locator(".action-widget .action-item, .action-widget .monaco-list-row", { hasText: `${finding.code}:` }).first();
+    await fixItem.waitFor();
+    await screenshot(page, "03-quick-fix-menu.png");
+    await fixItem.click();
+    await editor.locator(".view-lines", { hasText: "asyncio.sleep" }).waitFor();
+    await page.keyboard.press("Control+S");
+    const saved = await waitForFile(() => {
+        const text = fs.readFileSync(file, "utf-8");
+        return text !== original ? text : undefined;
+    }, STEP_TIMEOUT_MS);
+    check(saved === expected.fixed, "the saved file is what `asyncguide check --fix` makes of it");
+    if (saved !== expected.fixed) {
+        log(`saved:\n${saved}\nexpected:\n${expected.fixed}`);
+    }
+    await page.locator(".markers-panel .monaco-list-row", { hasText: finding.code }).waitFor({ state: "detached" });
+    await screenshot(page, "04-fixed-and-saved.png");
+    check(true, "the diagnostic left the Problems panel once fixed");
+
+    // The server ran from the extension's bundled copy, with a python3 that has no asyncguide.
+    const serverLog = findFiles(path.join(dataDir, "logs"), /asyncguide\.log$/).map((name) => fs.readFileSync(name, "utf-8")).join("\n");
+    check(/Probe: .*bundled\/libs\/asyncguide\/server\/lsp/.test(serverLog), "the extension ran asyncguide from bundled/libs");
+    fs.writeFileSync(path.join(options.screenshots, "extension-log.txt"), serverLog);
+} catch (error) {
+    failures.push(String(error));
+    log(`FAIL ${String(error)}`);
+    const pages = browser?.pages() ?? [];
+    if (pages.length > 0) {
+        await screenshot(pages[pages.length - 1], "failure.png");
+    }
+} finally {
+    await browser?.close();
+    codeServer.child.kill();
+}
+
+function findFiles(folder, pattern) {
+    if (!fs.existsSync(folder)) {
+        return [];
+    }
+    return fs
+        .readdirSync(folder, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile() && pattern.test(entry.name))
+        .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name));
+}
+
+if (failures.length > 0) {
+    log(`${failures.length} check(s) failed; code-server's log and the workspace are in ${scratch}`);
+    process.exit(1);
+}
+fs.rmSync(scratch, { recursive: true, force: true });
+log("VS Code showed the diagnostic, the guideline and the fix");
