@@ -706,8 +706,17 @@ class SemanticModel:
     def framework_version(self, distribution: str) -> tuple[int, ...] | None:
         """The release of a distribution (``"starlette"``) the linted project uses, ``(0, 37, 2)``,
         as ``versions.FrameworkVersions`` reads it from the project's lock files, requirements or
-        environment; None when unknown, which rules read as the newest release."""
-        return self.versions.version(distribution) if self.versions is not None else None
+        environment; None when unknown, which rules read as the newest release.
+
+        Asked once per distribution and model (one lint): rules ask per node, and each
+        ``versions.version`` call stats the project's files to notice changes; the next lint
+        notices them."""
+        if self.versions is None:
+            return None
+        asked: dict[str, tuple[int, ...] | None] = self.__dict__.setdefault("_framework_versions", {})
+        if distribution not in asked:
+            asked[distribution] = self.versions.version(distribution)
+        return asked[distribution]
 
     def handler(self, function: FunctionInfo | None) -> HandlerInfo | None:
         return function.handler if function else None
