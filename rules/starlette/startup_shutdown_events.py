@@ -106,12 +106,11 @@ class StartupShutdownEvents(Rule):
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
         framework = APPLICATION_CLASSES.get(model.qualified_name(node.func) or "")
-        removed = starlette_1(model)
         if framework is not None:
             for keyword in node.keywords:
                 if keyword.arg in EVENT_KEYWORDS:
                     # FastAPI and APIRouter take them themselves; Starlette and Router no longer do
-                    breaks = removed and framework == "starlette"
+                    breaks = framework == "starlette" and starlette_1(model)
                     shown = f"`{keyword.arg}=`"
                     yield self._diagnostic(keyword, model, _message(shown, framework, breaks, "TypeError"), breaks)
             return
@@ -133,7 +132,7 @@ class StartupShutdownEvents(Rule):
         shown = f'`@{model.segment(node.func)}("{event.value}")`' if decorates else f"`{model.segment(node.func)}(\"{event.value}\", ...)`"
         # FastAPI keeps on_event and add_event_handler in its router, but the app itself has only on_event
         fastapi_app = node.func.attr == "add_event_handler" and _is_fastapi_app(receiver, model)
-        breaks = removed and (framework == "starlette" or fastapi_app)
+        breaks = (framework == "starlette" or fastapi_app) and starlette_1(model)
         yield self._diagnostic(node, model, _message(shown, framework, breaks, "AttributeError"), breaks)
 
     def _diagnostic(self, node: ast.AST, model: SemanticModel, message: str, breaks: bool) -> Diagnostic:
