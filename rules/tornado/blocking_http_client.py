@@ -62,6 +62,7 @@ class BlockingHttpClient(Rule):
     guidelines = (
         Quote("tornado", "Concurrent Execution", "Create effective blocking operation handling"),
         Quote("tornado", "Key Principles", "Implement proper asynchronous request handling"),
+        Quote("tornado", "Key Principles", "Use appropriate concurrency patterns"),
     )
     node_types = (ast.Call,)
 

@@ -78,6 +78,7 @@ class BroadcastWithoutClosedHandling(Rule):
     guidelines = (
         Quote("tornado", "WebSockets", "Create effective broadcasting patterns"),
         Quote("tornado", "WebSockets", "Create appropriate connection management"),
+        Quote("tornado", "Key Principles", "Create robust WebSocket implementation"),
     )
     node_types = (ast.Call,)
 

@@ -78,6 +78,7 @@ class GenCoroutine(Rule):
     guidelines = (
         Quote("tornado", "Asynchronous Programming", "Use proper async/await syntax"),
         Quote("tornado", "Asynchronous Programming", "Implement effective coroutine design"),
+        Quote("tornado", "Key Principles", "Use appropriate concurrency patterns"),
     )
     node_types = (ast.FunctionDef, ast.AsyncFunctionDef)
     fix_availability = FixAvailability.SOMETIMES

@@ -106,6 +106,7 @@ class UnsignedAuthCookie(Rule):
     guidelines = (
         Quote("tornado", "Authentication and Security", "Use proper secure cookie implementation"),
         Quote("tornado", "Authentication and Security", "Use proper cookie-based authentication"),
+        Quote("tornado", "Authentication and Security", "Create effective user authentication"),
     )
     node_types = (ast.Call,)
     fix_availability = FixAvailability.SOMETIMES

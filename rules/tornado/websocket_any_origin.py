@@ -58,6 +58,7 @@ class WebSocketAnyOrigin(Rule):
     guidelines = (
         Quote("tornado", "WebSockets", "Use proper authentication"),
         Quote("tornado", "Authentication and Security", "Implement proper authorization checks"),
+        Quote("tornado", "Key Principles", "Create secure and reliable real-time web applications"),
     )
     node_types = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign)
 

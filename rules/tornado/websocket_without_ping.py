@@ -56,6 +56,8 @@ class WebSocketWithoutPing(Rule):
     guidelines = (
         Quote("tornado", "WebSockets", "Use proper ping/pong handling"),
         Quote("tornado", "WebSockets", "Create appropriate connection management"),
+        Quote("tornado", "Key Principles", "Create robust WebSocket implementation"),
+        Quote("tornado", "Key Principles", "Create secure and reliable real-time web applications"),
     )
     node_types = (ast.Module,)
 
