@@ -54,8 +54,9 @@ def run_neovim(workspace: Path, output: Path) -> None:
 def modern_neovim_config_compiles() -> str | None:
     """docs/editors/neovim.lua needs Neovim 0.11 to run; Neovim 0.7's Lua can still compile it.
     The compiler's error, or None."""
+    config = DOCS / "neovim.lua"
     script = (
-        f"lua local _, error = loadfile({json.dumps(str(DOCS / 'neovim.lua'))}); "
+        f"lua local _, error = loadfile({json.dumps(str(config))}); "
         "if error then io.stderr:write(error) vim.cmd('cquit') end"
     )
     result = subprocess.run(
