@@ -51,6 +51,7 @@ class CorsWildcardWithCredentials(Rule):
     guidelines = (
         Quote("aiohttp", "Security", "Implement proper CORS configuration"),
         Quote("aiohttp", "Middleware", "Use proper CORS middleware"),
+        Quote("aiohttp", "Key Principles", "Create secure and responsive web applications"),
     )
     node_types = (ast.Dict,)
 

@@ -68,6 +68,7 @@ class JsonDumpsResponse(Rule):
     guidelines = (
         Quote("aiohttp", "Response Generation", "Use proper JSON responses"),
         Quote("aiohttp", "Request Handling", "Create effective JSON handling"),
+        Quote("aiohttp", "Server-Side Development", "Create effective response generation"),
     )
     node_types = (ast.Call,)
     fix_availability = FixAvailability.SOMETIMES

@@ -68,6 +68,7 @@ class DeprecatedLoopArgument(Rule):
     guidelines = (
         Quote("aiohttp", "Server-Side Development", "Use proper application setup"),
         Quote("aiohttp", "Client-Side Development", "Create proper ClientSession usage"),
+        Quote("aiohttp", "Key Principles", "Follow established aiohttp best practices"),
     )
     node_types = (ast.Call,)
     fix_availability = FixAvailability.ALWAYS

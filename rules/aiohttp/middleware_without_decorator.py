@@ -71,6 +71,7 @@ class MiddlewareWithoutDecorator(Rule):
     guidelines = (
         Quote("aiohttp", "Middleware", "Use proper middleware factory"),
         Quote("aiohttp", "Server-Side Development", "Use proper middleware organization"),
+        Quote("aiohttp", "Key Principles", "Use appropriate middleware and signal patterns"),
     )
     node_types = (ast.Module,)
     fix_availability = FixAvailability.ALWAYS

@@ -83,6 +83,8 @@ class MiddlewareWithoutResponse(Rule):
     guidelines = (
         Quote("aiohttp", "Middleware", "Create appropriate response postprocessing"),
         Quote("aiohttp", "Response Generation", "Create proper response types"),
+        Quote("aiohttp", "Key Principles", "Create robust request and response handling"),
+        Quote("aiohttp", "Server-Side Development", "Create effective response generation"),
     )
     node_types = (ast.AsyncFunctionDef,)
 

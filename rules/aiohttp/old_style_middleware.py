@@ -69,6 +69,8 @@ class OldStyleMiddlewareFactory(Rule):
     guidelines = (
         Quote("aiohttp", "Middleware", "Use proper middleware factory"),
         Quote("aiohttp", "Server-Side Development", "Use proper middleware organization"),
+        Quote("aiohttp", "Key Principles", "Use appropriate middleware and signal patterns"),
+        Quote("aiohttp", "Key Principles", "Follow established aiohttp best practices"),
     )
     node_types = (ast.AsyncFunctionDef,)
     fix_availability = FixAvailability.SOMETIMES

@@ -59,6 +59,9 @@ class ReturnedHttpException(Rule):
     guidelines = (
         Quote("aiohttp", "Error Handling", "Implement effective error responses"),
         Quote("aiohttp", "Error Handling", "Create proper exception handling"),
+        Quote("aiohttp", "Key Principles", "Apply effective error handling"),
+        Quote("aiohttp", "Middleware", "Use proper error handling"),
+        Quote("aiohttp", "Error Handling", "Create effective server-side errors"),
     )
     node_types = (ast.Return,)
     fix_availability = FixAvailability.ALWAYS

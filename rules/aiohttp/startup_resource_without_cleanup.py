@@ -101,6 +101,7 @@ class StartupResourceWithoutCleanup(Rule):
         Quote("aiohttp", "Server-Side Development", "Implement proper application cleanup"),
         Quote("aiohttp", "Server-Side Development", "Implement proper signal handling"),
         Quote("aiohttp", "Concurrency and Performance", "Implement proper resource management"),
+        Quote("aiohttp", "Key Principles", "Use appropriate middleware and signal patterns"),
     )
     node_types = (ast.Assign, ast.AnnAssign)
 

@@ -59,7 +59,10 @@ class StringApplicationKey(Rule):
     framework = "aiohttp"
     severity = Severity.INFORMATION
     summary = "string key on an aiohttp application instead of `web.AppKey`"
-    guidelines = (Quote("aiohttp", "Server-Side Development", "Use proper application configuration"),)
+    guidelines = (
+        Quote("aiohttp", "Server-Side Development", "Use proper application configuration"),
+        Quote("aiohttp", "Key Principles", "Follow established aiohttp best practices"),
+    )
     node_types = (ast.Subscript,)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:

@@ -77,7 +77,10 @@ class TlsVerificationDisabled(Rule):
     framework = "aiohttp"
     severity = Severity.ERROR
     summary = "TLS certificate verification turned off"
-    guidelines = (Quote("aiohttp", "Client-Side Development", "Use proper SSL/TLS configuration"),)
+    guidelines = (
+        Quote("aiohttp", "Client-Side Development", "Use proper SSL/TLS configuration"),
+        Quote("aiohttp", "Key Principles", "Create secure and responsive web applications"),
+    )
     node_types = (ast.Call, ast.Assign)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:

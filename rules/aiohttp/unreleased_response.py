@@ -67,6 +67,7 @@ class UnreleasedClientResponse(Rule):
     guidelines = (
         Quote("aiohttp", "Client Request and Response", "Create effective response handling"),
         Quote("aiohttp", "Concurrency and Performance", "Implement proper resource management"),
+        Quote("aiohttp", "Key Principles", "Create robust request and response handling"),
     )
     node_types = (ast.Call,)
 

@@ -54,6 +54,7 @@ class UnsafeStaticRoute(Rule):
     guidelines = (
         Quote("aiohttp", "Route and View Registration", "Implement proper static route handling"),
         Quote("aiohttp", "Security", "Create proper input validation"),
+        Quote("aiohttp", "Key Principles", "Create secure and responsive web applications"),
     )
     node_types = (ast.Call,)
 

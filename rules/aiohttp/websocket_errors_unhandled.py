@@ -71,6 +71,7 @@ class WebSocketErrorsUnhandled(Rule):
         Quote("aiohttp", "WebSocket Support", "Use proper message types"),
         Quote("aiohttp", "WebSocket Support", "Implement proper error handling"),
         Quote("aiohttp", "WebSocket Support", "Use proper connection closing"),
+        Quote("aiohttp", "Key Principles", "Apply effective error handling"),
     )
     node_types = (ast.AsyncFor, ast.Call)
 
