@@ -129,6 +129,7 @@ class BlockingDatabaseDriver(BlockingCallRule):
         Quote("asyncio", "Thread and Process Integration", "Use proper blocking code offloading"),
         Quote("asyncio", "File I/O", "Implement proper blocking I/O handling"),
         Quote("asyncio", "Performance Optimization", "Implement effective connection pooling"),
+        Quote("asyncio", "Key Principles", "Create responsive and scalable asynchronous applications"),
     )
     calls = BLOCKING_DATABASE_CALLS
     framework_quotes = {

@@ -80,6 +80,7 @@ class BlockingHttpCall(BlockingCallRule):
     guidelines = (
         Quote("asyncio", "Thread and Process Integration", "Use proper blocking code offloading"),
         Quote("asyncio", "File I/O", "Implement proper blocking I/O handling"),
+        Quote("asyncio", "Key Principles", "Create responsive and scalable asynchronous applications"),
     )
     calls = BLOCKING_HTTP_CALLS
     framework_replacements = {

@@ -57,5 +57,6 @@ class BlockingInput(BlockingCallRule):
     guidelines = (
         Quote("asyncio", "Thread and Process Integration", "Use proper blocking code offloading"),
         Quote("asyncio", "Thread and Process Integration", "Use proper run_in_executor"),
+        Quote("asyncio", "Key Principles", "Create responsive and scalable asynchronous applications"),
     )
     calls = BLOCKING_INPUT_CALLS

@@ -54,6 +54,7 @@ class BlockingSleep(BlockingCallRule):
     guidelines = (
         Quote("asyncio", "Timeouts and Delays", "Create proper sleep calls"),
         Quote("asyncio", "Thread and Process Integration", "Use proper blocking code offloading"),
+        Quote("asyncio", "Key Principles", "Create responsive and scalable asynchronous applications"),
     )
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Replace with `await asyncio.sleep(...)`"

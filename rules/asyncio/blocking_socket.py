@@ -93,6 +93,7 @@ class BlockingSocket(BlockingCallRule):
         Quote("asyncio", "Network Programming", "Create proper DNS resolution"),
         Quote("asyncio", "Network Programming", "Create proper TCP servers/clients"),
         Quote("asyncio", "Streams and Protocols", "Use proper stream readers/writers"),
+        Quote("asyncio", "Key Principles", "Create responsive and scalable asynchronous applications"),
     )
     calls = BLOCKING_SOCKET_CALLS
 

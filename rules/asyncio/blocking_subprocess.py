@@ -91,6 +91,7 @@ class BlockingSubprocess(BlockingCallRule):
         Quote("asyncio", "Subprocesses and Shells", "Use proper subprocess creation"),
         Quote("asyncio", "Subprocesses and Shells", "Use proper shell command execution"),
         Quote("asyncio", "Thread and Process Integration", "Use proper blocking code offloading"),
+        Quote("asyncio", "Key Principles", "Create responsive and scalable asynchronous applications"),
     )
     calls = BLOCKING_PROCESS_CALLS
 

@@ -99,6 +99,8 @@ class BlockingThreadPrimitive(BlockingCallRule):
         Quote("asyncio", "Synchronization Primitives", "Implement effective Event usage"),
         Quote("asyncio", "Synchronization Primitives", "Use proper queues"),
         Quote("asyncio", "Thread and Process Integration", "Implement proper thread safety"),
+        Quote("asyncio", "Key Principles", "Apply effective synchronization primitives"),
+        Quote("asyncio", "Thread and Process Integration", "Create effective synchronization"),
     )
     node_types = (ast.Call, ast.With)
     calls = BLOCKING_THREAD_CALLS

@@ -64,6 +64,7 @@ class DiscardedTask(Rule):
         Quote("asyncio", "Task Management", "Use proper create_task method"),
         Quote("asyncio", "Task Management", "Implement effective task groups"),
         Quote("asyncio", "Task Management", "Implement proper task exception handling"),
+        Quote("asyncio", "Key Principles", "Use appropriate task and future management"),
     )
     node_types = (ast.Call,)
 

@@ -105,6 +105,7 @@ class EnsureFutureCoroutine(Rule):
     guidelines = (
         Quote("asyncio", "Task Management", "Use proper create_task method"),
         Quote("asyncio", "Future and Result Handling", "Use proper Future objects"),
+        Quote("asyncio", "Key Principles", "Use appropriate task and future management"),
     )
     node_types = (ast.Call,)
     fix_availability = FixAvailability.SOMETIMES

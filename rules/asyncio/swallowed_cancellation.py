@@ -81,6 +81,10 @@ class SwallowedCancellation(Rule):
     guidelines = (
         Quote("asyncio", "Error Handling", "Use appropriate cancellation handling"),
         Quote("asyncio", "Task Management", "Create appropriate task cancellation"),
+        Quote("asyncio", "Key Principles", "Create robust error handling and cancellation"),
+        Quote("asyncio", "Error Handling", "Create proper try/except blocks"),
+        Quote("asyncio", "Error Handling", "Implement effective exception propagation"),
+        Quote("asyncio", "Coroutine Design", "Create appropriate exception handling"),
     )
     node_types = (ast.ExceptHandler,)
 

@@ -77,6 +77,7 @@ class SyncWithAsyncContextManager(Rule):
     guidelines = (
         Quote("asyncio", "Coroutine Design", "Implement proper async context managers"),
         Quote("asyncio", "Synchronization Primitives", "Use proper Lock implementation"),
+        Quote("asyncio", "Key Principles", "Apply effective synchronization primitives"),
     )
     node_types = (ast.With,)
     fix_availability = FixAvailability.SOMETIMES

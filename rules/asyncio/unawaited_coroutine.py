@@ -298,6 +298,7 @@ class UnawaitedCoroutine(Rule):
     guidelines = (
         Quote("asyncio", "Coroutine Design", "Use proper async/await syntax"),
         Quote("asyncio", "Coroutine Design", "Implement proper coroutine chaining"),
+        Quote("asyncio", "Key Principles", "Implement proper coroutine design and composition"),
     )
     node_types = (ast.Expr,)
     fix_availability = FixAvailability.SOMETIMES
