@@ -104,6 +104,9 @@ class BlockingThreadPrimitive(BlockingCallRule):
     )
     node_types = (ast.Call, ast.With)
     calls = BLOCKING_THREAD_CALLS
+    framework_quotes = {
+        "sanic": (Quote("sanic", "Asynchronous Programming", "Implement proper synchronization primitives"),),
+    }
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         if isinstance(node, ast.With):

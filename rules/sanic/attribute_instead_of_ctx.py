@@ -153,6 +153,8 @@ class AttributeInsteadOfCtx(Rule):
     guidelines = (
         Quote("sanic", "Middleware", "Use proper request context modification"),
         Quote("sanic", "Request and Response Handling", "Use proper request object access"),
+        Quote("sanic", "Middleware", "Implement effective request modification"),
+        Quote("sanic", "Key Principles", "Follow established Sanic best practices"),
     )
     node_types = (ast.Attribute,)
     fix_availability = FixAvailability.ALWAYS

@@ -71,6 +71,7 @@ class CorsAnyOriginWithCredentials(Rule):
     guidelines = (
         Quote("sanic", "Security", "Implement proper CORS configuration"),
         Quote("sanic", "Security", "Create proper secure headers"),
+        Quote("sanic", "Key Principles", "Create secure and scalable web applications"),
     )
     node_types = (ast.Module,)
 

@@ -82,6 +82,7 @@ class DuplicateRoute(Rule):
     guidelines = (
         Quote("sanic", "Routing", "Create proper route decoration"),
         Quote("sanic", "Routing", "Use appropriate HTTP method handlers"),
+        Quote("sanic", "Key Principles", "Create robust routing and middleware systems"),
     )
     node_types = (ast.Module,)
 

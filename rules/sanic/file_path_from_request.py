@@ -111,6 +111,7 @@ class FilePathFromRequest(Rule):
     guidelines = (
         Quote("sanic", "Request and Response Handling", "Implement proper file responses"),
         Quote("sanic", "Security", "Create proper input validation"),
+        Quote("sanic", "Key Principles", "Create secure and scalable web applications"),
     )
     node_types = (ast.Call,)
 

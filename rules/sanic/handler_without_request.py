@@ -63,6 +63,7 @@ class HandlerWithoutRequest(Rule):
     guidelines = (
         Quote("sanic", "Request and Response Handling", "Use proper request object access"),
         Quote("sanic", "Routing", "Implement effective route parameters"),
+        Quote("sanic", "WebSocket Support", "Use proper WebSocket route handlers"),
     )
     node_types = (ast.FunctionDef, ast.AsyncFunctionDef)
 

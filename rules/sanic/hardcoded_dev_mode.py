@@ -59,6 +59,7 @@ class HardcodedDevMode(Rule):
         Quote("sanic", "Deployment", "Use proper server configuration"),
         Quote("sanic", "Error Handling", "Implement proper debugging information"),
         Quote("sanic", "Configuration", "Implement proper environment-specific configs"),
+        Quote("sanic", "Sanic Project Structure", "Use appropriate configuration management"),
     )
     node_types = (ast.Call,)
 

@@ -76,6 +76,8 @@ class HardcodedSecret(Rule):
     guidelines = (
         Quote("sanic", "Configuration", "Use proper secret management"),
         Quote("sanic", "Configuration", "Use proper environment variables"),
+        Quote("sanic", "Sanic Project Structure", "Use appropriate configuration management"),
+        Quote("sanic", "Key Principles", "Create secure and scalable web applications"),
     )
     node_types = (ast.Assign, ast.AnnAssign, ast.Call)
 

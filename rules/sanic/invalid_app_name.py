@@ -67,6 +67,7 @@ class InvalidAppName(Rule):
     guidelines = (
         Quote("sanic", "Sanic Project Structure", "Implement proper application factory patterns"),
         Quote("sanic", "Routing", "Use proper route naming"),
+        Quote("sanic", "Sanic Project Structure", "Use proper Blueprints organization"),
     )
     node_types = (ast.Call,)
 

@@ -57,6 +57,7 @@ class InvalidMiddlewareAttachPoint(Rule):
     guidelines = (
         Quote("sanic", "Middleware", "Create proper middleware functions"),
         Quote("sanic", "Sanic Project Structure", "Implement proper middleware organization"),
+        Quote("sanic", "Key Principles", "Create robust routing and middleware systems"),
     )
     node_types = (ast.Call,)
     fix_availability = FixAvailability.SOMETIMES

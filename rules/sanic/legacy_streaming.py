@@ -64,6 +64,7 @@ class LegacyStreaming(Rule):
     guidelines = (
         Quote("sanic", "Request and Response Handling", "Use proper streaming responses"),
         Quote("sanic", "Performance Optimization", "Create effective streaming responses"),
+        Quote("sanic", "Key Principles", "Follow established Sanic best practices"),
     )
     node_types = (ast.Call,)
 

@@ -67,6 +67,7 @@ class SyncHandler(Rule):
     guidelines = (
         Quote("sanic", "Key Principles", "Implement proper asynchronous request handling"),
         Quote("sanic", "Asynchronous Programming", "Use proper async/await syntax"),
+        Quote("sanic", "WebSocket Support", "Use proper WebSocket route handlers"),
     )
     node_types = (ast.FunctionDef,)
     fix_availability = FixAvailability.SOMETIMES

@@ -78,6 +78,8 @@ class WebsocketKeptAfterDisconnect(Rule):
     guidelines = (
         Quote("sanic", "WebSocket Support", "Use proper client disconnection handling"),
         Quote("sanic", "WebSocket Support", "Implement effective connection management"),
+        Quote("sanic", "WebSocket Support", "Use proper WebSocket error handling"),
+        Quote("sanic", "WebSocket Support", "Implement proper broadcasting patterns"),
     )
     node_types = (ast.Call, ast.AsyncFor)
 
