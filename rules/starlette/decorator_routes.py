@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..guidelines import Quote
+from ..handlers import application_framework
+from ..model import SemanticModel
+from ..rule import Diagnostic, Rule, Severity
+from ._common import starlette_1
+
+#: the application/router methods that register one route at a time -> the route class to list instead
+REGISTRATION_METHODS = {
+    "route": "Route",
+    "add_route": "Route",
+    "websocket_route": "WebSocketRoute",
+    "add_websocket_route": "WebSocketRoute",
+}
+
+
+class DecoratorRoutes(Rule):
+    """
+    ## What it does
+    Finds routes registered one at a time on a Starlette application or router:
+    `@app.route(...)`, `@app.websocket_route(...)`, `app.add_route(...)` and
+    `app.add_websocket_route(...)` (also on `app.router`).
+
+    FastAPI's own decorators (`@app.get(...)`) are not reported.
+
+    ## Why is this bad?
+    Starlette deprecated these methods in 0.x and removed them in 1.0, where they fail with
+    `AttributeError` when the module is imported. Even before, routes scattered over decorators
+    cannot be seen, ordered, tested or reused as one list; `Starlette(routes=routes)` shows the
+    whole URL space in one place and in the order the router tries it.
+
+    ## Example
+    ```python
+    app = Starlette()
+
+    @app.route("/users")
+    async def list_users(request):
+        ...
+    ```
+
+    ## Use instead
+    ```python
+    async def list_users(request):
+        ...
+
+    routes = [Route("/users", list_users)]
+    app = Starlette(routes=routes)
+    ```
+
+    ## Fix safety
+    There is no automatic fix: moving every route into the list changes the module's layout and
+    the order in which the router tries the routes.
+    """
+
+    code = "STA022"
+    name = "decorator-routes"
+    framework = "starlette"
+    severity = Severity.ERROR
+    summary = "`@app.route`/`app.add_route` are removed in Starlette 1.0 (deprecated before); list `Route`s"
+    guidelines = (
+        Quote(
+            "starlette",
+            "Application Structure and Configuration",
+            "Always define routes as a list and pass to `Starlette(routes=routes)` constructor rather than using decorators for better maintainability",
+        ),
+        Quote(
+            "starlette",
+            "Routing and URL Patterns",
+            "Define routes using explicit `Route` objects in a routes list rather than decorators for better testability and IDE support",
+        ),
+    )
+    node_types = (ast.Call,)
+
+    def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+        assert isinstance(node, ast.Call)
+        if not (isinstance(node.func, ast.Attribute) and node.func.attr in REGISTRATION_METHODS):
+            return
+        if application_framework(model, node.func.value) != "starlette":
+            return
+        route_class = REGISTRATION_METHODS[node.func.attr]
+        parent = model.parent(node)
+        decorates = isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node in parent.decorator_list
+        shown = f"`@{model.segment(node.func)}(...)`" if decorates else f"`{model.segment(node.func)}(...)`"
+        breaks = starlette_1(model)
+        status = "fails with `AttributeError`: Starlette 1.0 removed it" if breaks else "is deprecated and removed in Starlette 1.0"
+        message = f"{shown} {status}; list `{route_class}(...)` objects and pass them as `Starlette(routes=routes)`"
+        found = self.diagnostic(node, model, message)
+        found.severity = Severity.ERROR if breaks else Severity.INFORMATION
+        yield found
