@@ -5,12 +5,14 @@
 - ``display``: what a name assigned once stands for; ``strings``: the string literals of a list,
   tuple or set display, also through such a name (``ORIGINS = ["*"]`` … ``allow_origins=ORIGINS``).
 - ``is_true``: a literal ``True``.
+- ``connection_kind``: whether an expression is a Starlette request or WebSocket.
 """
 
 from __future__ import annotations
 
 import ast
 
+from ..handlers import CONNECTION_TYPES, connection_parameter, is_starlette_endpoint
 from ..model import SemanticModel
 
 #: the release that removed what Starlette 0.x deprecated (``on_startup``, name-first ``TemplateResponse``…)
@@ -55,3 +57,29 @@ def strings(expr: ast.expr | None, model: SemanticModel) -> list[str] | None:
 
 def is_true(expr: ast.expr | None) -> bool:
     return isinstance(expr, ast.Constant) and expr.value is True
+
+
+WEBSOCKET_TYPES = frozenset({"starlette.websockets.WebSocket", "fastapi.WebSocket", "fastapi.websockets.WebSocket"})
+
+
+def connection_kind(expr: ast.expr, model: SemanticModel) -> str | None:
+    """"request" or "websocket" when ``expr`` is a Starlette/FastAPI connection: by its type
+    (``request: Request``, ``ws: WebSocket``), or as the connection parameter of the Starlette
+    endpoint it stands in; None otherwise."""
+    kind = model.instance_type(expr)
+    if kind in WEBSOCKET_TYPES:
+        return "websocket"
+    if kind in CONNECTION_TYPES:
+        return "request"
+    if not isinstance(expr, ast.Name):
+        return None
+    function = model.enclosing_function(expr)
+    if function is None or function.handler is None or not is_starlette_endpoint(function.handler):
+        return None
+    parameter = connection_parameter(model, function)
+    if parameter is None or parameter.arg != expr.id:
+        return None
+    binding = model.lookup(expr.id, expr)
+    if binding is None or binding.kind != "parameter":
+        return None
+    return "websocket" if function.handler.kind == "websocket" else "request"
