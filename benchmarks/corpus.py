@@ -26,7 +26,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from results import save_section
+from results import save_section, warn_if_busy
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -148,6 +148,7 @@ def main() -> int:
     parser.add_argument("--results", type=Path, default=HERE / "results.json", help="JSON file to write the numbers into")
     args = parser.parse_args()
 
+    warn_if_busy()
     with tempfile.TemporaryDirectory(prefix="asyncguide-corpus-") as scratch_name:
         scratch = Path(scratch_name)
         corpus = scratch / "corpus"

@@ -39,7 +39,8 @@ from pygls.lsp.client import LanguageClient
 
 from asyncguide.rules.registry import all_rules
 from asyncguide.rules.runner import lint
-from results import save_section
+from asyncguide.rules.versions import framework_versions
+from results import save_section, warn_if_busy
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -146,7 +147,8 @@ async def measure_keystrokes(document: Document, folder: Path, edits: int, warmu
     path.write_text(document.text, "utf-8")
     uri = path.as_uri()
     client = LanguageClient("asyncguide-latency-benchmark", "1")
-    arrivals: dict[int, asyncio.Future[tuple[float, int]]] = {}
+    #: document version -> (arrival time, number of diagnostics), or None when the server failed it
+    arrivals: dict[int, asyncio.Future[tuple[float, int] | None]] = {}
     messages: list[str] = []
     stderr_tail: list[bytes] = []
 
@@ -172,6 +174,12 @@ async def measure_keystrokes(document: Document, folder: Path, edits: int, warmu
     @client.feature(types.WINDOW_SHOW_MESSAGE)
     def on_message(params: types.ShowMessageParams) -> None:
         messages.append(params.message)
+        if params.type == types.MessageType.Error:
+            # the server failed a request or notification: the change being waited for gets no
+            # diagnostics; count it as failed rather than wait for the timeout
+            for future in arrivals.values():
+                if not future.done():
+                    future.set_result(None)
 
     await client.start_io(str(BIN / "asyncguide"), "serve")
     # pygls pipes the server's stderr and never reads it: drain it, or a chatty server blocks on a
@@ -184,7 +192,7 @@ async def measure_keystrokes(document: Document, folder: Path, edits: int, warmu
 
     draining = asyncio.create_task(drain())
 
-    async def diagnostics_for(version: int) -> tuple[float, int]:
+    async def diagnostics_for(version: int) -> tuple[float, int] | None:
         try:
             return await asyncio.wait_for(arrivals[version], timeout)
         except asyncio.TimeoutError:
@@ -216,12 +224,16 @@ async def measure_keystrokes(document: Document, folder: Path, edits: int, warmu
         client.text_document_did_open(types.DidOpenTextDocumentParams(
             text_document=types.TextDocumentItem(uri=uri, language_id="python", version=version, text=document.text)
         ))
-        _, diagnostic_count = await diagnostics_for(version)
+        opened = await diagnostics_for(version)
+        if opened is None:
+            raise ServerError(f"the server failed to open {document.title}: {messages}")
+        diagnostic_count = opened[1]
 
         line, column = edit_position(document.text)
         lines = document.text.splitlines(keepends=True)
         typed = ""
         samples: list[float] = []
+        failed = 0  # measured changes the server answered with an error instead of diagnostics
         for keystroke in range(warmup + edits):
             version += 1
             new = f"  # keystroke {keystroke}"
@@ -240,7 +252,11 @@ async def measure_keystrokes(document: Document, folder: Path, edits: int, warmu
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
                 content_changes=[change],
             ))
-            arrived, diagnostic_count = await diagnostics_for(version)
+            published = await diagnostics_for(version)
+            if published is None:
+                failed += keystroke >= warmup
+                continue
+            arrived, diagnostic_count = published
             if keystroke >= warmup:
                 samples.append((arrived - sent) * 1000)
 
@@ -260,7 +276,8 @@ async def measure_keystrokes(document: Document, folder: Path, edits: int, warmu
         "diagnostics": diagnostic_count,
         "sync": "incremental" if incremental else "full",
         "edit_line": line + 1,
-        "messages": messages,
+        "failed_changes": failed,
+        "messages": sorted(set(messages)),
     }
 
 
@@ -271,13 +288,15 @@ def sync_kind(capabilities: types.ServerCapabilities) -> types.TextDocumentSyncK
     return sync
 
 
-def lint_only_ms(document: Document, repeats: int) -> float:
-    """The median time of the engine alone (``runner.lint``, every rule) on the document, in-process."""
+def lint_only_ms(document: Document, folder: Path, repeats: int) -> float:
+    """The median time of the engine alone on the document, in-process: ``runner.lint`` with every
+    rule and the framework versions of the document's folder, as the server calls it."""
     codes = list(all_rules())
+    versions = framework_versions(folder)
     timings = []
     for _ in range(repeats):
         start = time.perf_counter()
-        lint(document.text, codes)
+        lint(document.text, codes, versions=versions)
         timings.append((time.perf_counter() - start) * 1000)
     return statistics.median(timings)
 
@@ -290,6 +309,7 @@ def main() -> int:
     parser.add_argument("--results", type=Path, default=HERE / "results.json", help="JSON file to write the numbers into")
     args = parser.parse_args()
 
+    warn_if_busy()
     rows = []
     files: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="asyncguide-latency-") as folder:
@@ -308,9 +328,10 @@ def main() -> int:
                 "p50_ms": statistics.median(samples),
                 "p95_ms": percentile(samples, 95),
                 "max_ms": max(samples),
-                "lint_only_p50_ms": lint_only_ms(document, 20),
+                "lint_only_p50_ms": lint_only_ms(document, Path(folder), 20),
                 "target_p95_ms": target,
-                "target_met": percentile(samples, 95) <= target,
+                # a change that never gets diagnostics is later than any target
+                "target_met": percentile(samples, 95) <= target and measured["failed_changes"] == 0,
                 **measured,
             }
             files[str(size)] = summary
@@ -319,10 +340,11 @@ def main() -> int:
     print()
     print(f"Keystroke to diagnostics through LSP over stdio (asyncguide serve, debounceMs 0), "
           f"{args.edits} changes after {args.warmup} warm-up")
-    header = ("file", "lines", "p50 ms", "p95 ms", "max ms", "lint alone p50 ms", "target p95", "")
+    header = ("file", "lines", "p50 ms", "p95 ms", "max ms", "failed", "lint alone p50 ms", "target p95", "")
     table = [header] + [
         (title, f"{s['lines']:,}", f"{s['p50_ms']:.1f}", f"{s['p95_ms']:.1f}", f"{s['max_ms']:.1f}",
-         f"{s['lint_only_p50_ms']:.1f}", f"≤ {s['target_p95_ms']:.0f} ms", "met" if s["target_met"] else "MISSED")
+         str(s["failed_changes"]), f"{s['lint_only_p50_ms']:.1f}", f"≤ {s['target_p95_ms']:.0f} ms",
+         "met" if s["target_met"] else "MISSED")
         for title, s in rows
     ]
     widths = [max(len(row[column]) for row in table) for column in range(len(header))]

@@ -15,7 +15,18 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
+        # other work on the machine inflates every wall-clock figure: keep the evidence with them
+        "load_average_1_5_15_min": [round(load, 2) for load in os.getloadavg()],
     }
+
+
+def warn_if_busy() -> None:
+    """Say so when other processes keep the CPUs busy: the numbers that follow will be too high."""
+    load = os.getloadavg()[0]
+    cpus = os.cpu_count() or 1
+    if load > cpus / 2:
+        print(f"warning: the machine is busy (load average {load:.1f} on {cpus} CPUs); "
+              "times measured now will be inflated", flush=True)
 
 
 def save_section(path: Path, name: str, data: dict[str, Any]) -> None:
@@ -35,24 +46,31 @@ def save_section(path: Path, name: str, data: dict[str, Any]) -> None:
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
+def conditions(section: dict[str, Any]) -> str:
+    machine = section["machine"]
+    load = machine.get("load_average_1_5_15_min", ["?"])[0]
+    return f"{machine['cpus']} CPUs, load average {load}, measured {section['measured_at']}"
+
+
 def summary(results: dict[str, Any]) -> list[str]:
     """The measured numbers next to their targets, a few lines per benchmark."""
     lines: list[str] = []
     latency = results.get("latency")
     if latency:
-        lines.append(f"keystroke to diagnostics (LSP over stdio, debounce excluded; "
-                     f"{latency['machine']['cpus']} CPUs, measured {latency['measured_at']}):")
+        lines.append(f"keystroke to diagnostics (LSP over stdio, debounce excluded; {conditions(latency)}):")
         for file in latency["files"].values():
             verdict = "met" if file["target_met"] else "MISSED"
+            failed = file.get("failed_changes", 0)
             lines.append(f"  {file['lines']:>6,} lines: p50 {file['p50_ms']:.1f} ms, p95 {file['p95_ms']:.1f} ms "
                          f"(target p95 ≤ {file['target_p95_ms']:.0f} ms: {verdict}); engine alone p50 "
-                         f"{file['lint_only_p50_ms']:.1f} ms")
+                         f"{file['lint_only_p50_ms']:.1f} ms"
+                         + (f"; {failed} changes got an error instead of diagnostics" if failed else ""))
     corpus = results.get("corpus")
     if corpus:
         tools = corpus["tools"]
         base = tools["asyncguide"]
         lines.append(f"corpus check ({corpus['files']} files, {corpus['lines']:,} lines; median of "
-                     f"{corpus['runs']} runs, measured {corpus['measured_at']}):")
+                     f"{corpus['runs']} runs; {conditions(corpus)}):")
         for name, tool in tools.items():
             lines.append(
                 f"  {name:<22} {tool['wall_seconds']:8.2f} s ({tool['wall_seconds'] / base['wall_seconds']:6.2f}×)"
