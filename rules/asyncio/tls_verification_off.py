@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..guidelines import Quote
+from ..model import SemanticModel
+from ..rule import Diagnostic, Rule, Severity
+
+#: the verify mode that accepts any certificate
+CERT_NONE = frozenset({"ssl.CERT_NONE", "ssl.VerifyMode.CERT_NONE"})
+
+#: the stdlib's private factory of a context that verifies nothing
+UNVERIFIED_CONTEXTS = frozenset({"ssl._create_unverified_context"})
+
+
+class TlsVerificationOff(Rule):
+    """
+    ## What it does
+    Finds TLS certificate verification turned off on an `ssl.SSLContext`, the context asyncio's
+    `open_connection(ssl=...)`, `create_connection(ssl=...)` and `start_tls()` use:
+    `context.verify_mode = ssl.CERT_NONE`, `context.check_hostname = False`, and
+    `ssl._create_unverified_context()`.
+
+    Modules that use aiohttp are left to `AIO` rules, which report the same settings there.
+
+    ## Why is this bad?
+    Without verification, TLS still encrypts but no longer proves who is on the other end: anyone
+    on the network path can present any certificate and read or change the traffic, credentials
+    included. A context relaxed "for now" to get past a self-signed certificate tends to ship.
+
+    ## Example
+    ```python
+    import asyncio
+    import ssl
+
+    async def connect(host):
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return await asyncio.open_connection(host, 443, ssl=context)
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+    import ssl
+
+    async def connect(host):
+        context = ssl.create_default_context(cafile="/etc/ssl/internal-ca.pem")
+        return await asyncio.open_connection(host, 443, ssl=context)
+    ```
+
+    ## Fix safety
+    No automatic fix: the certificate to trust instead (a CA file, a pinned certificate) has to
+    come from the deployment.
+    """
+
+    code = "ASY137"
+    name = "tls-verification-off"
+    framework = "asyncio"
+    severity = Severity.ERROR
+    summary = "TLS certificate verification turned off on an `SSLContext`"
+    guidelines = (Quote("asyncio", "Network Programming", "Use appropriate SSL/TLS integration"),)
+    node_types = (ast.Assign, ast.Call)
+
+    def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+        if model.uses("aiohttp"):
+            return
+        if isinstance(node, ast.Call):
+            if model.qualified_name(node.func) in UNVERIFIED_CONTEXTS:
+                message = (
+                    f"`ssl._create_unverified_context()` in {model.context_label(node)} accepts any certificate: "
+                    "anyone on the network path can impersonate the peer; use `ssl.create_default_context()`"
+                )
+                yield self.diagnostic(node, model, message)
+            return
+        assert isinstance(node, ast.Assign)
+        value = node.value
+        for target in node.targets:
+            if not isinstance(target, ast.Attribute):
+                continue
+            disabled = (target.attr == "verify_mode" and model.qualified_name(value) in CERT_NONE) or (
+                target.attr == "check_hostname" and isinstance(value, ast.Constant) and value.value is False
+            )
+            if disabled:
+                message = (
+                    f"`{model.segment(target)} = {model.segment(value)}` in {model.context_label(node)} turns TLS "
+                    "verification off: anyone on the network path can impersonate the peer; trust the peer's CA "
+                    "(`create_default_context(cafile=...)`) instead"
+                )
+                yield self.diagnostic(node, model, message)
