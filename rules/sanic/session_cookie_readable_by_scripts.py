@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from ..guidelines import Quote
+from ..model import SemanticModel
+from ..rule import Diagnostic, Rule, Severity
+from ._common import string
+
+#: cookie names that carry a session or a credential (a CSRF token is left out: scripts read it on purpose)
+CREDENTIAL_COOKIE = re.compile(r"session|token|auth|jwt|(^|[_-])sid($|[_-])|remember|login", re.IGNORECASE)
+
+
+class SessionCookieReadableByScripts(Rule):
+    """
+    ## What it does
+    Finds Sanic `response.add_cookie(...)` calls that set a session or credential cookie (a name with
+    `session`, `token`, `auth`, `jwt`, `sid`, `remember` or `login` in it) without `httponly=True`,
+    or with `secure=False`.
+
+    ## Why is this bad?
+    Sanic's `add_cookie` sets `secure=True` but `httponly=False` by default, so a session cookie is
+    readable from JavaScript: one cross-site scripting hole anywhere on the site lets an attacker's
+    script send `document.cookie` away and take over the session. `secure=False` sends the cookie
+    over plain HTTP too, where anyone on the network can read it.
+
+    ## Example
+    ```python
+    @app.post("/login")
+    async def login(request):
+        response = json({"ok": True})
+        response.add_cookie("session", await create_session(request))
+        return response
+    ```
+
+    ## Use instead
+    ```python
+    @app.post("/login")
+    async def login(request):
+        response = json({"ok": True})
+        response.add_cookie("session", await create_session(request), httponly=True, samesite="Lax")
+        return response
+    ```
+
+    ## Fix safety
+    There is no automatic fix: if the site's own scripts read the cookie, `httponly=True` breaks
+    them, and they have to get what they need another way.
+    """
+
+    code = "SAN024"
+    name = "session-cookie-readable-by-scripts"
+    framework = "sanic"
+    severity = Severity.ERROR
+    summary = "Session cookie set without `httponly=True` (or with `secure=False`)"
+    guidelines = (
+        Quote("sanic", "Request and Response Handling", "Use proper cookie management"),
+        Quote("sanic", "Security", "Use proper session security"),
+    )
+    node_types = (ast.Call,)
+
+    def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+        assert isinstance(node, ast.Call)
+        if not (isinstance(node.func, ast.Attribute) and node.func.attr == "add_cookie"):
+            return
+        name_node = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "key"), None)
+        name = string(name_node)
+        if name is None or not CREDENTIAL_COOKIE.search(name) or "csrf" in name.lower() or "xsrf" in name.lower():
+            return
+        if any(keyword.arg is None for keyword in node.keywords):  # **options: the flags may be in there
+            return
+        flags = {keyword.arg: keyword.value for keyword in node.keywords}
+        problems = []
+        httponly = flags.get("httponly")
+        if httponly is None or (isinstance(httponly, ast.Constant) and not httponly.value):
+            problems.append("without `httponly=True` scripts on the page can read it (Sanic's default is `False`)")
+        secure = flags.get("secure")
+        if isinstance(secure, ast.Constant) and not secure.value:
+            problems.append("with `secure=False` it is also sent over plain HTTP")
+        if not problems:
+            return
+        message = (
+            f"cookie {name!r} set in {model.context_label(node)} holds a session or credential: "
+            + "; ".join(problems)
+            + "; set `httponly=True` and keep `secure=True`"
+        )
+        yield self.diagnostic(node, model, message)
