@@ -70,6 +70,7 @@ class BlockingFileIO(BlockingCallRule):
         Quote("asyncio", "File I/O", "Create proper async file operations"),
         Quote("asyncio", "File I/O", "Implement proper blocking I/O handling"),
         Quote("asyncio", "File I/O", "Create proper executor integration"),
+        Quote("asyncio", "File I/O", "Implement effective file reading/writing"),
         Quote("asyncio", "Key Principles", "Create responsive and scalable asynchronous applications"),
     )
     calls = BLOCKING_FILE_CALLS

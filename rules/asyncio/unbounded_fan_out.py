@@ -108,6 +108,7 @@ class UnboundedFanOut(Rule):
         Quote("asyncio", "Performance Optimization", "Use proper task batching"),
         Quote("asyncio", "Advanced Patterns", "Implement proper backpressure handling"),
         Quote("asyncio", "Synchronization Primitives", "Use proper Semaphore control"),
+        Quote("asyncio", "Advanced Patterns", "Implement effective worker pools"),
     )
     node_types = (ast.Call,)
 

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..guidelines import Quote
+from ..model import SemanticModel, keyword
+from ..rule import Diagnostic, Rule, Severity
+
+#: asyncio.gather, which returns failures as values when asked to
+GATHER_FUNCTIONS = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
+
+
+class GatherExceptionsDiscarded(Rule):
+    """
+    ## What it does
+    Finds `await asyncio.gather(..., return_exceptions=True)` whose result is thrown away (the
+    `await` is a statement of its own).
+
+    ## Why is this bad?
+    With `return_exceptions=True`, `gather()` does not raise: each failure comes back as an
+    exception object in the result list. Discarding the list discards every error, so a batch
+    where every call failed looks exactly like one where every call succeeded, with no traceback
+    and no log line to debug from.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def notify_all(users):
+        await asyncio.gather(*(send_email(user) for user in users), return_exceptions=True)
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    async def notify_all(users):
+        results = await asyncio.gather(*(send_email(user) for user in users), return_exceptions=True)
+        for user, result in zip(users, results):
+            if isinstance(result, Exception):
+                log.error("email to %s failed", user, exc_info=result)
+    ```
+
+    ## Fix safety
+    No automatic fix: what to do with each failure (log, retry, re-raise) is the program's choice.
+    """
+
+    code = "ASY142"
+    name = "gather-exceptions-discarded"
+    framework = "asyncio"
+    severity = Severity.WARNING
+    summary = "`gather(..., return_exceptions=True)` result discarded: every error is lost"
+    guidelines = (
+        Quote("asyncio", "Future and Result Handling", "Use proper exception propagation"),
+        Quote("asyncio", "Debugging", "Create appropriate exception handling"),
+    )
+    node_types = (ast.Call,)
+
+    def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+        assert isinstance(node, ast.Call)
+        if model.qualified_name(node.func) not in GATHER_FUNCTIONS:
+            return
+        flag = keyword(node, "return_exceptions")
+        if not (isinstance(flag, ast.Constant) and flag.value is True):
+            return
+        awaited = model.parent(node)
+        if not (isinstance(awaited, ast.Await) and isinstance(model.parent(awaited), ast.Expr)):
+            return
+        message = (
+            f"`asyncio.gather(..., return_exceptions=True)` in {model.context_label(node)} returns its failures "
+            "as values, and the result is discarded: every error is silently lost; check the results "
+            "for exceptions (and log them), or let `gather()` raise"
+        )
+        yield self.diagnostic(node, model, message)
