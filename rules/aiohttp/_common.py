@@ -7,6 +7,8 @@
 - ``is_request`` / ``is_application``: whether an expression is an ``aiohttp.web`` request or
   application, also where nothing is annotated (a handler's first parameter, ``request.app``,
   an ``on_startup`` callback's parameter).
+- ``route_definitions``: the routes the module defines with a literal path (method, path, and the
+  table they are added to), once per model.
 - ``with_arguments``: a libcst call with a new argument list that keeps the call's layout.
 """
 
@@ -255,3 +257,77 @@ def header_range(model: SemanticModel, node: ast.FunctionDef | ast.AsyncFunction
 def function_at(model: SemanticModel, line: int) -> FunctionInfo | None:
     """The function whose ``def`` stands on this 0-based line (as ``header_range`` reports it)."""
     return next((f for f in model.functions if f.node.lineno - 1 == line), None)
+
+
+# ---------------------------------------------------------------- route definitions
+
+#: ``RouteTableDef`` decorators and ``web.<verb>`` route definitions, and the method each registers
+ROUTE_VERBS = {
+    "get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE",
+    "head": "HEAD", "options": "OPTIONS", "view": "*", "route": None,
+}
+#: ``router.add_<verb>`` and the method each registers (``None``: the method is the first argument)
+ROUTER_VERBS = {f"add_{verb}": method for verb, method in ROUTE_VERBS.items() if verb != "route"} | {"add_route": None}
+
+
+@dataclass(frozen=True)
+class RouteDefinition:
+    """One route a call defines: ``routes.get("/x")``, ``app.router.add_get("/x", h)``, ``web.get("/x", h)``."""
+
+    call: ast.Call
+    #: the uppercase method, ``"*"`` for any, ``None`` when not a literal
+    method: str | None
+    #: the path literal
+    path: ast.Constant
+    #: what the route is added to, as written (``routes``; ``app`` for ``app.router``), or, for ``web.get(...)``,
+    #: the ``add_routes`` receiver or the list the definition stands in
+    table: str
+
+
+_routes: weakref.WeakKeyDictionary[SemanticModel, tuple[RouteDefinition, ...]] = weakref.WeakKeyDictionary()
+
+
+def route_definitions(model: SemanticModel) -> tuple[RouteDefinition, ...]:
+    """Every aiohttp route of the module with a literal path, in source order (once per model)."""
+    found = _routes.get(model)
+    if found is None:
+        found = _routes[model] = tuple(
+            route for call in model.nodes(ast.Call) if (route := _route_definition(model, call)) is not None
+        )
+    return found
+
+
+def _route_definition(model: SemanticModel, call: ast.Call) -> RouteDefinition | None:
+    name = qualified(model, call.func)
+    if name is None or not isinstance(call.func, ast.Attribute):
+        return None
+    verb = call.func.attr
+    if name == f"aiohttp.web.RouteTableDef.{verb}" and verb in ROUTE_VERBS:
+        method, table = ROUTE_VERBS[verb], model.segment(call.func.value)
+    elif (name.startswith("aiohttp.web.UrlDispatcher.") or ".router." in name) and verb in ROUTER_VERBS:
+        method, table = ROUTER_VERBS[verb], model.segment(call.func.value).removesuffix(".router")
+    elif name == f"aiohttp.web.{verb}" and verb in ROUTE_VERBS:
+        method, table = ROUTE_VERBS[verb], _route_list(model, call)
+    else:
+        return None
+    position = 0
+    if method is None:
+        position = 1
+        given = call.args[0] if call.args else None
+        method = given.value.upper() if isinstance(given, ast.Constant) and isinstance(given.value, str) else None
+    path = call.args[position] if len(call.args) > position else None
+    if not (isinstance(path, ast.Constant) and isinstance(path.value, str)):
+        return None
+    return RouteDefinition(call, method, path, table)
+
+
+def _route_list(model: SemanticModel, call: ast.Call) -> str:
+    """Where a ``web.get(...)`` definition goes: ``app.add_routes`` receiver, else its list's position."""
+    ancestors = list(model.ancestors(call))
+    for ancestor in ancestors:
+        if isinstance(ancestor, ast.Call) and isinstance(ancestor.func, ast.Attribute) and ancestor.func.attr == "add_routes":
+            return model.segment(ancestor.func.value)
+    for ancestor in ancestors:
+        if isinstance(ancestor, (ast.List, ast.Tuple, ast.Set)):
+            return f"list at line {ancestor.lineno}"
+    return f"line {call.lineno}"
