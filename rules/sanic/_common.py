@@ -8,6 +8,7 @@
 - ``is_app`` / ``is_blueprint`` / ``is_request`` / ``is_config``: whether an expression is one,
   also where nothing is annotated (a handler's request parameter, ``request.app``).
 - ``path_parameters``: the parameters of a route path and their types.
+- ``client_value``: whether an expression reads a value the client sent (``request.args.get("next")``).
 - ``header_range``: where to report on a function (``def name``).
 - ``response_reference``, ``replace_string``, ``within_one_edit``: for fixes.
 """
@@ -140,6 +141,30 @@ def is_request(model: SemanticModel, expr: ast.AST) -> bool:
         return False
     function = found[0]
     return is_sanic_handler(function) or callback_kind(model, function) in ("middleware", "exception handler")
+
+
+#: request attributes the client writes freely
+CLIENT_DATA = frozenset({"args", "form", "json", "headers", "cookies", "query_args"})
+#: methods that read one value out of them
+_READ_METHODS = frozenset({"get", "getone", "getlist"})
+
+
+def client_value(model: SemanticModel, expr: ast.expr) -> ast.expr | None:
+    """``expr`` itself when it reads a value the client sent: ``request.args.get("next")``,
+    ``request.headers["referer"]``, ``request.args["url"][0]``, ``str(...)`` of one."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "str" and expr.args:
+        return client_value(model, expr.args[0])
+    if isinstance(expr, ast.Subscript):
+        container = expr.value
+        if isinstance(container, ast.Subscript):  # request.args["url"][0]
+            container = container.value
+    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in _READ_METHODS:
+        container = expr.func.value
+    else:
+        return None
+    if isinstance(container, ast.Attribute) and container.attr in CLIENT_DATA and is_request(model, container.value):
+        return expr
+    return None
 
 
 def is_app(model: SemanticModel, expr: ast.AST) -> bool:

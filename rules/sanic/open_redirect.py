@@ -6,12 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import is_request, qualified
-
-#: request attributes the client writes freely
-CLIENT_DATA = frozenset({"args", "form", "json", "headers", "cookies", "query_args"})
-#: methods that read one value out of them
-READ_METHODS = frozenset({"get", "getone", "getlist"})
+from ._common import client_value, qualified
 
 
 class OpenRedirect(Rule):
@@ -75,7 +70,7 @@ class OpenRedirect(Rule):
         target = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "to"), None)
         if target is None:
             return
-        source = self.client_value(target, model) or self.unchecked_variable(target, node, model)
+        source = client_value(model, target) or self.unchecked_variable(target, model)
         if source is None:
             return
         message = (
@@ -85,31 +80,14 @@ class OpenRedirect(Rule):
         )
         yield self.diagnostic(node, model, message)
 
-    def client_value(self, expr: ast.expr, model: SemanticModel) -> ast.expr | None:
-        """``expr`` itself when it reads a value the client sent (``request.args.get("next")``,
-        ``request.headers["referer"]``, ``str(...)`` of one)."""
-        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "str" and expr.args:
-            return self.client_value(expr.args[0], model)
-        if isinstance(expr, ast.Subscript):
-            container = expr.value
-            if isinstance(container, ast.Subscript):  # request.args["next"][0]
-                container = container.value
-        elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in READ_METHODS:
-            container = expr.func.value
-        else:
-            return None
-        if isinstance(container, ast.Attribute) and container.attr in CLIENT_DATA and is_request(model, container.value):
-            return expr
-        return None
-
-    def unchecked_variable(self, expr: ast.expr, call: ast.Call, model: SemanticModel) -> ast.expr | None:
+    def unchecked_variable(self, expr: ast.expr, model: SemanticModel) -> ast.expr | None:
         """The client value a plain name holds, when the redirect is the only place that reads it."""
         if not isinstance(expr, ast.Name):
             return None
         binding = model.lookup(expr.id, expr)
         if binding is None or binding.kind != "assignment" or binding.value is None:
             return None
-        source = self.client_value(binding.value, model)
+        source = client_value(model, binding.value)
         if source is None or any(reference is not expr for reference in model.references(binding)):
             return None
         return source
