@@ -2,7 +2,10 @@
 // in headless Chromium by Playwright. On a Starlette file with a blocking `time.sleep()` in a
 // handler, shows that (1) the Problems panel lists the asyncguide diagnostic, (2) hovering it shows
 // the quoted guideline, (3) the quick fix, applied and saved, changes the file on disk as
-// `asyncguide check --fix` would. Screenshots of each step go to --screenshots.
+// `asyncguide check --fix` would; then that (4) `editor.codeActionsOnSave` with
+// `source.fixAll.asyncguide` fixes a second file on save, and (5) an interpreter that does not
+// exist, set while the server runs, restarts it and is reported once with the fix. Screenshots of
+// each step go to --screenshots.
 //
 // node vscode.mjs --code-server BIN --vsix FILE --asyncguide BIN --screenshots DIR
 // (--asyncguide is the command line tool, the oracle for what the editor should show.)
@@ -49,17 +52,32 @@ const workspace = path.join(scratch, "workspace");
 const dataDir = path.join(scratch, "data");
 const extensionsDir = path.join(scratch, "extensions");
 const file = path.join(workspace, "app.py");
+const worker = path.join(workspace, "worker.py");
+const workspaceSettings = path.join(workspace, ".vscode", "settings.json");
 fs.cpSync(path.join(HERE, "workspace"), workspace, { recursive: true });
 fs.mkdirSync(options.screenshots, { recursive: true });
 
-const expected = JSON.parse(
-    execFileSync("python3", [path.join(HERE, "expected.py"), "--asyncguide", options.asyncguide, file], { encoding: "utf-8" }),
-);
+const expectationsFor = (target) =>
+    JSON.parse(execFileSync("python3", [path.join(HERE, "expected.py"), "--asyncguide", options.asyncguide, target], { encoding: "utf-8" }));
+const expected = expectationsFor(file);
+const expectedWorker = expectationsFor(worker);
 const original = fs.readFileSync(file, "utf-8");
+const originalWorker = fs.readFileSync(worker, "utf-8");
 if (expected.diagnostics.length !== 1 || expected.fixed === original) {
-    throw new Error(`the workspace file should have one fixable finding, asyncguide check found: ${JSON.stringify(expected.diagnostics)}`);
+    throw new Error(`app.py should have one fixable finding, asyncguide check found: ${JSON.stringify(expected.diagnostics)}`);
+}
+if (expectedWorker.fixed === originalWorker) {
+    throw new Error("worker.py should have fixable findings");
 }
 const [finding] = expected.diagnostics;
+
+// Fix all on save, as the extension's README tells users to set it.
+function writeWorkspaceSettings(extra) {
+    fs.mkdirSync(path.dirname(workspaceSettings), { recursive: true });
+    const settings = { "[python]": { "editor.codeActionsOnSave": { "source.fixAll.asyncguide": "explicit" } }, ...extra };
+    fs.writeFileSync(workspaceSettings, JSON.stringify(settings, null, 2));
+}
+writeWorkspaceSettings({});
 
 // What a person would set to keep the window quiet: no welcome page, no chat, no trust prompt.
 fs.mkdirSync(path.join(dataDir, "User"), { recursive: true });
@@ -123,8 +141,8 @@ function startCodeServer(port) {
     return { child, listening };
 }
 
-/** Waits until `read()` returns something truthy, checking after every change of the file. */
-function waitForFile(read, timeoutMs) {
+/** Waits until `read()` returns something truthy, checking after every change in `file`'s folder. */
+function waitForFile(file, read, timeoutMs) {
     return new Promise((resolve, reject) => {
         const check = () => {
             const value = read();
@@ -212,18 +230,20 @@ try {
         check(hoverText.includes(normalize(quote)), `hover quotes the guideline "${quote}"`);
     }
 
-    // (3) The quick fix changes the file: Ctrl+. on the diagnostic, pick the fix, save.
+    // (3) The quick fix changes the file: the light bulb on the diagnostic's line, the fix, save.
     await page.mouse.move(0, 0);
     await page.keyboard.press("Escape");
-    await problem.click(); // moves the cursor to the diagnostic and focuses the editor
-    await page.keyboard.press("Control+.");
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2); // the cursor on the diagnostic
+    const lightBulb = editor.locator(".lightBulbWidget");
+    await lightBulb.waitFor(); // shown once the server answered with code actions for this line
+    await lightBulb.click();
     const fixItem = page.locator(".action-widget .action-item, .action-widget .monaco-list-row", { hasText: `${finding.code}:` }).first();
     await fixItem.waitFor();
     await screenshot(page, "03-quick-fix-menu.png");
     await fixItem.click();
     await editor.locator(".view-lines", { hasText: "asyncio.sleep" }).waitFor();
     await page.keyboard.press("Control+S");
-    const saved = await waitForFile(() => {
+    const saved = await waitForFile(file, () => {
         const text = fs.readFileSync(file, "utf-8");
         return text !== original ? text : undefined;
     }, STEP_TIMEOUT_MS);
@@ -237,6 +257,40 @@ try {
         .then(() => true, () => false);
     await screenshot(page, "04-fixed-and-saved.png");
     check(cleared, "the diagnostic left the Problems panel once fixed");
+
+    // (4) Fix all on save: editor.codeActionsOnSave runs source.fixAll.asyncguide.
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "worker.py" }).click();
+    const workerLines = editor.locator(".view-lines", { hasText: "async def drain" });
+    await workerLines.waitFor();
+    await page.locator(".markers-panel .monaco-list-row", { hasText: "worker.py" }).waitFor();
+    await screenshot(page, "05-fix-all-before-save.png");
+    await workerLines.click();
+    // an edit that changes nothing, then save: what a person does before saving
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type(" ");
+    await page.keyboard.press("Backspace");
+    await page.keyboard.press("Control+S");
+    const savedWorker = await waitForFile(worker, () => {
+        const text = fs.readFileSync(worker, "utf-8");
+        return text !== originalWorker ? text : undefined;
+    }, STEP_TIMEOUT_MS);
+    await editor.locator(".view-lines", { hasText: "await asyncio.sleep(0.01)" }).waitFor();
+    await screenshot(page, "06-fix-all-on-save.png");
+    check(savedWorker === expectedWorker.fixed, "saving worker.py applied every safe fix, as `asyncguide check --fix` does");
+    if (savedWorker !== expectedWorker.fixed) {
+        log(`saved:\n${savedWorker}\nexpected:\n${expectedWorker.fixed}`);
+    }
+
+    // (5) A broken interpreter setting: the server restarts and the problem is said once, with its fix.
+    const missing = path.join(scratch, "no-such-python", "python3");
+    writeWorkspaceSettings({ "asyncguide.interpreter": missing });
+    const toast = page.locator(".notification-toast", { hasText: "could not run the Python interpreter" });
+    await toast.first().waitFor();
+    await screenshot(page, "07-interpreter-problem.png");
+    const toastText = normalize(await toast.first().innerText());
+    check(toastText.includes(`"${missing}" (the asyncguide.interpreter setting)`), `the error names the interpreter and the setting (shown: "${toastText}")`);
+    check((await toast.first().locator(".monaco-button", { hasText: "Open Interpreter Setting" }).count()) === 1, "the error offers to open the setting");
+    check((await toast.count()) === 1, "the error is shown once");
 
     // The server ran from the extension's bundled copy, with a python3 that has no asyncguide.
     const serverLog = findFiles(path.join(dataDir, "logs"), /asyncguide\.log$/).map((name) => fs.readFileSync(name, "utf-8")).join("\n");

@@ -15,7 +15,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context.subscriptions.push(
         log,
         running,
-        vscode.commands.registerCommand("asyncguide.restart", () => running.restart("the restart command")),
+        vscode.commands.registerCommand("asyncguide.restart", () => running.restart("the restart command", true)),
         vscode.commands.registerCommand("asyncguide.showLogs", () => log.show()),
         vscode.workspace.onDidChangeConfiguration((event) => {
             switch (classifyChange(event)) {

@@ -165,24 +165,24 @@ export function assess(input: AssessmentInput): Problem | undefined {
     if (choice === undefined) {
         return {
             message:
-                "asyncguide needs Python 3.10 or newer to run its server, and found none: `python3` is not on PATH" +
+                "asyncguide needs Python 3.10 or newer to run its server, and found none: python3 is not on PATH" +
                 (input.pythonExtensionInstalled ? " and the Python extension has no interpreter selected" : "") +
-                ". Set `asyncguide.interpreter` to the path of a Python 3.10+ interpreter.",
+                ". Set asyncguide.interpreter to the path of a Python 3.10+ interpreter.",
             actions: chooseAnother,
         };
     }
-    const named = `\`${choice.command}\` (${describeSource(choice)})`;
+    const named = `"${choice.command}" (${describeSource(choice)})`;
     if (probe === undefined || probe.kind === "failed") {
         const reason = probe === undefined ? "it did not run" : probe.reason;
         return {
-            message: `asyncguide could not run the Python interpreter ${named}: ${reason}. Set \`asyncguide.interpreter\` to a Python 3.10+ interpreter.`,
+            message: `asyncguide could not run the Python interpreter ${named}: ${reason}. Set asyncguide.interpreter to a Python 3.10+ interpreter.`,
             actions: chooseAnother,
         };
     }
     const result = parseProbe(probe.stdout);
     if (result === undefined) {
         return {
-            message: `${named} did not answer like a Python interpreter. Set \`asyncguide.interpreter\` to a Python 3.10+ interpreter.`,
+            message: `${named} did not answer like a Python interpreter. Set asyncguide.interpreter to a Python 3.10+ interpreter.`,
             actions: chooseAnother,
         };
     }
@@ -198,7 +198,7 @@ export function assess(input: AssessmentInput): Problem | undefined {
             return {
                 message:
                     "This build of the asyncguide extension has no bundled server (bundled/libs is empty): rebuild it with `vscode-extension/build`, " +
-                    `or install asyncguide into ${named} (\`${choice.command} -m pip install asyncguide\`) and set \`asyncguide.importStrategy\` to \`fromEnvironment\`.`,
+                    `or install asyncguide into ${named} ("${choice.command} -m pip install asyncguide") and set asyncguide.importStrategy to "fromEnvironment".`,
                 actions: ["useFromEnvironment"],
             };
         }
@@ -207,7 +207,7 @@ export function assess(input: AssessmentInput): Problem | undefined {
                 message:
                     `The asyncguide server bundled with this extension was built for Python ${bundle.pythonVersion} (${bundle.cacheTag}, ${bundle.platform}), ` +
                     `and ${named} is Python ${result.version.join(".")} (${result.cacheTag}, ${result.platform}). ` +
-                    `Choose a Python ${bundle.pythonVersion} interpreter, or install asyncguide into this one (\`${choice.command} -m pip install asyncguide\`) and set \`asyncguide.importStrategy\` to \`fromEnvironment\`.`,
+                    `Choose a Python ${bundle.pythonVersion} interpreter, or install asyncguide into this one ("${choice.command} -m pip install asyncguide") and set asyncguide.importStrategy to "fromEnvironment".`,
                 actions: ["useFromEnvironment", ...chooseAnother],
             };
         }
@@ -223,8 +223,8 @@ export function assess(input: AssessmentInput): Problem | undefined {
         const missing = result.importError === null || /No module named 'asyncguide/.test(result.importError);
         return {
             message: missing
-                ? `asyncguide is not installed in ${named}. Install it with \`${choice.command} -m pip install asyncguide\`, or set \`asyncguide.importStrategy\` to \`useBundled\` to run the copy bundled with this extension.`
-                : `asyncguide is installed in ${named} but does not load: ${result.importError}. Reinstall it with \`${choice.command} -m pip install --force-reinstall asyncguide\`, or use the bundled copy.`,
+                ? `asyncguide is not installed in ${named}. Install it with "${choice.command} -m pip install asyncguide", or set asyncguide.importStrategy to "useBundled" to run the copy bundled with this extension.`
+                : `asyncguide is installed in ${named} but does not load: ${result.importError}. Reinstall it with "${choice.command} -m pip install --force-reinstall asyncguide", or use the bundled copy.`,
             actions: ["useBundled", ...chooseAnother],
         };
     }

@@ -68,10 +68,14 @@ export class AsyncguideServer implements vscode.Disposable {
         return this.enqueue(() => this.startNow());
     }
 
-    restart(reason: string): Promise<void> {
+    /** A new server process. `userAsked`: show a problem again even if it was shown before (a
+     *  restart caused by a settings or interpreter event keeps quiet about a known problem). */
+    restart(reason: string, userAsked = false): Promise<void> {
         return this.enqueue(async () => {
             this.log.info(`Restarting the server: ${reason}.`);
-            this.shownProblem = undefined;
+            if (userAsked) {
+                this.shownProblem = undefined;
+            }
             await this.stopNow();
             await this.startNow();
         });

@@ -107,10 +107,11 @@ describe("assess", () => {
         assert.equal(assess(input({ probe, bundle: { ...BUNDLE, native: false } })), undefined);
     });
 
-    it("names the missing interpreter and the setting that fixes it", () => {
+    it("names the missing interpreter and the setting that fixes it, in plain text (notifications show no Markdown)", () => {
         const problem = assess(input({ choice: undefined, probe: undefined }));
-        assert.match(problem?.message ?? "", /found none: `python3` is not on PATH\. Set `asyncguide\.interpreter`/);
+        assert.match(problem?.message ?? "", /found none: python3 is not on PATH\. Set asyncguide\.interpreter to/);
         assert.deepEqual(problem?.actions, ["openInterpreterSetting"]);
+        assert.doesNotMatch(problem?.message ?? "", /`/);
     });
 
     it("offers the Python extension's interpreter picker when that extension is installed", () => {
@@ -126,13 +127,13 @@ describe("assess", () => {
                 probe: { kind: "failed", reason: "spawn /nope/python ENOENT" },
             }),
         );
-        assert.match(problem?.message ?? "", /could not run the Python interpreter `\/nope\/python` \(the asyncguide.interpreter setting\): spawn \/nope\/python ENOENT/);
+        assert.match(problem?.message ?? "", /could not run the Python interpreter "\/nope\/python" \(the asyncguide.interpreter setting\): spawn \/nope\/python ENOENT/);
     });
 
     it("rejects Python older than 3.10 with its version", () => {
         const probe = { kind: "answered" as const, stdout: probeOutput({ version: [3, 9, 18], asyncguide: null }) };
         const problem = assess(input({ probe }));
-        assert.match(problem?.message ?? "", /needs Python 3\.10 or newer, and `\/usr\/bin\/python3` \(python3 on PATH\) is Python 3\.9\.18/);
+        assert.match(problem?.message ?? "", /needs Python 3\.10 or newer, and "\/usr\/bin\/python3" \(python3 on PATH\) is Python 3\.9\.18/);
         assert.equal(assess(input({ probe: { kind: "answered", stdout: probeOutput({ version: [2, 7, 18] }) } }))?.actions[0], "openInterpreterSetting");
     });
 
@@ -165,7 +166,7 @@ describe("assess", () => {
             stdout: probeOutput({ asyncguide: null, importError: "ModuleNotFoundError: No module named 'asyncguide'" }),
         };
         const problem = assess(input({ strategy: "fromEnvironment", bundle: undefined, probe }));
-        assert.match(problem?.message ?? "", /asyncguide is not installed in `\/usr\/bin\/python3`.*`\/usr\/bin\/python3 -m pip install asyncguide`/);
+        assert.match(problem?.message ?? "", /asyncguide is not installed in "\/usr\/bin\/python3".*"\/usr\/bin\/python3 -m pip install asyncguide"/);
         assert.deepEqual(problem?.actions, ["useBundled", "openInterpreterSetting"]);
     });
 
