@@ -119,7 +119,7 @@ def _route_names(model: SemanticModel) -> RouteNames | None:
 
 def _collect(routes: ast.expr, prefix: str, model: SemanticModel, table: RouteNames) -> None:
     listed = display(routes, model)
-    if not isinstance(listed, (ast.List, ast.Tuple)):
+    if not isinstance(listed, (ast.List, ast.Tuple)) or _changed_later(routes, model):
         table.complete = False
         return
     for entry in listed.elts:
@@ -131,6 +131,18 @@ def _collect(routes: ast.expr, prefix: str, model: SemanticModel, table: RouteNa
             _add_mount(entry, prefix, model, table)
         else:
             table.complete = False
+
+
+def _changed_later(routes: ast.expr, model: SemanticModel) -> bool:
+    """A list named ``routes`` that grows after its display: ``routes += [...]``,
+    ``routes.append(...)``, ``routes.extend(...)``."""
+    if not isinstance(routes, ast.Name):
+        return False
+    if any(isinstance(a.target, ast.Name) and a.target.id == routes.id for a in model.nodes(ast.AugAssign)):
+        return True
+    binding = model.lookup(routes.id, routes)
+    references = model.references(binding) if binding is not None else []
+    return any(model.value_use(name)[0] == "receiver" for name in references)
 
 
 def _add_route(route: ast.Call, prefix: str, table: RouteNames) -> None:
