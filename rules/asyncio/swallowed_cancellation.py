@@ -85,6 +85,7 @@ class SwallowedCancellation(Rule):
         Quote("asyncio", "Error Handling", "Create proper try/except blocks"),
         Quote("asyncio", "Error Handling", "Implement effective exception propagation"),
         Quote("asyncio", "Coroutine Design", "Create appropriate exception handling"),
+        Quote("starlette", "Async Handling and Request Processing", "Implement proper cancellation handling in long-running operations"),
     )
     node_types = (ast.ExceptHandler,)
 

@@ -23,7 +23,6 @@ from tests.test_guidelines import SEED_FILES, SEEDS
 #: document, the strict xfail below fails, and the document must be removed from here
 INCOMPLETE = {
     "asyncio": "asyncio bullets a rule could check are not all covered yet (asyncguide guidelines --framework asyncio)",
-    "starlette": "Starlette bullets a rule could check are not all covered yet (asyncguide guidelines --framework starlette)",
     "aiohttp": "aiohttp bullets a rule could check are not all covered yet (asyncguide guidelines --framework aiohttp)",
     "sanic": "Sanic bullets a rule could check are not all covered yet (asyncguide guidelines --framework sanic)",
     "tornado": "Tornado bullets a rule could check are not all covered yet (asyncguide guidelines --framework tornado)",
