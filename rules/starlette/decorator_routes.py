@@ -9,27 +9,29 @@ from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
 from ._common import starlette_1
 
-#: the application/router methods that register one route at a time -> the route class to list instead
-REGISTRATION_METHODS = {
-    "route": "Route",
-    "add_route": "Route",
-    "websocket_route": "WebSocketRoute",
-    "add_websocket_route": "WebSocketRoute",
-}
+#: the decorators that register one route at a time, deprecated in 0.x and removed in 1.0 from
+#: applications and routers -> the route class to list instead
+ROUTE_DECORATORS = {"route": "Route", "websocket_route": "WebSocketRoute"}
+#: ``Starlette.add_websocket_route``: the application lost it in 1.0 (``Router`` keeps it, and
+#: ``add_route`` stays on both, so those are not reported)
+APPLICATION_ONLY = {"add_websocket_route": "WebSocketRoute"}
+STARLETTE_APPLICATIONS = frozenset({"starlette.applications.Starlette", "starlette.Starlette"})
 
 
 class DecoratorRoutes(Rule):
     """
     ## What it does
-    Finds routes registered one at a time on a Starlette application or router:
-    `@app.route(...)`, `@app.websocket_route(...)`, `app.add_route(...)` and
-    `app.add_websocket_route(...)` (also on `app.router`).
+    Finds routes registered with decorators on a Starlette application or router,
+    `@app.route(...)` and `@app.websocket_route(...)` (also on `app.router` or a `Router`), and
+    `app.add_websocket_route(...)` on the application itself.
 
-    FastAPI's own decorators (`@app.get(...)`) are not reported.
+    `add_route(...)` and `router.add_websocket_route(...)`, which Starlette 1.x keeps, are not
+    reported, nor are FastAPI's own decorators (`@app.get(...)`).
 
     ## Why is this bad?
-    Starlette deprecated these methods in 0.x and removed them in 1.0, where they fail with
-    `AttributeError` when the module is imported. Even before, routes scattered over decorators
+    Starlette deprecated the decorators in 0.x and removed them in 1.0, as it removed
+    `add_websocket_route` from the application: there they fail with `AttributeError` when the
+    module is imported. Even before, routes scattered over decorators
     cannot be seen, ordered, tested or reused as one list; `Starlette(routes=routes)` shows the
     whole URL space in one place and in the order the router tries it.
 
@@ -60,7 +62,7 @@ class DecoratorRoutes(Rule):
     name = "decorator-routes"
     framework = "starlette"
     severity = Severity.ERROR
-    summary = "`@app.route`/`app.add_route` are removed in Starlette 1.0 (deprecated before); list `Route`s"
+    summary = "`@app.route`/`@app.websocket_route` are removed in Starlette 1.0 (deprecated before); list `Route`s"
     guidelines = (
         Quote(
             "starlette",
@@ -77,16 +79,24 @@ class DecoratorRoutes(Rule):
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
-        if not (isinstance(node.func, ast.Attribute) and node.func.attr in REGISTRATION_METHODS):
+        if not isinstance(node.func, ast.Attribute):
             return
-        if application_framework(model, node.func.value) != "starlette":
+        receiver = node.func.value
+        if node.func.attr in ROUTE_DECORATORS:
+            if application_framework(model, receiver) != "starlette":
+                return
+            route_class = ROUTE_DECORATORS[node.func.attr]
+        elif node.func.attr in APPLICATION_ONLY:
+            if model.instance_type(receiver) not in STARLETTE_APPLICATIONS:
+                return
+            route_class = APPLICATION_ONLY[node.func.attr]
+        else:
             return
-        route_class = REGISTRATION_METHODS[node.func.attr]
         parent = model.parent(node)
         decorates = isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node in parent.decorator_list
         shown = f"`@{model.segment(node.func)}(...)`" if decorates else f"`{model.segment(node.func)}(...)`"
         breaks = starlette_1(model)
-        status = "fails with `AttributeError`: Starlette 1.0 removed it" if breaks else "is deprecated and removed in Starlette 1.0"
+        status = "fails with `AttributeError`: Starlette 1.0 removed it" if breaks else "is removed in Starlette 1.0"
         message = f"{shown} {status}; list `{route_class}(...)` objects and pass them as `Starlette(routes=routes)`"
         found = self.diagnostic(node, model, message)
         found.severity = Severity.ERROR if breaks else Severity.INFORMATION
