@@ -331,3 +331,60 @@ def _route_list(model: SemanticModel, call: ast.Call) -> str:
         if isinstance(ancestor, (ast.List, ast.Tuple, ast.Set)):
             return f"list at line {ancestor.lineno}"
     return f"line {call.lineno}"
+
+
+# ---------------------------------------------------------------- request input
+
+#: request attributes holding what the client sent
+REQUEST_INPUT_ATTRIBUTES = frozenset(
+    {"query", "match_info", "rel_url", "url", "path", "path_qs", "raw_path", "query_string", "headers", "cookies"}
+)
+#: request methods returning the body
+REQUEST_BODY_METHODS = frozenset({"post", "json", "text", "read", "multipart", "content"})
+
+
+def reads_request_input(
+    model: SemanticModel, expr: ast.expr, function: FunctionInfo, cleaned_by: frozenset[str], depth: int = 2
+) -> ast.AST | None:
+    """The read of client input (``request.match_info``, ``await request.post()``, a local name
+    assigned from one) that ``expr`` carries, unless a call named in ``cleaned_by`` (qualified
+    names such as ``html.escape``) wraps it within ``expr``; None when there is none."""
+    for attribute in model.nodes_in(function, ast.Attribute):
+        if not _within(model, attribute, expr):
+            continue
+        value = attribute.value  # type: ignore[attr-defined]
+        name = attribute.attr  # type: ignore[attr-defined]
+        is_input = (name in REQUEST_INPUT_ATTRIBUTES and is_request(model, value)) or (
+            name in REQUEST_BODY_METHODS
+            and is_request(model, value)
+            and isinstance(model.parent(attribute), ast.Call)
+        )
+        if is_input and not _cleaned(model, attribute, expr, cleaned_by):
+            return attribute
+    if depth == 0:
+        return None
+    for name in model.nodes_in(function, ast.Name):
+        if not isinstance(name.ctx, ast.Load) or not _within(model, name, expr):  # type: ignore[attr-defined]
+            continue
+        binding = model.lookup(name.id, name)  # type: ignore[attr-defined]
+        if binding is None or binding.kind not in ("assignment", "loop", "with") or binding.value is None:
+            continue
+        if model.enclosing_function(binding.node) is not function or _cleaned(model, name, expr, cleaned_by):
+            continue
+        if reads_request_input(model, binding.value, function, cleaned_by, depth - 1) is not None:
+            return name
+    return None
+
+
+def _within(model: SemanticModel, node: ast.AST, expr: ast.AST) -> bool:
+    return node is expr or any(ancestor is expr for ancestor in model.ancestors(node))
+
+
+def _cleaned(model: SemanticModel, node: ast.AST, expr: ast.AST, cleaned_by: frozenset[str]) -> bool:
+    """A call named in ``cleaned_by`` stands between ``node`` and ``expr`` (inclusive)."""
+    for ancestor in model.ancestors(node):
+        if isinstance(ancestor, ast.Call) and (model.qualified_name(ancestor.func) in cleaned_by):
+            return True
+        if ancestor is expr:
+            return False
+    return False
