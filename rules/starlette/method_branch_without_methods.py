@@ -44,7 +44,8 @@ class MethodBranchWithoutMethods(Rule):
     ## Fix safety
     Unsafe: the fix adds `methods=[...]` with `GET` and the methods the endpoint checks for, so
     the route starts accepting requests it rejected before; check the new branch is meant to
-    be reachable (and protected, e.g. against CSRF). No fix when the call has `**kwargs`.
+    be reachable (and protected, e.g. against CSRF). Routes built with `**options` are not
+    reported: their options may hold `methods`.
     """
 
     code = "STA033"
@@ -60,7 +61,7 @@ class MethodBranchWithoutMethods(Rule):
         ),
     )
     node_types = (ast.Call,)
-    fix_availability = FixAvailability.SOMETIMES
+    fix_availability = FixAvailability.ALWAYS
     fix_title = "Declare the methods the endpoint handles"
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
@@ -83,8 +84,7 @@ class MethodBranchWithoutMethods(Rule):
             f"`{function.name}` checks for {shown} but this `Route` has no `methods=`, so it accepts only GET and the "
             f"router answers {shown} with 405; pass `methods=[{listed}]`"
         )
-        fix = None if any(kw.arg is None for kw in node.keywords) else Applicability.UNSAFE
-        yield self.diagnostic(node, model, message, fix=fix, data={"methods": methods})
+        yield self.diagnostic(node, model, message, fix=Applicability.UNSAFE, data={"methods": methods})
 
     def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
         node = context.node_at(diagnostic.range, ast.Call)
