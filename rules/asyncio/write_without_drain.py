@@ -70,7 +70,7 @@ class WriteWithoutDrain(Rule):
         assert isinstance(node, ast.Call)
         if not isinstance(node.func, ast.Attribute) or node.func.attr not in BUFFERING_METHODS:
             return
-        if not model.in_async_context(node) or not _is_stream_writer(node.func.value, model):
+        if not model.in_async_context(node) or not is_stream_writer(node.func.value, model):
             return
         loop = model.enclosing_loop(node)
         if loop is None:
@@ -97,7 +97,7 @@ class WriteWithoutDrain(Rule):
         yield self.diagnostic(node, model, message)
 
 
-def _is_stream_writer(expr: ast.expr, model: SemanticModel) -> bool:
+def is_stream_writer(expr: ast.expr, model: SemanticModel) -> bool:
     if model.instance_type(expr) in STREAM_WRITERS:
         return True
     if not isinstance(expr, ast.Name):
