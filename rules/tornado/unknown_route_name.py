@@ -60,7 +60,7 @@ class UnknownRouteName(Rule):
     """
 
     code = "TOR031"
-    name = "unknown-route-name"
+    name = "reverse-url-unknown-name"
     framework = "tornado"
     severity = Severity.ERROR
     summary = "`reverse_url()` with a name no route of the application has"
