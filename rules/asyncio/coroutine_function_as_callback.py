@@ -98,7 +98,7 @@ class CoroutineFunctionAsCallback(Rule):
             callback = argument(node, LOOP_CALLBACK_METHODS[method], "callback")
         else:
             return
-        coroutine = _coroutine_function(callback, model) if callback is not None else None
+        coroutine = coroutine_function(callback, model) if callback is not None else None
         if coroutine is None:
             return
         api = f"{model.segment(node.func)}()"
@@ -115,7 +115,7 @@ class CoroutineFunctionAsCallback(Rule):
         yield self.diagnostic(callback, model, message)
 
 
-def _coroutine_function(callback: ast.expr, model: SemanticModel) -> str | None:
+def coroutine_function(callback: ast.expr, model: SemanticModel) -> str | None:
     """The name of the coroutine function ``callback`` calls when called, for messages; else None:
     ``fetch``, ``self.fetch``, ``functools.partial(fetch, url)``, ``lambda: fetch(url)``."""
     if isinstance(callback, ast.Lambda):
@@ -123,7 +123,7 @@ def _coroutine_function(callback: ast.expr, model: SemanticModel) -> str | None:
         return coroutine_callee(body, model) if isinstance(body, ast.Call) else None
     if isinstance(callback, ast.Call):
         if model.qualified_name(callback.func) in PARTIAL_FUNCTIONS and callback.args:
-            return _coroutine_function(callback.args[0], model)
+            return coroutine_function(callback.args[0], model)
         return None
     local = model.function_def(callback)
     if local is not None:
