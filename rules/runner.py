@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from typing import Protocol
 
 from .model import SemanticModel, split_lines
@@ -109,8 +110,9 @@ def lint(
             continue
         try:
             for node_type in rule.node_types:
-                for node in model.nodes(node_type):
-                    result.diagnostics.extend(rule.check(node, model))
+                # One extend per rule and node type, the checks chained in C: with ~200 rules over
+                # thousands of calls, a Python-level loop per node is a large share of a lint.
+                result.diagnostics.extend(chain.from_iterable(map(rule.check, model.nodes(node_type), repeat(model))))
         except Exception as error:  # noqa: BLE001 - a broken rule must not stop the others
             log.exception("rule %s failed", code)
             result.internal_errors.append(InternalError(code, f"{type(error).__name__}: {error}"))
