@@ -100,6 +100,11 @@ RETURN_TYPES: dict[str, str] = {
     "sanic.app.Sanic.get_app": "sanic.app.Sanic",
     "sanic.Request.get_current": "sanic.Request",
     "sanic.request.Request.get_current": "sanic.request.Request",
+    # SQLAlchemy's synchronous engine and its connections
+    "sqlalchemy.create_engine": "sqlalchemy.engine.Engine",
+    "sqlalchemy.engine.create_engine": "sqlalchemy.engine.Engine",
+    "sqlalchemy.engine.Engine.connect": "sqlalchemy.engine.Connection",
+    "sqlalchemy.engine.Engine.begin": "sqlalchemy.engine.Connection",
 }
 
 #: functions that never return (they exit or raise), for ``SemanticModel.may_complete``
