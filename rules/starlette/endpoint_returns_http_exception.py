@@ -20,7 +20,7 @@ HTTP_EXCEPTIONS = frozenset(
 )
 
 
-class ReturnedHttpException(Rule):
+class EndpointReturnsHttpException(Rule):
     """
     ## What it does
     Finds `return HTTPException(...)` (or `WebSocketException`) in a Starlette endpoint or FastAPI
@@ -56,7 +56,7 @@ class ReturnedHttpException(Rule):
     """
 
     code = "STA030"
-    name = "returned-http-exception"
+    name = "endpoint-returns-http-exception"
     framework = "starlette"
     severity = Severity.ERROR
     summary = "`return HTTPException(...)` in an endpoint: raise it"
