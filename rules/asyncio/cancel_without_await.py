@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from .result_of_pending_task import _creates_task
+from .result_of_pending_task import creates_task
 
 
 class CancelWithoutAwait(Rule):
@@ -63,7 +63,7 @@ class CancelWithoutAwait(Rule):
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
-        if not _creates_task(node, model) or not model.in_async_context(node):
+        if not creates_task(node, model) or not model.in_async_context(node):
             return
         use, target = model.value_use(node)
         if use != "bound":

@@ -58,7 +58,7 @@ class ResultOfPendingTask(Rule):
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
-        if not _creates_task(node, model) or not model.in_async_context(node):
+        if not creates_task(node, model) or not model.in_async_context(node):
             return
         use, target = model.value_use(node)
         if use != "bound":
@@ -89,7 +89,8 @@ class ResultOfPendingTask(Rule):
             return  # awaited, passed to wait()/gather(), stored, returned…: it may be done by then
 
 
-def _creates_task(call: ast.Call, model: SemanticModel) -> bool:
+def creates_task(call: ast.Call, model: SemanticModel) -> bool:
+    """Whether the call schedules a new task: ``asyncio.create_task()``, ``ensure_future()``, ``loop.create_task()``."""
     if model.qualified_name(call.func) in TASK_FACTORIES:
         return True
     func = call.func

@@ -98,6 +98,8 @@ class WriteWithoutDrain(Rule):
 
 
 def is_stream_writer(expr: ast.expr, model: SemanticModel) -> bool:
+    """Whether ``expr`` is an asyncio ``StreamWriter``: by type, as the second value of
+    ``open_connection()``, or as the ``writer`` parameter beside ``reader``."""
     if model.instance_type(expr) in STREAM_WRITERS:
         return True
     if not isinstance(expr, ast.Name):
