@@ -62,6 +62,7 @@ class SwallowedExceptionInHandler(Rule):
         Quote("sanic", "Error Handling", "Use proper error logging"),
     )
     node_types = (ast.ExceptHandler,)
+    supersedes = ("ASY115",)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.ExceptHandler)
