@@ -24,7 +24,6 @@ from tests.test_guidelines import SEED_FILES, SEEDS
 INCOMPLETE = {
     "asyncio": "asyncio bullets a rule could check are not all covered yet (asyncguide guidelines --framework asyncio)",
     "aiohttp": "aiohttp bullets a rule could check are not all covered yet (asyncguide guidelines --framework aiohttp)",
-    "sanic": "Sanic bullets a rule could check are not all covered yet (asyncguide guidelines --framework sanic)",
     "tornado": "Tornado bullets a rule could check are not all covered yet (asyncguide guidelines --framework tornado)",
 }
 JSON_KEYS = {"document", "framework", "section", "text", "rules", "not_checkable"}
