@@ -72,7 +72,7 @@ class AwaitedResultDiscarded(Rule):
 
 
 def _returns_nothing(statement: ast.AST) -> bool:
-    assert isinstance(statement, ast.Return)
     """``return``, ``return None``, and ``return True``/``False`` (a status the caller may ignore)."""
+    assert isinstance(statement, ast.Return)
     value = statement.value
     return value is None or (isinstance(value, ast.Constant) and any(value.value is c for c in (None, True, False)))
