@@ -91,12 +91,8 @@ class SyncWithTornadoLock(Rule):
         line, column = diagnostic.data.get("line"), diagnostic.data.get("column")
         if not isinstance(line, int) or not isinstance(column, int):
             return None
-        statement = None
-        for candidate in context.model.nodes(ast.With):
-            where = context.model.range_of(candidate)
-            if (where.start_line, where.start_column) == (line, column):
-                statement = candidate
-        if statement is None:
-            return None
+        starts = {(r.start_line, r.start_column) for r in map(context.model.range_of, context.model.nodes(ast.With))}
+        if (line, column) not in starts:
+            return None  # the document changed since the diagnostic
         at = Range(line, column, line, column)
         return Fix(self.fix_title, Applicability.SAFE, (Edit(at, "async "),))
