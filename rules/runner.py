@@ -70,7 +70,24 @@ def rule_instance(code: str) -> Rule:
 
 def is_skipped(source: str) -> bool:
     """True when a ``# asyncguide: skip-file`` comment stands before the first line of code."""
-    for line in source.splitlines():
+    # Most files answer within their first lines: split only the start of a long text (its last
+    # line may be cut short, so it does not count), and the whole only when that did not answer.
+    head = source[:_SKIP_FILE_HEAD]
+    if len(head) < len(source):
+        answer = _skip_comment_first(head.splitlines()[:-1])
+        if answer is not None:
+            return answer
+    return bool(_skip_comment_first(source.splitlines()))
+
+
+#: how much of a text ``is_skipped`` reads first
+_SKIP_FILE_HEAD = 4096
+
+
+def _skip_comment_first(lines: list[str]) -> bool | None:
+    """True or False when these lines tell whether the skip-file comment comes before code; None
+    when they are all blank or other comments."""
+    for line in lines:
         stripped = line.strip()
         if not stripped:
             continue
@@ -78,7 +95,7 @@ def is_skipped(source: str) -> bool:
             return False
         if _SKIP_FILE.match(stripped):
             return True
-    return False
+    return None
 
 
 def lint(
