@@ -21,6 +21,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 from pygls.uris import to_fs_path
 
+from asyncguide.rules.config import Settings
 from asyncguide.rules.versions import framework_versions
 
 from .documents import Document
@@ -28,6 +29,8 @@ from .positions import UTF16, prefer_utf8
 from .settings import EditorSettings, LintSettings, ProjectSettings, lint_settings, load_editor_settings, make_converter
 
 log = logging.getLogger("asyncguide.server")
+#: how many (settings, path) combinations ``lint_settings`` remembers
+LINT_SETTINGS_CACHED = 256
 
 
 class AsyncguideProtocol(LanguageServerProtocol):
@@ -75,6 +78,9 @@ class AsyncguideServer(LanguageServer):
         self.settings_converter = make_converter()
         self.editor_settings = EditorSettings()
         self.projects = ProjectSettings()
+        #: (editor settings, project settings, path) -> its LintSettings: selecting the codes every
+        #: lint would otherwise redo costs a few percent of a keystroke's work
+        self._lint_settings: dict[tuple[EditorSettings, Settings, Path | None], LintSettings] = {}
         #: bumped whenever something that affects every document's diagnostics changes
         self.generation = 0
         #: decided at initialize: the client pulls diagnostics, or the server pushes them
@@ -119,7 +125,12 @@ class AsyncguideServer(LanguageServer):
         project, error = self.projects.settings_for(document.path)
         if error is not None:
             self.show_warning(f"asyncguide: {error}; using the default settings")
-        settings = lint_settings(self.editor_settings, project, document.path)
+        key = (self.editor_settings, project, document.path)
+        settings = self._lint_settings.get(key)
+        if settings is None:
+            if len(self._lint_settings) >= LINT_SETTINGS_CACHED:  # settings changed many times: start over
+                self._lint_settings.clear()
+            settings = self._lint_settings[key] = lint_settings(self.editor_settings, project, document.path)
         # framework versions are read at the pyproject.toml's folder, else the workspace folder
         root = settings.root or (self.workspace_root(document.path) if document.path is not None else None)
         return replace(settings, versions=framework_versions(root)) if root is not None else settings
