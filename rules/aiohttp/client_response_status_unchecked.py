@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..guidelines import Quote
+from ..model import SemanticModel
+from ..rule import Diagnostic, Rule, Severity
+from ._common import instance
+
+CLIENT_RESPONSE = "aiohttp.ClientResponse"
+BODY_READERS = frozenset({"json", "text", "read"})
+#: reading any of these off the response shows the code looks at the outcome
+STATUS_CHECKS = frozenset({"status", "ok", "raise_for_status"})
+
+
+class ClientResponseStatusUnchecked(Rule):
+    """
+    ## What it does
+    Finds `await response.json()`, `.text()` or `.read()` on an aiohttp client response in a
+    function that never looks at the response's outcome: no `response.raise_for_status()`, no
+    `response.status` or `response.ok`. Modules that pass `raise_for_status=` to a session or a
+    request anywhere are left alone, since their sessions may raise on errors by themselves.
+
+    ## Why is this bad?
+    aiohttp does not raise on an HTTP error status by default. A `404`, `429` or `503` answer is
+    read like a success: `.json()` returns the upstream's error document (or raises a confusing
+    `ContentTypeError` on an HTML error page) and the code carries on with the wrong data.
+
+    ## Example
+    ```python
+    async def fetch_user(session, user_id):
+        async with session.get(f"https://api.example.com/users/{user_id}") as response:
+            return await response.json()
+    ```
+
+    ## Use instead
+    ```python
+    async def fetch_user(session, user_id):
+        async with session.get(f"https://api.example.com/users/{user_id}") as response:
+            response.raise_for_status()
+            return await response.json()
+    ```
+
+    or create the session with `aiohttp.ClientSession(raise_for_status=True)`.
+
+    ## Fix safety
+    No fix is offered: whether an error status should raise or be handled is the caller's choice.
+    """
+
+    code = "AIO041"
+    name = "aiohttp-client-response-status-unchecked"
+    framework = "aiohttp"
+    severity = Severity.WARNING
+    summary = "aiohttp client response body read without checking its status"
+    guidelines = (Quote("aiohttp", "Client Request and Response", "Implement proper error handling"),)
+    node_types = (ast.Call,)
+
+    def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+        assert isinstance(node, ast.Call)
+        func = node.func
+        if not (
+            isinstance(func, ast.Attribute)
+            and func.attr in BODY_READERS
+            and isinstance(model.parent(node), ast.Await)
+            and instance(model, func.value) == CLIENT_RESPONSE
+        ):
+            return
+        function = model.enclosing_function(node)
+        if function is None:
+            return
+        response = model.segment(func.value)
+        if any(
+            attribute.attr in STATUS_CHECKS and model.segment(attribute.value) == response  # type: ignore[attr-defined]
+            for attribute in model.nodes_in(function, ast.Attribute)
+        ):
+            return
+        if _module_configures_raise_for_status(model):
+            return
+        yield self.diagnostic(
+            node,
+            model,
+            f"`await {model.segment(node)}` reads the body of an aiohttp response whose status "
+            f"{model.context_label(node)} never checks, so an error answer is read like a success; call "
+            f"`{response}.raise_for_status()` first, test `{response}.status`, or use "
+            "`ClientSession(raise_for_status=True)`",
+        )
+
+
+def _module_configures_raise_for_status(model: SemanticModel) -> bool:
+    return any(
+        keyword.arg == "raise_for_status"
+        and not (isinstance(keyword.value, ast.Constant) and keyword.value.value in (False, None))
+        for call in model.nodes(ast.Call)
+        for keyword in call.keywords  # type: ignore[attr-defined]
+    )
