@@ -506,6 +506,14 @@ def configured_middleware(model: SemanticModel, call: ast.Call) -> str | None:
     ``app.add_middleware(X, ...)``, or the class called directly, ``X(app, ...)``. Its options
     stand at the same positions in all three (the wrapped app is argument 0), so
     ``argument(call, 1, "secret_key")`` finds ``SessionMiddleware``'s secret in each."""
+    # Several rules ask this of every call: answer each call once.
+    key = id(call)
+    if key not in model._configured_middleware:
+        model._configured_middleware[key] = _configured_middleware(model, call)
+    return model._configured_middleware[key]
+
+
+def _configured_middleware(model: SemanticModel, call: ast.Call) -> str | None:
     callee = model.qualified_name(call.func)
     wraps = callee in _MIDDLEWARE_WRAPPERS or (isinstance(call.func, ast.Attribute) and call.func.attr == "add_middleware")
     if not wraps:

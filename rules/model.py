@@ -265,6 +265,8 @@ class SemanticModel:
         self._ascii_lines: dict[int, bool] = {}
         self._qualified_names: dict[int, str | None] = {}
         self._instance_types: dict[int, str | None] = {}
+        #: id(call) -> ``handlers.configured_middleware(self, call)``
+        self._configured_middleware: dict[int, str | None] = {}
         #: id(scope) -> whether code in it runs in an async context (``in_async_context``)
         self._async_scopes: dict[int, bool] = {}
         #: answers "is this imported callee a coroutine function?" (``runner.CoroutineResolver``)
