@@ -128,6 +128,7 @@ class SqlBuiltFromStrings(Rule):
         Quote("aiohttp", "Security", "Create proper input validation"),
         Quote("aiohttp", "Extensions and Third-Party Integration", "Use proper database integration"),
         Quote("sanic", "Security", "Create proper input validation"),
+        Quote("tornado", "Database Integration", "Implement proper query execution"),
     )
     node_types = (ast.Call,)
 

@@ -86,6 +86,7 @@ class SwallowedCancellation(Rule):
         Quote("asyncio", "Error Handling", "Implement effective exception propagation"),
         Quote("asyncio", "Coroutine Design", "Create appropriate exception handling"),
         Quote("starlette", "Async Handling and Request Processing", "Implement proper cancellation handling in long-running operations"),
+        Quote("tornado", "Asynchronous Programming", "Use proper cancellation patterns"),
     )
     node_types = (ast.ExceptHandler,)
 
