@@ -22,7 +22,6 @@ from tests.test_guidelines import SEED_FILES, SEEDS
 #: documents whose pack still leaves bullets "not yet covered", and why; when a pack completes its
 #: document, the strict xfail below fails, and the document must be removed from here
 INCOMPLETE = {
-    "aiohttp": "aiohttp bullets a rule could check are not all covered yet (asyncguide guidelines --framework aiohttp)",
     "tornado": "Tornado bullets a rule could check are not all covered yet (asyncguide guidelines --framework tornado)",
 }
 JSON_KEYS = {"document", "framework", "section", "text", "rules", "not_checkable"}
