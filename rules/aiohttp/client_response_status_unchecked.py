@@ -77,13 +77,16 @@ class ClientResponseStatusUnchecked(Rule):
             return
         if _module_configures_raise_for_status(model):
             return
+        if isinstance(func.value, (ast.Name, ast.Attribute)):
+            instead = f"call `{response}.raise_for_status()` first, test `{response}.status`"
+        else:  # ``(await session.get(url)).json()``: no name to check the status through
+            instead = "keep the response (`async with session.get(...) as response`) and call `response.raise_for_status()`"
         yield self.diagnostic(
             node,
             model,
             f"`await {model.segment(node)}` reads the body of an aiohttp response whose status "
-            f"{model.context_label(node)} never checks, so an error answer is read like a success; call "
-            f"`{response}.raise_for_status()` first, test `{response}.status`, or use "
-            "`ClientSession(raise_for_status=True)`",
+            f"{model.context_label(node)} never checks, so an error answer is read like a success; {instead}, "
+            "or use `ClientSession(raise_for_status=True)`",
         )
 
 
