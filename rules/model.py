@@ -38,6 +38,7 @@ import ast
 import builtins
 import re
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -74,6 +75,9 @@ FRAMEWORK_TITLES: dict[str, str] = {
 }
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
+#: CPython 3.11 can fail two ``ast.parse`` calls running at once in two threads ("AST constructor
+#: recursion depth mismatch", gh-106905); the server parses in its resolution worker too
+PARSE_LOCK = threading.Lock()
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -279,7 +283,8 @@ class SemanticModel:
     @classmethod
     def build(cls, source: str, target_version: tuple[int, int] = (3, 9)) -> SemanticModel:
         """Parse ``source`` and walk it once. Raises ``SyntaxError`` when it does not parse."""
-        tree = ast.parse(source, type_comments=False)
+        with PARSE_LOCK:
+            tree = ast.parse(source, type_comments=False)
         model = cls(source, tree, target_version)
         _Walker(model).walk_module(tree)
         from .handlers import find_handlers

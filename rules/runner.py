@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import chain, repeat
 from typing import Protocol
 
-from .model import SemanticModel, split_lines
+from .model import PARSE_LOCK, SemanticModel, split_lines
 from .registry import all_rules
 from .rule import Diagnostic, Range, Rule
 from .versions import VersionLookup
@@ -203,7 +203,8 @@ def syntax_error_info(source: str, error: SyntaxError) -> SyntaxErrorInfo:
 
 def parses(source: str) -> bool:
     try:
-        ast.parse(source)
+        with PARSE_LOCK:
+            ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
