@@ -51,7 +51,7 @@ class ClientResponseStatusUnchecked(Rule):
     code = "AIO041"
     name = "aiohttp-client-response-status-unchecked"
     framework = "aiohttp"
-    severity = Severity.WARNING
+    severity = Severity.INFORMATION
     summary = "aiohttp client response body read without checking its status"
     guidelines = (Quote("aiohttp", "Client Request and Response", "Implement proper error handling"),)
     node_types = (ast.Call,)
