@@ -506,6 +506,14 @@ class SemanticModel:
         """Every ``<expr>.<attr>`` node of the module (any receiver, any context), in source order."""
         return self._attributes_by_name.get(attr, [])
 
+    def bound_to(self, expr: ast.AST) -> Binding | None:
+        """The binding that keeps ``expr``'s value when it is assigned to one plain name where it
+        stands (``x = <expr>``, ``x: T = <expr>``, ``x := <expr>``, seen through ``await``); else None."""
+        use, target = self.value_use(expr)
+        if use != "bound" or not isinstance(target, ast.Name):
+            return None
+        return self.lookup(target.id, target)
+
     def value_use(self, expr: ast.AST) -> tuple[str, ast.AST | None]:
         """How the value of ``expr`` is used where it stands, seen through ``await``: (kind, node).
 

@@ -59,13 +59,9 @@ class AsyncFileNeverClosed(Rule):
         opener = model.qualified_name(node.func)
         if opener not in ASYNC_FILE_OPENERS:
             return
-        use, target = model.value_use(node)
-        if use != "bound":
-            return  # `async with`, returned, stored or passed on
-        assert isinstance(target, ast.Name)
-        binding = model.lookup(target.id, target)
+        binding = model.bound_to(node)
         if binding is None:
-            return
+            return  # `async with`, returned, stored or passed on
         for reference in model.references(binding):
             kind, where = model.value_use(reference)
             if kind != "receiver":
@@ -74,7 +70,7 @@ class AsyncFileNeverClosed(Rule):
             if where.attr in ("close", "aclose"):
                 return
         message = (
-            f"the file `{target.id}` from `{opener}()` in {model.context_label(node)} is never closed: it leaks "
-            f"a file descriptor until garbage collection; use `async with {model.segment(node)} as {target.id}:`"
+            f"the file `{binding.name}` from `{opener}()` in {model.context_label(node)} is never closed: it leaks "
+            f"a file descriptor until garbage collection; use `async with {model.segment(node)} as {binding.name}:`"
         )
         yield self.diagnostic(node, model, message)

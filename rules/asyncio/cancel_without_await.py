@@ -65,11 +65,7 @@ class CancelWithoutAwait(Rule):
         assert isinstance(node, ast.Call)
         if not creates_task(node, model) or not model.in_async_context(node):
             return
-        use, target = model.value_use(node)
-        if use != "bound":
-            return
-        assert isinstance(target, ast.Name)
-        binding = model.lookup(target.id, target)
+        binding = model.bound_to(node)
         if binding is None:
             return
         function = model.enclosing_function(node)
@@ -95,8 +91,8 @@ class CancelWithoutAwait(Rule):
                 continue
             message = (
                 f"`{model.segment(cancel.func)}()` in {model.context_label(cancel)} only requests cancellation and "
-                f"nothing awaits `{target.id}` afterwards: its cleanup may still be running when the code goes on; "
-                f"`await {target.id}` (suppressing `CancelledError`) after cancelling"
+                f"nothing awaits `{binding.name}` afterwards: its cleanup may still be running when the code goes on; "
+                f"`await {binding.name}` (suppressing `CancelledError`) after cancelling"
             )
             yield self.diagnostic(cancel, model, message)
 

@@ -64,13 +64,9 @@ class EventLoopNeverClosed(Rule):
         factory = model.qualified_name(node.func)
         if factory not in LOOP_FACTORIES:
             return
-        use, target = model.value_use(node)
-        if use != "bound":
-            return  # stored, returned, passed on or closed by `contextlib.closing`: owned elsewhere
-        assert isinstance(target, ast.Name)
-        binding = model.lookup(target.id, target)
+        binding = model.bound_to(node)
         if binding is None or binding.scope.kind == "class":
-            return
+            return  # not kept in a local name (stored, returned, passed on, closed by `contextlib.closing`): owned elsewhere
         for reference in model.references(binding):
             kind, where = model.value_use(reference)
             if kind == "receiver":
@@ -84,8 +80,8 @@ class EventLoopNeverClosed(Rule):
             else:
                 return  # returned, stored, aliased or yielded: closed elsewhere, perhaps
         message = (
-            f"the event loop `{target.id}` from `{factory.rsplit('.', 1)[-1]}()` in {model.context_label(node)} is never "
+            f"the event loop `{binding.name}` from `{factory.rsplit('.', 1)[-1]}()` in {model.context_label(node)} is never "
             f"closed: it leaks its selector, sockets and executor threads; use `asyncio.run()` or "
-            f"`asyncio.Runner`, or call `{target.id}.close()` in a `finally:` block"
+            f"`asyncio.Runner`, or call `{binding.name}.close()` in a `finally:` block"
         )
         yield self.diagnostic(node, model, message)

@@ -60,11 +60,7 @@ class ResultOfPendingTask(Rule):
         assert isinstance(node, ast.Call)
         if not creates_task(node, model) or not model.in_async_context(node):
             return
-        use, target = model.value_use(node)
-        if use != "bound":
-            return
-        assert isinstance(target, ast.Name)
-        binding = model.lookup(target.id, target)
+        binding = model.bound_to(node)
         if binding is None:
             return
         function = model.enclosing_function(node)
@@ -79,7 +75,7 @@ class ResultOfPendingTask(Rule):
                     message = (
                         f"`{model.segment(call.func)}()` in {model.context_label(call)} reads a task that nothing has "
                         f"waited for: it raises `InvalidStateError` unless the task already finished; "
-                        f"use `await {target.id}`"
+                        f"use `await {binding.name}`"
                     )
                     yield self.diagnostic(call, model, message)
                     return

@@ -73,11 +73,7 @@ class SubprocessKilledNotReaped(Rule):
         assert isinstance(node, ast.Call)
         if model.qualified_name(node.func) not in SUBPROCESS_FACTORIES:
             return
-        use, target = model.value_use(node)
-        if use != "bound":
-            return
-        assert isinstance(target, ast.Name)
-        binding = model.lookup(target.id, target)
+        binding = model.bound_to(node)
         if binding is None:
             return
         stops, reaps = [], []
@@ -98,6 +94,6 @@ class SubprocessKilledNotReaped(Rule):
             message = (
                 f"`{model.segment(stop.func)}()` in {model.context_label(stop)} only sends a signal, and nothing "
                 f"waits for the process afterwards: it is left a zombie with its pipes open; "
-                f"`await {target.id}.wait()` after it"
+                f"`await {binding.name}.wait()` after it"
             )
             yield self.diagnostic(stop, model, message)

@@ -83,13 +83,9 @@ class SubprocessPipeWait(Rule):
         ]
         if not piped:
             return
-        use, target = model.value_use(node)
-        if use != "bound":
-            return  # kept elsewhere, passed on or returned: someone else may read it
-        assert isinstance(target, ast.Name)
-        binding = model.lookup(target.id, target)
+        binding = model.bound_to(node)
         if binding is None:
-            return
+            return  # kept elsewhere, passed on or returned: someone else may read it
         waits = []
         for reference in model.references(binding):
             attribute = model.parent(reference)
@@ -105,7 +101,7 @@ class SubprocessPipeWait(Rule):
             message = (
                 f"`{model.segment(wait.func)}()` in {model.context_label(wait)} waits for a process "
                 f"whose output nothing reads ({streams}): once the pipe's buffer fills, the child blocks and "
-                f"never exits; use `await {target.id}.communicate()`, read `{target.id}.{piped[0]}`, "
+                f"never exits; use `await {binding.name}.communicate()`, read `{binding.name}.{piped[0]}`, "
                 "or pass `asyncio.subprocess.DEVNULL` if the output is not needed"
             )
             yield self.diagnostic(wait, model, message)

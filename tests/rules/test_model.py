@@ -176,3 +176,21 @@ def test_lines_split_only_on_python_line_breaks() -> None:
     call = model.nodes(ast.Call)[0]
     assert model.range_of(call).start_line == 2
     assert model.segment(call) == "f()"
+
+
+def test_bound_to_gives_the_binding_that_keeps_a_value() -> None:
+    model = build(
+        """
+        import asyncio
+        async def f():
+            task = asyncio.create_task(g())
+            kept: asyncio.Task = asyncio.create_task(g())
+            await asyncio.create_task(g())
+            tasks.append(asyncio.create_task(g()))
+            if (found := asyncio.create_task(g())):
+                pass
+        """
+    )
+    calls = [c for c in model.nodes(ast.Call) if model.segment(c).startswith("asyncio.create_task")]
+    bound = [model.bound_to(c) for c in calls]
+    assert [b.name if b else None for b in bound] == ["task", "kept", None, None, "found"]
