@@ -506,6 +506,15 @@ class SemanticModel:
         """Every ``<expr>.<attr>`` node of the module (any receiver, any context), in source order."""
         return self._attributes_by_name.get(attr, [])
 
+    def parameter_of(self, name: ast.Name) -> tuple[FunctionInfo, ast.arg] | None:
+        """The ``def``/``async def`` whose parameter ``name`` reads, and that parameter; None when
+        ``name`` reads no function parameter (a lambda's included)."""
+        binding = self.lookup(name.id, name)
+        if binding is None or binding.kind != "parameter":
+            return None
+        function = self.function_info(self.parent(binding.node))
+        return (function, binding.node) if function is not None else None  # type: ignore[return-value]
+
     def bound_to(self, expr: ast.AST) -> Binding | None:
         """The binding that keeps ``expr``'s value when it is assigned to one plain name where it
         stands (``x = <expr>``, ``x: T = <expr>``, ``x := <expr>``, seen through ``await``); else None."""

@@ -142,16 +142,12 @@ def is_aiohttp_handler(function: FunctionInfo | None) -> bool:
 
 def _parameter_function(model: SemanticModel, name: ast.Name) -> tuple[FunctionInfo, int] | None:
     """The function whose positional parameter ``name`` reads, and the parameter's position."""
-    binding = model.lookup(name.id, name)
-    if binding is None or binding.kind != "parameter":
+    found = model.parameter_of(name)
+    if found is None:
         return None
-    function = model.function_info(model.parent(binding.node))
-    if function is None:
-        return None
-    for position, parameter in enumerate(positional_parameters(function)):
-        if parameter is binding.node:
-            return function, position
-    return None
+    function, parameter = found
+    parameters = positional_parameters(function)
+    return (function, parameters.index(parameter)) if parameter in parameters else None
 
 
 def is_request(model: SemanticModel, expr: ast.AST) -> bool:

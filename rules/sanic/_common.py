@@ -117,16 +117,12 @@ def may_be_sanic(model: SemanticModel, receiver: ast.expr) -> bool:
 def _parameter(model: SemanticModel, name: ast.Name) -> tuple[FunctionInfo, int] | None:
     """The function whose unannotated parameter ``name`` reads, and its position among the
     parameters Sanic fills (``self`` left out)."""
-    binding = model.lookup(name.id, name)
-    if binding is None or binding.kind != "parameter" or binding.annotation is not None:
+    found = model.parameter_of(name)
+    if found is None or found[1].annotation is not None:
         return None
-    function = model.function_info(model.parent(binding.node))
-    if function is None:
-        return None
-    for position, parameter in enumerate(positional_parameters(function)):
-        if parameter is binding.node:
-            return function, position
-    return None
+    function, parameter = found
+    parameters = positional_parameters(function)
+    return (function, parameters.index(parameter)) if parameter in parameters else None
 
 
 def is_request(model: SemanticModel, expr: ast.AST) -> bool:

@@ -194,3 +194,21 @@ def test_bound_to_gives_the_binding_that_keeps_a_value() -> None:
     calls = [c for c in model.nodes(ast.Call) if model.segment(c).startswith("asyncio.create_task")]
     bound = [model.bound_to(c) for c in calls]
     assert [b.name if b else None for b in bound] == ["task", "kept", None, None, "found"]
+
+
+def test_parameter_of_gives_the_function_a_name_reads_a_parameter_of() -> None:
+    model = build(
+        """
+        def handler(self, request, *, flag):
+            request.json
+            flag
+            callback = lambda item: item
+            local = 1
+            local
+        """
+    )
+    names = {name.id: model.parameter_of(name) for name in model.nodes(ast.Name) if isinstance(name.ctx, ast.Load)}
+    function, parameter = names["request"]
+    assert function.name == "handler" and parameter.arg == "request"
+    assert names["flag"][1].arg == "flag"
+    assert names["item"] is None and names["local"] is None
