@@ -515,6 +515,16 @@ class SemanticModel:
         function = self.function_info(self.parent(binding.node))
         return (function, binding.node) if function is not None else None  # type: ignore[return-value]
 
+    def sole_local_binding(self, name: ast.Name) -> Binding | None:
+        """The binding ``name`` reads when it is the only binding of that name in its function, so
+        what the name holds is known for sure; None outside functions or when bound more than once."""
+        function = self.enclosing_function(name)
+        if function is None:
+            return None
+        bindings = function.scope.bindings.get(name.id, [])
+        binding = self.lookup(name.id, name)
+        return binding if len(bindings) == 1 and binding is bindings[0] else None
+
     def bound_to(self, expr: ast.AST) -> Binding | None:
         """The binding that keeps ``expr``'s value when it is assigned to one plain name where it
         stands (``x = <expr>``, ``x: T = <expr>``, ``x := <expr>``, seen through ``await``); else None."""

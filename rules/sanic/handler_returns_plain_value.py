@@ -160,13 +160,9 @@ def _is_status(node: ast.expr) -> bool:
 def _plain_kind(value: ast.expr, model: SemanticModel) -> str | None:
     """"dict", "list", "str" or "markup" (a string that starts with ``<``) for a plain value, else None."""
     if isinstance(value, ast.Name):
-        function = model.enclosing_function(value)
-        bindings = function.scope.bindings.get(value.id, []) if function else []
-        binding = model.lookup(value.id, value)
+        binding = model.sole_local_binding(value)
         # a local assigned exactly once, from a literal: what it holds is plain for sure
-        if len(bindings) != 1 or binding is not bindings[0] or binding.value is None:
-            return None
-        if binding.kind not in ("assignment", "annotation"):
+        if binding is None or binding.value is None or binding.kind not in ("assignment", "annotation"):
             return None
         value = binding.value
     if isinstance(value, (ast.Dict, ast.DictComp)):

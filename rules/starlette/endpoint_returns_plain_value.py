@@ -137,13 +137,9 @@ _VALUE_NODES = (ast.Dict, ast.DictComp, ast.List, ast.ListComp, ast.Constant, as
 def _plain_value(value: ast.expr, model: SemanticModel) -> tuple[str, str] | None:
     """("dict"/"list"/"str", the response class to wrap it in) for a plain value, else None."""
     if isinstance(value, ast.Name):
-        function = model.enclosing_function(value)
-        bindings = function.scope.bindings.get(value.id, []) if function else []
-        binding = model.lookup(value.id, value)
+        binding = model.sole_local_binding(value)
         # a local assigned exactly once, from a literal: what it holds is plain for sure
-        if len(bindings) != 1 or binding is not bindings[0] or binding.value is None:
-            return None
-        if binding.kind not in ("assignment", "annotation"):
+        if binding is None or binding.value is None or binding.kind not in ("assignment", "annotation"):
             return None
         value = binding.value
     if isinstance(value, (ast.Dict, ast.DictComp)):

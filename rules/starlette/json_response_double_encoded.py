@@ -126,10 +126,8 @@ def _encoding_call(content: ast.expr | None, model: SemanticModel) -> ast.Call |
     """The JSON-encoding call that produced ``content``: the content itself, or the value of a
     local name assigned once in the function."""
     if isinstance(content, ast.Name):
-        function = model.enclosing_function(content)
-        bindings = function.scope.bindings.get(content.id, []) if function else []
-        binding = model.lookup(content.id, content)
-        if len(bindings) != 1 or binding is not bindings[0] or binding.kind != "assignment":
+        binding = model.sole_local_binding(content)
+        if binding is None or binding.kind != "assignment":
             return None
         content = binding.value
     if isinstance(content, ast.Call) and model.qualified_name(content.func) in JSON_ENCODERS:

@@ -212,3 +212,21 @@ def test_parameter_of_gives_the_function_a_name_reads_a_parameter_of() -> None:
     assert function.name == "handler" and parameter.arg == "request"
     assert names["flag"][1].arg == "flag"
     assert names["item"] is None and names["local"] is None
+
+
+def test_sole_local_binding_only_for_names_bound_once_in_their_function() -> None:
+    model = build(
+        """
+        MODULE = 1
+        def f(flag):
+            once = {"a": 1}
+            twice = []
+            if flag:
+                twice = {}
+            return once, twice, MODULE, flag
+        """
+    )
+    names = {n.id: model.sole_local_binding(n) for n in model.nodes(ast.Name) if isinstance(n.ctx, ast.Load)}
+    assert names["once"] is not None and isinstance(names["once"].value, ast.Dict)
+    assert names["twice"] is None and names["MODULE"] is None
+    assert names["flag"] is not None and names["flag"].kind == "parameter"
