@@ -78,6 +78,7 @@ _BUILTIN_NAMES = frozenset(dir(builtins))
 #: CPython 3.11 can fail two ``ast.parse`` calls running at once in two threads ("AST constructor
 #: recursion depth mismatch", gh-106905); the server parses in its resolution worker too
 PARSE_LOCK = threading.Lock()
+_ASYNC_DEF = re.compile(r"async\s+def\s+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -1050,6 +1051,17 @@ class SemanticModel:
         start = self.column(start_line, node.col_offset)  # type: ignore[attr-defined]
         end = self.column(end_line, end_offset) if end_offset is not None else start
         return Range(start_line - 1, start, end_line - 1, end)
+
+    def header_range(self, node: ast.AsyncFunctionDef) -> Range:
+        """``async def name``: a range for diagnostics about a whole coroutine function that covers
+        its header, not its body."""
+        line = node.lineno - 1
+        start = self.column(node.lineno, node.col_offset)
+        text = self.lines[line]
+        match = _ASYNC_DEF.match(text, start)
+        if match is not None and text.startswith(node.name, match.end()):
+            return Range(line, start, line, match.end() + len(node.name))
+        return Range(line, start, line, len(text))
 
     def segment(self, node: ast.AST) -> str:
         """The source text of a node."""

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from .async_without_await import _header_range
 
 #: asyncio's protocol base classes
 PROTOCOL_CLASSES = tuple(
@@ -90,4 +89,4 @@ class AsyncProtocolCallback(Rule):
             f"`{function.qualname}` is a protocol callback: the transport calls it as a plain function, so as an "
             "`async def` its body never runs; make it a `def` and start a task for the async work"
         )
-        yield Diagnostic(self.code, message, _header_range(node, model), self.severity)
+        yield Diagnostic(self.code, message, model.header_range(node), self.severity)

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from .async_without_await import _header_range
 
 #: the synchronous test case, which calls test methods and ignores what they return
 SYNC_TEST_CASES = frozenset({"unittest.TestCase", "unittest.case.TestCase"})
@@ -80,4 +79,4 @@ class AsyncTestInSyncTestCase(Rule):
             "test case calls it and drops the coroutine, so the test always passes; derive the class from "
             "`unittest.IsolatedAsyncioTestCase`"
         )
-        yield Diagnostic(self.code, message, _header_range(node, model), self.severity)
+        yield Diagnostic(self.code, message, model.header_range(node), self.severity)

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel
-from ..rule import Diagnostic, Range, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity
 
 #: the parameters of an ASGI application, which must be a coroutine function
 _ASGI_PARAMETERS = ("scope", "receive", "send")
@@ -17,7 +16,6 @@ _HANDLER_FIRST_PARAMETERS = frozenset({"request", "req", "websocket", "ws"})
 #: modules that import a web framework
 _APP_PARAMETER = "app"
 _WEB_FRAMEWORKS = ("starlette", "aiohttp", "sanic", "tornado")
-_HEADER = re.compile(r"async\s+def\s+")
 
 
 class AsyncWithoutAwait(Rule):
@@ -95,7 +93,7 @@ class AsyncWithoutAwait(Rule):
             f"`async def {function.qualname}` never uses `await`, `async for` or `async with`, so it never "
             "lets the event loop run anything else; make it a plain `def` (and drop the `await` where it is called)"
         )
-        yield Diagnostic(self.code, message, _header_range(node, model), self.severity)
+        yield Diagnostic(self.code, message, model.header_range(node), self.severity)
 
 
 #: the coroutine hooks of unittest.IsolatedAsyncioTestCase, which the runner awaits
@@ -193,12 +191,3 @@ def _is_called(expr: ast.expr, model: SemanticModel) -> bool:
     return isinstance(parent, ast.Call) and parent.func is expr
 
 
-def _header_range(node: ast.AsyncFunctionDef, model: SemanticModel) -> Range:
-    """``async def name``: the diagnostic covers the header, not the whole body."""
-    line = node.lineno - 1
-    start = model.column(node.lineno, node.col_offset)
-    text = model.lines[line]
-    match = _HEADER.match(text, start)
-    if match is not None and text.startswith(node.name, match.end()):
-        return Range(line, start, line, match.end() + len(node.name))
-    return Range(line, start, line, len(text))

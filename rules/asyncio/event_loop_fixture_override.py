@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from .async_without_await import _header_range
 
 #: decorators that make a pytest fixture
 FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
@@ -72,4 +71,4 @@ class EventLoopFixtureOverride(Rule):
             "longer run in the loop it makes; set the loop scope with "
             '`pytest.mark.asyncio(loop_scope="session")` or `asyncio_default_fixture_loop_scope`'
         )
-        yield Diagnostic(self.code, message, _header_range(node, model), self.severity)
+        yield Diagnostic(self.code, message, model.header_range(node), self.severity)
