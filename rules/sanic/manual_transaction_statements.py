@@ -1,20 +1,12 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
+from ..databases import opens_transaction, rolls_back
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import string
-
-#: SQL that opens a transaction by hand
-BEGIN = re.compile(r"^\s*(BEGIN|START\s+TRANSACTION)\b[^;]*;?\s*$", re.IGNORECASE)
-#: SQL that undoes one
-ROLLBACK = re.compile(r"^\s*ROLLBACK\b", re.IGNORECASE)
-#: driver methods that run one statement
-EXECUTE_METHODS = frozenset({"execute", "exec_driver_sql"})
 
 
 class ManualTransactionStatements(Rule):
@@ -67,26 +59,14 @@ class ManualTransactionStatements(Rule):
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
-        statement = self.statement(node)
-        if statement is None or not BEGIN.match(statement) or not model.in_async_context(node):
+        if not opens_transaction(node) or not model.in_async_context(node):
             return
         function = model.enclosing_function(node)
-        if function is None:
+        if function is None or rolls_back(model, function):
             return
-        for call in model.nodes_in(function, ast.Call):
-            assert isinstance(call, ast.Call)
-            if (found := self.statement(call)) is not None and ROLLBACK.match(found):
-                return
         message = (
             f"`{model.segment(node)}` in {model.context_label(node)} opens a transaction that nothing rolls back "
             f"when a statement fails or the request is cancelled; use the driver's `async with conn.transaction():` "
             f"(asyncpg) or `async with session.begin():` (SQLAlchemy)"
         )
         yield self.diagnostic(node, model, message)
-
-    @staticmethod
-    def statement(call: ast.Call) -> str | None:
-        """The literal SQL of a ``x.execute("...")`` call."""
-        if isinstance(call.func, ast.Attribute) and call.func.attr in EXECUTE_METHODS and call.args:
-            return string(call.args[0])
-        return None

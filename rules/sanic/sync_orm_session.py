@@ -3,25 +3,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from ..databases import sync_sqlalchemy_call
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-
-#: SQLAlchemy's synchronous session and connection classes, by the spellings ``instance_type`` gives
-SYNC_SQLALCHEMY = {
-    "sqlalchemy.orm.Session": "`sqlalchemy.ext.asyncio.AsyncSession` (`async_sessionmaker`)",
-    "sqlalchemy.orm.session.Session": "`sqlalchemy.ext.asyncio.AsyncSession` (`async_sessionmaker`)",
-    "sqlalchemy.orm.scoped_session": "`sqlalchemy.ext.asyncio.AsyncSession` (`async_sessionmaker`)",
-    "sqlalchemy.Engine": "`sqlalchemy.ext.asyncio.create_async_engine`",
-    "sqlalchemy.engine.Engine": "`sqlalchemy.ext.asyncio.create_async_engine`",
-    "sqlalchemy.Connection": "`sqlalchemy.ext.asyncio.AsyncConnection`",
-    "sqlalchemy.engine.Connection": "`sqlalchemy.ext.asyncio.AsyncConnection`",
-}
-#: their methods that talk to the database
-IO_METHODS = frozenset(
-    {"execute", "scalar", "scalars", "query", "get", "commit", "rollback", "flush", "refresh", "merge", "delete",
-     "connect", "begin", "exec_driver_sql"}
-)  # fmt: skip
 
 
 class SyncOrmSession(Rule):
@@ -79,12 +64,12 @@ class SyncOrmSession(Rule):
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
-        func = node.func
-        if not (isinstance(func, ast.Attribute) and func.attr in IO_METHODS and model.in_async_context(node)):
+        if not model.in_async_context(node):
             return
-        replacement = SYNC_SQLALCHEMY.get(model.instance_type(func.value) or "")
+        replacement = sync_sqlalchemy_call(model, node)
         if replacement is None:
             return
+        func = node.func
         message = (
             f"`{model.segment(func)}()` in {model.context_label(node)} runs SQLAlchemy's synchronous ORM on the "
             f"event loop, which waits for each query; use {replacement} and `await` it"
