@@ -19,11 +19,6 @@ from asyncguide.rules.rule import Diagnostic, Rule
 from asyncguide.server.cli import main
 from tests.test_guidelines import SEED_FILES, SEEDS
 
-#: documents whose pack still leaves bullets "not yet covered", and why; when a pack completes its
-#: document, the strict xfail below fails, and the document must be removed from here
-INCOMPLETE = {
-    "tornado": "Tornado bullets a rule could check are not all covered yet (asyncguide guidelines --framework tornado)",
-}
 JSON_KEYS = {"document", "framework", "section", "text", "rules", "not_checkable"}
 _SECTION_LINE = re.compile(r"^#{2,6}\s+(.+?)\s*$|^([A-Z][^:`]*):\s*$")
 
@@ -187,16 +182,8 @@ def test_json_output_quotes_every_bullet_verbatim_with_exactly_the_documented_ke
         assert isinstance(item["rules"], list) and (item["not_checkable"] is None or isinstance(item["not_checkable"], str))
 
 
-@pytest.mark.parametrize(
-    "document",
-    [
-        pytest.param(document, marks=pytest.mark.xfail(strict=True, reason=INCOMPLETE[document]))
-        if document in INCOMPLETE
-        else document
-        for document in DOCUMENTS
-    ],
-)
+@pytest.mark.parametrize("document", DOCUMENTS)
 def test_document_is_complete(document: str) -> None:
-    """Every bullet enforced or marked not checkable (strict xfail while the pack is incomplete)."""
+    """Every bullet enforced or marked not checkable: none left "not yet covered"."""
     uncovered = [e.bullet.text for e in guideline_map.guideline_map([document]) if e.status is Status.NOT_YET_COVERED]
     assert not uncovered, f"{len(uncovered)} {document} bullets not yet covered: {uncovered}"
