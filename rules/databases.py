@@ -1,10 +1,11 @@
 """What several framework packs need to know about database code (no rule here).
 
 - Transactions opened by hand: ``opens_transaction`` tells a ``x.execute("BEGIN")`` (or
-  ``START TRANSACTION``) call, ``rolls_back`` whether a function ever runs ``ROLLBACK`` the same
-  way, and ``started_transaction`` / ``transaction_rolled_back`` follow asyncpg's manual
-  ``tr = conn.transaction(); await tr.start()`` form. A transaction opened so, in a function
-  that never rolls it back, stays open when a statement fails or the request is cancelled.
+  ``START TRANSACTION``) call, ``is_rollback`` a ``x.execute("ROLLBACK")``, ``rolls_back``
+  whether a function's own body runs one; ``started_transaction`` and
+  ``transaction_rolled_back`` follow asyncpg's manual ``tr = conn.transaction(); await
+  tr.start()`` form. A transaction opened so and never rolled back stays open when a statement
+  fails or the request is cancelled.
 - Synchronous ORMs: ``SYNC_SQLALCHEMY`` (data: SQLAlchemy's synchronous session, engine and
   connection classes -> their asyncio replacement) and ``IO_METHODS`` (their methods that wait
   for the database); ``sync_sqlalchemy_call`` finds such a call by the receiver's type, and
@@ -19,7 +20,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .model import FunctionInfo, SemanticModel
+from .model import FunctionInfo, SemanticModel, argument
 
 # ---------------------------------------------------------------- transactions opened by hand
 
@@ -46,14 +47,15 @@ def opens_transaction(call: ast.Call) -> bool:
     return statement is not None and BEGIN.match(statement) is not None
 
 
+def is_rollback(call: ast.Call) -> bool:
+    """True for ``x.execute("ROLLBACK")`` and the like."""
+    statement = sql_statement(call)
+    return statement is not None and ROLLBACK.match(statement) is not None
+
+
 def rolls_back(model: SemanticModel, function: FunctionInfo) -> bool:
     """True when ``function``'s own body runs ``x.execute("ROLLBACK")`` somewhere."""
-    for call in model.nodes_in(function, ast.Call):
-        assert isinstance(call, ast.Call)
-        statement = sql_statement(call)
-        if statement is not None and ROLLBACK.match(statement):
-            return True
-    return False
+    return any(is_rollback(call) for call in model.nodes_in(function, ast.Call))  # type: ignore[arg-type]
 
 
 def started_transaction(model: SemanticModel, call: ast.Call) -> ast.Name | None:
@@ -105,8 +107,10 @@ IO_METHODS = frozenset(
     {"execute", "scalar", "scalars", "query", "get", "commit", "rollback", "flush", "refresh", "merge", "delete",
      "connect", "begin", "exec_driver_sql"}
 )  # fmt: skip
-#: factories whose instances, called, make a synchronous ``Session``
+#: factories whose instances, called, make a ``Session`` (or the class given as ``class_``)
 SESSIONMAKERS = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"})
+#: the synchronous session classes a factory may be told to make
+SYNC_SESSIONS = frozenset({"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session"})
 
 
 def sync_sqlalchemy_call(model: SemanticModel, call: ast.Call) -> str | None:
@@ -119,17 +123,27 @@ def sync_sqlalchemy_call(model: SemanticModel, call: ast.Call) -> str | None:
 
 
 def sessionmaker_session(model: SemanticModel, expr: ast.expr) -> bool:
-    """True when ``expr`` is a session made by a synchronous ``sessionmaker()`` factory:
+    """True when ``expr`` is a synchronous session made by a ``sessionmaker()`` factory:
     ``Session()`` or ``Session.begin()`` where ``Session = sessionmaker(...)``, or a name bound to
-    one (``session = Session()``, ``with Session() as session``)."""
-    if isinstance(expr, ast.Name):
-        binding = model.lookup(expr.id, expr)
-        if binding is None or binding.kind not in ("assignment", "with") or binding.annotation is not None:
-            return False
-        expr = binding.value  # type: ignore[assignment]
-    if not isinstance(expr, ast.Call):
+    one (``session = Session()``, ``with Session() as session``). A factory told to make another
+    class (``sessionmaker(engine, class_=AsyncSession)``, SQLAlchemy 1.4's asyncio spelling) does
+    not count."""
+    made = _bound_value(model, expr) if isinstance(expr, ast.Name) else expr
+    if not isinstance(made, ast.Call):
         return False
-    factory = expr.func
+    factory = made.func
     if isinstance(factory, ast.Attribute) and factory.attr == "begin":
         factory = factory.value
-    return model.instance_type(factory) in SESSIONMAKERS
+    setup = _bound_value(model, factory) if isinstance(factory, ast.Name) else None
+    if not (isinstance(setup, ast.Call) and model.qualified_name(setup.func) in SESSIONMAKERS):
+        return False
+    made_class = argument(setup, 1, "class_")
+    return made_class is None or model.qualified_name(made_class) in SYNC_SESSIONS
+
+
+def _bound_value(model: SemanticModel, name: ast.Name) -> ast.expr | None:
+    """The value an unannotated ``name = <value>`` or ``with <value> as name`` gave ``name``."""
+    binding = model.lookup(name.id, name)
+    if binding is None or binding.kind not in ("assignment", "with") or binding.annotation is not None:
+        return None
+    return binding.value

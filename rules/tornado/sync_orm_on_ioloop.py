@@ -81,6 +81,8 @@ class SyncOrmOnIoloop(Rule):
         func = node.func
         if not (isinstance(func, ast.Attribute) and func.attr in IO_METHODS):
             return
+        if isinstance(model.parent(node), (ast.Await, ast.Yield)):
+            return  # something awaitable: an asyncio session whatever its receiver looks like
         replacement = sync_sqlalchemy_call(model, node)
         if replacement is None and sessionmaker_session(model, func.value):
             replacement = SYNC_SQLALCHEMY["sqlalchemy.orm.Session"]
@@ -89,6 +91,7 @@ class SyncOrmOnIoloop(Rule):
         message = (
             f"`{model.segment(func)}()` in {model.context_label(node)} runs SQLAlchemy's synchronous ORM on the "
             f"IOLoop, which serves no other request while the query waits; use {replacement} and `await` it, or run "
-            f"the ORM work on a thread with `IOLoop.current().run_in_executor(None, ...)` or a `@run_on_executor` method"
+            f"the ORM work on a thread with `IOLoop.current().run_in_executor(None, ...)` or a `@run_on_executor` "
+            f"method"
         )
         yield self.diagnostic(node, model, message)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..databases import opens_transaction, rolls_back, started_transaction, transaction_rolled_back
+from ..databases import is_rollback, opens_transaction, started_transaction, transaction_rolled_back
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel
 from ..rule import Diagnostic, Rule, Severity
@@ -26,8 +26,8 @@ class TransactionWithoutRollback(Rule):
     Finds transactions opened by hand in code that runs on Tornado's IOLoop (coroutines,
     `@gen.coroutine` functions, request-handler methods) in a function that never rolls them
     back: `await conn.execute("BEGIN")` (or `START TRANSACTION`) with no `ROLLBACK` statement
-    and no `.rollback()` call, or asyncpg's `tr = conn.transaction()` then `await tr.start()`
-    with no `tr.rollback()`.
+    and no `.rollback()` call in the function or, for a method, in its class, or asyncpg's
+    `tr = conn.transaction()` then `await tr.start()` with no `tr.rollback()`.
 
     ## Why is this bad?
     When a statement between `BEGIN` and `COMMIT` raises, or the coroutine is cancelled (a
@@ -83,7 +83,7 @@ class TransactionWithoutRollback(Rule):
             function = model.enclosing_function(node)
             if function is None or not runs_on_loop(model, node):
                 return
-            if rolls_back(model, function) or _calls_rollback(model, function):
+            if _rolled_back_near(model, function):
                 return
             message = (
                 f"`{model.segment(node)}` in {model.context_label(node)} opens a transaction that nothing rolls back "
@@ -105,10 +105,16 @@ def _instead(model: SemanticModel, node: ast.AST) -> str:
     return _INSTEAD_ASYNC if model.in_async_context(node) else _INSTEAD_SYNC
 
 
-def _calls_rollback(model: SemanticModel, function: FunctionInfo) -> bool:
-    """True when ``function``'s own body calls some ``x.rollback()`` (psycopg, aiomysql, aiopg)."""
-    for attribute in model.attributes_named("rollback"):
-        call = model.parent(attribute)
-        if isinstance(call, ast.Call) and call.func is attribute and model.enclosing_function(call) is function:
+def _rolled_back_near(model: SemanticModel, function: FunctionInfo) -> bool:
+    """True when a rollback (``x.execute("ROLLBACK")`` or ``x.rollback()``, as with psycopg, aiomysql
+    and aiopg) stands in ``function``, the functions nested in it, or, for a method, any method of
+    its class: a handler may open the transaction in ``prepare`` and roll it back in ``on_finish``
+    or ``write_error``."""
+    holder = function.class_info.node if function.outer.kind == "class" and function.class_info else function.node
+    for call in model.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        func = call.func
+        rollback = is_rollback(call) or (isinstance(func, ast.Attribute) and func.attr == "rollback")
+        if rollback and any(ancestor is holder for ancestor in model.ancestors(call)):
             return True
     return False
