@@ -46,7 +46,7 @@ def code_action(ls: AsyncguideServer, params: types.CodeActionParams) -> list[ty
     ensure_linted(ls, document)
     lazy = resolves_edits(ls)
     only = params.context.only
-    area = document.index.from_client(params.range, ls.encoding)
+    area = ordered(document.index.from_client(params.range, ls.encoding))
     actions: list[types.CodeAction] = []
     if allowed(types.CodeActionKind.QuickFix, only):
         touched = [d for d in document.diagnostics if touches(d.range, area)]
@@ -65,16 +65,18 @@ def code_action(ls: AsyncguideServer, params: types.CodeActionParams) -> list[ty
 
 
 def resolve_code_action(ls: AsyncguideServer, action: types.CodeAction) -> types.CodeAction:
-    """Compute the edit of an action offered without one; none when its document changed since."""
+    """Compute the edit of an action offered without one; none when its document changed since, or
+    when ``data`` is not what ``code_action`` put there."""
     data = action.data if isinstance(action.data, dict) else {}
-    document = ls.documents.get(data.get("uri", ""))
+    uri = data.get("uri")
+    document = ls.documents.get(uri) if isinstance(uri, str) else None
     if document is None or document.version != data.get("version") or action.edit is not None:
         return action
     ensure_linted(ls, document)
     if document.syntax_error is not None:  # fixes re-parse the document
         return action
     if data.get("action") == "fix":
-        wanted = Range(*data["range"])
+        wanted = _range(data.get("range"))
         for diagnostic in document.diagnostics:
             if diagnostic.code == data.get("code") and diagnostic.range == wanted:
                 action.edit = fix_edit(ls, document, diagnostic)
@@ -253,12 +255,25 @@ def touches(range_: Range, area: Range) -> bool:
     )
 
 
+def ordered(range_: Range) -> Range:
+    """The range with its ends in order: a request's range may end before it starts."""
+    start, end = (range_.start_line, range_.start_column), (range_.end_line, range_.end_column)
+    return range_ if start <= end else Range(*end, *start)
+
+
 def _data(document: Document, action: str, **extra: Any) -> dict[str, Any]:
     return {"uri": document.uri, "version": document.version, "action": action, **extra}
 
 
 def _astuple(range_: Range) -> tuple[int, int, int, int]:
     return range_.start_line, range_.start_column, range_.end_line, range_.end_column
+
+
+def _range(value: Any) -> Range | None:
+    """The range ``_astuple`` put in an action's data; None when the client sent something else."""
+    if isinstance(value, list) and len(value) == 4 and all(type(number) is int for number in value):
+        return Range(*value)
+    return None
 
 
 def _target(document: Document) -> tuple[int, int]:

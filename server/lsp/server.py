@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Generator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from cattrs import transform_error
+from cattrs.errors import ClassValidationError
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp._capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
@@ -40,6 +43,11 @@ class AsyncguideProtocol(LanguageServerProtocol):
     pygls's own copy of each document is not kept: its line splitting is not LSP's (see
     ``documents``), and converting a change's positions it clamps them in place, so the handler
     would see altered ranges.
+
+    Every request gets a response. pygls drops a request whose params do not match the method's
+    type (a missing ``context``, a negative line): it logs, shows the user a message, and never
+    answers, so the client waits forever. Here such a request is answered with an InvalidParams
+    error saying what is wrong, and nothing is shown to the user (the client sent it, not them).
     """
 
     @lsp_method(types.INITIALIZE)
@@ -62,6 +70,36 @@ class AsyncguideProtocol(LanguageServerProtocol):
     def _user_handler(self, method: str, params: Any) -> Generator[Any, Any, None]:
         if (handler := self.fm.features.get(method)) is not None:
             yield handler, (params,), None
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if not _is_request(data):
+                raise
+            reason = error.__cause__
+            details = transform_error(reason) if isinstance(reason, ClassValidationError) else [str(reason or error)]
+            message = f"{error.message} for {data['method']}: {'; '.join(details)}"
+            log.warning("answered request %r with an error: %s", data["id"], message)
+            self._send_response(data["id"], error=types.ResponseError(code=error.code, message=message))
+            return AnsweredRequest(data["id"])
+
+    def handle_message(self, message: Any) -> None:
+        if not isinstance(message, AnsweredRequest):
+            super().handle_message(message)
+
+
+@dataclass(frozen=True)
+class AnsweredRequest:
+    """A request already answered while it was read (its params did not structure): nothing to do."""
+
+    id: int | str
+
+
+def _is_request(data: dict[str, Any]) -> bool:
+    """True for the top-level object of a JSON-RPC request (``structure_message`` sees every object
+    of a message, innermost first; only the message itself has ``jsonrpc``)."""
+    return "jsonrpc" in data and "method" in data and isinstance(data.get("id"), (int, str))
 
 
 class AsyncguideServer(LanguageServer):
