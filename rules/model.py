@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Union
 
+from .reparse import reparse
 from .rule import Range
 from .types import (
     ATTRIBUTE_TYPES,
@@ -254,12 +255,16 @@ NO_VERSIONS = VersionRange((3, 1), (3, 0))
 
 
 class SemanticModel:
-    def __init__(self, source: str, tree: ast.Module, target_version: tuple[int, int] = (3, 9)):
+    def __init__(
+        self, source: str, tree: ast.Module, target_version: tuple[int, int] = (3, 9), lines: list[str] | None = None
+    ):
         self.source = source
         self.tree = tree
         self.target_version = target_version
-        self.lines = split_lines(source)
+        self.lines = split_lines(source) if lines is None else lines
         self.module_scope = Scope("module", tree, None)
+        #: every scope of the module, the module's first
+        self.scopes = [self.module_scope]
         self.functions: list[FunctionInfo] = []
         self.classes: list[ClassInfo] = []
         self.handlers: list[HandlerInfo] = []
@@ -282,16 +287,54 @@ class SemanticModel:
     # ---------------------------------------------------------------- building
 
     @classmethod
-    def build(cls, source: str, target_version: tuple[int, int] = (3, 9)) -> SemanticModel:
-        """Parse ``source`` and walk it once. Raises ``SyntaxError`` when it does not parse."""
-        with PARSE_LOCK:
-            tree = ast.parse(source, type_comments=False)
-        model = cls(source, tree, target_version)
+    def build(
+        cls, source: str, target_version: tuple[int, int] = (3, 9), previous: SemanticModel | None = None
+    ) -> SemanticModel:
+        """Parse ``source`` and walk it once. Raises ``SyntaxError`` when it does not parse.
+
+        ``previous``, the model of an earlier text of the same document, lets the parse re-use
+        the statements an edit did not touch (``reparse``); those then belong to the new model,
+        and ``previous`` must not be used afterwards, only released.
+        """
+        lines = split_lines(source)
+        tree = None
+        if previous is not None:
+            tree = reparse(previous.tree, previous.lines, source, lines)
+        if tree is None:
+            with PARSE_LOCK:
+                tree = ast.parse(source, type_comments=False)
+        model = cls(source, tree, target_version, lines)
         _Walker(model).walk_module(tree)
         from .handlers import find_handlers
 
         find_handlers(model)
         return model
+
+    def release(self) -> None:
+        """Take the model apart so that reference counting alone frees it; it is unusable after.
+
+        A model is full of reference cycles: each node links to its parent and scope, scopes to
+        their bindings and back, methods to their class and back. Normally the garbage collector
+        frees them; a long-lived process that keeps its models out of the collector's sight
+        (``gc.freeze``, as the language server does) calls this on each model it drops instead.
+        """
+        own = set(map(id, self.scopes))
+        for bucket in self._nodes.values():
+            for node in bucket:
+                attributes = node.__dict__
+                # a statement a later model re-used (``build(previous=...)``) is that model's now
+                if id(attributes.get("_ag_scope")) in own:
+                    # the node's fields go too: a node not indexed (a parameter, a comprehension
+                    # clause) then has nothing left to link back to
+                    attributes.clear()
+        for scope in self.scopes:
+            for bindings in scope.bindings.values():
+                for binding in bindings:
+                    binding.__dict__.clear()
+            scope.__dict__.clear()
+        for info in (*self.functions, *self.classes, *self.handlers):
+            info.__dict__.clear()
+        self.__dict__.clear()
 
     # ---------------------------------------------------------------- structure
 
@@ -1397,6 +1440,11 @@ class _Walker:
             if item is not None:
                 self.visit(item, parent)
 
+    def new_scope(self, kind: str, node: ast.AST, outer: Scope) -> Scope:
+        scope = Scope(kind, node, outer)
+        self.model.scopes.append(scope)
+        return scope
+
     def bind(self, name: str, kind: str, node: ast.AST, **extra) -> Binding:
         binding = Binding(name, kind, node, self.scope, **extra)
         self.scope.bind(binding)
@@ -1434,7 +1482,7 @@ class _Walker:
         if node.returns is not None:
             self.visit(node.returns, node)
         class_info = outer.class_info if outer.kind == "class" else None
-        scope = Scope("function", node, outer)
+        scope = self.new_scope("function", node, outer)
         info = FunctionInfo(node, scope, outer, class_info)
         scope.function = info
         self.model.functions.append(info)
@@ -1466,7 +1514,7 @@ class _Walker:
     def lambda_(self, node: ast.Lambda) -> None:
         outer = self.scope
         self.visit_defaults(node.args, node)
-        self.scope = Scope("lambda", node, outer)
+        self.scope = self.new_scope("lambda", node, outer)
         self.bind_parameters(node.args, node)
         self.visit(node.body, node)
         self.scope = outer
@@ -1476,7 +1524,7 @@ class _Walker:
         self.visit_all(node.decorator_list, node)
         self.visit_all(node.bases, node)
         self.visit_all(node.keywords, node)
-        scope = Scope("class", node, outer)
+        scope = self.new_scope("class", node, outer)
         info = ClassInfo(node, scope, outer)
         scope.class_info = info
         self.model.classes.append(info)
@@ -1492,7 +1540,7 @@ class _Walker:
         generators: list[ast.comprehension] = node.generators  # type: ignore[attr-defined]
         # The first iterable is evaluated in the enclosing scope.
         self.visit(generators[0].iter, node)
-        self.scope = Scope("comprehension", node, outer)
+        self.scope = self.new_scope("comprehension", node, outer)
         if any(g.is_async for g in generators):
             self.mark_awaits()
         for index, generator in enumerate(generators):

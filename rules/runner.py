@@ -56,6 +56,8 @@ class LintResult:
     skipped: bool = False  # "# asyncguide: skip-file"
     #: the module's semantic model, when it parsed (the server keeps it for hovers on API names)
     model: SemanticModel | None = None
+    #: the ``previous`` model given to ``lint`` is unusable: the build re-used its statements, then failed
+    previous_spoiled: bool = False
 
 
 _instances: dict[str, Rule] = {}
@@ -104,11 +106,14 @@ def lint(
     target_version: tuple[int, int] = (3, 9),
     resolver: CoroutineResolver | None = None,
     versions: VersionLookup | None = None,
+    previous: SemanticModel | None = None,
 ) -> LintResult:
     """The diagnostics of the enabled ``codes`` for one document, suppressions applied.
 
     ``versions`` tells the versions of the frameworks the document's project uses
     (``versions.FrameworkVersions``); without it every version is unknown, read as the newest.
+    ``previous``, the model of an earlier lint of the same document, makes parsing after a small
+    edit cheaper (``SemanticModel.build``); it must not be used afterwards, only released.
     """
     # Parsing and the walk make tens of thousands of objects in reference cycles (parent links);
     # the collector, triggered again and again while they are made, traces the growing model each
@@ -117,7 +122,7 @@ def lint(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _lint(source, codes, target_version, resolver, versions)
+        return _lint(source, codes, target_version, resolver, versions, previous)
     finally:
         if collecting:
             gc.enable()
@@ -129,16 +134,18 @@ def _lint(
     target_version: tuple[int, int],
     resolver: CoroutineResolver | None,
     versions: VersionLookup | None,
+    previous: SemanticModel | None,
 ) -> LintResult:
     if is_skipped(source):
         return LintResult(skipped=True)
     try:
-        model = SemanticModel.build(source, target_version)
+        model = SemanticModel.build(source, target_version, previous)
     except SyntaxError as error:
         return LintResult(syntax_error=syntax_error_info(source, error))
     except (ValueError, RecursionError, MemoryError) as error:
-        # null bytes, nesting too deep for the parser: not Python we can read
-        return LintResult(syntax_error=SyntaxErrorInfo(str(error) or type(error).__name__, Range(0, 0, 0, 0)))
+        # null bytes, nesting too deep for the parser or the walk: not Python we can read
+        info = SyntaxErrorInfo(str(error) or type(error).__name__, Range(0, 0, 0, 0))
+        return LintResult(syntax_error=info, previous_spoiled=previous is not None)
     model.resolver = resolver
     model.versions = versions
     result = LintResult(model=model)

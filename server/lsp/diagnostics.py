@@ -21,6 +21,7 @@ from asyncguide.rules.documentation import rule_url
 from asyncguide.rules.rule import Diagnostic, Severity
 from asyncguide.rules.runner import InternalError, lint, rule_instance
 
+from . import heap
 from .positions import LineIndex
 from .resolution import resolver_for, schedule_resolution
 
@@ -58,11 +59,15 @@ def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
         document.keep_model(None)
         return
     resolver = resolver_for(ls, document, settings)
-    result = lint(document.text, settings.codes, settings.target_version, resolver, settings.versions)
+    with heap.models_kept_out_of_sight():
+        result = lint(
+            document.text, settings.codes, settings.target_version, resolver, settings.versions, previous=document.model
+        )
     document.syntax_error = result.syntax_error
+    if result.syntax_error is None or result.previous_spoiled:
+        document.keep_model(result.model)
     if result.syntax_error is None:
         document.diagnostics = result.diagnostics
-        document.keep_model(result.model)
         for name in project_imports(result.model) if result.model else ():
             resolver.reexported_name(name)
     report_failures(ls, document, result.internal_errors)

@@ -25,7 +25,7 @@ from asyncguide.rules.resolve import DeferredResolver
 from asyncguide.rules.rule import Diagnostic, Range
 from asyncguide.rules.runner import SyntaxErrorInfo
 
-from . import diagnostics, resolution
+from . import diagnostics, heap, resolution
 from .positions import LineIndex, Shift, single_edit
 from .settings import LintSettings
 
@@ -122,6 +122,8 @@ class Document:
 
     def keep_model(self, model: SemanticModel | None) -> None:
         """Keep the model of a lint of the current text (None: there is none to keep)."""
+        if self.model is not None and self.model is not model:
+            heap.drop(self.model)
         self.model = model
         self.model_shifts = []
 
@@ -143,6 +145,7 @@ def did_open(ls: AsyncguideServer, params: types.DidOpenTextDocumentParams) -> N
     reopened = ls.documents.get(params.text_document.uri)
     if reopened is not None:  # opened twice without a close: the new text wins
         reopened.cancel_work()
+        reopened.keep_model(None)
     ls.openings += 1
     document = Document.open(params.text_document, ls.openings)
     ls.documents[document.uri] = document
@@ -163,6 +166,7 @@ def did_close(ls: AsyncguideServer, params: types.DidCloseTextDocumentParams) ->
     document = ls.documents.pop(params.text_document.uri, None)
     if document is not None:
         document.cancel_work()
+        document.keep_model(None)
         diagnostics.document_closed(ls, document)
 
 

@@ -1,0 +1,74 @@
+"""Keeping the garbage collector off the keystroke path.
+
+Each lint makes a semantic model of tens of thousands of objects, which the server keeps until
+the document's next lint. Left to the collector, each model would be traced again and again as it
+ages (young generation, middle generation, then every full collection, together with all that
+jedi caches), and its reference cycles (parent links) would wait for a full collection: pauses of
+a hundred milliseconds and more at 7,000 lines, landing on whichever keystroke triggers them
+(``benchmarks/README.md``).
+
+So the server keeps its models out of the collector's sight. Right after a lint, ``gc.freeze()``
+moves every object then alive, the new model with it, to the permanent generation, which no
+collection traces. A model the server drops is taken apart (``SemanticModel.release``) right after
+the message that replaced it is handled, so that reference counting frees it. Anything else the
+freeze caught that later becomes cyclic garbage (a finished request's objects) is reclaimed by one
+full collection once the server has been idle for ``IDLE_COLLECTION_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from asyncguide.rules.model import SemanticModel
+
+#: how long the server waits without linting before the full collection
+IDLE_COLLECTION_SECONDS = 5.0
+
+_idle_collection: asyncio.TimerHandle | None = None
+
+
+@contextmanager
+def models_kept_out_of_sight() -> Iterator[None]:
+    """Run a lint whose model is kept: no collection during it, everything alive frozen after."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
+        _collect_when_idle()
+
+
+def drop(model: SemanticModel) -> None:
+    """Release a model the server no longer keeps, once the message being handled is done."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # not serving (a unit test): nothing to wait for
+        model.release()
+    else:
+        loop.call_soon(model.release)
+
+
+def _collect_when_idle() -> None:
+    global _idle_collection
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    if _idle_collection is not None:
+        _idle_collection.cancel()
+    _idle_collection = loop.call_later(IDLE_COLLECTION_SECONDS, collect_frozen_garbage)
+
+
+def collect_frozen_garbage() -> None:
+    """One full collection over everything, frozen objects included, then freeze the survivors."""
+    global _idle_collection
+    _idle_collection = None
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
