@@ -17,10 +17,11 @@ from typing import Any
 from cattrs import transform_error
 from cattrs.errors import ClassValidationError
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
 from pygls.lsp._capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.json_rpc import RPCRequest
 from pygls.protocol.language_server import lsp_method
 from pygls.uris import to_fs_path
 
@@ -48,6 +49,7 @@ class AsyncguideProtocol(LanguageServerProtocol):
     type (a missing ``context``, a negative line): it logs, shows the user a message, and never
     answers, so the client waits forever. Here such a request is answered with an InvalidParams
     error saying what is wrong, and nothing is shown to the user (the client sent it, not them).
+    A request after ``shutdown``, which pygls also drops, is answered with InvalidRequest.
     """
 
     @lsp_method(types.INITIALIZE)
@@ -85,8 +87,14 @@ class AsyncguideProtocol(LanguageServerProtocol):
             return AnsweredRequest(data["id"])
 
     def handle_message(self, message: Any) -> None:
-        if not isinstance(message, AnsweredRequest):
-            super().handle_message(message)
+        if isinstance(message, AnsweredRequest):
+            return
+        if self._shutdown and isinstance(message, RPCRequest):
+            # pygls drops it unanswered; LSP wants an InvalidRequest error for any request after shutdown
+            error = types.ResponseError(code=JsonRpcInvalidRequest.CODE, message=f"{message.method} after shutdown")
+            self._send_response(message.id, error=error)
+            return
+        super().handle_message(message)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Every request gets a response, however malformed its params, and the server serves on after it.
+"""Every request gets a response, however malformed its params, and the server serves on after it;
+a request after shutdown gets the error LSP asks for.
 
 The requests are sent as raw JSON (a typed client cannot build most of them); each test then asks
 for a hover through the same connection, which must still explain the diagnostic.
@@ -14,9 +15,22 @@ from typing import Any
 
 import pytest
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcInvalidParams, JsonRpcInvalidRequest
+from pytest_lsp import ClientServerConfig
 
-from .conftest import BLOCKING_SLEEP, FAST, TIMEOUT, Client, StartServer, open_document, pull_capabilities, wait_for_publish
+from .conftest import (
+    BLOCKING_SLEEP,
+    FAST,
+    SERVER,
+    TIMEOUT,
+    Client,
+    StartServer,
+    make_client,
+    open_document,
+    pull_capabilities,
+    push_capabilities,
+    wait_for_publish,
+)
 
 
 def position(line: int, character: int) -> dict[str, int]:
@@ -173,3 +187,18 @@ def _with_uri(params: dict[str, Any], document_uri: str) -> dict[str, Any]:
         key: _with_uri(value, document_uri) if isinstance(value, dict) else document_uri if value == "{uri}" else value
         for key, value in params.items()
     }
+
+
+async def test_a_request_after_shutdown_is_answered_invalid_request(tmp_path: Path) -> None:
+    client = await ClientServerConfig(server_command=SERVER, client_factory=make_client).start()
+    try:
+        await client.initialize_session(types.InitializeParams(capabilities=push_capabilities(), initialization_options=FAST))
+        document_uri = open_document(client, tmp_path / "poll.py", BLOCKING_SLEEP)
+        await wait_for_publish(client, document_uri, version=1)
+        await asyncio.wait_for(client.shutdown_async(None), TIMEOUT)
+        with pytest.raises(JsonRpcInvalidRequest) as raised:
+            await raw_request(client, types.TEXT_DOCUMENT_HOVER, {"textDocument": {"uri": document_uri}, "position": position(4, 9)})
+        assert "after shutdown" in raised.value.message
+        client.exit(None)
+    finally:
+        await client.stop()
