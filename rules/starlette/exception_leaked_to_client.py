@@ -146,10 +146,10 @@ class ExceptionDetailsInResponse(Rule):
     ) -> tuple[ast.AST, str, Handling] | None:
         """(the node to report, what it leaks, where) when ``node`` puts exception details into a response."""
         function = model.enclosing_function(node)
-        if function is None or _under_debug_flag(node, model):
+        if function is None:
             return None
         handling = registered.get(id(function)) or _endpoint_except(node, function, model)
-        if handling is None:
+        if handling is None or _under_debug_flag(node, model):
             return None
         if isinstance(node, ast.Call) and model.qualified_name(node.func) in TRACEBACK_FORMATTERS:
             return (node, "the traceback", handling) if _reaches_response(node, model, 0) else None
