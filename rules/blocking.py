@@ -16,11 +16,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from .guidelines import Quote
 from .model import SemanticModel
-from .rule import Diagnostic, Rule, Severity
+from .rule import Diagnostic, Rule, Severity, callees_of
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,11 @@ class BlockingCallRule(Rule):
     framework_quotes: ClassVar[dict[str, tuple[Quote, ...]]] = {}
     #: whether running the call in a thread is advice worth giving (not for ``time.sleep``)
     offloadable: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "calls" in cls.__dict__ and "callees" not in cls.__dict__:
+            cls.callees = callees_of(cls.calls)
 
     @classmethod
     def cited_guidelines(cls) -> tuple[Quote, ...]:

@@ -277,6 +277,8 @@ class SemanticModel:
         self._instance_types: dict[int, str | None] = {}
         #: id(call) -> ``handlers.configured_middleware(self, call)``
         self._configured_middleware: dict[int, str | None] = {}
+        #: callee name -> the calls by it (``calls_named``), made on first use
+        self._calls_by_name: dict[str, list[ast.Call]] | None = None
         #: id(scope) -> whether code in it runs in an async context (``in_async_context``)
         self._async_scopes: dict[int, bool] = {}
         #: answers "is this imported callee a coroutine function?" (``runner.CoroutineResolver``)
@@ -341,6 +343,25 @@ class SemanticModel:
     def nodes(self, node_type: type[ast.AST]) -> list[ast.AST]:
         """Every node of exactly this type, in source order."""
         return self._nodes.get(node_type, [])
+
+    def calls_named(self, names: frozenset[str]) -> list[ast.Call]:
+        """The calls whose callee goes by one of ``names``, in source order: the last part of its
+        qualified name (``zzz(1)`` after ``from time import sleep as zzz``: ``sleep``), or the name
+        or attribute it is called by (``client.get(...)``: ``get``)."""
+        index = self._calls_by_name
+        if index is None:
+            index = self._calls_by_name = {}
+            for call in self.nodes(ast.Call):
+                func = call.func  # type: ignore[attr-defined]
+                called_as = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+                qualified = self.qualified_name(func)
+                last = qualified.rpartition(".")[2] if qualified else None
+                for name in {called_as, last} - {None}:
+                    index.setdefault(name, []).append(call)
+        found = [call for name in names for call in index.get(name, ())]
+        if len(found) > 1:
+            found = sorted(dict.fromkeys(found), key=_position)  # a call may go by two of the names
+        return found
 
     @staticmethod
     def parent(node: ast.AST) -> ast.AST | None:
@@ -1115,6 +1136,10 @@ class SemanticModel:
         parts.extend(self.lines[r.start_line + 1 : r.end_line])
         parts.append(self.lines[r.end_line][: r.end_column])
         return "\n".join(parts)
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return node.lineno, node.col_offset  # type: ignore[attr-defined]
 
 
 def split_lines(source: str) -> list[str]:

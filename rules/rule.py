@@ -15,7 +15,7 @@ import ast
 import enum
 import inspect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -98,12 +98,26 @@ class Diagnostic:
 _DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
 
 
+def callees_of(*tables: Iterable[str]) -> frozenset[str] | None:
+    """``Rule.callees`` for a rule that looks up callees' qualified names in ``tables``: the last
+    part of each; None (every call) when a table holds a pattern (``requests.*``)."""
+    names = [name for table in tables for name in table]
+    if any(name.endswith("*") for name in names):
+        return None
+    return frozenset(name.rpartition(".")[2] for name in names)
+
+
 class Rule:
     """Base class of every rule. Subclasses set the class attributes and implement ``check``.
 
     ``node_types`` names the ``ast`` node classes the rule inspects: the engine's single walk
     indexes nodes by type, and ``check`` is called once per node of those types with the finished
     ``SemanticModel``. A rule that looks at the module as a whole sets ``node_types = (ast.Module,)``.
+
+    A rule that inspects calls only of some callees names them in ``callees``: ``check`` then
+    gets only the calls that go by one of those names (``SemanticModel.calls_named``), not every
+    call of the module. Most rules look at a few callees; without it each would be called for
+    each of the thousand calls of a long module, on every keystroke.
     """
 
     code: ClassVar[str]
@@ -119,6 +133,10 @@ class Rule:
     #: (STA011 "fire-and-forget task in an endpoint" restates ASY111 "discarded task"): where
     #: both report at the same start, only this rule's diagnostic is kept
     supersedes: ClassVar[tuple[str, ...]] = ()
+    #: when set, the ``ast.Call`` nodes given to ``check`` are only those whose callee's name (the
+    #: last part of its qualified name, or the name or attribute it is called by) is one of these:
+    #: every call the rule may report or needs to see must go by one of them
+    callees: ClassVar[frozenset[str] | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

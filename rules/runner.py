@@ -155,9 +155,14 @@ def _lint(
             continue
         try:
             for node_type in rule.node_types:
+                nodes = (
+                    model.calls_named(rule.callees)
+                    if node_type is ast.Call and rule.callees is not None
+                    else model.nodes(node_type)
+                )
                 # One extend per rule and node type, the checks chained in C: with ~200 rules over
                 # thousands of calls, a Python-level loop per node is a large share of a lint.
-                result.diagnostics.extend(chain.from_iterable(map(rule.check, model.nodes(node_type), repeat(model))))
+                result.diagnostics.extend(chain.from_iterable(map(rule.check, nodes, repeat(model))))
         except Exception as error:  # noqa: BLE001 - a broken rule must not stop the others
             log.exception("rule %s failed", code)
             result.internal_errors.append(InternalError(code, f"{type(error).__name__}: {error}"))

@@ -132,6 +132,7 @@ class BlockingDatabaseDriver(BlockingCallRule):
         Quote("asyncio", "Key Principles", "Create responsive and scalable asynchronous applications"),
     )
     calls = BLOCKING_DATABASE_CALLS
+    callees = None  # every method of a Redis client, every MongoDB operation: no list of names to name
     framework_quotes = {
         "sanic": (Quote("sanic", "Database Integration", "Use appropriate async database libraries"),),
         "tornado": (Quote("tornado", "Database Integration", "Use appropriate async database drivers"),),
