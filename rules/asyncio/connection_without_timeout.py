@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: asyncio calls that open a network connection and wait as long as the OS lets them
 CONNECTION_OPENERS = frozenset({
@@ -73,6 +73,7 @@ class ConnectionWithoutTimeout(Rule):
         Quote("asyncio", "Error Handling", "Create proper timeout management"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(CONNECTION_OPENERS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

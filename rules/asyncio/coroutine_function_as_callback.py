@@ -86,6 +86,7 @@ class CoroutineFunctionAsCallback(Rule):
         Quote("asyncio", "Task Management", "Create effective task scheduling"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"add_done_callback", *LOOP_CALLBACK_METHODS})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -49,6 +49,7 @@ class DatagramReuseAddress(Rule):
     summary = "`create_datagram_endpoint(reuse_address=...)` raises: the parameter is refused, then removed"
     guidelines = (Quote("asyncio", "Network Programming", "Implement effective UDP endpoints"),)
     node_types = (ast.Call,)
+    callees = frozenset({"create_datagram_endpoint"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: functions that schedule a task and return the only strong reference to it
 TASK_FACTORIES = frozenset({
@@ -67,6 +67,7 @@ class DiscardedTask(Rule):
         Quote("asyncio", "Key Principles", "Use appropriate task and future management"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(TASK_FACTORIES, {"create_task"})  # and `loop.create_task()`
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -8,7 +8,7 @@ import libcst as cst
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, argument, keyword
-from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule
+from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, callees_of
 
 ENSURE_FUTURE = frozenset({"asyncio.ensure_future", "asyncio.tasks.ensure_future"})
 
@@ -108,6 +108,7 @@ class EnsureFutureCoroutine(Rule):
         Quote("asyncio", "Key Principles", "Use appropriate task and future management"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(ENSURE_FUTURE)
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Replace with `asyncio.create_task(...)`"
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: factories of a new event loop, which the caller owns and must close
 LOOP_FACTORIES = frozenset({"asyncio.new_event_loop", "asyncio.events.new_event_loop", "uvloop.new_event_loop"})
@@ -58,6 +58,7 @@ class EventLoopNeverClosed(Rule):
     summary = "Event loop from `new_event_loop()` is never closed"
     guidelines = (Quote("asyncio", "Event Loop Management", "Create proper loop closing"),)
     node_types = (ast.Call,)
+    callees = callees_of(LOOP_FACTORIES)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 _AWAIT = "`await` the coroutine instead"
 
@@ -69,6 +69,7 @@ class EventLoopRunInCoroutine(Rule):
         Quote("asyncio", "Coroutine Design", "Implement proper coroutine chaining"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(LOOP_RUNNERS, LOOP_RUN_METHODS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -66,6 +66,7 @@ class ExecutorShutdownInCoroutine(Rule):
         Quote("asyncio", "Thread and Process Integration", "Create appropriate ProcessPoolExecutor"),
     )
     node_types = (ast.With, ast.Call)
+    callees = frozenset({"shutdown"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         if not model.in_async_context(node):

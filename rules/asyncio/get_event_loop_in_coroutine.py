@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
+from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity, callees_of
 
 #: ``get_event_loop`` as the model names it, through the module that defines it too
 GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
@@ -66,6 +66,7 @@ class GetEventLoopInCoroutine(Rule):
         Quote("asyncio", "Event Loop Management", "Create proper event loop instantiation"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(GET_EVENT_LOOP)
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Replace with `asyncio.get_running_loop()`"
 

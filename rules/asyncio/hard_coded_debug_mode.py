@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, argument, keyword
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: calls that take ``debug=`` to switch asyncio's debug mode on
 DEBUG_KEYWORD_CALLS = frozenset({"asyncio.run", "asyncio.runners.run", "asyncio.Runner", "asyncio.runners.Runner"})
@@ -56,6 +56,7 @@ class HardCodedDebugMode(Rule):
         Quote("asyncio", "Debugging", "Use proper debug mode"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(DEBUG_KEYWORD_CALLS, {"set_debug"})  # and `loop.set_debug()`
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

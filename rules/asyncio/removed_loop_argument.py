@@ -8,7 +8,7 @@ import libcst as cst
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
+from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
 
 #: asyncio APIs whose ``loop`` parameter was removed in Python 3.10 (deprecated since 3.8), by
 #: qualified name; the submodule spellings (``asyncio.locks.Lock``) are matched too
@@ -79,6 +79,7 @@ class RemovedLoopArgument(Rule):
         Quote("asyncio", "Event Loop Management", "Implement proper loop selection"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(REMOVED_LOOP_PARAMETER)  # `asyncio.locks.Lock` goes by `Lock` too
     fix_availability = FixAvailability.ALWAYS
     fix_title = "Remove the `loop` argument"
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: the stdlib call that installs a process-wide signal handler
 SIGNAL_INSTALLERS = frozenset({"signal.signal"})
@@ -63,6 +63,7 @@ class SignalHandlerInCoroutine(Rule):
     summary = "`signal.signal()` in a coroutine: use `loop.add_signal_handler()`"
     guidelines = (Quote("asyncio", "Subprocesses and Shells", "Implement proper signal handling"),)
     node_types = (ast.Call,)
+    callees = callees_of(SIGNAL_INSTALLERS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -131,6 +131,7 @@ class SqlBuiltFromStrings(Rule):
         Quote("tornado", "Database Integration", "Implement proper query execution"),
     )
     node_types = (ast.Call,)
+    callees = QUERY_METHODS
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

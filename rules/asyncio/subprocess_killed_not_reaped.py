@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from .subprocess_pipe_wait import SUBPROCESS_FACTORIES
 
 #: Process methods that only send a signal
@@ -68,6 +68,7 @@ class SubprocessKilledNotReaped(Rule):
     summary = "Subprocess killed or terminated and never waited for: it is left a zombie"
     guidelines = (Quote("asyncio", "Subprocesses and Shells", "Use proper subprocess termination"),)
     node_types = (ast.Call,)
+    callees = callees_of(SUBPROCESS_FACTORIES)  # the `kill()` calls are found through the process's references
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

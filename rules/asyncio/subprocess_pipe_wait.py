@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: asyncio's process factories
 SUBPROCESS_FACTORIES = frozenset({
@@ -72,6 +72,7 @@ class SubprocessPipeWait(Rule):
         Quote("asyncio", "Subprocesses and Shells", "Create appropriate pipe management"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(SUBPROCESS_FACTORIES)  # the `wait()` calls are found through the process's references
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: the verify mode that accepts any certificate
 CERT_NONE = frozenset({"ssl.CERT_NONE", "ssl.VerifyMode.CERT_NONE"})
@@ -63,6 +63,7 @@ class TlsVerificationOff(Rule):
     summary = "TLS certificate verification turned off on an `SSLContext`"
     guidelines = (Quote("asyncio", "Network Programming", "Use appropriate SSL/TLS integration"),)
     node_types = (ast.Assign, ast.Call)
+    callees = callees_of(UNVERIFIED_CONTEXTS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         if model.uses("aiohttp"):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel, argument, keyword
-from ..rule import Diagnostic, Rule
+from ..rule import Diagnostic, Rule, callees_of
 
 #: calls that take the awaitables spread as positional arguments
 SPREAD_CALLS = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
@@ -111,6 +111,7 @@ class UnboundedFanOut(Rule):
         Quote("asyncio", "Advanced Patterns", "Implement effective worker pools"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(SPREAD_CALLS, COLLECTION_CALLS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

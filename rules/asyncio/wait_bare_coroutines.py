@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
-from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
+from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity, callees_of
 from .unawaited_coroutine import FUTURE_FUNCTIONS, coroutine_callee
 
 WAITS = frozenset({"asyncio.wait", "asyncio.tasks.wait"})
@@ -61,6 +61,7 @@ class WaitBareCoroutines(Rule):
         Quote("asyncio", "Task Management", "Use proper create_task method"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(WAITS)
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Wrap each coroutine in `asyncio.create_task()`"
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: asyncio.wait, which returns (done, pending) and cancels nothing
 WAIT_FUNCTIONS = frozenset({"asyncio.wait", "asyncio.tasks.wait"})
@@ -64,6 +64,7 @@ class WaitPendingDiscarded(Rule):
         Quote("asyncio", "Future and Result Handling", "Create effective timeout handling"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(WAIT_FUNCTIONS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -65,6 +65,7 @@ class WriteWithoutDrain(Rule):
         Quote("asyncio", "Streams and Protocols", "Implement proper data buffering"),
     )
     node_types = (ast.Call,)
+    callees = BUFFERING_METHODS
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
