@@ -1434,31 +1434,47 @@ class _Walker:
         self.children(tree)
 
     def visit(self, node: ast.AST, parent: ast.AST) -> None:
-        node._ag_parent = parent  # type: ignore[attr-defined]
-        node._ag_scope = self.scope  # type: ignore[attr-defined]
+        # The hottest code of a lint (every node, every keystroke): the node's fields and the
+        # links are read and written through its __dict__, the children visited inline.
+        attributes = node.__dict__
+        attributes["_ag_parent"] = parent
+        attributes["_ag_scope"] = self.scope
         node_type = type(node)
         bucket = self.index.get(node_type)
         if bucket is None:
             bucket = self.index[node_type] = []
         bucket.append(node)
         special = _SPECIAL.get(node_type)
-        if special is None:
-            self.children(node)
-        else:
+        if special is not None:
             special(self, node)
-
-    def children(self, node: ast.AST) -> None:
-        fields = _CHILD_FIELDS.get(type(node))
+            return
+        fields = _CHILD_FIELDS.get(node_type)
         if fields is None:
-            fields = _CHILD_FIELDS[type(node)] = tuple(f for f in node._fields if f not in _SINGLETON_FIELDS)
+            fields = _child_fields(node_type)
+        visit = self.visit
         for name in fields:
-            value = getattr(node, name, None)
-            if isinstance(value, list):
+            value = attributes.get(name)
+            if value.__class__ is list:
                 for item in value:
                     if isinstance(item, ast.AST):
-                        self.visit(item, node)
+                        visit(item, node)
             elif isinstance(value, ast.AST):
-                self.visit(value, node)
+                visit(value, node)
+
+    def children(self, node: ast.AST) -> None:
+        attributes = node.__dict__
+        fields = _CHILD_FIELDS.get(type(node))
+        if fields is None:
+            fields = _child_fields(type(node))
+        visit = self.visit
+        for name in fields:
+            value = attributes.get(name)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        visit(item, node)
+            elif isinstance(value, ast.AST):
+                visit(value, node)
 
     def visit_all(self, nodes: list, parent: ast.AST) -> None:
         for item in nodes:
@@ -1656,7 +1672,20 @@ class _Walker:
 
 #: fields that hold shared singleton nodes (``Load``, ``Add``…): nothing to walk or index there
 _SINGLETON_FIELDS = frozenset({"ctx", "op", "ops"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+#: fields that never hold a node, in any node type (``Constant.value`` and ``Constant.kind`` aside)
+_PRIMITIVE_FIELDS = frozenset(
+    {"id", "attr", "arg", "name", "module", "level", "kind", "type_comment", "is_async", "asname", "conversion"}
+)
+#: node type -> the fields that may hold nodes (or lists of them)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {ast.Constant: ()}
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    skipped = _SINGLETON_FIELDS | _PRIMITIVE_FIELDS
+    if node_type.__name__ == "TypeAlias":  # ``type X = ...`` (3.12): its name is a Name node
+        skipped = _SINGLETON_FIELDS
+    fields = _CHILD_FIELDS[node_type] = tuple(f for f in node_type._fields if f not in skipped)  # type: ignore[attr-defined]
+    return fields
 
 _SPECIAL = {
     ast.Import: _Walker.import_,
