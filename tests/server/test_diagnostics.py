@@ -8,12 +8,14 @@ from pathlib import Path
 from lsprotocol import types
 
 from asyncguide.rules.documentation import rule_url
+from asyncguide.rules.runner import lint
 
 from .conftest import (
     BLOCKING_SLEEP,
     FAST,
     TIMEOUT,
     StartServer,
+    apply,
     as_tuple,
     change,
     open_document,
@@ -191,3 +193,57 @@ async def test_excluded_files_get_no_diagnostics(start_server: StartServer, tmp_
     own = open_document(client, tmp_path / "poll.py", BLOCKING_SLEEP)
     assert (await wait_for_publish(client, vendored, version=1)).diagnostics == ()
     assert [d.code for d in (await wait_for_publish(client, own, version=1)).diagnostics] == ["ASY100"]
+
+
+TYPED_INTO = '''\
+import time
+
+import requests
+
+
+class Poller:
+    async def poll(self):
+        time.sleep(1)
+        return "done"
+
+    async def fetch(self, url):
+        return url
+
+
+async def main():
+    await Poller().poll()
+'''
+
+
+async def test_diagnostics_after_typing_match_a_fresh_lint_of_the_text(start_server: StartServer, tmp_path: Path) -> None:
+    """Keystrokes in one method re-use the rest of the previous parse (``reparse``): what the
+    server publishes after each must be what linting the whole text from scratch finds."""
+    codes = ["ASY100", "ASY101", "ASY121"]
+    client = await start_server(initialization_options={"select": codes, "debounceMs": 0})
+    uri = open_document(client, tmp_path / "poller.py", TYPED_INTO)
+    await wait_for_publish(client, uri, version=1)
+    text = TYPED_INTO
+    call = "requests.get("
+    keystrokes = [
+        *((span(11, 15 + i, 11, 15 + i), c) for i, c in enumerate(call)),  # typed into `return url`
+        (span(11, 15 + len(call) + 3, 11, 15 + len(call) + 3), ")"),
+        (span(7, 19, 7, 20), "2"),  # inside the other method
+        (span(8, 21, 8, 21), " + ("),  # a bracket left open: does not parse
+        (span(8, 25, 8, 25), ")"),  # closed again
+        (span(12, 0, 12, 0), "    def sync(self):\n        time.sleep(3)\n"),  # lines added
+        (span(7, 0, 8, 0), ""),  # a line removed
+    ]
+    compared = 0
+    for version, (range_, typed) in enumerate(keystrokes, start=2):
+        change(client, uri, version, (range_, typed))
+        text = apply(text, [types.TextEdit(range=range_, new_text=typed)])
+        published = await wait_for_publish(client, uri, version=version)
+        fresh = lint(text, codes)
+        if fresh.syntax_error is None:
+            compared += 1
+            assert [(d.code, as_tuple(d.range)) for d in published.diagnostics] == [
+                (d.code, (d.range.start_line, d.range.start_column, d.range.end_line, d.range.end_column))
+                for d in fresh.diagnostics
+            ], text
+    assert compared >= len(keystrokes) - 3
+    assert "return requests.get(url)" in text and "ASY101" in {d.code for d in published.diagnostics}
