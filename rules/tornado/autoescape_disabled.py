@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, argument, keyword
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import applications, setting_constant
 
 #: template classes taking ``autoescape``: qualified name -> its position (None: keyword only)
@@ -61,6 +61,7 @@ class AutoescapeDisabled(Rule):
         Quote("tornado", "Template Rendering", "Use proper template engine configuration"),
     )
     node_types = (ast.Module, ast.Call)
+    callees = callees_of(TEMPLATE_CLASSES)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         if isinstance(node, ast.Module):

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import runs_on_loop
 
 HTTP_CLIENT = "tornado.httpclient.HTTPClient"
@@ -65,6 +65,7 @@ class BlockingHttpClient(Rule):
         Quote("tornado", "Key Principles", "Use appropriate concurrency patterns"),
     )
     node_types = (ast.Call,)
+    callees = callees_of({HTTP_CLIENT}, {"fetch"})  # and `client.fetch()` on an `HTTPClient`
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -81,6 +81,7 @@ class BroadcastWithoutClosedHandling(Rule):
         Quote("tornado", "Key Principles", "Create robust WebSocket implementation"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"write_message"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import handler_class
 
 #: calls that open a new database connection or client -> the pooled way to share one
@@ -84,6 +84,7 @@ class DatabaseConnectionPerRequest(Rule):
         Quote("tornado", "Database Integration", "Use proper connection handling"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(CONNECTS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -74,6 +74,7 @@ class ExceptionInResponse(Rule):
         Quote("tornado", "Asynchronous Programming", "Create effective error handling"),
     )
     node_types = (ast.Call,)
+    callees = OUTPUT_METHODS
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         method = self_call(model, node)

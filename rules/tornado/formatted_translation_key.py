@@ -59,6 +59,7 @@ class FormattedTranslationKey(Rule):
     summary = "Tornado `translate()` given a message formatted at run time"
     guidelines = (Quote("tornado", "Template Rendering", "Use proper i18n integration"),)
     node_types = (ast.Call,)
+    callees = frozenset(TRANSLATE_METHODS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

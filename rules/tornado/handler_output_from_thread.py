@@ -82,6 +82,7 @@ class HandlerOutputFromThread(Rule):
         Quote("tornado", "Concurrent Execution", "Use proper ThreadPoolExecutor integration"),
     )
     node_types = (ast.Call,)
+    callees = LOOP_ONLY_METHODS
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         method = self_call(model, node)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import applications, setting_constant
 
 #: ``tornado.options`` definitions, whose ``default`` is the value when nothing sets the option
@@ -64,6 +64,7 @@ class HardcodedCookieSecret(Rule):
         Quote("tornado", "Tornado Project Structure", "Implement proper configuration management"),
     )
     node_types = (ast.Module, ast.Call)
+    callees = callees_of(OPTION_DEFINITIONS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         if isinstance(node, ast.Call):

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import handler_class
 
 ASYNC_HTTP_CLIENTS = frozenset(
@@ -71,6 +71,7 @@ class HttpClientPerRequest(Rule):
         Quote("tornado", "Concurrent Execution", "Implement proper resource management"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(ASYNC_HTTP_CLIENTS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

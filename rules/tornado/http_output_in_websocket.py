@@ -61,6 +61,7 @@ class HttpOutputInWebSocket(Rule):
         Quote("tornado", "WebSockets", "Use proper WebSocketHandler implementation"),
     )
     node_types = (ast.Call,)
+    callees = HTTP_ONLY_METHODS
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -67,6 +67,7 @@ class IOLoopStartEntryPoint(Rule):
         Quote("tornado", "Deployment", "Use proper process management"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"start"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: JWT decoders that check the signature only when told which algorithms to accept
 JWT_DECODERS = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jose.jwt.decode"})
@@ -65,6 +65,7 @@ class JwtUnverifiedDecode(Rule):
         Quote("tornado", "Authentication and Security", "Create effective user authentication"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(JWT_DECODERS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

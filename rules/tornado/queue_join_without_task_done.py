@@ -86,6 +86,7 @@ class QueueJoinWithoutTaskDone(Rule):
         Quote("tornado", "Concurrent Execution", "Use proper coroutine coordination"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"join"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -72,6 +72,7 @@ class RawRequestArguments(Rule):
         Quote("tornado", "Request Handling", "Implement proper request validation"),
     )
     node_types = (ast.Subscript, ast.Call)
+    callees = frozenset({"get"})  # `self.request.arguments.get(...)`
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         kind = _raw_value(node, model)

@@ -140,6 +140,8 @@ CALLBACK_METHODS: dict[str, tuple[str | tuple[str, ...], tuple[str, ...]]] = {
 }
 #: functions whose ``callback=`` argument is deprecated (still accepted): name -> (version, advice)
 DEPRECATED_CALLBACKS = {"tornado.websocket.websocket_connect": ("6.5", "`await` the connection it returns")}
+#: every keyword argument the two tables above (and ``@gen.coroutine`` functions) report
+_CALLBACK_KEYWORDS = frozenset({"callback", *(keyword for _, keywords in CALLBACK_METHODS.values() for keyword in keywords)})
 
 
 class RemovedApi(Rule):
@@ -273,6 +275,10 @@ class RemovedApi(Rule):
         yield self._report(node, model, key, change, fix=Applicability.SAFE if fixable else None)
 
     def _check_callbacks(self, call: ast.Call, model: SemanticModel) -> Iterator[Diagnostic]:
+        # any function decorated with `@gen.coroutine` may be the callee, so no `callees`; but every
+        # report is of a callback keyword, which most calls have not
+        if not any(keyword.arg in _CALLBACK_KEYWORDS for keyword in call.keywords):
+            return
         removed = _removed_callbacks(call, model)
         for keyword in call.keywords:
             if keyword.arg in removed:

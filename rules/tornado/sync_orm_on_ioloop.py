@@ -75,6 +75,7 @@ class SyncOrmOnIoloop(Rule):
         Quote("tornado", "Concurrent Execution", "Create effective blocking operation handling"),
     )
     node_types = (ast.Call,)
+    callees = IO_METHODS
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

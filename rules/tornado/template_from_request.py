@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..handlers import HTTP_METHODS
 from ..model import Binding, FunctionInfo, SemanticModel, argument
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import capture_groups, handler_self, routes_of, self_call
 
 #: handler methods that load a template by name
@@ -96,6 +96,7 @@ class TemplateFromRequest(Rule):
         Quote("tornado", "Request Handling", "Implement proper request validation"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(RENDERERS, FILE_LOADERS, {TEMPLATE})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import handler_class
 
 #: template objects that compile (and cache) templates: building one throws the cache away
@@ -66,6 +66,7 @@ class TemplateLoaderPerRequest(Rule):
         Quote("tornado", "Template Rendering", "Use proper template engine configuration"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(TEMPLATE_FACTORIES)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..databases import is_rollback, opens_transaction, started_transaction, transaction_rolled_back
+from ..databases import EXECUTE_METHODS, is_rollback, opens_transaction, started_transaction, transaction_rolled_back
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel
 from ..rule import Diagnostic, Rule, Severity
@@ -76,6 +76,7 @@ class TransactionWithoutRollback(Rule):
         Quote("tornado", "Database Integration", "Use proper connection handling"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({*EXECUTE_METHODS, "start"})  # `x.execute("BEGIN")`, `tr.start()`
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -69,6 +69,7 @@ class UnknownRouteName(Rule):
         Quote("tornado", "Routing and URL Patterns", "Implement proper URL generation"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"reverse_url"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

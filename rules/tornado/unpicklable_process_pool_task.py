@@ -68,6 +68,7 @@ class UnpicklableProcessPoolTask(Rule):
     summary = "lambda, nested function or bound method sent to a `ProcessPoolExecutor`"
     guidelines = (Quote("tornado", "Concurrent Execution", "Implement effective ProcessPoolExecutor usage"),)
     node_types = (ast.Call,)
+    callees = frozenset({"run_in_executor", "submit", "map"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -109,6 +109,7 @@ class UnsignedAuthCookie(Rule):
         Quote("tornado", "Authentication and Security", "Create effective user authentication"),
     )
     node_types = (ast.Call,)
+    callees = frozenset(SIGNED)
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Use the signed cookie method"
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: fast general-purpose hashes: fine for checksums, far too cheap to guess passwords against
 FAST_HASHES = frozenset(
@@ -74,6 +74,7 @@ class WeakPasswordHandling(Rule):
     summary = "password hashed with a fast hash or compared with `==`"
     guidelines = (Quote("tornado", "Authentication and Security", "Use proper password handling"),)
     node_types = (ast.Call, ast.Compare)
+    callees = callees_of(FAST_HASHES)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         if isinstance(node, ast.Call):

@@ -84,6 +84,7 @@ class WriteAfterFinish(Rule):
         Quote("tornado", "Request Handling", "Create effective error handling"),
     )
     node_types = (ast.Call,)
+    callees = frozenset(FAILURES)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         method = self_call(model, node)

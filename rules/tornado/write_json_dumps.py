@@ -70,6 +70,7 @@ class WriteJsonDumps(Rule):
         Quote("tornado", "Request Handling", "Implement proper content type negotiation"),
     )
     node_types = (ast.Call,)
+    callees = WRITERS
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Write the dict itself"
 

@@ -81,6 +81,7 @@ class WriteNonString(Rule):
         Quote("tornado", "Database Integration", "Create effective data serialization"),
     )
     node_types = (ast.Call,)
+    callees = WRITERS
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         method = self_call(model, node)
