@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: coroutines (or awaitables) that make a connection or pool: at import time nothing can await them
 AWAITED_FACTORIES = frozenset(
@@ -111,6 +111,7 @@ class ClientAtImportTime(Rule):
         Quote("sanic", "Performance Optimization", "Use proper connection pooling"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(AWAITED_FACTORIES, LOOP_BOUND_CLIENTS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import CallbackInfo, FunctionInfo, SemanticModel, argument
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import positional_parameters, qualified
 
 #: calls that format the exception being handled, with its traceback
@@ -92,6 +92,7 @@ class ExceptionDetailsInResponse(Rule):
         Quote("sanic", "API Design", "Implement proper error responses"),
     )
     node_types = (ast.Call, ast.Attribute, ast.JoinedStr, ast.BinOp)
+    callees = callees_of(TRACEBACK_CALLS, MESSAGE_CALLS, {"format"})  # and `"...".format(exception)`
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         function = model.enclosing_function(node)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: fast general-purpose digests: made to hash gigabytes a second, which is what a password guesser wants
 FAST_DIGESTS = frozenset(
@@ -65,6 +65,7 @@ class FastPasswordHash(Rule):
     summary = "Password hashed with a fast digest (`hashlib.md5/sha1/sha256`); use argon2, bcrypt or scrypt"
     guidelines = (Quote("sanic", "Authentication and Authorization", "Use proper password handling"),)
     node_types = (ast.Call,)
+    callees = callees_of(FAST_DIGESTS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel, argument, keyword
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import is_request, path_parameters, positional_parameters, qualified
 
 #: Sanic's file responses (``location`` is their first argument)
@@ -114,6 +114,7 @@ class FilePathFromRequest(Rule):
         Quote("sanic", "Key Principles", "Create secure and scalable web applications"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(FILE_RESPONSES)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

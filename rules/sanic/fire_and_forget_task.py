@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import callback_kind, is_sanic_handler
 
 #: calls that start a task on the running loop
@@ -64,6 +64,7 @@ class SanicFireAndForgetTask(Rule):
     summary = "Task started and dropped in a Sanic handler: use `request.app.add_task()`"
     guidelines = (Quote("sanic", "Asynchronous Programming", "Create appropriate task management"),)
     node_types = (ast.Call,)
+    callees = callees_of(TASK_STARTERS)
     supersedes = ("ASY111",)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:

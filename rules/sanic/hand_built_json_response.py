@@ -9,7 +9,7 @@ import libcst as cst
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
-from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity
+from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity, callees_of
 from ._common import qualified, response_reference, string
 
 DUMPS = "json.dumps"
@@ -102,6 +102,7 @@ class HandBuiltJsonResponse(Rule):
         Quote("sanic", "Key Principles", "Use appropriate response generation"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(RESPONSES)
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Use `json(...)` from `sanic.response`"
 

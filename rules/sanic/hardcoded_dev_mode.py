@@ -62,6 +62,7 @@ class HardcodedDevMode(Rule):
         Quote("sanic", "Sanic Project Structure", "Use appropriate configuration management"),
     )
     node_types = (ast.Call,)
+    callees = SERVER_METHODS
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -80,6 +80,7 @@ class HardcodedSecret(Rule):
         Quote("sanic", "Key Principles", "Create secure and scalable web applications"),
     )
     node_types = (ast.Assign, ast.AnnAssign, ast.Call)
+    callees = UPDATE_METHODS | {"Config"}  # and `Config(...)` (`sanic.Config`)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         if isinstance(node, ast.Call):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import APP, BLUEPRINT, qualified
 
 #: the names Sanic accepts for applications and blueprints (``sanic.base.root.VALID_NAME``)
@@ -70,6 +70,7 @@ class InvalidAppName(Rule):
         Quote("sanic", "Sanic Project Structure", "Use proper Blueprints organization"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(NAMED_CLASSES)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -60,6 +60,7 @@ class InvalidMiddlewareAttachPoint(Rule):
         Quote("sanic", "Key Principles", "Create robust routing and middleware systems"),
     )
     node_types = (ast.Call,)
+    callees = frozenset(REGISTRATIONS)
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Use the attach point Sanic knows"
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import string
 
 #: JWT decoding functions (PyJWT, python-jose, authlib's is different and not listed)
@@ -66,6 +66,7 @@ class JwtVerificationDisabled(Rule):
         Quote("sanic", "Authentication and Authorization", "Implement proper token validation"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(DECODE_FUNCTIONS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

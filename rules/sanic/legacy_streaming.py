@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import qualified
 
 #: the callback-style streaming API -> when Sanic removed it
@@ -67,6 +67,7 @@ class LegacyStreaming(Rule):
         Quote("sanic", "Key Principles", "Follow established Sanic best practices"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(LEGACY_STREAMING)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -70,6 +70,7 @@ class LowercaseConfigKey(Rule):
         Quote("sanic", "Sanic Project Structure", "Use appropriate configuration management"),
     )
     node_types = (ast.Attribute, ast.Subscript, ast.Call)
+    callees = UPPER_CASE_LOADERS | {"update"}
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         if isinstance(node, ast.Attribute) and is_config(model, node.value):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..databases import opens_transaction, rolls_back
+from ..databases import EXECUTE_METHODS, opens_transaction, rolls_back
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
@@ -56,6 +56,7 @@ class ManualTransactionStatements(Rule):
     summary = "Transaction opened with `execute(\"BEGIN\")` and never rolled back on errors"
     guidelines = (Quote("sanic", "Database Integration", "Use proper transaction management"),)
     node_types = (ast.Call,)
+    callees = EXECUTE_METHODS
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -62,6 +62,7 @@ class OpenRedirect(Rule):
         Quote("sanic", "Security", "Create proper input validation"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"redirect"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

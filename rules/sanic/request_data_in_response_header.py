@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import client_value, is_request, qualified, string
 
 #: Sanic response factories that take ``headers=``
@@ -64,6 +64,7 @@ class RequestDataInResponseHeader(Rule):
         Quote("sanic", "Security", "Create proper input validation"),
     )
     node_types = (ast.Assign, ast.Call)
+    callees = callees_of(RESPONSE_FACTORIES)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         if isinstance(node, ast.Assign):

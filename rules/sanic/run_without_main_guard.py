@@ -63,6 +63,7 @@ class RunWithoutMainGuard(Rule):
         Quote("sanic", "Deployment", "Implement effective process management"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"run"})
     fix_availability = FixAvailability.SOMETIMES
     fix_title = 'Wrap it in `if __name__ == "__main__":`'
 

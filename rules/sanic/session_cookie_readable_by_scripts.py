@@ -59,6 +59,7 @@ class SessionCookieReadableByScripts(Rule):
         Quote("sanic", "Security", "Use proper session security"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"add_cookie"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..databases import sync_sqlalchemy_call
+from ..databases import IO_METHODS, sync_sqlalchemy_call
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
@@ -61,6 +61,7 @@ class SyncOrmSession(Rule):
         Quote("sanic", "Database Integration", "Use appropriate async database libraries"),
     )
     node_types = (ast.Call,)
+    callees = IO_METHODS
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

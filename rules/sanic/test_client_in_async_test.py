@@ -56,6 +56,7 @@ class SanicTestClientMisuse(Rule):
         Quote("sanic", "Testing", "Implement effective async test functions"),
     )
     node_types = (ast.Call,)
+    callees = CLIENT_METHODS
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
+from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
 from ._common import is_request, qualified
 
 #: Sanic's coroutine functions that look like plain response helpers
@@ -58,6 +58,7 @@ class UnawaitedResponseCoroutine(Rule):
         Quote("sanic", "Request and Response Handling", "Implement proper file responses"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(RESPONSE_COROUTINES, REQUEST_COROUTINES)
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Add `await`"
     supersedes = ("ASY110",)

@@ -89,6 +89,7 @@ class UnknownListenerEvent(Rule):
         Quote("sanic", "Database Integration", "Use proper connection lifecycle management"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"listener", "register_listener"})
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Use the event Sanic knows"
 

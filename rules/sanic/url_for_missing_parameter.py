@@ -56,6 +56,7 @@ class UrlForMissingParameter(Rule):
         Quote("sanic", "Routing", "Implement effective route parameters"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"url_for"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -82,6 +82,7 @@ class WebsocketKeptAfterDisconnect(Rule):
         Quote("sanic", "WebSocket Support", "Implement proper broadcasting patterns"),
     )
     node_types = (ast.Call, ast.AsyncFor)
+    callees = RECEIVE_METHODS
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         function = model.enclosing_function(node)

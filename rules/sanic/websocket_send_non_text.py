@@ -61,6 +61,7 @@ class WebsocketSendNonText(Rule):
         Quote("sanic", "WebSocket Support", "Use proper WebSocket error handling"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"send"})
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Wrap the message in `json.dumps(...)`"
 
