@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: async file openers whose result must be closed (or used with `async with`)
 ASYNC_FILE_OPENERS = frozenset({"aiofiles.open", "aiofiles.threadpool.open", "anyio.open_file"})
@@ -53,6 +53,7 @@ class AsyncFileNeverClosed(Rule):
     summary = "File from `aiofiles.open()` never closed: use `async with`"
     guidelines = (Quote("asyncio", "File I/O", "Use proper file closing"),)
     node_types = (ast.Call,)
+    callees = callees_of(ASYNC_FILE_OPENERS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: async drivers' single-connection factories -> their pool factory
 CONNECTION_FACTORIES: dict[str, str] = {
@@ -68,6 +68,7 @@ class ConnectionPerRequest(Rule):
     summary = "Database connection opened per request in a handler: use a pool"
     guidelines = (Quote("asyncio", "Network Programming", "Create effective connection pooling"),)
     node_types = (ast.Call,)
+    callees = callees_of(CONNECTION_FACTORIES)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

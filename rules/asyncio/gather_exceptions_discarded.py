@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: asyncio.gather, which returns failures as values when asked to
 GATHER_FUNCTIONS = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
@@ -56,6 +56,7 @@ class GatherExceptionsDiscarded(Rule):
         Quote("asyncio", "Debugging", "Create appropriate exception handling"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(GATHER_FUNCTIONS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

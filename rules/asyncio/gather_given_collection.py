@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
+from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
 from .gather_exceptions_discarded import GATHER_FUNCTIONS
 
 #: expressions that build a collection, not an awaitable
@@ -48,6 +48,7 @@ class GatherGivenCollection(Rule):
     summary = "`asyncio.gather()` given a list instead of awaitables: `TypeError`"
     guidelines = (Quote("asyncio", "Future and Result Handling", "Implement proper future composition"),)
     node_types = (ast.Call,)
+    callees = callees_of(GATHER_FUNCTIONS)
     fix_availability = FixAvailability.ALWAYS
     fix_title = "Unpack the collection: `gather(*...)`"
 

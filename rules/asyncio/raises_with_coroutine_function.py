@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from .coroutine_function_as_callback import coroutine_function
 
 #: assertion helpers that call a function and expect it to raise -> the callable's position
@@ -54,6 +54,7 @@ class RaisesWithCoroutineFunction(Rule):
     summary = "`assertRaises`/`pytest.raises` given a coroutine function: the coroutine never runs"
     guidelines = (Quote("asyncio", "Testing Async Code", "Implement proper exception testing"),)
     node_types = (ast.Call,)
+    callees = callees_of(RAISES_HELPERS, PYTEST_RAISES)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

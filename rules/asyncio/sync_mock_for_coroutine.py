@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, argument, keyword
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: mocks whose calls return a plain value, which cannot be awaited
 SYNC_MOCKS = frozenset({
@@ -64,6 +64,7 @@ class SyncMockForCoroutine(Rule):
     summary = "Coroutine function replaced by a `Mock`/`MagicMock`: use `AsyncMock`"
     guidelines = (Quote("asyncio", "Testing Async Code", "Implement effective mock integration"),)
     node_types = (ast.Call, ast.Assign)
+    callees = callees_of(PATCH_OBJECT)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         if isinstance(node, ast.Call):

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from .subprocess_pipe_wait import SUBPROCESS_FACTORIES
 from .subprocess_killed_not_reaped import REAPING_METHODS
 
@@ -56,6 +56,7 @@ class UnboundedSubprocessSpawn(Rule):
     summary = "Subprocesses started in a loop without waiting or a limit: unbounded process count"
     guidelines = (Quote("asyncio", "Subprocesses and Shells", "Create effective subprocess pools"),)
     node_types = (ast.Call,)
+    callees = callees_of(SUBPROCESS_FACTORIES)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

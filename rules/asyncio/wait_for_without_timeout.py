@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: asyncio.wait_for, whose whole point is its timeout
 WAIT_FOR_FUNCTIONS = frozenset({"asyncio.wait_for", "asyncio.tasks.wait_for"})
@@ -51,6 +51,7 @@ class WaitForWithoutTimeout(Rule):
     summary = "`asyncio.wait_for(..., timeout=None)` sets no time limit"
     guidelines = (Quote("asyncio", "Timeouts and Delays", "Use appropriate wait_for usage"),)
     node_types = (ast.Call,)
+    callees = callees_of(WAIT_FOR_FUNCTIONS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
