@@ -51,6 +51,7 @@ class ConditionWaitWithoutLoop(Rule):
     summary = "`Condition.wait()` outside a `while` loop: the predicate is not re-checked"
     guidelines = (Quote("asyncio", "Synchronization Primitives", "Create appropriate Condition variables"),)
     node_types = (ast.Call,)
+    callees = frozenset({"wait"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -54,6 +54,7 @@ class ErrorLoggedWithoutTraceback(Rule):
     summary = "Caught exception logged without its traceback in a coroutine: use `logger.exception()`"
     guidelines = (Quote("asyncio", "Error Handling", "Implement proper error logging"),)
     node_types = (ast.Call,)
+    callees = ERROR_METHODS
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

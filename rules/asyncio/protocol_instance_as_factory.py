@@ -53,6 +53,7 @@ class ProtocolInstanceAsFactory(Rule):
     summary = "Protocol instance passed where a protocol factory is expected: `TypeError`"
     guidelines = (Quote("asyncio", "Streams and Protocols", "Implement proper protocol factories"),)
     node_types = (ast.Call,)
+    callees = FACTORY_METHODS
     fix_availability = FixAvailability.ALWAYS
     fix_title = "Pass a factory: `lambda: Protocol(...)`"
 

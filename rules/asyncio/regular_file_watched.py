@@ -53,6 +53,7 @@ class RegularFileWatched(Rule):
     summary = "Regular file given to `add_reader()`/`connect_read_pipe()`: raises, files cannot be watched"
     guidelines = (Quote("asyncio", "File I/O", "Use appropriate file descriptors"),)
     node_types = (ast.Call,)
+    callees = frozenset(WATCHING_METHODS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

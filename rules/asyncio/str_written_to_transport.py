@@ -50,6 +50,7 @@ class StrWrittenToTransport(Rule):
     summary = "`str` written to an asyncio transport or stream writer: `TypeError`, bytes expected"
     guidelines = (Quote("asyncio", "Streams and Protocols", "Create appropriate transport usage"),)
     node_types = (ast.Call,)
+    callees = frozenset({"write", "sendto"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

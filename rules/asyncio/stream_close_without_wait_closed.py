@@ -52,6 +52,7 @@ class StreamCloseWithoutWaitClosed(Rule):
     summary = "`StreamWriter.close()` without `await writer.wait_closed()`"
     guidelines = (Quote("asyncio", "Error Handling", "Implement proper cleanup actions"),)
     node_types = (ast.Call,)
+    callees = frozenset({"close"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -64,6 +64,7 @@ class UnboundedPipelineQueue(Rule):
     summary = "Producer loop feeding an unbounded `asyncio.Queue`: no backpressure"
     guidelines = (Quote("asyncio", "Advanced Patterns", "Use proper streaming pipelines"),)
     node_types = (ast.Call,)
+    callees = frozenset({"put", "put_nowait"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -62,6 +62,7 @@ class UnboundedSemaphoreRelease(Rule):
     summary = "`asyncio.Semaphore` released by hand: use `BoundedSemaphore` or `async with`"
     guidelines = (Quote("asyncio", "Synchronization Primitives", "Implement proper BoundedSemaphore"),)
     node_types = (ast.Call,)
+    callees = frozenset({"release"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
