@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from .result_of_pending_task import creates_task
+from .result_of_pending_task import TASK_CREATION_CALLEES, creates_task
 
 
 class CancelWithoutAwait(Rule):
@@ -60,6 +60,7 @@ class CancelWithoutAwait(Rule):
     summary = "Task cancelled and never awaited: its cleanup may still be running"
     guidelines = (Quote("asyncio", "Future and Result Handling", "Implement proper cancellation"),)
     node_types = (ast.Call,)
+    callees = TASK_CREATION_CALLEES
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -5,8 +5,11 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from .discarded_task import TASK_FACTORIES
+
+#: the callee names of every call ``creates_task()`` accepts: ``Rule.callees`` of the rules using it
+TASK_CREATION_CALLEES = callees_of(TASK_FACTORIES, ("create_task",))
 
 
 class ResultOfPendingTask(Rule):
@@ -55,6 +58,7 @@ class ResultOfPendingTask(Rule):
     summary = "`task.result()` before anything waits for the task: `InvalidStateError`"
     guidelines = (Quote("asyncio", "Future and Result Handling", "Implement effective result retrieval"),)
     node_types = (ast.Call,)
+    callees = TASK_CREATION_CALLEES
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
