@@ -264,6 +264,8 @@ ROUTE_VERBS = {
 }
 #: ``router.add_<verb>`` and the method each registers (``None``: the method is the first argument)
 ROUTER_VERBS = {f"add_{verb}": method for verb, method in ROUTE_VERBS.items() if verb != "route"} | {"add_route": None}
+#: the names route-defining calls go by (``Rule.callees`` of the rules checking ``route_definitions``)
+ROUTE_CALLEES = frozenset({*ROUTE_VERBS, *ROUTER_VERBS})
 
 
 @dataclass(frozen=True)
