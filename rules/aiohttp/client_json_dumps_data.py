@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity
+from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity, callees_of
 from ._common import qualified
 
 #: the client calls that send a request body
@@ -59,6 +59,7 @@ class ClientJsonDumpsData(Rule):
         Quote("aiohttp", "Client-Side Development", "Implement effective request methods"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(REQUEST_CALLS)
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Pass the payload as `json=`"
 

@@ -55,6 +55,7 @@ class ClientResponseStatusUnchecked(Rule):
     summary = "aiohttp client response body read without checking its status"
     guidelines = (Quote("aiohttp", "Client Request and Response", "Implement proper error handling"),)
     node_types = (ast.Call,)
+    callees = BODY_READERS
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

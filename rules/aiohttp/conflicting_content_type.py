@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import qualified
 
 RESPONSE_CALLS = frozenset({"aiohttp.web.Response", "aiohttp.web.json_response"})
@@ -47,6 +47,7 @@ class ConflictingContentType(Rule):
         Quote("aiohttp", "Response Generation", "Create proper content type setting"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(RESPONSE_CALLS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import is_aiohttp_handler, is_middleware
 
 #: calls that start a task on the running loop, as the model names them
@@ -69,6 +69,7 @@ class DiscardedTaskInHandler(Rule):
     summary = "Task started in an aiohttp handler or middleware and its reference discarded"
     guidelines = (Quote("aiohttp", "Concurrency and Performance", "Create appropriate task management"),)
     node_types = (ast.Call,)
+    callees = callees_of(_TASK_STARTERS)
     supersedes = ("ASY111",)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import RouteDefinition, route_definitions
+from ._common import ROUTE_CALLEES, RouteDefinition, route_definitions
 
 
 class DuplicateRoute(Rule):
@@ -58,6 +58,7 @@ class DuplicateRoute(Rule):
         Quote("aiohttp", "Route and View Registration", "Create proper route definitions"),
     )
     node_types = (ast.Call,)
+    callees = ROUTE_CALLEES
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -56,6 +56,7 @@ class ErrorLoggedWithoutTraceback(Rule):
     summary = "`logger.error()` in an aiohttp handler's `except` block drops the traceback"
     guidelines = (Quote("aiohttp", "Error Handling", "Use proper error logging"),)
     node_types = (ast.Call,)
+    callees = frozenset({"error"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

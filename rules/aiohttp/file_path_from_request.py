@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel, argument
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import qualified, reads_request_input
 
 #: calls opening or serving a file, and the position and name of their path argument
@@ -67,6 +67,7 @@ class FilePathFromRequest(Rule):
         Quote("aiohttp", "Request Handling", "Implement proper file upload handling"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(FILE_CALLS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -44,6 +44,7 @@ class HardcodedBasicAuth(Rule):
     summary = "`aiohttp.BasicAuth` with a password written in the source"
     guidelines = (Quote("aiohttp", "Client-Side Development", "Implement proper authentication"),)
     node_types = (ast.Call,)
+    callees = frozenset({"BasicAuth"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -67,6 +67,7 @@ class HtmlResponseWithRequestInput(Rule):
         Quote("aiohttp", "Response Generation", "Implement proper template rendering"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"Response"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -70,6 +70,7 @@ class InsecureSessionCookie(Rule):
         Quote("aiohttp", "Request Handling", "Use proper cookie management"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"set_cookie"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

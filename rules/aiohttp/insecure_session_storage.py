@@ -62,6 +62,7 @@ class InsecureSessionStorage(Rule):
         Quote("aiohttp", "Sessions and Authentication", "Implement effective session storage"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"SimpleCookieStorage", *COOKIE_STORAGES})  # the storage is the last part of the name
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
 from ..rule import Diagnostic, Rule, Severity
-from ._common import route_definitions
+from ._common import ROUTE_CALLEES, route_definitions
 
 #: aiohttp splits a route name at these and requires each part to be an identifier
 NAME_SEPARATORS = re.compile(r"[.:-]")
@@ -53,6 +53,7 @@ class InvalidRouteName(Rule):
         Quote("aiohttp", "Route and View Registration", "Create proper route naming"),
     )
     node_types = (ast.Call,)
+    callees = ROUTE_CALLEES
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -8,7 +8,7 @@ import libcst as cst
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
-from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
+from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
 from ._common import qualified, with_arguments
 
 RESPONSE = "aiohttp.web.Response"
@@ -71,6 +71,7 @@ class JsonDumpsResponse(Rule):
         Quote("aiohttp", "Server-Side Development", "Create effective response generation"),
     )
     node_types = (ast.Call,)
+    callees = callees_of((RESPONSE,))
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Replace with `web.json_response(...)`"
 

@@ -54,6 +54,7 @@ class JsonLoadsBody(Rule):
         Quote("aiohttp", "Request Handling", "Use proper request object access"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"loads"})
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Use `await ....json()`"
 

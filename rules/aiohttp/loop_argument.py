@@ -8,7 +8,7 @@ import libcst as cst
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
-from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
+from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
 from ._common import qualified, with_arguments
 
 #: aiohttp classes whose ``loop=`` argument is deprecated (and gone in aiohttp 4)
@@ -71,6 +71,7 @@ class DeprecatedLoopArgument(Rule):
         Quote("aiohttp", "Key Principles", "Follow established aiohttp best practices"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(DEPRECATED_LOOP)
     fix_availability = FixAvailability.ALWAYS
     fix_title = "Remove the `loop=` argument"
 

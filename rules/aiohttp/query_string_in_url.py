@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import qualified
 
 #: client calls taking the URL first (``request``/``aiohttp.request`` take the method first)
@@ -52,6 +52,7 @@ class QueryStringInUrl(Rule):
     summary = "aiohttp client URL with an interpolated query string instead of `params=`"
     guidelines = (Quote("aiohttp", "Client Request and Response", "Implement effective parameter passing"),)
     node_types = (ast.Call,)
+    callees = callees_of(URL_FIRST, METHOD_FIRST)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import qualified
 
 RUN_APP = "aiohttp.web.run_app"
@@ -65,6 +65,7 @@ class RunAppInCoroutine(Rule):
         Quote("aiohttp", "Advanced Patterns", "Implement proper graceful shutdown"),
     )
     node_types = (ast.Call,)
+    callees = callees_of((RUN_APP,))
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import qualified
 
 SESSION = "aiohttp.ClientSession"
@@ -70,6 +70,7 @@ class ClientSessionOutsideCoroutine(Rule):
         Quote("aiohttp", "Server-Side Development", "Use proper application setup"),
     )
     node_types = (ast.Call,)
+    callees = callees_of((SESSION,))
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import is_middleware, qualified
 
 SESSION = "aiohttp.ClientSession"
@@ -80,6 +80,7 @@ class ClientSessionPerRequest(Rule):
         Quote("aiohttp", "Concurrency and Performance", "Use proper connection pooling"),
     )
     node_types = (ast.Call,)
+    callees = callees_of((SESSION,))
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import qualified
 
 SESSION = "aiohttp.ClientSession"
@@ -65,6 +65,7 @@ class ClientSessionWithoutTimeout(Rule):
         Quote("aiohttp", "Concurrency and Performance", "Use proper timeout handling"),
     )
     node_types = (ast.Call,)
+    callees = callees_of((SESSION, TIMEOUT))
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import qualified
 
 REQUEST_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "ws_connect")
@@ -82,6 +82,7 @@ class TlsVerificationDisabled(Rule):
         Quote("aiohttp", "Key Principles", "Create secure and responsive web applications"),
     )
     node_types = (ast.Call, ast.Assign)
+    callees = callees_of(TLS_CALLS, (UNVERIFIED_CONTEXT,))  # `REQUEST_METHODS` on an untyped receiver too
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         if isinstance(node, ast.Assign):

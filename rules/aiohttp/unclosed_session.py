@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
+from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity, callees_of
 from ._common import qualified
 
 SESSION = "aiohttp.ClientSession"
@@ -67,6 +67,7 @@ class UnclosedClientSession(Rule):
         Quote("aiohttp", "Concurrency and Performance", "Implement proper resource management"),
     )
     node_types = (ast.Call,)
+    callees = callees_of((SESSION,))
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Use the session in `async with`"
 

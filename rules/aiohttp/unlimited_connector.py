@@ -48,6 +48,7 @@ class UnlimitedConnector(Rule):
         Quote("aiohttp", "Concurrency and Performance", "Implement proper backpressure"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"TCPConnector", "UnixConnector"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

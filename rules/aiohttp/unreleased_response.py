@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import qualified
 
 #: session methods whose awaited result is a response with a body (``head`` has none)
@@ -70,6 +70,7 @@ class UnreleasedClientResponse(Rule):
         Quote("aiohttp", "Key Principles", "Create robust request and response handling"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(REQUEST_METHODS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -57,6 +57,7 @@ class UnsafeStaticRoute(Rule):
         Quote("aiohttp", "Key Principles", "Create secure and responsive web applications"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"add_static", "static"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

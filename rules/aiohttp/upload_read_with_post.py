@@ -61,6 +61,7 @@ class UploadReadWithPost(Rule):
         Quote("aiohttp", "Request Handling", "Implement proper file upload handling"),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"post"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -74,6 +74,7 @@ class WebSocketErrorsUnhandled(Rule):
         Quote("aiohttp", "Key Principles", "Apply effective error handling"),
     )
     node_types = (ast.AsyncFor, ast.Call)
+    callees = frozenset({"receive"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         if isinstance(node, ast.AsyncFor):

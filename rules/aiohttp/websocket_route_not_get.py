@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import RouteDefinition, qualified, route_definitions
+from ._common import ROUTE_CALLEES, RouteDefinition, qualified, route_definitions
 
 
 class WebSocketRouteNotGet(Rule):
@@ -52,6 +52,7 @@ class WebSocketRouteNotGet(Rule):
         Quote("aiohttp", "WebSocket Support", "Use proper WebSocket routes"),
     )
     node_types = (ast.Call,)
+    callees = ROUTE_CALLEES
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import qualified
 
 WEBSOCKET_RESPONSE = "aiohttp.web.WebSocketResponse"
@@ -56,6 +56,7 @@ class WebSocketWithoutHeartbeat(Rule):
         Quote("aiohttp", "WebSocket Support", "Create appropriate connection handling"),
     )
     node_types = (ast.Call,)
+    callees = callees_of((WEBSOCKET_RESPONSE,))
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
