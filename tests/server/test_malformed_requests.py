@@ -199,6 +199,6 @@ async def test_a_request_after_shutdown_is_answered_invalid_request(tmp_path: Pa
         with pytest.raises(JsonRpcInvalidRequest) as raised:
             await raw_request(client, types.TEXT_DOCUMENT_HOVER, {"textDocument": {"uri": document_uri}, "position": position(4, 9)})
         assert "after shutdown" in raised.value.message
-        client.exit(None)
     finally:
+        client.exit(None)
         await client.stop()
