@@ -6,17 +6,29 @@
   tuple or set display, also through such a name (``ORIGINS = ["*"]`` … ``allow_origins=ORIGINS``).
 - ``is_true``: a literal ``True``.
 - ``connection_kind``: whether an expression is a Starlette request or WebSocket.
+- ``middleware_callees``: ``Rule.callees`` of a rule that asks ``configured_middleware`` about calls.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 
-from ..handlers import CONNECTION_TYPES, connection_parameter, is_starlette_endpoint
+from ..handlers import _MIDDLEWARE_WRAPPERS, CONNECTION_TYPES, connection_parameter, is_starlette_endpoint
 from ..model import SemanticModel
+from ..rule import callees_of
 
 #: the release that removed what Starlette 0.x deprecated (``on_startup``, name-first ``TemplateResponse``…)
 STARLETTE_1 = (1, 0)
+
+
+def middleware_callees(*classes: Iterable[str]) -> frozenset[str] | None:
+    """``Rule.callees`` of a rule that asks ``configured_middleware`` whether a call configures one
+    of ``classes``: the class called directly (``SessionMiddleware(app, ...)``), and the calls that
+    configure the class given to them, as ``configured_middleware`` sees them
+    (``Middleware(SessionMiddleware, ...)``, ``app.add_middleware(SessionMiddleware, ...)``)."""
+    names = callees_of(*classes)
+    return None if names is None else names | callees_of(_MIDDLEWARE_WRAPPERS, ["add_middleware"])  # type: ignore[operator]
 
 
 def starlette_version(model: SemanticModel) -> tuple[int, ...] | None:

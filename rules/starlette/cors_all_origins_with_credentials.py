@@ -8,7 +8,7 @@ from ..guidelines import Quote
 from ..handlers import configured_middleware
 from ..model import SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity
-from ._common import display, is_true, strings
+from ._common import display, is_true, middleware_callees, strings
 
 CORS_MIDDLEWARE = frozenset({"starlette.middleware.cors.CORSMiddleware", "fastapi.middleware.cors.CORSMiddleware"})
 #: ``CORSMiddleware(app, allow_origins, allow_methods, allow_headers, allow_credentials, allow_origin_regex, ...)``
@@ -82,6 +82,7 @@ class CorsAllOriginsWithCredentials(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = middleware_callees(CORS_MIDDLEWARE)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -7,7 +7,7 @@ from ..guidelines import Quote
 from ..handlers import configured_middleware
 from ..model import SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity
-from ._common import strings
+from ._common import middleware_callees, strings
 
 TRUSTED_HOST_MIDDLEWARE = frozenset(
     {"starlette.middleware.trustedhost.TrustedHostMiddleware", "fastapi.middleware.trustedhost.TrustedHostMiddleware"}
@@ -68,6 +68,7 @@ class TrustedHostWildcard(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = middleware_callees(TRUSTED_HOST_MIDDLEWARE)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
