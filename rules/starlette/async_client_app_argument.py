@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
-from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
+from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
 
 ASYNC_CLIENTS = frozenset({"httpx.AsyncClient"})
 
@@ -55,6 +55,7 @@ class AsyncClientAppArgument(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = callees_of(ASYNC_CLIENTS)
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Pass `transport=httpx.ASGITransport(app=...)`"
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 RESPONSES = frozenset(
     f"{module}.{name}"
@@ -63,6 +63,7 @@ class ErrorResponseWithOkStatus(Rule):
         Quote("starlette", "Response Types and Content Handling", "Set correct media types and status codes explicitly"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(RESPONSES)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..handlers import application_framework
 from ..model import FunctionInfo, SemanticModel, argument, keyword
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import display
 
 APPLICATIONS = frozenset(
@@ -64,6 +64,7 @@ class ExceptionHandlerSignature(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = callees_of(APPLICATIONS, ["add_exception_handler", "exception_handler"])
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

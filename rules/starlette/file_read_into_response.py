@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: the response classes that send bytes as they are (HTML and plain text are usually small pages)
 BYTES_RESPONSES = frozenset({"starlette.responses.Response", "fastapi.Response", "fastapi.responses.Response"})
@@ -56,6 +56,7 @@ class FileReadIntoResponse(Rule):
         Quote("starlette", "Performance Optimization", "Stream large responses instead of loading into memory"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(BYTES_RESPONSES)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

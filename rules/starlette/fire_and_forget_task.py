@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: calls that start a task on the running loop
 TASK_STARTERS = frozenset(
@@ -101,6 +101,7 @@ class FireAndForgetTask(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = callees_of(TASK_STARTERS)
     #: ASY111 reports the same discarded task, without the endpoint's way of running it
     supersedes = ("ASY111",)
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, argument, keyword
-from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
+from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity, callees_of
 
 #: application classes -> whether ``debug`` is also their first positional parameter
 APPLICATIONS = {
@@ -79,6 +79,7 @@ class HardcodedDebug(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = callees_of(APPLICATIONS)
     fix_availability = FixAvailability.ALWAYS
     fix_title = "Read `debug` from `Config` (`DEBUG`, default `False`)"
 

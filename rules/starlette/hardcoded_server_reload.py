@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import is_true
 
 #: uvicorn's entry points that take server options
@@ -76,6 +76,7 @@ class HardcodedServerReload(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = callees_of(SERVER_CALLS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

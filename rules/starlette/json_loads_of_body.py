@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
+from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
 from ._common import connection_kind
 
 #: (connection kind, method read raw) -> (the method that parses JSON, its arguments, fix applicability)
@@ -68,6 +68,7 @@ class JsonLoadsOfBody(Rule):
         Quote("starlette", "WebSocket Management", "Handle different message types: text, bytes, JSON appropriately"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(["json.loads"])
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Let Starlette parse the JSON"
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
-from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
+from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
 
 #: response classes that serialize their content to JSON themselves
 JSON_RESPONSES = frozenset(
@@ -85,6 +85,7 @@ class JsonResponseDoubleEncoded(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = callees_of(JSON_RESPONSES)
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Pass the value itself to the JSON response"
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
-from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
+from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity, callees_of
 
 TEST_CLIENTS = frozenset({"starlette.testclient.TestClient", "fastapi.testclient.TestClient"})
 APPLICATION_CLASSES = frozenset(
@@ -86,6 +86,7 @@ class LifespanSkippingTestClient(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = callees_of(TEST_CLIENTS)
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Use `with TestClient(app) as client:`"
 

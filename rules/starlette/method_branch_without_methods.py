@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel, argument
-from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
+from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity, callees_of
 from ._common import connection_kind
 
 ROUTES = frozenset({"starlette.routing.Route", "fastapi.routing.Route"})
@@ -61,6 +61,7 @@ class MethodBranchWithoutMethods(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = callees_of(ROUTES)
     fix_availability = FixAvailability.ALWAYS
     fix_title = "Declare the methods the endpoint handles"
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..handlers import configured_middleware
 from ..model import SemanticModel, keyword
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import display
 
 TAKES_MIDDLEWARE = frozenset(
@@ -84,6 +84,7 @@ class MiddlewareOrder(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = callees_of(TAKES_MIDDLEWARE)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -8,7 +8,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..handlers import CONNECTION_TYPES, connection_parameter, is_starlette_endpoint
 from ..model import FunctionInfo, HandlerInfo, SemanticModel, argument
-from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity
+from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity, callees_of
 
 #: conversions done by hand -> (the Starlette convertor that does it, the FastAPI annotation)
 CASTS = {
@@ -75,6 +75,7 @@ class PathParameterCast(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = callees_of(CASTS)
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Declare the convertor in the route path and drop the conversion"
 

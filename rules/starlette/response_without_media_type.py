@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: the response class that has no media type of its own
 BARE_RESPONSES = frozenset({"starlette.responses.Response", "fastapi.Response", "fastapi.responses.Response"})
@@ -53,6 +53,7 @@ class ResponseWithoutMediaType(Rule):
         Quote("starlette", "Response Types and Content Handling", "Set correct media types and status codes explicitly"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(BARE_RESPONSES)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

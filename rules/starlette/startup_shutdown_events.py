@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..handlers import application_framework
 from ..model import SemanticModel, argument
-from ..rule import Diagnostic, Rule, Severity
+from ..rule import Diagnostic, Rule, Severity, callees_of
 from ._common import starlette_1
 
 #: classes that take ``on_startup``/``on_shutdown`` -> their framework
@@ -102,6 +102,7 @@ class StartupShutdownEvents(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = callees_of(APPLICATION_CLASSES, EVENT_METHODS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
-from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
+from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
 from ._common import display
 
 #: what takes a `middleware=` list of `Middleware(...)` entries
@@ -63,6 +63,7 @@ class UnwrappedMiddleware(Rule):
         Quote("starlette", "Middleware Implementation and Ordering", "Use `Middleware` wrapper for cleaner configuration in application setup"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(TAKES_MIDDLEWARE)
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Wrap the class in `Middleware(...)`"
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel, argument
-from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
+from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
 from ._common import WEBSOCKET_TYPES, display
 
 ROUTES = frozenset({"starlette.routing.Route", "fastapi.routing.Route"})
@@ -64,6 +64,7 @@ class WrongRouteClass(Rule):
         Quote("starlette", "Template and Static File Handling", "Use `StaticFiles` with `Mount` for serving static assets efficiently"),
     )
     node_types = (ast.Call,)
+    callees = callees_of(ROUTES)
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Use the route class the endpoint needs"
 
