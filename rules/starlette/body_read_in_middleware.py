@@ -94,6 +94,7 @@ class BodyReadInMiddleware(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = frozenset(BODY_READERS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

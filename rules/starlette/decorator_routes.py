@@ -76,6 +76,7 @@ class DecoratorRoutes(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = frozenset({*ROUTE_DECORATORS, *APPLICATION_ONLY})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -91,6 +91,7 @@ class LegacyTemplateResponse(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"TemplateResponse"})
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Pass the request first: `TemplateResponse(request, name, ...)`"
 

@@ -57,6 +57,7 @@ class PathParsedByHand(Rule):
         Quote("starlette", "WebSocket Management", "Use `websocket.path_params` for URL parameters in WebSocket routes"),
     )
     node_types = (ast.Call,)
+    callees = SPLITTING
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -123,6 +123,7 @@ class RootMountShadowsRoutes(Rule):
         ),
     )
     node_types = (ast.List, ast.Tuple, ast.Call)
+    callees = frozenset({"mount"})  # the lists and tuples come as themselves
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Move the root mount after the routes it hides"
 

@@ -67,6 +67,7 @@ class SyncIterationOfStream(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = frozenset().union(*ASYNC_ITERATORS.values())
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Iterate with `async for`"
 

@@ -79,6 +79,7 @@ class UnknownRouteName(Rule):
         Quote("starlette", "Template and Static File Handling", "Set proper `name` parameters for URL reversing with `url_for()`"),
     )
     node_types = (ast.Call,)
+    callees = REVERSING
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

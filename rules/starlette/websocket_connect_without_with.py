@@ -59,6 +59,7 @@ class WebsocketConnectWithoutWith(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = frozenset({"websocket_connect"})
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -91,6 +91,7 @@ class WebSocketDisconnectUnhandled(Rule):
         ),
     )
     node_types = (ast.Call,)
+    callees = RAISING_RECEIVES
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
