@@ -113,7 +113,9 @@ def _ending_statements(model: SemanticModel, function: FunctionInfo) -> list[ast
     """The statements of the method that are a ``self.finish()``/``redirect()``/``render()`` call
     (awaited or not), in source order."""
     found = []
-    for call in model.nodes_in(function, ast.Call):
+    for call in model.calls_named(ENDERS):  # the module's calls of these names, not all of its calls
+        if model.enclosing_function(call) is not function:
+            continue
         if self_call(model, call) not in ENDERS or model.scope(call).kind == "lambda":
             continue
         parent = model.parent(call)
