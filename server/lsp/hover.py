@@ -9,7 +9,8 @@ project's own modules is looked up in the resolver's cache; a miss is resolved i
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import re
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -34,9 +35,10 @@ def hover(ls: AsyncguideServer, params: types.HoverParams) -> types.Hover | None
     if document is None:
         return None
     ensure_linted(ls, document)
+    markup = hover_markup(ls)
     line, column = document.index.position_from_client(params.position, ls.encoding)
     under = [diagnostic for diagnostic in document.diagnostics if diagnostic.range.contains(line, column)]
-    parts = [explain(diagnostic) for diagnostic in under]
+    parts = [explain(diagnostic, markup) for diagnostic in under]
     where = under[0].range if under else None
     api = api_at(ls, document, line, column)
     if api is not None:
@@ -46,31 +48,103 @@ def hover(ls: AsyncguideServer, params: types.HoverParams) -> types.Hover | None
         shown = {_bullet(q) for d in under if d.code in rules for q in rule_instance(d.code).quotes(d)}
         checked = {diagnostic.code for diagnostic in under}
         if any(bullet not in shown for bullet in found.quotes) or any(rule.code not in checked for rule in found.rules):
-            parts.append(explain_api(found, shown))
+            parts.append(explain_api(found, shown, markup))
             where = where or api_range
     if where is None:
         return None
-    formats = ls.client_capabilities.text_document and ls.client_capabilities.text_document.hover
-    plain_only = formats is not None and formats.content_format is not None and types.MarkupKind.Markdown not in formats.content_format
     return types.Hover(
-        contents=types.MarkupContent(
-            kind=types.MarkupKind.PlainText if plain_only else types.MarkupKind.Markdown,
-            value="\n\n---\n\n".join(parts),
-        ),
+        contents=types.MarkupContent(kind=markup.kind, value=markup.separator.join(parts)),
         range=document.index.to_client(where, ls.encoding),
     )
 
 
-def explain(diagnostic: Diagnostic) -> str:
-    """One diagnostic as Markdown: rule, message, the guideline bullets it enforces, fix, docs link."""
+def hover_markup(ls: AsyncguideServer) -> Markup:
+    """The first of Markdown and plain text in the client's ``textDocument.hover.contentFormat``
+    (its order is the client's preference); Markdown when the client does not say, plain text when
+    it lists neither."""
+    hover_capability = ls.client_capabilities.text_document and ls.client_capabilities.text_document.hover
+    formats = hover_capability.content_format if hover_capability else None
+    if formats is None:
+        return MARKDOWN
+    for kind in formats:
+        if kind == types.MarkupKind.Markdown:
+            return MARKDOWN
+        if kind == types.MarkupKind.PlainText:
+            return PLAIN_TEXT
+    return PLAIN_TEXT
+
+
+#: `code` and **emphasis**, as rule messages and guideline bullets write them
+_INLINE_MARKUP = re.compile(r"`(?P<code>[^`]*)`|\*\*(?P<strong>[^*]+)\*\*")
+
+
+class Markup:
+    """How a hover writes emphasis, code, links, lists and guideline quotes: as Markdown."""
+
+    kind = types.MarkupKind.Markdown
+    #: between the explanations of one hover (several diagnostics, a diagnostic and an API)
+    separator = "\n\n---\n\n"
+
+    def strong(self, text: str) -> str:
+        return f"**{text}**"
+
+    def code(self, text: str) -> str:
+        return f"`{text}`"
+
+    def prose(self, text: str) -> str:
+        """A rule's message, summary or fix title, or a bullet's text, written in Markdown."""
+        return text
+
+    def link(self, text: str, url: str) -> str:
+        return f"[{text}]({url})"
+
+    def items(self, lines: Iterable[str]) -> str:
+        return "\n".join(f"- {line}" for line in lines)
+
+    def quote(self, bullet: Bullet) -> str:
+        return quoted(bullet)
+
+
+class PlainTextMarkup(Markup):
+    """The same content without Markdown: code, emphasis and links as their bare text (a link
+    followed by its address), quotes in quotation marks with where they stand on the next line."""
+
+    kind = types.MarkupKind.PlainText
+    separator = "\n\n" + "─" * 40 + "\n\n"
+
+    def strong(self, text: str) -> str:
+        return text
+
+    def code(self, text: str) -> str:
+        return text
+
+    def prose(self, text: str) -> str:
+        return _INLINE_MARKUP.sub(lambda match: match.group("code") or match.group("strong") or "", text)
+
+    def link(self, text: str, url: str) -> str:
+        return f"{text} ({url})"
+
+    def items(self, lines: Iterable[str]) -> str:
+        return "\n".join(f"  {line}" for line in lines)
+
+    def quote(self, bullet: Bullet) -> str:
+        return f"“{self.prose(bullet.text)}”\n— {bullet.title}"
+
+
+MARKDOWN = Markup()
+PLAIN_TEXT = PlainTextMarkup()
+
+
+def explain(diagnostic: Diagnostic, markup: Markup = MARKDOWN) -> str:
+    """One diagnostic: rule, message, the guideline bullets it enforces, fix, docs link."""
     rule = all_rules().get(diagnostic.code)
     if rule is None:
-        return f"**{diagnostic.code}**\n\n{diagnostic.message}"
-    parts = [f"**{rule.code}** `{rule.name}`", diagnostic.message]
-    parts.extend(quoted(_bullet(quote)) for quote in rule_instance(rule.code).quotes(diagnostic))
+        return f"{markup.strong(diagnostic.code)}\n\n{markup.prose(diagnostic.message)}"
+    parts = [f"{markup.strong(rule.code)} {markup.code(rule.name)}", markup.prose(diagnostic.message)]
+    parts.extend(markup.quote(_bullet(quote)) for quote in rule_instance(rule.code).quotes(diagnostic))
     if diagnostic.fix is not None and rule.fix_title:
-        parts.append(f"**Fix** ({diagnostic.fix.value}): {rule.fix_title}")
-    parts.append(f"[{rule.code} documentation]({rule_url(rule.code)})")
+        parts.append(f"{markup.strong('Fix')} ({diagnostic.fix.value}): {markup.prose(rule.fix_title)}")
+    parts.append(markup.link(f"{rule.code} documentation", rule_url(rule.code)))
     return "\n\n".join(parts)
 
 
@@ -81,13 +155,15 @@ def _bullet(quote: Quote) -> Bullet:
         return Bullet(quote.document, quote.section, quote.text, 0)
 
 
-def explain_api(api: ApiHover, shown: Collection[Bullet] = ()) -> str:
-    """One API as Markdown: its name, the guideline bullets about it (less those already ``shown``
-    for a diagnostic at the same place), and the rules that check it, linked to their pages."""
-    parts = [f"**`{api.name}`** in the guidelines"]
-    parts.extend(quoted(bullet) for bullet in api.quotes if bullet not in shown)
+def explain_api(api: ApiHover, shown: Collection[Bullet] = (), markup: Markup = MARKDOWN) -> str:
+    """One API: its name, the guideline bullets about it (less those already ``shown`` for a
+    diagnostic at the same place), and the rules that check it, linked to their pages."""
+    parts = [f"{markup.strong(markup.code(api.name))} in the guidelines"]
+    parts.extend(markup.quote(bullet) for bullet in api.quotes if bullet not in shown)
     if api.rules:
-        checks = "\n".join(f"- [{rule.code}]({rule_url(rule.code)}) `{rule.name}`: {rule.summary}" for rule in api.rules)
+        checks = markup.items(
+            f"{markup.link(rule.code, rule_url(rule.code))} {markup.code(rule.name)}: {markup.prose(rule.summary)}" for rule in api.rules
+        )
         parts.append(f"Checked by:\n\n{checks}")
     return "\n\n".join(parts)
 
