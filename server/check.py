@@ -269,7 +269,11 @@ def _diff_lines(text: str) -> list[str]:
 
 
 def exit_status(results: Sequence[FileResult], mode: Mode) -> int:
-    """1 when something is left to report (``--diff``: something would change), else 0."""
+    """2 when asyncguide failed on a file (a rule or a fix raised, fixes could not be written): the
+    report is incomplete, whatever it found, as with a configuration error. Otherwise 1 when
+    something is left to report (``--diff``: something would change), else 0."""
+    if any(result.internal_errors or result.failures for result in results):
+        return 2
     if mode == "diff":
         return int(any(result.diff for result in results))
     return int(any(result.findings for result in results))

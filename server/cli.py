@@ -1,7 +1,8 @@
 """The ``asyncguide`` command: ``check``, ``rules``, ``explain``, ``guidelines``, ``serve``.
 
 Exit codes: 0 nothing found, 1 findings (``--fix``: findings left; ``--diff``: something would
-change), 2 a usage or configuration error (one line on stderr, never a traceback).
+change), 2 a usage or configuration error, or asyncguide failed on a file (a rule or a fix raised,
+fixes could not be written), whatever it found (one line on stderr each, never a traceback).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="lint Python files and folders",
         description="Lint the .py files under each PATH (folders recursively, git-ignored and excluded paths skipped).",
         epilog="Exit codes: 0 no findings, 1 findings (with --fix: findings left; with --diff: changes to make), "
-        "2 usage or configuration error.",
+        "2 usage or configuration error, or asyncguide failed on a file (an internal error in a rule or a fix, "
+        "fixes that could not be written).",
     )
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files and folders (default: .)")
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)")

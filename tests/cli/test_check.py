@@ -336,7 +336,15 @@ def test_a_broken_rule_is_reported_once_and_the_others_keep_going(
     run = run_main(capsys, "check", "--select", f"ASY100,{broken_rule}", "--jobs", "1")
     assert run.stderr == "asyncguide: internal error in rule TST900 on poll.py: RuntimeError: deliberately broken\n"
     assert [line.split(": ")[1].split()[0] for line in run.stdout.splitlines()[:-1]] == ["ASY100", "ASY100"]
-    assert run.exit_code == 1
+    assert run.exit_code == 2  # the report is incomplete: the findings do not make it 1
+
+
+def test_internal_errors_alone_exit_with_2(project: Path, capsys: pytest.CaptureFixture[str], broken_rule: str) -> None:
+    write(project, "poll.py", "print('nothing else to report')\n")
+    run = run_main(capsys, "check", "--select", broken_rule, "--jobs", "1")
+    assert run.stdout == "All checks passed.\n"
+    assert run.stderr == "asyncguide: internal error in rule TST900 on poll.py: RuntimeError: deliberately broken\n"
+    assert run.exit_code == 2
 
 
 def test_version(project: Path) -> None:
@@ -393,7 +401,15 @@ def test_a_broken_fix_leaves_the_file_unchanged_and_is_reported(
     assert poll.read_text("utf-8") == source
     assert "await asyncio.sleep(1)" in (project / "other.py").read_text("utf-8")
     assert [line.split(": ")[1].split()[0] for line in run.stdout.splitlines()[:-1]] == ["ASY100", "TST904"]
-    assert run.exit_code == 1
+    assert run.exit_code == 2
+
+
+def test_a_broken_fix_under_diff_exits_with_2(project: Path, capsys: pytest.CaptureFixture[str], broken_fix_rule: str) -> None:
+    write(project, "poll.py", "legacy()\n")
+    run = run_main(capsys, "check", "--select", broken_fix_rule, "--diff", "--jobs", "1")
+    assert run.stdout == ""  # nothing it could change
+    assert run.stderr.startswith("asyncguide: internal error while fixing poll.py (left unchanged)")
+    assert run.exit_code == 2
 
 
 def test_a_file_that_cannot_be_written_is_reported(
@@ -409,4 +425,4 @@ def test_a_file_that_cannot_be_written_is_reported(
     assert run.stderr.startswith("asyncguide: cannot write the fixes to poll.py: [Errno 13] Permission denied")
     assert poll.read_text("utf-8") == BLOCKING_SLEEP
     assert run.stdout.splitlines()[-1] == "Found 1 problem (1 fixable with --fix)."
-    assert run.exit_code == 1
+    assert run.exit_code == 2
