@@ -5,13 +5,15 @@ report ends with ``# expect: <CODE>`` (``# expect: ASY100, ASY110`` for several)
 must stay silent, so the file's unmarked look-alikes are the negative cases. A first-line comment
 ``# target-version: py311`` lints it for that version. When the rule has fixes,
 ``<CODE>.fixed.py`` beside it is the file after applying every fix (safe and unsafe) until none is
-left; ``python -m tests.rules.fixture --update`` rewrites those from the current rules, for review.
+left; ``python -m tests.rules.fixture --update`` rewrites those from the current rules, for review
+(``--update ASY100 TOR`` only those of ASY100 and of the codes starting with TOR).
 """
 
 from __future__ import annotations
 
+import argparse
 import re
-import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,17 +60,38 @@ class Fixture:
         return fix_all(self.source, {self.code}, self.target_version, unsafe=True).source
 
 
-def all_fixtures() -> list[Fixture]:
-    return sorted((Fixture(p) for p in FIXTURES.glob("*/*.py") if not p.name.endswith(".fixed.py")), key=lambda f: f.code)
+def all_fixtures(root: Path = FIXTURES) -> list[Fixture]:
+    return sorted((Fixture(p) for p in root.glob("*/*.py") if not p.name.endswith(".fixed.py")), key=lambda f: f.code)
 
 
-def update() -> None:
-    for fixture in all_fixtures():
+def update(selectors: Sequence[str] = (), root: Path = FIXTURES) -> None:
+    """Rewrite the fixed files of the fixtures whose code is or starts with one of ``selectors``
+    (all of them when there is none). A selector that matches no fixture is an error: a typo
+    would otherwise pass for "nothing to update"."""
+    fixtures = all_fixtures(root)
+    unmatched = [selector for selector in selectors if not any(f.code.startswith(selector) for f in fixtures)]
+    if unmatched:
+        raise SystemExit(f"no fixture for {', '.join(unmatched)}")
+    for fixture in fixtures:
+        if selectors and not fixture.code.startswith(tuple(selectors)):
+            continue
         fixed = fixture.fixed()
         if fixed != fixture.source:
             fixture.fixed_path.write_text(fixed, "utf-8")
             print(f"wrote {fixture.fixed_path}")
 
 
-if __name__ == "__main__" and "--update" in sys.argv:
-    update()
+def main(arguments: Sequence[str] | None = None, root: Path = FIXTURES) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.rules.fixture", description="Maintain the rule fixtures.")
+    parser.add_argument(
+        "--update",
+        nargs="*",
+        metavar="CODE",
+        required=True,
+        help="rewrite the <CODE>.fixed.py files from the current rules: of these codes or code prefixes, or all",
+    )
+    update(parser.parse_args(arguments).update, root)
+
+
+if __name__ == "__main__":
+    main()
