@@ -70,7 +70,8 @@ def _respliced(
     nested = bool(body) and body[0].col_offset > 0
     if nested:
         # an indented block parses as the body of a statement of its own: columns stay the text's
-        window = "if 1:\n" + window
+        # (a class: no ``else:`` typed at column 0 can join it as it would join an ``if``)
+        window = "class _:\n" + window
     try:
         parsed = ast.parse(window, type_comments=False)
     except (SyntaxError, ValueError, RecursionError, MemoryError):

@@ -61,6 +61,28 @@ def test_reparse_is_a_full_parse_or_declines(fixture: Path, where: float, start:
     assert ast.dump(tree, include_attributes=True) == ast.dump(ast.parse(source), include_attributes=True)
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::SyntaxWarning")
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    fixture=st.sampled_from(FIXTURES),
+    joined=st.floats(0, 1, exclude_max=True),
+    split=st.floats(0, 1, exclude_max=True),
+    column=st.integers(0, 40),
+)
+def test_moving_a_line_break_is_a_full_parse_or_declines(fixture: Path, joined: float, split: float, column: int) -> None:
+    """Changes over several lines that keep their number: one line joined to the next, another split."""
+    source = fixture.read_text("utf-8")
+    lines = source.split("\n")
+    at = int(joined * (len(lines) - 1))
+    lines[at : at + 2] = [lines[at] + lines[at + 1]]
+    where = int(split * len(lines))
+    lines[where : where + 1] = [lines[where][:column], lines[where][column:]]
+    changed = "\n".join(lines)
+    result = reparse(ast.parse(source), split_lines(source), changed, split_lines(changed))
+    if result is not None:
+        assert ast.dump(result, include_attributes=True) == full_dump(changed)
+
+
 EXAMPLE = '''\
 import asyncio
 import time
@@ -122,6 +144,14 @@ class Handler:
 )
 def test_reparse_declines_a_block_whose_indentation_changed(indented: str) -> None:
     changed = EXAMPLE_NESTED.replace("        second()", indented)
+    assert full_dump(changed) is None
+    assert reparse(ast.parse(EXAMPLE_NESTED), split_lines(EXAMPLE_NESTED), changed, split_lines(changed)) is None
+
+
+def test_reparse_declines_a_clause_typed_between_methods() -> None:
+    """Found by hypothesis: an ``else:`` at column 0 between two methods joined the statement the
+    block was parsed in, and was lost, when that statement was an ``if``."""
+    changed = EXAMPLE_NESTED.replace("        second()\n\n", "        second()\nelse:a\n")
     assert full_dump(changed) is None
     assert reparse(ast.parse(EXAMPLE_NESTED), split_lines(EXAMPLE_NESTED), changed, split_lines(changed)) is None
 
