@@ -9,8 +9,8 @@ kinds of change are measured, each near the middle of the file, and the document
 - typing in a line: each change rewrites a trailing comment on one line (most keystrokes: the
   server parses only the statements around the changed line, ``rules/reparse.py``);
 - adding and removing a line: changes alternately insert a ``pass`` line after a statement and
-  remove it (Enter, pasting, deleting lines: the line numbers after it move, the server parses
-  the whole text).
+  remove it (Enter, pasting, deleting lines: the server also moves the line numbers of every
+  statement after the change).
 
 Either way the rules check the whole module again.
 

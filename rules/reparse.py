@@ -14,9 +14,8 @@ as it did before. A window that does not parse on its own (an unclosed bracket, 
 without its function, a line indented into the statement before) tells nothing: the caller then
 parses the whole text, which gives the syntax error its real position.
 
-Only edits that keep the number of lines are done this way: the statements after an edit that
-adds or removes lines would each need their line numbers moved, a walk over them that costs about
-what parsing them does.
+After an edit that adds or removes lines, the statements after it are re-used with their line
+numbers moved (``_move``): about half the cost of parsing them.
 """
 
 from __future__ import annotations
@@ -35,23 +34,41 @@ def reparse(tree: ast.Module, lines: list[str], source: str, new_lines: list[str
     caller parses the whole text).
 
     ``new_lines`` are the lines of ``source`` (``model.split_lines``). The statements re-used
-    still belong to ``tree``'s owner too: it must not be used afterwards.
+    still belong to ``tree``'s owner too, and those after an edit that added or removed lines are
+    moved: the owner must not be used afterwards.
     """
-    if len(new_lines) != len(lines) or not tree.body:
+    if not tree.body:
         return None
     first = _common_prefix(lines, new_lines)
-    if first == len(lines):
-        return None  # the same lines: nothing to gain over a parse of text that changed in line endings only
-    end = len(lines) - _common_prefix(lines[:first:-1], new_lines[:first:-1])  # first unchanged line after
-    body = _respliced(tree.body, first, end, len(lines), lines, source, new_lines)
-    return None if body is None else ast.Module(body=body, type_ignores=[])
+    if first == len(lines) == len(new_lines):  # the same lines (line endings aside): the same statements
+        return ast.Module(body=list(tree.body), type_ignores=[])
+    end = len(lines) - _common_suffix(lines, new_lines, first)  # the first unchanged line after, previously
+    moved: list[ast.stmt] = []
+    body = _respliced(tree.body, first, end, len(lines), lines, source, new_lines, moved)
+    if body is None:
+        return None
+    delta = len(new_lines) - len(lines)
+    if delta:
+        for statement in moved:
+            _move(statement, delta)
+    return ast.Module(body=body, type_ignores=[])
 
 
 def _respliced(
-    body: list[ast.stmt], first: int, end: int, body_end: int, lines: list[str], source: str, new_lines: list[str]
+    body: list[ast.stmt],
+    first: int,
+    end: int,
+    body_end: int,
+    lines: list[str],
+    source: str,
+    new_lines: list[str],
+    moved: list[ast.stmt],
 ) -> list[ast.stmt] | None:
     """``body``, a block of statements ending before line ``body_end``, with the statements
-    holding the changed lines ``first`` to ``end`` (0-based, end excluded) parsed again."""
+    holding the changed lines ``first`` to ``end`` (0-based in the previous text, end excluded)
+    parsed again; the statements after them, whose lines move when the edit added or removed
+    some, are added to ``moved``."""
+    delta = len(new_lines) - len(lines)
     starts = [_start_line(statement) for statement in body]
     before = bisect_right(starts, first) - 1  # the statement holding (or preceding) the first changed line
     if before > 0:
@@ -60,13 +77,25 @@ def _respliced(
     if after == before + 1 and (inner := _changed_block(body[before], first, end, lines)) is not None:
         # all the change is inside one class's or function's body: re-parse less than that statement
         container = body[before]
-        respliced = _respliced(inner, first, end, container.end_lineno or 0, lines, source, new_lines)
+        inner_moved: list[ast.stmt] = []
+        respliced = _respliced(inner, first, end, container.end_lineno or 0, lines, source, new_lines, inner_moved)
         if respliced is not None:
-            copy = _with_body(container, respliced)
+            # its last statement may be one re-used and not moved yet: the end it will have
+            last_moves = any(respliced[-1] is statement for statement in inner_moved)
+            copy = _with_body(container, respliced, delta if last_moves else 0)
+            moved.extend(inner_moved)
+            moved.extend(body[after:])
             return [*body[:before], copy, *body[after:]]
     window_start = starts[before] if before >= 0 else 0
-    window_end = starts[after] if after < len(starts) else body_end
+    window_end = (starts[after] if after < len(starts) else body_end) + delta
     window = _text_between(source, new_lines, window_start, window_end)
+    if all(not line.strip() or line.lstrip().startswith("#") for line in new_lines[window_start:window_end]):
+        # blank lines or comments (Enter pressed between statements): no tokens, no statements
+        remaining = [*body[: max(before, 0)], *body[after:]]
+        if not remaining and body[0].col_offset > 0:
+            return None  # a block left empty does not parse
+        moved.extend(body[after:])
+        return remaining
     nested = bool(body) and body[0].col_offset > 0
     if nested:
         # an indented block parses as the body of a statement of its own: columns stay the text's
@@ -88,6 +117,7 @@ def _respliced(
             return None
     ast.increment_lineno(parsed, window_start - 1 if nested else window_start)
     statements = parsed.body[0].body if nested else parsed.body  # type: ignore[attr-defined]
+    moved.extend(body[after:])
     return [*body[: max(before, 0)], *statements, *body[after:]]
 
 
@@ -103,12 +133,34 @@ def _changed_block(statement: ast.stmt, first: int, end: int, lines: list[str]) 
     return statement.body
 
 
-def _with_body(statement: ast.stmt, body: list[ast.stmt]) -> ast.stmt:
-    """A copy of ``statement`` (the original stays as it was) with ``body``, ending where it ends."""
+def _with_body(statement: ast.stmt, body: list[ast.stmt], end_moves: int) -> ast.stmt:
+    """A copy of ``statement`` (the original stays as it was) with ``body``, ending where its last
+    statement ends, ``end_moves`` lines further."""
     copy = copy_node(statement)
     copy.body = body  # type: ignore[attr-defined]
-    copy.end_lineno, copy.end_col_offset = body[-1].end_lineno, body[-1].end_col_offset
+    copy.end_lineno = (body[-1].end_lineno or 0) + end_moves
+    copy.end_col_offset = body[-1].end_col_offset
     return copy
+
+
+def _move(statement: ast.stmt, delta: int) -> None:
+    """Move a statement and everything in it ``delta`` lines down (up when negative)."""
+    pending: list[ast.AST] = [statement]
+    while pending:
+        node = pending.pop()
+        attributes = node.__dict__
+        lineno = attributes.get("lineno")
+        if lineno is not None:
+            attributes["lineno"] = lineno + delta
+            end_lineno = attributes.get("end_lineno")
+            if end_lineno is not None:
+                attributes["end_lineno"] = end_lineno + delta
+        for name in node._fields:
+            value = attributes.get(name)
+            if value.__class__ is list:
+                pending.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                pending.append(value)
 
 
 def _common_prefix(a: list[str], b: list[str]) -> int:
@@ -117,6 +169,15 @@ def _common_prefix(a: list[str], b: list[str]) -> int:
     for index in range(count):
         if a[index] != b[index]:
             return index
+    return count
+
+
+def _common_suffix(a: list[str], b: list[str], prefix: int) -> int:
+    """How many trailing lines ``a`` and ``b`` share, besides their first ``prefix`` lines."""
+    limit = min(len(a), len(b)) - prefix
+    count = 0
+    while count < limit and a[-1 - count] == b[-1 - count]:
+        count += 1
     return count
 
 
