@@ -39,8 +39,10 @@ def resolver_for(ls: AsyncguideServer, document: Document, settings: LintSetting
 
 def schedule_resolution(ls: AsyncguideServer, document: Document) -> None:
     """Resolve the document's recorded misses in a worker thread (one run per document at a time;
-    a request during a run makes it run once more)."""
-    if document.resolver is None:
+    a request during a run makes it run once more). Nothing recorded, nothing to do: most
+    keystrokes use only names resolved before, and a thread started for nothing would still compete
+    with the next keystroke for the interpreter."""
+    if document.resolver is None or not document.resolver.pending:
         return
     if document.resolution_task is not None:
         document.resolution_requested = True
