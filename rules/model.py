@@ -1435,7 +1435,7 @@ class _Walker:
 
     def visit(self, node: ast.AST, parent: ast.AST) -> None:
         # The hottest code of a lint (every node, every keystroke): the node's fields and the
-        # links are read and written through its __dict__, the children visited inline.
+        # links are read and written through its __dict__.
         attributes = node.__dict__
         attributes["_ag_parent"] = parent
         attributes["_ag_scope"] = self.scope
@@ -1445,21 +1445,10 @@ class _Walker:
             bucket = self.index[node_type] = []
         bucket.append(node)
         special = _SPECIAL.get(node_type)
-        if special is not None:
+        if special is None:
+            self.children(node)
+        else:
             special(self, node)
-            return
-        fields = _CHILD_FIELDS.get(node_type)
-        if fields is None:
-            fields = _child_fields(node_type)
-        visit = self.visit
-        for name in fields:
-            value = attributes.get(name)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, ast.AST):
-                        visit(item, node)
-            elif isinstance(value, ast.AST):
-                visit(value, node)
 
     def children(self, node: ast.AST) -> None:
         attributes = node.__dict__
