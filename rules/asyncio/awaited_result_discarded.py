@@ -8,12 +8,20 @@ from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
 
 
+#: how coroutines that take input are named: awaiting them for the taking alone is deliberate
+CONSUMING_PREFIXES = ("read", "recv", "receive", "drain", "consume", "skip")
+
+
 class AwaitedResultDiscarded(Rule):
     """
     ## What it does
     Finds `await f(...)` as a statement of its own, where `f` is a coroutine function of the same
     module whose only purpose is its result: every `return` in it returns a value and it ends in
     a `return` (a getter such as `fetch_user()` or `compute_total()`).
+
+    Coroutines that take input (named `read…`, `recv…`, `receive…`, `drain…`, `consume…` or
+    `skip…`) are left alone: awaiting `self.read()` or `receive()` to consume and drop what comes
+    is common and deliberate (draining a body, skipping a header line).
 
     ## Why is this bad?
     Awaiting a coroutine that computes a value and throwing the value away is either wasted work
@@ -59,6 +67,8 @@ class AwaitedResultDiscarded(Rule):
         callee = model.function_def(node.value.func)
         if callee is None or not callee.is_async or callee.yields or not callee.node.body:
             return
+        if callee.name.lstrip("_").startswith(CONSUMING_PREFIXES):
+            return  # awaited to consume input, the data dropped on purpose
         if not isinstance(callee.node.body[-1], ast.Return):
             return  # may fall off its end: returning a value is not its purpose
         returns = model.nodes_in(callee, ast.Return)
