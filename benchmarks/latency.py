@@ -296,6 +296,7 @@ async def measure_keystrokes(document: Document, kind: str, folder: Path, edits:
 
         gc.enable()
         gc.unfreeze()
+        server_rss_mib = resident_mib(client._server.pid)  # after every change, before shutting down
         await client.shutdown_async(None)
         client.exit(None)
     finally:
@@ -314,7 +315,18 @@ async def measure_keystrokes(document: Document, kind: str, folder: Path, edits:
         "edit_line": line + 1,
         "failed_changes": failed,
         "messages": sorted(set(messages)),
+        "server_rss_mib": server_rss_mib,
     }
+
+
+def resident_mib(pid: int) -> float | None:
+    """The resident memory of a process, in MiB (Linux ``/proc``; None elsewhere)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    kib = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), None)
+    return None if kib is None else kib / 1024
 
 
 def sync_kind(capabilities: types.ServerCapabilities) -> types.TextDocumentSyncKind | None:
@@ -390,10 +402,12 @@ def main() -> int:
     print()
     print(f"Keystroke to diagnostics through LSP over stdio (asyncguide serve, debounceMs 0), "
           f"{args.edits} changes after {args.warmup} warm-up")
-    header = ("file", "change", "p50 ms", "p95 ms", "max ms", "failed", "lint alone p50 ms", "target p95", "")
+    header = ("file", "change", "p50 ms", "p95 ms", "max ms", "failed", "lint alone p50 ms", "server RSS MiB",
+              "target p95", "")
     table = [header] + [
         (title, s["change"], f"{s['p50_ms']:.1f}", f"{s['p95_ms']:.1f}", f"{s['max_ms']:.1f}",
-         str(s["failed_changes"]), f"{s['lint_only_p50_ms']:.1f}", f"≤ {s['target_p95_ms']:.0f} ms",
+         str(s["failed_changes"]), f"{s['lint_only_p50_ms']:.1f}",
+         "?" if s["server_rss_mib"] is None else f"{s['server_rss_mib']:.0f}", f"≤ {s['target_p95_ms']:.0f} ms",
          "met" if s["target_met"] else "MISSED")
         for title, s in rows
     ]
