@@ -1,18 +1,13 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
+from ..secrets import mentions_secret
 from ._common import is_aiohttp_handler, is_middleware
-
-#: words naming a secret value in a variable, attribute, header or key name
-SECRET_WORD = re.compile(r"token|secret|password|passwd|api_?key|signature|hmac|digest", re.IGNORECASE)
-#: names that mention a secret but hold something public about it
-NOT_SECRET = re.compile(r"type|kind|name|len|count|url|header|field|algorithm|prefix|expir", re.IGNORECASE)
 
 
 class SecretComparedWithEquals(Rule):
@@ -111,4 +106,4 @@ def _secret_name(expr: ast.expr) -> str | None:
         word = expr.args[0].value
     else:
         return None
-    return word if SECRET_WORD.search(word) and not NOT_SECRET.search(word) else None
+    return word if mentions_secret(word) else None

@@ -1,20 +1,18 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity, callees_of
+from ..secrets import is_password_name
 
 #: fast general-purpose digests: made to hash gigabytes a second, which is what a password guesser wants
 FAST_DIGESTS = frozenset(
     f"hashlib.{name}"
     for name in ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_256", "sha3_512", "blake2b", "blake2s", "new")
 )
-#: identifiers that hold a password
-PASSWORD_NAME = re.compile(r"(^|_)(pass|pwd|pw)$|pass(word|wd|phrase)$", re.IGNORECASE)
 
 
 class FastPasswordHash(Rule):
@@ -87,12 +85,12 @@ class FastPasswordHash(Rule):
         """The name or key in ``expr`` that says it holds a password: ``password``, ``user.passwd``,
         ``form["password"]``, through ``.encode()`` calls, concatenation with a salt and f-strings."""
         if isinstance(expr, ast.Name):
-            return expr.id if PASSWORD_NAME.search(expr.id) else None
+            return expr.id if is_password_name(expr.id) else None
         if isinstance(expr, ast.Attribute):
-            return expr.attr if PASSWORD_NAME.search(expr.attr) else None
+            return expr.attr if is_password_name(expr.attr) else None
         if isinstance(expr, ast.Subscript):
             key = expr.slice
-            if isinstance(key, ast.Constant) and isinstance(key.value, str) and PASSWORD_NAME.search(key.value):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and is_password_name(key.value):
                 return key.value
             return None
         if isinstance(expr, ast.Call):

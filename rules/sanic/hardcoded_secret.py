@@ -1,20 +1,14 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, argument, keyword
 from ..rule import Diagnostic, Rule, Severity
+from ..secrets import is_secret_setting, secret_literal, spells_name
 from ._common import CONFIG, is_app, is_config, qualified, string
 
-#: config keys that hold secrets: ``SECRET``, ``SECRET_KEY``, ``JWT_SECRET``, ``DB_PASSWORD``, ``API_KEY``…
-SECRET_NAME = re.compile(
-    r"(?:^|_)(?:secret(?:_?key)?|password|passwd|api_?key|private_?key|signing_?key|jwt_?key"
-    r"|(?:api|auth|access|bot|bearer|secret)_?token)$",
-    re.IGNORECASE,
-)
 #: environment lookups whose second argument is the fallback value
 ENVIRONMENT_LOOKUPS = frozenset({"os.getenv", "os.environ.get"})
 #: config methods taking a mapping (or keywords) of settings
@@ -92,7 +86,7 @@ class HardcodedSecret(Rule):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         for target in targets:
             name = _config_key(model, target)
-            if name is not None and SECRET_NAME.search(name):
+            if name is not None and is_secret_setting(name):
                 yield from self._report(name, node.value, model)
 
     def _check_call(self, call: ast.Call, model: SemanticModel) -> Iterator[Diagnostic]:
@@ -102,19 +96,19 @@ class HardcodedSecret(Rule):
         elif isinstance(func, ast.Attribute) and func.attr in UPDATE_METHODS and _configures(model, func):
             mapping = argument(call, 0)
             for keyword_argument in call.keywords:
-                if keyword_argument.arg and SECRET_NAME.search(keyword_argument.arg):
+                if keyword_argument.arg and is_secret_setting(keyword_argument.arg):
                     yield from self._report(keyword_argument.arg, keyword_argument.value, model)
         else:
             return
         if isinstance(mapping, ast.Dict):
             for key, value in zip(mapping.keys, mapping.values):
                 name = string(key)
-                if name is not None and SECRET_NAME.search(name):
+                if name is not None and is_secret_setting(name):
                     yield from self._report(name, value, model)
 
     def _report(self, name: str, value: ast.expr, model: SemanticModel) -> Iterator[Diagnostic]:
-        literal = _literal(value)
-        if literal is not None and not _is_label(name, literal):
+        literal = secret_literal(value)
+        if literal is not None and not spells_name(name, literal):
             message = (
                 f"config `{name}` is a secret hard-coded in the source: anyone who reads it can use it; "
                 f"set the environment variable `SANIC_{name.upper()}` instead, which Sanic loads into `config.{name.upper()}`"
@@ -149,21 +143,9 @@ def _config_key(model: SemanticModel, target: ast.expr) -> str | None:
     return None
 
 
-def _literal(value: ast.expr) -> ast.Constant | None:
-    if isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)) and value.value.strip():
-        return value
-    return None
-
-
-def _is_label(name: str, literal: ast.Constant) -> bool:
-    """True when the value just spells the key (``API_KEY = "api_key"``): a label, not a secret."""
-    value = literal.value.decode(errors="replace") if isinstance(literal.value, bytes) else literal.value
-    return value.replace("_", "").replace("-", "").lower() == name.replace("_", "").lower()
-
-
 def _environment_fallback(value: ast.expr, model: SemanticModel) -> ast.Constant | None:
     """The literal fallback of ``os.getenv("KEY", "...")`` / ``os.environ.get("KEY", "...")``."""
     if not isinstance(value, ast.Call) or model.qualified_name(value.func) not in ENVIRONMENT_LOOKUPS:
         return None
     fallback = argument(value, 1) or keyword(value, "default")
-    return _literal(fallback) if fallback is not None else None
+    return secret_literal(fallback)

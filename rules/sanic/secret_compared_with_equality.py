@@ -1,15 +1,12 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-
-#: names of values that prove who the client is (the last part of a name, attribute or key)
-SECRET_NAME = re.compile(r"(token|secret|api_?key|apikey|signature|password|passwd|password_hash|hmac|otp)$", re.IGNORECASE)
+from ..secrets import ends_with_secret
 
 
 class SecretComparedWithEquality(Rule):
@@ -93,4 +90,6 @@ class SecretComparedWithEquality(Rule):
             name = expr.value.replace("-", "_")
         else:
             return None
-        return name if SECRET_NAME.search(name) else None
+        # the name must end with the secret word: ``mentions_secret`` would also take ``token_data``
+        # (decoded claims) and other names about a token that no list of metadata words foresees
+        return name if ends_with_secret(name) else None

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..handlers import configured_middleware
 from ..model import SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity
+from ..secrets import is_placeholder, is_secret_setting, secret_literal, spells_name
 
 SESSION_MIDDLEWARE = "starlette.middleware.sessions.SessionMiddleware"
 SECRET_TYPES = frozenset({"starlette.config.Secret", "starlette.datastructures.Secret"})
@@ -15,15 +15,6 @@ CONFIG_CLASS = "starlette.config.Config"
 ENUM_CLASSES = ("enum.Enum", "enum.StrEnum", "enum.IntEnum", "enum.Flag", "enum.IntFlag")
 #: environment lookups whose second argument is the fallback value
 ENVIRONMENT_LOOKUPS = frozenset({"os.getenv", "os.environ.get"})
-
-#: values that stand for a setting not given: ``<missing>``, ``${API_KEY}``, ``{{ api_key }}``
-PLACEHOLDER = re.compile(r"<[^<>]*>|\$\{[^{}]*\}|\{\{[^{}]*\}\}")
-#: names that hold secrets: ``SECRET_KEY``, ``JWT_SECRET``, ``DB_PASSWORD``, ``API_KEY``, ``AUTH_TOKEN``…
-SECRET_NAME = re.compile(
-    r"(?:^|_)(?:secret(?:_?key)?|password|passwd|api_?key|private_?key|signing_?key|jwt_?key"
-    r"|(?:api|auth|access|bot|bearer|secret)_?token)$",
-    re.IGNORECASE,
-)
 
 
 class HardcodedSecret(Rule):
@@ -116,9 +107,9 @@ class HardcodedSecret(Rule):
         for target in targets:
             if (
                 isinstance(target, ast.Name)
-                and SECRET_NAME.search(target.id)
-                and not _is_label(target.id, literal)
-                and not _is_placeholder(literal)
+                and is_secret_setting(target.id)
+                and not spells_name(target.id, literal)
+                and not is_placeholder(literal)
             ):
                 message = f"`{target.id}` is a secret hard-coded in the source; {_advice(target.id)}"
                 yield self.diagnostic(literal, model, message)
@@ -146,33 +137,14 @@ def _literal_secret(value: ast.expr, model: SemanticModel) -> ast.Constant | Non
     """The non-empty string literal a value is, directly or wrapped in ``Secret(...)``."""
     if isinstance(value, ast.Call) and model.qualified_name(value.func) in SECRET_TYPES and len(value.args) == 1:
         value = value.args[0]
-    if isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)) and value.value.strip():
-        return value
-    return None
-
-
-def _is_label(name: str, literal: ast.Constant) -> bool:
-    """True when the value just spells the name (``API_KEY = "api_key"``): a key or label, not a secret."""
-    value = literal.value.decode(errors="replace") if isinstance(literal.value, bytes) else literal.value
-    return _spelled(value) == _spelled(name)
-
-
-def _is_placeholder(literal: ast.Constant) -> bool:
-    """True for a value that marks a missing setting (``api_key: str = "<missing>"``, ``"${API_KEY}"``):
-    a sentinel the code checks for, which no deployment could use as its secret."""
-    value = literal.value.decode(errors="replace") if isinstance(literal.value, bytes) else literal.value
-    return bool(PLACEHOLDER.fullmatch(value.strip()))
-
-
-def _spelled(text: str) -> str:
-    return text.replace("_", "").replace("-", "").lower()
+    return secret_literal(value)
 
 
 def _setting_fallback(call: ast.Call, model: SemanticModel) -> ast.Constant | None:
     """The literal fallback of a secret setting: ``config("SECRET_KEY", default="...")`` on a
     Starlette ``Config``, ``os.getenv("SECRET_KEY", "...")``, ``os.environ.get(...)``."""
     name = call.args[0] if call.args else None
-    if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and SECRET_NAME.search(name.value)):
+    if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and is_secret_setting(name.value)):
         return None
     if model.instance_type(call.func) == CONFIG_CLASS:
         fallback = argument(call, 2, "default")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 import libcst as cst
@@ -10,34 +9,11 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
+from ..secrets import is_identity_cookie
 from ._common import self_call
 
 #: unsigned cookie methods -> their signed counterparts (Tornado 6.3 names)
 SIGNED = {"set_cookie": "set_signed_cookie", "get_cookie": "get_signed_cookie"}
-
-#: words of a cookie name that say it identifies or authenticates someone
-AUTH_WORDS = frozenset(
-    {
-        "user", "username", "userid", "uid", "login", "logged", "session", "sessionid", "sid", "token", "auth",
-        "authenticated", "authorization", "jwt", "admin", "role", "roles", "identity", "account", "remember",
-        "email", "password", "credentials",
-    }
-)
-#: words that make such a name a preference or a tracker rather than a credential (``user_theme``)
-OTHER_WORDS = frozenset(
-    {
-        "lang", "language", "locale", "theme", "pref", "prefs", "preference", "preferences", "tz", "timezone",
-        "consent", "xsrf", "csrf", "redirect", "next", "seen", "banner", "tour", "hint", "color", "layout",
-    }
-)
-_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-
-
-def auth_cookie_name(name: str) -> bool:
-    """True for a cookie name that looks like it carries a credential or an identity:
-    ``user``, ``session_id``, ``authToken``; not ``user_theme``, ``_xsrf``, ``lang``."""
-    words = {word.lower() for word in _WORD.findall(name)}
-    return bool(words & AUTH_WORDS) and not words & OTHER_WORDS
 
 
 class UnsignedAuthCookie(Rule):
@@ -119,7 +95,7 @@ class UnsignedAuthCookie(Rule):
             return
         assert isinstance(node, ast.Call)
         name = argument(node, 0, "name")
-        if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and auth_cookie_name(name.value)):
+        if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and is_identity_cookie(name.value)):
             return
         signed = SIGNED[method]
         message = (

@@ -1,19 +1,17 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity, callees_of
+from ..secrets import mentions_password
 
 #: fast general-purpose hashes: fine for checksums, far too cheap to guess passwords against
 FAST_HASHES = frozenset(
     f"hashlib.{name}" for name in ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_256", "sha3_512", "blake2b", "blake2s", "new")
 )
-#: how code names a password: ``password``, ``new_password``, ``passwd``, ``pwd`` (as a word)
-PASSWORD_WORD = re.compile(r"passw(or)?d|(?<![a-z])pwd(?![a-z])", re.IGNORECASE)
 
 
 class WeakPasswordHandling(Rule):
@@ -114,4 +112,4 @@ def _stored(expr: ast.expr) -> bool:
 
 
 def _names_password(model: SemanticModel, expr: ast.expr) -> bool:
-    return PASSWORD_WORD.search(model.segment(expr)) is not None
+    return mentions_password(model.segment(expr))
