@@ -1,18 +1,14 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel, argument, keyword
 from ..rule import Diagnostic, Rule, Severity
+from ..secrets import is_credential_cookie, is_script_read_cookie
 from ._common import instance, is_aiohttp_handler, is_middleware
 
-#: cookie names that carry a session or a credential
-SESSION_COOKIE = re.compile(r"sess|token|auth|sid$|^sid|jwt|login|remember|credential", re.IGNORECASE)
-#: cookies that the page's own scripts must read (double-submit CSRF tokens): HttpOnly would break them
-SCRIPT_READ_COOKIE = re.compile(r"csrf|xsrf", re.IGNORECASE)
 RESPONSE_TYPES = frozenset(
     {
         "aiohttp.web.Response",
@@ -79,10 +75,10 @@ class InsecureSessionCookie(Rule):
         if not _is_aiohttp_response(model, node):
             return
         name = argument(node, 0, "name")
-        if not (isinstance(name, ast.Constant) and isinstance(name.value, str)) or not SESSION_COOKIE.search(name.value):
+        if not (isinstance(name, ast.Constant) and isinstance(name.value, str)) or not is_credential_cookie(name.value):
             return
         missing = [flag for flag in ("secure", "httponly") if not _set(keyword(node, flag))]
-        if SCRIPT_READ_COOKIE.search(name.value) and "httponly" in missing:
+        if is_script_read_cookie(name.value) and "httponly" in missing:  # HttpOnly would break them
             missing.remove("httponly")
         if not missing or any(k.arg is None for k in node.keywords):  # **options may set them
             return

@@ -1,24 +1,21 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
+from ..secrets import is_credential_cookie, is_script_read_cookie
 from ._common import string
-
-#: cookie names that carry a session or a credential (a CSRF token is left out: scripts read it on purpose)
-CREDENTIAL_COOKIE = re.compile(r"session|token|auth|jwt|(^|[_-])sid($|[_-])|remember|login", re.IGNORECASE)
 
 
 class SessionCookieReadableByScripts(Rule):
     """
     ## What it does
-    Finds Sanic `response.add_cookie(...)` calls that set a session or credential cookie (a name with
-    `session`, `token`, `auth`, `jwt`, `sid`, `remember` or `login` in it) without `httponly=True`,
-    or with `secure=False`.
+    Finds Sanic `response.add_cookie(...)` calls that set a session or credential cookie (a name such as
+    `session`, `PHPSESSID`, `auth_token`, `jwt`, `sid`, `remember_me`, `login` or `credentials`)
+    without `httponly=True`, or with `secure=False`.
 
     ## Why is this bad?
     Sanic's `add_cookie` sets `secure=True` but `httponly=False` by default, so a session cookie is
@@ -67,7 +64,7 @@ class SessionCookieReadableByScripts(Rule):
             return
         name_node = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "key"), None)
         name = string(name_node)
-        if name is None or not CREDENTIAL_COOKIE.search(name) or "csrf" in name.lower() or "xsrf" in name.lower():
+        if name is None or not is_credential_cookie(name) or is_script_read_cookie(name):  # scripts read CSRF tokens on purpose
             return
         if any(keyword.arg is None for keyword in node.keywords):  # **options: the flags may be in there
             return
