@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity, callees_of
+from ..secrets import is_secret_setting, secret_literal
 from ._common import applications, setting_constant
 
 #: ``tornado.options`` definitions, whose ``default`` is the value when nothing sets the option
@@ -87,10 +88,10 @@ class HardcodedCookieSecret(Rule):
         if model.qualified_name(call.func) not in OPTION_DEFINITIONS:
             return
         name = argument(call, 0, "name")
-        if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and "secret" in name.value.lower()):
+        if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and _signing_secret(name.value)):
             return
         default = argument(call, 1, "default")
-        literal = _secret_literal(default)
+        literal = secret_literal(default)
         if literal is not None:
             message = (
                 f"option `{name.value}` defaults to a hard-coded secret: a deployment that does not set it runs with "
@@ -103,15 +104,16 @@ def _literals(model: SemanticModel, value: ast.expr) -> list[ast.Constant]:
     """The hard-coded secrets a ``cookie_secret`` value holds: the literal (through module
     constants), each literal of a ``{version: key}`` dict, or an environment lookup's literal fallback."""
     if isinstance(value, ast.Dict):
-        return [literal for item in value.values if (literal := _secret_literal(setting_constant(model, item))) is not None]
+        return [literal for item in value.values if (literal := secret_literal(setting_constant(model, item))) is not None]
     if isinstance(value, ast.Call) and model.qualified_name(value.func) in ENVIRONMENT_LOOKUPS:
-        fallback = _secret_literal(argument(value, 1, "default"))
+        fallback = secret_literal(argument(value, 1, "default"))
         return [fallback] if fallback is not None else []
-    literal = _secret_literal(setting_constant(model, value))
+    literal = secret_literal(setting_constant(model, value))
     return [literal] if literal is not None else []
 
 
-def _secret_literal(value: ast.expr | None) -> ast.Constant | None:
-    if isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)) and value.value.strip():
-        return value
-    return None
+def _signing_secret(name: str) -> bool:
+    """An option that holds a signing secret: ``cookie_secret``, ``api_secret``, ``secret_key``; not
+    ``secret_file`` (where the secret is). Passwords and tokens that are secrets too (``db_password``)
+    are left out on purpose: this rule is about the keys that sign cookies and tokens."""
+    return is_secret_setting(name) and "secret" in name.lower()
