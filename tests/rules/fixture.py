@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from asyncguide.rules.config import TARGET_VERSIONS
 from asyncguide.rules.fixes import fix_all
@@ -62,6 +65,19 @@ class Fixture:
 
 def all_fixtures(root: Path = FIXTURES) -> list[Fixture]:
     return sorted((Fixture(p) for p in root.glob("*/*.py") if not p.name.endswith(".fixed.py")), key=lambda f: f.code)
+
+
+def readable_here(path: Path) -> bool:
+    """False when the file declares a target version newer than the Python running the tests:
+    that Python's parser cannot read the syntax the version brought (``except*`` needs 3.11)."""
+    match = _TARGET.match(path.read_text("utf-8"))
+    return match is None or TARGET_VERSIONS[match.group(1)] <= sys.version_info[:2]
+
+
+def fixture_params(fixtures: Sequence[Fixture]) -> list[object]:
+    """``fixtures`` for ``pytest.mark.parametrize``, those this Python cannot parse skipped."""
+    newer = pytest.mark.skip(reason="the fixture's syntax needs a newer Python than the one running the tests")
+    return [fixture if readable_here(fixture.path) else pytest.param(fixture, marks=newer) for fixture in fixtures]
 
 
 def update(selectors: Sequence[str] = (), root: Path = FIXTURES) -> None:

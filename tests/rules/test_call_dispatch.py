@@ -11,7 +11,9 @@ from asyncguide.rules.model import SemanticModel
 from asyncguide.rules.registry import all_rules
 from asyncguide.rules.runner import lint, rule_instance
 
-FIXTURES = sorted(Path(__file__).parent.glob("fixtures/*/*.py"))
+from .fixture import readable_here
+
+FIXTURES = [path for path in sorted(Path(__file__).parent.glob("fixtures/*/*.py")) if readable_here(path)]
 NAMED = sorted(code for code in all_rules() if rule_instance(code).callees is not None)
 
 

@@ -8,9 +8,9 @@ import pytest
 
 from asyncguide.rules.runner import lint
 
-from .fixture import Fixture, all_fixtures
+from .fixture import Fixture, all_fixtures, fixture_params
 
-FIXTURES = all_fixtures()
+FIXTURES = fixture_params(all_fixtures())
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda f: f.code)
