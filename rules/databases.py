@@ -1,8 +1,8 @@
 """What several framework packs need to know about database code (no rule here).
 
 - Transactions opened by hand: ``opens_transaction`` tells a ``x.execute("BEGIN")`` (or
-  ``START TRANSACTION``) call, ``is_rollback`` a ``x.execute("ROLLBACK")``, ``rolls_back``
-  whether a function's own body runs one; ``started_transaction`` and
+  ``START TRANSACTION``) call, ``is_rollback`` a ``x.execute("ROLLBACK")``, ``rolled_back_near``
+  whether a function, or its class, rolls back somewhere; ``started_transaction`` and
   ``transaction_rolled_back`` follow asyncpg's manual ``tr = conn.transaction(); await
   tr.start()`` form. A transaction opened so and never rolled back stays open when a statement
   fails or the request is cancelled.
@@ -30,6 +30,8 @@ BEGIN = re.compile(r"^\s*(BEGIN|START\s+TRANSACTION)\b[^;]*;?\s*$", re.IGNORECAS
 ROLLBACK = re.compile(r"^\s*ROLLBACK\b", re.IGNORECASE)
 #: driver methods that run one statement
 EXECUTE_METHODS = frozenset({"execute", "exec_driver_sql"})
+#: the calls a rollback goes by: a ROLLBACK statement run, or the driver's ``rollback()``
+ROLLBACK_CALLEES = EXECUTE_METHODS | {"rollback"}
 
 
 def sql_statement(call: ast.Call) -> str | None:
@@ -53,9 +55,17 @@ def is_rollback(call: ast.Call) -> bool:
     return statement is not None and ROLLBACK.match(statement) is not None
 
 
-def rolls_back(model: SemanticModel, function: FunctionInfo) -> bool:
-    """True when ``function``'s own body runs ``x.execute("ROLLBACK")`` somewhere."""
-    return any(is_rollback(call) for call in model.nodes_in(function, ast.Call))  # type: ignore[arg-type]
+def rolled_back_near(model: SemanticModel, function: FunctionInfo) -> bool:
+    """True when a rollback (``x.execute("ROLLBACK")`` or ``x.rollback()``, as with psycopg, aiomysql
+    and aiopg) stands in ``function``, the functions nested in it, or, for a method, any method of
+    its class: a handler may open the transaction in ``prepare`` and roll it back in ``on_finish``
+    or ``write_error``."""
+    holder = function.class_info.node if function.outer.kind == "class" and function.class_info else function.node
+    for call in model.calls_named(ROLLBACK_CALLEES):
+        rollback = is_rollback(call) or (isinstance(call.func, ast.Attribute) and call.func.attr == "rollback")
+        if rollback and any(ancestor is holder for ancestor in model.ancestors(call)):
+            return True
+    return False
 
 
 def started_transaction(model: SemanticModel, call: ast.Call) -> ast.Name | None:

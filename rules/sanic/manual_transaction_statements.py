@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..databases import EXECUTE_METHODS, opens_transaction, rolls_back
+from ..databases import EXECUTE_METHODS, opens_transaction, rolled_back_near
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
@@ -13,7 +13,8 @@ class ManualTransactionStatements(Rule):
     """
     ## What it does
     Finds transactions opened by hand in Sanic code, `await conn.execute("BEGIN")` (or
-    `START TRANSACTION`), in a coroutine that never runs a `ROLLBACK`.
+    `START TRANSACTION`), in a coroutine that never rolls back: no `ROLLBACK` statement and no
+    driver `rollback()` call in it, the functions nested in it or, for a method, its class.
 
     ## Why is this bad?
     When a statement between `BEGIN` and `COMMIT` fails, or the request is cancelled because the
@@ -63,7 +64,7 @@ class ManualTransactionStatements(Rule):
         if not opens_transaction(node) or not model.in_async_context(node):
             return
         function = model.enclosing_function(node)
-        if function is None or rolls_back(model, function):
+        if function is None or rolled_back_near(model, function):
             return
         message = (
             f"`{model.segment(node)}` in {model.context_label(node)} opens a transaction that nothing rolls back "

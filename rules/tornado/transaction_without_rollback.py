@@ -3,9 +3,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..databases import EXECUTE_METHODS, is_rollback, opens_transaction, started_transaction, transaction_rolled_back
+from ..databases import EXECUTE_METHODS, opens_transaction, rolled_back_near, started_transaction, transaction_rolled_back
 from ..guidelines import Quote
-from ..model import FunctionInfo, SemanticModel
+from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
 from ._common import runs_on_loop
 
@@ -84,7 +84,7 @@ class TransactionWithoutRollback(Rule):
             function = model.enclosing_function(node)
             if function is None or not runs_on_loop(model, node):
                 return
-            if _rolled_back_near(model, function):
+            if rolled_back_near(model, function):
                 return
             message = (
                 f"`{model.segment(node)}` in {model.context_label(node)} opens a transaction that nothing rolls back "
@@ -104,18 +104,3 @@ class TransactionWithoutRollback(Rule):
 
 def _instead(model: SemanticModel, node: ast.AST) -> str:
     return _INSTEAD_ASYNC if model.in_async_context(node) else _INSTEAD_SYNC
-
-
-def _rolled_back_near(model: SemanticModel, function: FunctionInfo) -> bool:
-    """True when a rollback (``x.execute("ROLLBACK")`` or ``x.rollback()``, as with psycopg, aiomysql
-    and aiopg) stands in ``function``, the functions nested in it, or, for a method, any method of
-    its class: a handler may open the transaction in ``prepare`` and roll it back in ``on_finish``
-    or ``write_error``."""
-    holder = function.class_info.node if function.outer.kind == "class" and function.class_info else function.node
-    for call in model.nodes(ast.Call):
-        assert isinstance(call, ast.Call)
-        func = call.func
-        rollback = is_rollback(call) or (isinstance(func, ast.Attribute) and func.attr == "rollback")
-        if rollback and any(ancestor is holder for ancestor in model.ancestors(call)):
-            return True
-    return False
