@@ -8,9 +8,10 @@
   fails or the request is cancelled.
 - Synchronous ORMs: ``SYNC_SQLALCHEMY`` (data: SQLAlchemy's synchronous session, engine and
   connection classes -> their asyncio replacement) and ``IO_METHODS`` (their methods that wait
-  for the database); ``sync_sqlalchemy_call`` finds such a call by the receiver's type, and
-  ``sessionmaker_session`` also sees the sessions a ``sessionmaker()`` factory makes, whose type
-  ``SemanticModel.instance_type`` does not follow (a call of an instance).
+  for the database); ``sync_sqlalchemy_call`` finds such a call by the receiver's type,
+  ``sessionmaker_session`` sees the sessions a ``sessionmaker()`` factory makes, whose type
+  ``SemanticModel.instance_type`` does not follow (a call of an instance), and
+  ``sync_orm_replacement`` puts both together for the rules.
 
 Each pack decides where these matter (a coroutine, a handler method) and words its own message.
 """
@@ -130,6 +131,20 @@ def sync_sqlalchemy_call(model: SemanticModel, call: ast.Call) -> str | None:
     if not (isinstance(func, ast.Attribute) and func.attr in IO_METHODS):
         return None
     return SYNC_SQLALCHEMY.get(model.instance_type(func.value) or "")
+
+
+def sync_orm_replacement(model: SemanticModel, call: ast.Call) -> str | None:
+    """The asyncio replacement to name when ``call`` waits for the database through SQLAlchemy's
+    synchronous ORM: ``sync_sqlalchemy_call``, or an IO method of a session a ``sessionmaker()``
+    factory made. None for a call awaited or yielded: something awaitable, an asyncio session
+    whatever its receiver looks like."""
+    if isinstance(model.parent(call), (ast.Await, ast.Yield)):
+        return None
+    replacement = sync_sqlalchemy_call(model, call)
+    if replacement is None and isinstance(call.func, ast.Attribute) and call.func.attr in IO_METHODS:
+        if sessionmaker_session(model, call.func.value):
+            replacement = SYNC_SQLALCHEMY["sqlalchemy.orm.Session"]
+    return replacement
 
 
 def sessionmaker_session(model: SemanticModel, expr: ast.expr) -> bool:

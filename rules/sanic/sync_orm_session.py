@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..databases import IO_METHODS, sync_sqlalchemy_call
+from ..databases import IO_METHODS, sync_orm_replacement
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
@@ -14,7 +14,8 @@ class SyncOrmSession(Rule):
     ## What it does
     Finds SQLAlchemy's synchronous `Session`, `Engine` or `Connection` used from async code in a
     Sanic application: `session.execute(...)`, `session.query(...)`, `session.commit()`,
-    `engine.connect()` inside an `async def`.
+    `engine.connect()` inside an `async def`, sessions made by a `sessionmaker()` factory included
+    (not one told to make `AsyncSession`).
 
     ## Why is this bad?
     The synchronous ORM waits for the database on the calling thread, which in a Sanic worker is
@@ -67,7 +68,7 @@ class SyncOrmSession(Rule):
         assert isinstance(node, ast.Call)
         if not model.in_async_context(node):
             return
-        replacement = sync_sqlalchemy_call(model, node)
+        replacement = sync_orm_replacement(model, node)
         if replacement is None:
             return
         func = node.func

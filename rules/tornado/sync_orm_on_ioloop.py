@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..databases import IO_METHODS, SYNC_SQLALCHEMY, sessionmaker_session, sync_sqlalchemy_call
+from ..databases import IO_METHODS, sync_orm_replacement
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
@@ -79,16 +79,10 @@ class SyncOrmOnIoloop(Rule):
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
-        func = node.func
-        if not (isinstance(func, ast.Attribute) and func.attr in IO_METHODS):
-            return
-        if isinstance(model.parent(node), (ast.Await, ast.Yield)):
-            return  # something awaitable: an asyncio session whatever its receiver looks like
-        replacement = sync_sqlalchemy_call(model, node)
-        if replacement is None and sessionmaker_session(model, func.value):
-            replacement = SYNC_SQLALCHEMY["sqlalchemy.orm.Session"]
+        replacement = sync_orm_replacement(model, node)
         if replacement is None or not runs_on_loop(model, node):
             return
+        func = node.func
         message = (
             f"`{model.segment(func)}()` in {model.context_label(node)} runs SQLAlchemy's synchronous ORM on the "
             f"IOLoop, which serves no other request while the query waits; use {replacement} and `await` it, or run "
