@@ -61,7 +61,8 @@ def summary(results: dict[str, Any]) -> list[str]:
         for file in latency["files"].values():
             verdict = "met" if file["target_met"] else "MISSED"
             failed = file.get("failed_changes", 0)
-            lines.append(f"  {file['lines']:>6,} lines: p50 {file['p50_ms']:.1f} ms, p95 {file['p95_ms']:.1f} ms "
+            change = f", {file['change']}" if "change" in file else ""
+            lines.append(f"  {file['lines']:>6,} lines{change}: p50 {file['p50_ms']:.1f} ms, p95 {file['p95_ms']:.1f} ms "
                          f"(target p95 ≤ {file['target_p95_ms']:.0f} ms: {verdict}); engine alone p50 "
                          f"{file['lint_only_p50_ms']:.1f} ms"
                          + (f"; {failed} changes got an error instead of diagnostics" if failed else ""))
