@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from .result_of_pending_task import TASK_CREATION_CALLEES, creates_task
+from .discarded_task import TASK_CREATION_CALLEES
+from .result_of_pending_task import creates_task
 
 
 class CancelWithoutAwait(Rule):

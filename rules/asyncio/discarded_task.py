@@ -11,6 +11,8 @@ from ..rule import Diagnostic, Rule, Severity, callees_of
 TASK_FACTORIES = frozenset({
     "asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task", "asyncio.tasks.ensure_future",
 })
+#: the callee names of those and of ``loop.create_task()``: ``Rule.callees`` of the rules on task creation
+TASK_CREATION_CALLEES = callees_of(TASK_FACTORIES, ("create_task",))
 
 
 class DiscardedTask(Rule):
@@ -67,7 +69,7 @@ class DiscardedTask(Rule):
         Quote("asyncio", "Key Principles", "Use appropriate task and future management"),
     )
     node_types = (ast.Call,)
-    callees = callees_of(TASK_FACTORIES, {"create_task"})  # and `loop.create_task()`
+    callees = TASK_CREATION_CALLEES
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

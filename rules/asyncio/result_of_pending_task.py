@@ -5,11 +5,8 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..rule import Diagnostic, Rule, Severity, callees_of
-from .discarded_task import TASK_FACTORIES
-
-#: the callee names of every call ``creates_task()`` accepts: ``Rule.callees`` of the rules using it
-TASK_CREATION_CALLEES = callees_of(TASK_FACTORIES, ("create_task",))
+from ..rule import Diagnostic, Rule, Severity
+from .discarded_task import TASK_CREATION_CALLEES, TASK_FACTORIES
 
 
 class ResultOfPendingTask(Rule):
