@@ -399,7 +399,8 @@ CONNECTION_TYPES = frozenset(
 )
 
 BASE_HTTP_MIDDLEWARE = "starlette.middleware.base.BaseHTTPMiddleware"
-_MIDDLEWARE_WRAPPERS = frozenset({"starlette.middleware.Middleware", "fastapi.middleware.Middleware"})
+#: the classes that wrap a middleware class for an application's ``middleware=[...]``
+MIDDLEWARE_WRAPPERS = frozenset({"starlette.middleware.Middleware", "fastapi.middleware.Middleware"})
 
 #: FastAPI registrations inherited from Starlette: the endpoint gets the bare connection, no injection
 _STARLETTE_STYLE_REGISTRATIONS = frozenset({"route", "websocket_route", "add_route", "add_websocket_route"})
@@ -515,7 +516,7 @@ def configured_middleware(model: SemanticModel, call: ast.Call) -> str | None:
 
 def _configured_middleware(model: SemanticModel, call: ast.Call) -> str | None:
     callee = model.qualified_name(call.func)
-    wraps = callee in _MIDDLEWARE_WRAPPERS or (isinstance(call.func, ast.Attribute) and call.func.attr == "add_middleware")
+    wraps = callee in MIDDLEWARE_WRAPPERS or (isinstance(call.func, ast.Attribute) and call.func.attr == "add_middleware")
     if not wraps:
         return callee
     return model.qualified_name(call.args[0]) if call.args else None

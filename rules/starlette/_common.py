@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
-from ..handlers import _MIDDLEWARE_WRAPPERS, CONNECTION_TYPES, connection_parameter, is_starlette_endpoint
+from ..handlers import CONNECTION_TYPES, MIDDLEWARE_WRAPPERS, connection_parameter, is_starlette_endpoint
 from ..model import SemanticModel
 from ..rule import callees_of
 
@@ -28,7 +28,7 @@ def middleware_callees(*classes: Iterable[str]) -> frozenset[str] | None:
     configure the class given to them, as ``configured_middleware`` sees them
     (``Middleware(SessionMiddleware, ...)``, ``app.add_middleware(SessionMiddleware, ...)``)."""
     names = callees_of(*classes)
-    return None if names is None else names | callees_of(_MIDDLEWARE_WRAPPERS, ["add_middleware"])  # type: ignore[operator]
+    return None if names is None else names | callees_of(MIDDLEWARE_WRAPPERS, ["add_middleware"])  # type: ignore[operator]
 
 
 def starlette_version(model: SemanticModel) -> tuple[int, ...] | None:

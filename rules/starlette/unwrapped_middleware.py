@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from ..fixes import FixContext
 from ..guidelines import Quote
+from ..handlers import MIDDLEWARE_WRAPPERS
 from ..model import SemanticModel, keyword
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
 from ._common import display
@@ -21,7 +22,6 @@ TAKES_MIDDLEWARE = frozenset(
         "fastapi.applications.FastAPI",
     }
 )
-MIDDLEWARE_WRAPPERS = frozenset({"starlette.middleware.Middleware", "fastapi.middleware.Middleware"})
 MIDDLEWARE_MODULES = ("starlette.middleware.", "fastapi.middleware.")
 
 
