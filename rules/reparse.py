@@ -144,7 +144,10 @@ def _with_body(statement: ast.stmt, body: list[ast.stmt], end_moves: int) -> ast
 
 
 def _move(statement: ast.stmt, delta: int) -> None:
-    """Move a statement and everything in it ``delta`` lines down (up when negative)."""
+    """Move a statement and everything in it ``delta`` lines down (up when negative).
+
+    What ``ast.increment_lineno`` does, in half its time (it walks with ``ast.walk`` and ``getattr``);
+    this runs over every statement after a line added on each Enter."""
     pending: list[ast.AST] = [statement]
     while pending:
         node = pending.pop()
