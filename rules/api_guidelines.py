@@ -29,14 +29,14 @@ import weakref
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
-from .aiohttp._common import canonical as aiohttp_canonical
+from .frameworks.aiohttp import canonical as aiohttp_canonical
 from .blocking import BlockingCallRule
 from .guidelines import DOCUMENTS, Bullet, bullets
 from .model import FRAMEWORK_MODULES, FunctionInfo, SemanticModel
 from .registry import all_rules
 from .rule import Range, Rule
-from .sanic._common import canonical as sanic_canonical
-from .tornado._common import HANDLER_CLASSES
+from .frameworks.sanic import canonical as sanic_canonical
+from .frameworks.tornado import HANDLER_CLASSES
 from .types import EVENT_LOOP_TYPES
 
 EVENT_LOOP = "asyncio.AbstractEventLoop"

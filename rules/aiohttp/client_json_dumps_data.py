@@ -7,7 +7,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity, callees_of
-from ._common import qualified
+from ..frameworks.aiohttp import qualified
 
 #: the client calls that send a request body
 REQUEST_CALLS = frozenset(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import is_aiohttp_handler, is_middleware
+from ..frameworks.aiohttp import is_aiohttp_handler, is_middleware
 
 #: calls that start a task on the running loop, as the model names them
 _TASK_STARTERS = frozenset(

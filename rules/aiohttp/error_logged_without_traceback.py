@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import is_aiohttp_handler, is_middleware
+from ..frameworks.aiohttp import is_aiohttp_handler, is_middleware
 
 #: how ``logger`` objects are made, so ``logger.error`` is known to be logging's
 LOGGER_FACTORIES = frozenset({"logging.getLogger", "structlog.get_logger"})

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import qualified, reads_request_input
+from ..frameworks.aiohttp import qualified, reads_request_input
 
 #: calls opening or serving a file, and the position and name of their path argument
 FILE_CALLS = {

@@ -8,7 +8,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity
-from ._common import ROUTE_CALLEES, route_definitions
+from ..frameworks.aiohttp import ROUTE_CALLEES, route_definitions
 
 #: a Flask/Werkzeug variable: ``<id>``, ``<int:id>``
 FLASK_VARIABLE = re.compile(r"<(?:(?P<converter>[A-Za-z_]\w*):)?(?P<name>[A-Za-z_]\w*)>")

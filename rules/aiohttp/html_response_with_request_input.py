@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
 from ..rule import Diagnostic, Rule, Severity
-from ._common import qualified, reads_request_input
+from ..frameworks.aiohttp import qualified, reads_request_input
 
 #: calls whose result is safe to put in HTML
 HTML_ESCAPES = frozenset(

@@ -7,7 +7,7 @@ from ..guidelines import Quote
 from ..model import SemanticModel, argument, keyword
 from ..rule import Diagnostic, Rule, Severity
 from ..secrets import is_credential_cookie, is_script_read_cookie
-from ._common import instance, is_aiohttp_handler, is_middleware
+from ..frameworks.aiohttp import instance, is_aiohttp_handler, is_middleware
 
 RESPONSE_TYPES = frozenset(
     {

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
 from ..rule import Diagnostic, Rule, Severity
-from ._common import ROUTE_CALLEES, route_definitions
+from ..frameworks.aiohttp import ROUTE_CALLEES, route_definitions
 
 #: aiohttp splits a route name at these and requires each part to be an identifier
 NAME_SEPARATORS = re.compile(r"[.:-]")

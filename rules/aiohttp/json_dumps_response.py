@@ -9,7 +9,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
-from ._common import qualified, with_arguments
+from ..frameworks.aiohttp import qualified, with_arguments
 
 RESPONSE = "aiohttp.web.Response"
 DUMPS = "json.dumps"

@@ -7,7 +7,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity
-from ._common import instance, is_request
+from ..frameworks.aiohttp import instance, is_request
 
 CLIENT_RESPONSE = "aiohttp.ClientResponse"
 BODY_READERS = frozenset({"text", "read"})

@@ -9,7 +9,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
-from ._common import qualified, with_arguments
+from ..frameworks.aiohttp import qualified, with_arguments
 
 #: aiohttp classes whose ``loop=`` argument is deprecated (and gone in aiohttp 4)
 DEPRECATED_LOOP = frozenset(

@@ -7,7 +7,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
-from ._common import (
+from ..frameworks.aiohttp import (
     function_at,
     has_middleware_decorator,
     header_range,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import header_range, old_style_factory, positional_parameters
+from ..frameworks.aiohttp import header_range, old_style_factory, positional_parameters
 
 _FAILURE = 'aiohttp answers the request with a 500 ("Missing return statement on request handler")'
 

@@ -9,7 +9,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity
-from ._common import function_at, header_range, old_style_factory, positional_parameters
+from ..frameworks.aiohttp import function_at, header_range, old_style_factory, positional_parameters
 
 
 class OldStyleMiddlewareFactory(Rule):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import qualified
+from ..frameworks.aiohttp import qualified
 
 #: client calls taking the URL first (``request``/``aiohttp.request`` take the method first)
 URL_FIRST = frozenset(

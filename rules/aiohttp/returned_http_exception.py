@@ -7,7 +7,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
-from ._common import is_aiohttp_handler, is_middleware, qualified
+from ..frameworks.aiohttp import is_aiohttp_handler, is_middleware, qualified
 
 EXCEPTIONS_PREFIX = "aiohttp.web.HTTP"
 _TRY_STATEMENTS = (ast.Try, getattr(ast, "TryStar", ast.Try))  # ``try``/``except*`` (3.11+)

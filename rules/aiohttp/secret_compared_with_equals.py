@@ -7,7 +7,7 @@ from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
 from ..secrets import mentions_secret
-from ._common import is_aiohttp_handler, is_middleware
+from ..frameworks.aiohttp import is_aiohttp_handler, is_middleware
 
 
 class SecretComparedWithEquals(Rule):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import is_middleware, qualified
+from ..frameworks.aiohttp import is_middleware, qualified
 
 SESSION = "aiohttp.ClientSession"
 

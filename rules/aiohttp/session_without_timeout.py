@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import qualified
+from ..frameworks.aiohttp import qualified
 
 SESSION = "aiohttp.ClientSession"
 TIMEOUT = "aiohttp.ClientTimeout"

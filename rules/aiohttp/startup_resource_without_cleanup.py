@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import is_application, qualified, registrations, unparenthesised_await
+from ..frameworks.aiohttp import is_application, qualified, registrations, unparenthesised_await
 
 #: calls that open something that must be closed (or, for tasks, cancelled) at shutdown
 RESOURCES = frozenset(

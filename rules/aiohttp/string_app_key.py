@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import is_application, is_request
+from ..frameworks.aiohttp import is_application, is_request
 
 
 class StringApplicationKey(Rule):

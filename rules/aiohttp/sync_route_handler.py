@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import VIEW_TYPES, header_range, is_aiohttp_handler
+from ..frameworks.aiohttp import VIEW_TYPES, header_range, is_aiohttp_handler
 
 
 class SyncRouteHandler(Rule):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import qualified
+from ..frameworks.aiohttp import qualified
 
 REQUEST_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "ws_connect")
 #: aiohttp calls that take ``ssl=`` / ``verify_ssl=``

@@ -8,7 +8,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity, callees_of
-from ._common import qualified
+from ..frameworks.aiohttp import qualified
 
 SESSION = "aiohttp.ClientSession"
 

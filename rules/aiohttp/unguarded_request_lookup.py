@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import is_aiohttp_handler, is_middleware, is_request
+from ..frameworks.aiohttp import is_aiohttp_handler, is_middleware, is_request
 
 #: request attribute -> what it holds, for the message
 _MAPPINGS = {"query": "query parameter", "headers": "header"}

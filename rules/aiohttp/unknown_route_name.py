@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import route_definitions
+from ..frameworks.aiohttp import route_definitions
 
 
 class UnknownRouteName(Rule):

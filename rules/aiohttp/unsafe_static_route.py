@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import instance, qualified
+from ..frameworks.aiohttp import instance, qualified
 
 STATIC_FUNCTION = "aiohttp.web.static"
 ROUTE_TABLE = "aiohttp.web.RouteTableDef"

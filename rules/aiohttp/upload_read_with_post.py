@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import is_aiohttp_handler, is_request
+from ..frameworks.aiohttp import is_aiohttp_handler, is_request
 
 #: attributes of an uploaded ``web.FileField``
 FILE_FIELD_ATTRIBUTES = frozenset({"file", "filename"})

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import ROUTE_CALLEES, RouteDefinition, qualified, route_definitions
+from ..frameworks.aiohttp import ROUTE_CALLEES, RouteDefinition, qualified, route_definitions
 
 
 class WebSocketRouteNotGet(Rule):

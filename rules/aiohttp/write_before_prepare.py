@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import qualified
+from ..frameworks.aiohttp import qualified
 
 #: responses the handler streams itself, and their sending methods that need ``prepare()`` first
 STREAMED = {

@@ -7,7 +7,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
-from ._common import callback_kind, is_app, is_blueprint, is_request
+from ..frameworks.sanic import callback_kind, is_app, is_blueprint, is_request
 
 #: the attributes a ``Sanic`` application really has (slots, properties, methods, class attributes, as
 #: of Sanic 25.12): setting any other raises ``AttributeError`` (Sanic 21.12 and later)

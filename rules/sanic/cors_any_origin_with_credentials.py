@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
 from ..rule import Diagnostic, Rule, Severity
-from ._common import is_app, is_config, string
+from ..frameworks.sanic import is_app, is_config, string
 
 ORIGIN_HEADER = "access-control-allow-origin"
 CREDENTIALS_HEADER = "access-control-allow-credentials"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import CallbackInfo, FunctionInfo, SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import positional_parameters, qualified
+from ..frameworks.sanic import positional_parameters, qualified
 
 #: calls that format the exception being handled, with its traceback
 TRACEBACK_CALLS = frozenset(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel, argument, keyword
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import is_request, path_parameters, positional_parameters, qualified
+from ..frameworks.sanic import is_request, path_parameters, positional_parameters, qualified
 
 #: Sanic's file responses (``location`` is their first argument)
 FILE_RESPONSES = frozenset({"sanic.response.file", "sanic.response.file_stream"})

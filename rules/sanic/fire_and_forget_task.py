@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import callback_kind, is_sanic_handler
+from ..frameworks.sanic import callback_kind, is_sanic_handler
 
 #: calls that start a task on the running loop
 TASK_STARTERS = frozenset(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import is_sanic_handler
+from ..frameworks.sanic import is_sanic_handler
 
 #: exceptions too broad to say anything to the client or to an exception handler
 GENERIC_EXCEPTIONS = frozenset({"builtins.Exception", "builtins.BaseException"})

@@ -10,7 +10,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity, callees_of
-from ._common import qualified, response_reference, string
+from ..frameworks.sanic import qualified, response_reference, string
 
 DUMPS = "json.dumps"
 JSON = "application/json"

@@ -9,7 +9,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity
-from ._common import is_sanic_handler, response_reference
+from ..frameworks.sanic import is_sanic_handler, response_reference
 
 #: builtin constructors whose result is a plain value -> its kind
 PLAIN_CONSTRUCTORS = {"builtins.dict": "dict", "builtins.list": "list"}

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import is_app
+from ..frameworks.sanic import is_app
 
 #: methods of a Sanic app that start (or prepare) its server
 SERVER_METHODS = frozenset({"run", "prepare", "create_server"})

@@ -7,7 +7,7 @@ from ..guidelines import Quote
 from ..model import SemanticModel, argument, keyword
 from ..rule import Diagnostic, Rule, Severity
 from ..secrets import is_secret_setting, secret_literal, spells_name
-from ._common import CONFIG, is_app, is_config, qualified, string
+from ..frameworks.sanic import CONFIG, is_app, is_config, qualified, string
 
 #: environment lookups whose second argument is the fallback value
 ENVIRONMENT_LOOKUPS = frozenset({"os.getenv", "os.environ.get"})

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import APP, BLUEPRINT, qualified
+from ..frameworks.sanic import APP, BLUEPRINT, qualified
 
 #: the names Sanic accepts for applications and blueprints (``sanic.base.root.VALID_NAME``)
 VALID_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_\-]*$")

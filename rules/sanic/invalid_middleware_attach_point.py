@@ -7,7 +7,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
-from ._common import MIDDLEWARE_ATTACH_POINTS, may_be_sanic, replace_string, string, within_one_edit
+from ..frameworks.sanic import MIDDLEWARE_ATTACH_POINTS, may_be_sanic, replace_string, string, within_one_edit
 
 #: registration methods -> the position of their ``attach_to`` argument
 REGISTRATIONS = {"middleware": 0, "register_middleware": 1, "register_named_middleware": 2}

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import string
+from ..frameworks.sanic import string
 
 #: JWT decoding functions (PyJWT, python-jose, authlib's is different and not listed)
 DECODE_FUNCTIONS = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jwt.decode_complete", "jose.jwt.decode"})

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import qualified
+from ..frameworks.sanic import qualified
 
 #: the callback-style streaming API -> when Sanic removed it
 LEGACY_STREAMING = {

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import is_config, string
+from ..frameworks.sanic import is_config, string
 
 #: Sanic's own settings (``sanic.config.DEFAULT_CONFIG``, Sanic 25.12), read under these names only
 BUILT_IN_SETTINGS = frozenset(

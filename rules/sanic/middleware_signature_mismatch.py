@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import header_range, positional_parameters
+from ..frameworks.sanic import header_range, positional_parameters
 
 
 class MiddlewareSignatureMismatch(Rule):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import client_value, qualified
+from ..frameworks.sanic import client_value, qualified
 
 
 class OpenRedirect(Rule):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import is_request
+from ..frameworks.sanic import is_request
 
 #: request attributes whose values are lists of every value sent under a name (``RequestParameters``)
 LIST_PARAMETERS = frozenset({"args", "form", "files"})

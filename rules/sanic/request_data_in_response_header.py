@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import client_value, is_request, qualified, string
+from ..frameworks.sanic import client_value, is_request, qualified, string
 
 #: Sanic response factories that take ``headers=``
 RESPONSE_FACTORIES = frozenset(

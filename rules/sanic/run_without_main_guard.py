@@ -9,7 +9,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
-from ._common import is_app
+from ..frameworks.sanic import is_app
 
 MAIN_GUARD = '__name__ == "__main__"'
 

@@ -7,7 +7,7 @@ from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
 from ..secrets import is_credential_cookie, is_script_read_cookie
-from ._common import string
+from ..frameworks.sanic import string
 
 
 class SessionCookieReadableByScripts(Rule):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import is_sanic_handler
+from ..frameworks.sanic import is_sanic_handler
 
 #: the exception a cancelled task receives, by its spellings
 CANCELLED = frozenset({"asyncio.CancelledError", "asyncio.exceptions.CancelledError", "concurrent.futures.CancelledError"})

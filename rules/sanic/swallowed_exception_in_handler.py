@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import callback_kind, is_sanic_handler
+from ..frameworks.sanic import callback_kind, is_sanic_handler
 
 #: exception types broad enough to hide bugs (by qualified name); a bare ``except:`` counts too
 BROAD_EXCEPTIONS = frozenset({"builtins.Exception", "builtins.BaseException"})

@@ -10,7 +10,7 @@ from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel
 from ..registry import all_rules
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
-from ._common import header_range, is_sanic_handler
+from ..frameworks.sanic import header_range, is_sanic_handler
 
 
 class SyncHandler(Rule):

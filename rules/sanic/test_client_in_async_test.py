@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import APP, instance
+from ..frameworks.sanic import APP, instance
 
 #: the request methods of sanic-testing's clients
 CLIENT_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "websocket"})

@@ -7,7 +7,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
-from ._common import is_request, qualified
+from ..frameworks.sanic import is_request, qualified
 
 #: Sanic's coroutine functions that look like plain response helpers
 RESPONSE_COROUTINES = frozenset({"sanic.response.file", "sanic.response.file_stream", "sanic.response.validate_file"})

@@ -8,7 +8,7 @@ from ..guidelines import Quote
 from ..handlers import SANIC_LISTENER_EVENTS
 from ..model import SemanticModel, argument
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
-from ._common import BLUEPRINT, instance, may_be_sanic, replace_string, string, within_one_edit
+from ..frameworks.sanic import BLUEPRINT, instance, may_be_sanic, replace_string, string, within_one_edit
 
 #: names that stand for exactly one event: the signal each server event is sent as (a listener
 #: must name the event, not the signal), and the ``app.run(before_start=...)`` arguments of early Sanic

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import header_range
+from ..frameworks.sanic import header_range
 
 #: exceptions whose handler sees every crash
 CATCH_ALL = frozenset({"builtins.Exception", "builtins.BaseException"})

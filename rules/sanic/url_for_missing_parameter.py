@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import HandlerInfo, SemanticModel, keyword
 from ..rule import Diagnostic, Rule, Severity
-from ._common import is_app, is_blueprint, path_parameters, string
+from ..frameworks.sanic import is_app, is_blueprint, path_parameters, string
 
 
 class UrlForMissingParameter(Rule):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import Binding, FunctionInfo, SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import is_sanic_handler, positional_parameters
+from ..frameworks.sanic import is_sanic_handler, positional_parameters
 
 #: websocket methods that wait for the client's next message
 RECEIVE_METHODS = frozenset({"recv", "receive"})

@@ -7,7 +7,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity
-from ._common import instance, positional_parameters
+from ..frameworks.sanic import instance, positional_parameters
 
 #: how Sanic's ``Websocket.send`` fails on a value that is neither text nor bytes
 MAPPINGS = (ast.Dict, ast.DictComp)

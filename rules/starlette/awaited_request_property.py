@@ -7,7 +7,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
-from ._common import connection_kind
+from ..frameworks.starlette import connection_kind
 
 #: properties of ``Request``/``WebSocket`` that are plain values, not coroutines
 PROPERTIES = frozenset(

@@ -8,7 +8,7 @@ from ..guidelines import Quote
 from ..handlers import configured_middleware
 from ..model import SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity
-from ._common import display, is_true, middleware_callees, strings
+from ..frameworks.starlette import display, is_true, middleware_callees, strings
 
 CORS_MIDDLEWARE = frozenset({"starlette.middleware.cors.CORSMiddleware", "fastapi.middleware.cors.CORSMiddleware"})
 #: ``CORSMiddleware(app, allow_origins, allow_methods, allow_headers, allow_credentials, allow_origin_regex, ...)``

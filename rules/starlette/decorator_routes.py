@@ -7,7 +7,7 @@ from ..guidelines import Quote
 from ..handlers import application_framework
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import starlette_1
+from ..frameworks.starlette import starlette_1
 
 #: the decorators that register one route at a time, deprecated in 0.x and removed in 1.0 from
 #: applications and routers -> the route class to list instead

@@ -7,7 +7,7 @@ from ..guidelines import Quote
 from ..handlers import application_framework
 from ..model import FunctionInfo, SemanticModel, argument, keyword
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import display
+from ..frameworks.starlette import display
 
 APPLICATIONS = frozenset(
     {"starlette.applications.Starlette", "starlette.Starlette", "fastapi.FastAPI", "fastapi.applications.FastAPI"}

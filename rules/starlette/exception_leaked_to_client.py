@@ -8,7 +8,7 @@ from ..guidelines import Quote
 from ..handlers import application_framework
 from ..model import Binding, FunctionInfo, SemanticModel, argument, keyword
 from ..rule import Diagnostic, Rule, Severity
-from ._common import display
+from ..frameworks.starlette import display
 
 #: exception types whose handler sees every error, whatever it says
 CATCH_ALL = frozenset({"builtins.Exception", "builtins.BaseException"})

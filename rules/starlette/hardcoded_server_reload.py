@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import is_true
+from ..frameworks.starlette import is_true
 
 #: uvicorn's entry points that take server options
 SERVER_CALLS = frozenset({"uvicorn.run", "uvicorn.main.run", "uvicorn.Config", "uvicorn.config.Config"})

@@ -8,7 +8,7 @@ from ..guidelines import Quote
 from ..handlers import configured_middleware
 from ..model import SemanticModel, argument
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
-from ._common import middleware_callees
+from ..frameworks.starlette import middleware_callees
 
 SESSION_MIDDLEWARE = "starlette.middleware.sessions.SessionMiddleware"
 #: ``SessionMiddleware(app, secret_key, session_cookie, max_age, path, same_site, https_only, ...)``

@@ -7,7 +7,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
-from ._common import connection_kind
+from ..frameworks.starlette import connection_kind
 
 #: (connection kind, method read raw) -> (the method that parses JSON, its arguments, fix applicability)
 PARSING_METHODS = {

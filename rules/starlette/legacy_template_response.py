@@ -10,7 +10,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
-from ._common import display, starlette_1, starlette_version
+from ..frameworks.starlette import display, starlette_1, starlette_version
 
 JINJA2_TEMPLATES = frozenset({"starlette.templating.Jinja2Templates", "fastapi.templating.Jinja2Templates"})
 #: the release that added ``TemplateResponse(request, name, ...)`` and deprecated the name-first form

@@ -7,7 +7,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel, argument
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity, callees_of
-from ._common import connection_kind
+from ..frameworks.starlette import connection_kind
 
 ROUTES = frozenset({"starlette.routing.Route", "fastapi.routing.Route"})
 #: what `Route` allows when it gets no `methods=`

@@ -7,7 +7,7 @@ from ..guidelines import Quote
 from ..handlers import configured_middleware
 from ..model import SemanticModel, keyword
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import display
+from ..frameworks.starlette import display
 
 TAKES_MIDDLEWARE = frozenset(
     {

@@ -8,7 +8,7 @@ from ..guidelines import Quote
 from ..handlers import is_starlette_endpoint
 from ..model import FunctionInfo, SemanticModel, argument, keyword
 from ..rule import Diagnostic, Rule, Severity
-from ._common import display
+from ..frameworks.starlette import display
 
 PARAMETER = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[A-Za-z_][A-Za-z0-9_]*)?}")
 DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.Security", "fastapi.params.Security"})

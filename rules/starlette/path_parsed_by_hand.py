@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import connection_kind
+from ..frameworks.starlette import connection_kind
 
 #: string methods that cut a path into parts
 SPLITTING = frozenset({"split", "rsplit", "partition", "rpartition", "removeprefix"})

@@ -7,7 +7,7 @@ from ..guidelines import Quote
 from ..handlers import application_framework
 from ..model import SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import starlette_1
+from ..frameworks.starlette import starlette_1
 
 #: classes that take ``on_startup``/``on_shutdown`` -> their framework
 APPLICATION_CLASSES = {

@@ -9,7 +9,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
-from ._common import connection_kind
+from ..frameworks.starlette import connection_kind
 
 #: async generators of a connection, by connection kind
 ASYNC_ITERATORS = {

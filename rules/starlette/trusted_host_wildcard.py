@@ -7,7 +7,7 @@ from ..guidelines import Quote
 from ..handlers import configured_middleware
 from ..model import SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity
-from ._common import middleware_callees, strings
+from ..frameworks.starlette import middleware_callees, strings
 
 TRUSTED_HOST_MIDDLEWARE = frozenset(
     {"starlette.middleware.trustedhost.TrustedHostMiddleware", "fastapi.middleware.trustedhost.TrustedHostMiddleware"}

@@ -8,7 +8,7 @@ from ..guidelines import Quote
 from ..handlers import application_framework
 from ..model import SemanticModel, argument, keyword
 from ..rule import Diagnostic, Rule, Severity
-from ._common import connection_kind, display
+from ..frameworks.starlette import connection_kind, display
 
 #: route tables: the class -> the position of `routes`
 ROUTE_TABLES = {"starlette.applications.Starlette": 1, "starlette.Starlette": 1, "starlette.routing.Router": 0}

@@ -8,7 +8,7 @@ from ..guidelines import Quote
 from ..handlers import MIDDLEWARE_WRAPPERS
 from ..model import SemanticModel, keyword
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
-from ._common import display
+from ..frameworks.starlette import display
 
 #: what takes a `middleware=` list of `Middleware(...)` entries
 TAKES_MIDDLEWARE = frozenset(

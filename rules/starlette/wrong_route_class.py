@@ -7,7 +7,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel, argument
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
-from ._common import WEBSOCKET_TYPES, display
+from ..frameworks.starlette import WEBSOCKET_TYPES, display
 
 ROUTES = frozenset({"starlette.routing.Route", "fastapi.routing.Route"})
 STATIC_FILES = frozenset({"starlette.staticfiles.StaticFiles", "fastapi.staticfiles.StaticFiles"})

@@ -7,7 +7,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
-from ._common import decorator_names
+from ..frameworks.tornado import decorator_names
 
 #: Tornado's test cases, whose test methods run synchronously unless ``@gen_test`` wraps them
 ASYNC_TEST_CASES = ("tornado.testing.AsyncTestCase", "tornado.testing.AsyncHTTPTestCase", "tornado.testing.AsyncHTTPSTestCase")

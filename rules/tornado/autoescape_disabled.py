@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, argument, keyword
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import applications, setting_constant
+from ..frameworks.tornado import applications, setting_constant
 
 #: template classes taking ``autoescape``: qualified name -> its position (None: keyword only)
 TEMPLATE_CLASSES: dict[str, int | None] = {

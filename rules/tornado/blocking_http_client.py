@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import runs_on_loop
+from ..frameworks.tornado import runs_on_loop
 
 HTTP_CLIENT = "tornado.httpclient.HTTPClient"
 

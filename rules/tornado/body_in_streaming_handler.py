@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import ClassInfo, SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import handler_self
+from ..frameworks.tornado import handler_self
 
 STREAM_REQUEST_BODY = "tornado.web.stream_request_body"
 #: what ``self.request`` gives that the streaming mode leaves empty

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import Route, routes
+from ..frameworks.tornado import Route, routes
 
 #: a pattern that matches every path (``/.*``, ``(.*)``), or every path but ``/`` (``/(.+)``)
 CATCH_ALL = re.compile(r"\^?(?P<slash>/?)(?:\((?:\?P<\w+>)?)?\.(?P<repeat>[*+])\)?\$?")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import handler_class
+from ..frameworks.tornado import handler_class
 
 #: calls that open a new database connection or client -> the pooled way to share one
 CONNECTS = {

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import self_call
+from ..frameworks.tornado import self_call
 
 #: handler methods whose arguments reach the client
 OUTPUT_METHODS = frozenset({"write", "finish", "write_message", "send_error", "render"})

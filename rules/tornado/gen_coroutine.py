@@ -8,7 +8,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel, argument
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity
-from ._common import GEN_COROUTINE
+from ..frameworks.tornado import GEN_COROUTINE
 
 GEN_RETURN = "tornado.gen.Return"
 GEN_MOMENT = "tornado.gen.moment"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import RUN_ON_EXECUTOR, decorator_names, self_call
+from ..frameworks.tornado import RUN_ON_EXECUTOR, decorator_names, self_call
 
 #: handler methods that touch the connection or the response, which only the IOLoop's thread may call
 LOOP_ONLY_METHODS = frozenset(

@@ -7,7 +7,7 @@ from ..guidelines import Quote
 from ..model import SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity, callees_of
 from ..secrets import is_secret_setting, secret_literal
-from ._common import applications, setting_constant
+from ..frameworks.tornado import applications, setting_constant
 
 #: ``tornado.options`` definitions, whose ``default`` is the value when nothing sets the option
 OPTION_DEFINITIONS = frozenset({"tornado.options.define", "tornado.options.options.define", "tornado.options.OptionParser.define"})

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import applications, setting_constant
+from ..frameworks.tornado import applications, setting_constant
 
 #: development settings -> what they do in production
 DEVELOPMENT_SETTINGS = {

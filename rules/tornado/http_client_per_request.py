@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import handler_class
+from ..frameworks.tornado import handler_class
 
 ASYNC_HTTP_CLIENTS = frozenset(
     {

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import handler_self, websocket_class
+from ..frameworks.tornado import handler_self, websocket_class
 
 #: the RequestHandler methods Tornado replaces with a RuntimeError once the WebSocket is open
 HTTP_ONLY_METHODS = frozenset({"write", "redirect", "set_header", "set_cookie", "set_status", "flush", "finish"})

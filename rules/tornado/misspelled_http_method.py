@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import handler_class
+from ..frameworks.tornado import handler_class
 
 #: the methods Tornado calls for each HTTP verb (``RequestHandler.SUPPORTED_METHODS``)
 VERB_METHODS = ("get", "head", "post", "delete", "patch", "put", "options")

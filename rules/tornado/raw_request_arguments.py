@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import handler_self
+from ..frameworks.tornado import handler_self
 
 #: ``self.request.<dict>``: argument name -> list of raw byte strings
 ARGUMENT_DICTS = {

@@ -10,7 +10,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
-from ._common import GEN_COROUTINE, RUN_ON_EXECUTOR, decorator_names, handler_self, method_owner
+from ..frameworks.tornado import GEN_COROUTINE, RUN_ON_EXECUTOR, decorator_names, handler_self, method_owner
 
 
 @dataclass(frozen=True)

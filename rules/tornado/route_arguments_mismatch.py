@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import capture_groups, handler_class, routes, websocket_class
+from ..frameworks.tornado import capture_groups, handler_class, routes, websocket_class
 
 #: the methods Tornado calls with a route's captured groups
 VERB_METHODS = ("get", "head", "post", "delete", "patch", "put", "options")

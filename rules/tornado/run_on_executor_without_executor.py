@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import ClassInfo, SemanticModel, keyword
 from ..rule import Diagnostic, Rule, Severity
-from ._common import RUN_ON_EXECUTOR
+from ..frameworks.tornado import RUN_ON_EXECUTOR
 
 #: base classes known not to provide an ``executor`` attribute (other unknown bases might)
 PLAIN_BASES = ("builtins.object", "tornado.web.", "tornado.websocket.")

@@ -9,7 +9,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
-from ._common import handler_self
+from ..frameworks.tornado import handler_self
 
 #: ``RequestHandler`` methods renamed in Tornado 6.3 (the old names are deprecated aliases)
 RENAMED = {

@@ -7,7 +7,7 @@ from ..databases import IO_METHODS, sync_orm_replacement
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import runs_on_loop
+from ..frameworks.tornado import runs_on_loop
 
 
 class SyncOrmOnIoloop(Rule):

@@ -8,7 +8,7 @@ from ..guidelines import Quote
 from ..handlers import HTTP_METHODS
 from ..model import Binding, FunctionInfo, SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity, callees_of
-from ._common import capture_groups, handler_self, routes_of, self_call
+from ..frameworks.tornado import capture_groups, handler_self, routes_of, self_call
 
 #: handler methods that load a template by name
 RENDERERS = frozenset({"render", "render_string"})

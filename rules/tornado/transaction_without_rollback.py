@@ -7,7 +7,7 @@ from ..databases import EXECUTE_METHODS, opens_transaction, rolled_back_near, st
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import runs_on_loop
+from ..frameworks.tornado import runs_on_loop
 
 #: what to do instead, in a coroutine and in other code
 _INSTEAD_ASYNC = (

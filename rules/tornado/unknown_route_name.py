@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity
-from ._common import URL_SPECS, applications
+from ..frameworks.tornado import URL_SPECS, applications
 
 #: list methods that add routes to a handler list after it is built
 _LIST_CHANGES = ("append", "extend", "insert", "__iadd__")

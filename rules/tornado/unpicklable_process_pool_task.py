@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity
-from ._common import handler_self
+from ..frameworks.tornado import handler_self
 
 PROCESS_POOL = "concurrent.futures.ProcessPoolExecutor"
 

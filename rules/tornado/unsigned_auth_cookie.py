@@ -10,7 +10,7 @@ from ..guidelines import Quote
 from ..model import SemanticModel, argument
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
 from ..secrets import is_identity_cookie
-from ._common import self_call
+from ..frameworks.tornado import self_call
 
 #: unsigned cookie methods -> their signed counterparts (Tornado 6.3 names)
 SIGNED = {"set_cookie": "set_signed_cookie", "get_cookie": "get_signed_cookie"}

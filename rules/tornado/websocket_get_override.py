@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import websocket_class
+from ..frameworks.tornado import websocket_class
 
 
 class WebSocketGetOverride(Rule):

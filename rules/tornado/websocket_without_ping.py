@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import ClassInfo, SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import applications, setting_constant, setup_routes, websocket_class
+from ..frameworks.tornado import applications, setting_constant, setup_routes, websocket_class
 
 PING_SETTING = "websocket_ping_interval"
 

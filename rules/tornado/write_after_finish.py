@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import self_call
+from ..frameworks.tornado import self_call
 
 #: handler methods that end the response (``redirect`` and ``render`` call ``finish``)
 ENDERS = frozenset({"finish", "redirect", "render"})

@@ -7,7 +7,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import ClassInfo, SemanticModel, argument
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
-from ._common import handler_self, self_call
+from ..frameworks.tornado import handler_self, self_call
 
 #: handler methods that pass their argument to ``RequestHandler.write``
 WRITERS = frozenset({"write", "finish"})

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity
-from ._common import self_call
+from ..frameworks.tornado import self_call
 
 #: handler methods that pass their argument to ``RequestHandler.write``
 WRITERS = frozenset({"write", "finish"})

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ._common import applications, self_call, setting_constant
+from ..frameworks.tornado import applications, self_call, setting_constant
 
 #: settings that say the application authenticates users with cookies
 COOKIE_AUTH_SETTINGS = ("cookie_secret", "login_url")

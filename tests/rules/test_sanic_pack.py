@@ -11,7 +11,7 @@ from asyncguide.rules import runner
 from asyncguide.rules.fixes import FixContext, apply_edits, fix_all
 from asyncguide.rules.model import SemanticModel
 from asyncguide.rules.rule import Edit, Range
-from asyncguide.rules.sanic._common import canonical, is_app, is_config, is_request, path_parameters
+from asyncguide.rules.frameworks.sanic import canonical, is_app, is_config, is_request, path_parameters
 from asyncguide.rules.sanic.invalid_middleware_attach_point import nearest_attach_point
 from asyncguide.rules.sanic.unknown_listener_event import nearest_event
 
