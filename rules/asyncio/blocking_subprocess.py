@@ -1,12 +1,10 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 
 from ..blocking import BlockingCallRule
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
-from ..rule import Diagnostic
 
 _EXEC = "`await asyncio.create_subprocess_exec()` and `await process.communicate()`"
 _SHELL = "`await asyncio.create_subprocess_shell()`"
@@ -95,11 +93,8 @@ class BlockingSubprocess(BlockingCallRule):
     )
     calls = BLOCKING_PROCESS_CALLS
 
-    def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
-        assert isinstance(node, ast.Call)
-        for diagnostic in super().check(node, model):
-            if not _returns_at_once(node, model):
-                yield diagnostic
+    def clears(self, node: ast.Call, model: SemanticModel) -> bool:
+        return _returns_at_once(node, model)
 
 
 def _returns_at_once(call: ast.Call, model: SemanticModel) -> bool:
