@@ -13,7 +13,8 @@ import logging
 import tokenize
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -21,9 +22,11 @@ from ..rules.config import Settings, find_pyproject, load_pyproject
 from ..rules.fixes import fix_all
 from ..rules.resolve import JediResolver
 from ..rules.rule import Applicability, Diagnostic, Range, Severity
-from ..rules.runner import InternalError, lint
+from ..rules.project.build import build_index, project_files
+from ..rules.project.index import ProjectIndex, ProjectView
+from ..rules.runner import CoroutineResolver, InternalError, lint
 from ..rules.versions import framework_versions
-from .files import SourceFile, python_files
+from .files import SourceFile, folder_python_files, python_files
 
 log = logging.getLogger("asyncguide")
 
@@ -32,6 +35,10 @@ SYNTAX_ERROR_CODE = "ASG000"
 SYNTAX_ERROR_NAME = "syntax-error"
 
 Mode = Literal["check", "fix", "diff"]
+
+#: the rules that ask the project's index (ASY200 its chains, the others whether a callee is a
+#: coroutine function): the checked files' projects are indexed only when one of them is enabled
+PROJECT_RULES = frozenset({"ASY200", "ASY110", "ASY117", "ASY123", "ASY126"})
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,8 @@ class CheckOptions:
     mode: Mode = "check"
     unsafe_fixes: bool = False
     jobs: int = 1
+    #: read and write the project's summary cache (``rules.project.cache``)
+    use_cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,9 @@ class FileTask:
     #: where imports resolve from for ASY110, and framework versions are read from (``rules.versions``):
     #: the nearest pyproject.toml's folder, else the checked root
     project_root: Path
+    #: the file's module in its project's index (``project_indexes``), when it is one
+    module: str | None = None
+    is_package: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,12 +143,48 @@ def with_options(settings: Settings, options: CheckOptions) -> Settings:
     )
 
 
+#: project folder -> the index of its modules, for the worker that checks its files (``check_file``)
+project_indexes: dict[Path, ProjectIndex] = {}
+
+
 def run_check(paths: Sequence[str], options: CheckOptions) -> list[FileResult]:
-    """Check every Python file under ``paths``. Raises ``ConfigError`` and ``FileNotFoundError``."""
+    """Check every Python file under ``paths``. Raises ``ConfigError`` and ``FileNotFoundError``.
+
+    Each file's project (its ``project_root``) is indexed as a whole first, the files not checked
+    included, so that ASY200 and ASY110 follow calls into the project's other modules."""
     settings_cache = SettingsCache()
     sources = python_files(paths, settings_cache.is_excluded)
     tasks = [file_task(source, settings_cache, options) for source in sources]
-    return run_tasks(tasks, options.jobs)
+    indexes = index_projects(tasks, settings_cache, options)
+    tasks = [name_module(task, indexes.get(task.project_root)) for task in tasks]
+    return run_tasks(tasks, options.jobs, indexes)
+
+
+def index_projects(tasks: list[FileTask], settings_cache: SettingsCache, options: CheckOptions) -> dict[Path, ProjectIndex]:
+    """The index of each project the tasks' files belong to (not when no rule needs one)."""
+    roots = dict.fromkeys(task.project_root for task in tasks if PROJECT_RULES & task.codes)
+    indexes = {}
+    for root in roots:
+        settings = with_options(settings_cache.for_path(root), options)
+        checked = [task.path for task in tasks if task.project_root == root]
+        paths = sorted(set(folder_python_files(root, settings_cache.is_excluded)) | set(checked))
+        files = project_files(root, paths, settings)
+        if options.jobs <= 1 or len(files) <= 1:
+            indexes[root] = build_index(root, files, settings, options.use_cache)
+        else:
+            with ProcessPoolExecutor(max_workers=options.jobs, initializer=quiet_engine_logging) as pool:
+                spread = partial(pool.map, chunksize=max(1, len(files) // (options.jobs * 4)))
+                indexes[root] = build_index(root, files, settings, options.use_cache, spread)
+    return indexes
+
+
+def name_module(task: FileTask, index: ProjectIndex | None) -> FileTask:
+    if index is None:
+        return task
+    summary = index.module_of_path(str(task.path))
+    if summary is None:
+        return task
+    return replace(task, module=summary.module, is_package=Path(task.path).name == "__init__.py")
 
 
 def file_task(source: SourceFile, settings_cache: SettingsCache, options: CheckOptions) -> FileTask:
@@ -160,14 +208,21 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def run_tasks(tasks: list[FileTask], jobs: int) -> list[FileResult]:
+def run_tasks(tasks: list[FileTask], jobs: int, indexes: dict[Path, ProjectIndex] | None = None) -> list[FileResult]:
     if jobs <= 1 or len(tasks) <= 1:
+        start_worker(indexes or {})
         return [check_file(task) for task in tasks]
     workers = min(jobs, len(tasks))
     # a few chunks per worker: fewer round trips than one file each, and still balanced
     chunksize = max(1, len(tasks) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=workers, initializer=quiet_engine_logging) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=start_worker, initargs=(indexes or {},)) as pool:
         return list(pool.map(check_file, tasks, chunksize=chunksize))
+
+
+def start_worker(indexes: dict[Path, ProjectIndex]) -> None:
+    quiet_engine_logging()
+    project_indexes.clear()
+    project_indexes.update(indexes)
 
 
 def quiet_engine_logging() -> None:
@@ -186,14 +241,21 @@ def check_file(task: FileTask) -> FileResult:
     except (OSError, SyntaxError, UnicodeDecodeError) as error:  # SyntaxError: a bad coding cookie
         result.findings.append(Finding(unreadable(f"cannot read the file: {error}"), fixable=False))
         return result
-    # ASY110 asks it whether imported callees are coroutine functions; jedi loads only then
+    # ASY110 asks it whether imported callees are coroutine functions: the project's index
+    # answers for the project's own modules, jedi (loaded only then) for the others
     resolver = JediResolver(str(task.path), str(task.project_root))
+    index = project_indexes.get(task.project_root)
+    project = None
+    if index is not None and task.module is not None:
+        project = ProjectView(index, task.module, str(task.path), task.is_package)
+        resolver = project.resolver(fallback=resolver)
     if task.mode != "check":
         source = fix_file(task, source, encoding, resolver, result)
     if task.mode == "diff":
         return result
     try:
-        linted = lint(source, task.codes, task.target_version, resolver, framework_versions(task.project_root))
+        versions = framework_versions(task.project_root)
+        linted = lint(source, task.codes, task.target_version, resolver, versions, project=project)
     except Exception as error:  # noqa: BLE001 - an engine bug on one file must not stop the run
         log.exception("checking %s failed", task.path)
         result.failures.append(f"internal error while checking {task.display_path}: {type(error).__name__}: {error}")
@@ -215,7 +277,7 @@ def check_file(task: FileTask) -> FileResult:
     return result
 
 
-def fix_file(task: FileTask, source: str, encoding: str, resolver: JediResolver, result: FileResult) -> str:
+def fix_file(task: FileTask, source: str, encoding: str, resolver: CoroutineResolver, result: FileResult) -> str:
     """Fix the file (``--fix``: write it; ``--diff``: record the diff) and return the text to lint.
 
     A fix that raises, or a file that cannot be written, leaves the file as it was and is reported.
