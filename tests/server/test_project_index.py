@@ -68,3 +68,23 @@ async def test_closed_and_open_module_changes_reach_the_open_caller(start_server
     change(client, db_uri, 2, (None, QUIET_DB))
     cleared = await wait_for_publish(client, api_uri, after=mark, where=lambda params: not has_asy200(params))
     assert cleared.diagnostics == ()
+
+
+def test_hover_shows_the_chain_with_links() -> None:
+    from asyncguide.rules.rule import Diagnostic, Range, Related, Severity
+    from asyncguide.server.lsp.hover import explain
+
+    diagnostic = Diagnostic(
+        "ASY200",
+        "fetch() blocks the event loop: it reaches `time.sleep()` via query() (app/db.py:5)",
+        Range(4, 4, 4, 11),
+        Severity.WARNING,
+        related=(
+            Related(None, 8, 11, "fetch() calls query()"),
+            Related("/work/app/db.py", 4, 4, "query() calls `time.sleep()`, which blocks"),
+        ),
+    )
+    text = explain(diagnostic, uri="file:///work/app/api.py")
+    assert "- [api.py:9](file:///work/app/api.py#L9): fetch() calls query()" in text
+    assert "- [db.py:5](file:///work/app/db.py#L5): query() calls `time.sleep()`, which blocks" in text
+    assert "Use proper blocking code offloading" in text
