@@ -162,3 +162,10 @@ class BlockingCallRule(Rule):
             message += f", {offload.advice}"
         data = {**extra.pop("data", {}), "framework": framework}
         return self.diagnostic(node, model, message, data=data, **extra)
+
+
+def has_flag(flags: ast.expr, flag: str, model: SemanticModel) -> bool:
+    """True when a flags expression (``os.WNOHANG | os.WUNTRACED``) includes ``flag``."""
+    if isinstance(flags, ast.BinOp) and isinstance(flags.op, ast.BitOr):
+        return has_flag(flags.left, flag, model) or has_flag(flags.right, flag, model)
+    return model.qualified_name(flags) == flag

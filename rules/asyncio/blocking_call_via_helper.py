@@ -39,8 +39,9 @@ class BlockingCallViaHelper(Rule):
     `loop.run_in_executor()`, `run_in_threadpool()`, `anyio.to_thread.run_sync()` or
     `BackgroundTasks.add_task()`, a `@run_on_executor` method, plain `def` endpoints and
     dependencies (Starlette and FastAPI run those in a thread pool). Arguments evaluated at such a
-    call site still run on the loop, and are reported. A callee the analysis cannot place is
-    taken not to block.
+    call site still run on the loop, and are reported. A plain function whose result is awaited
+    is a factory of awaitables (`await serve(run_async=True)`) and is not followed. A callee the
+    analysis cannot place is taken not to block.
 
     ## Why is this bad?
     A blocking call stalls the loop wherever it sits: two functions down, in another module, it
@@ -122,7 +123,9 @@ class BlockingCallViaHelper(Rule):
                 target, kind = names.target(callback), "callback"
             else:
                 target, kind = names.target(call.func), "call"
-            if target is None or target.startswith("builtins."):
+            if target is None or target.startswith("builtins.") or isinstance(model.parent(call), ast.Await):
+                # an awaited plain function returns an awaitable: a factory that hands the work to
+                # the loop (``await serve(run_async=True)``), whose blocking paths are for other modes
                 continue
             chain = index.blocking_chain(target, kind)
             if chain is not None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import ast
 
-from ..blocking import BlockingCallRule
+from ..blocking import BlockingCallRule, has_flag
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
 
@@ -96,7 +96,15 @@ class BlockingSocket(BlockingCallRule):
     calls = BLOCKING_SOCKET_CALLS
 
     def clears(self, node: ast.Call, model: SemanticModel) -> bool:
-        return isinstance(node.func, ast.Attribute) and _made_non_blocking(node.func.value, model)
+        if isinstance(node.func, ast.Attribute) and _made_non_blocking(node.func.value, model):
+            return True
+        return model.qualified_name(node.func) == "socket.getaddrinfo" and _numeric_only(node, model)
+
+
+def _numeric_only(call: ast.Call, model: SemanticModel) -> bool:
+    """True for ``getaddrinfo(..., flags=socket.AI_NUMERICHOST)``: it parses the address, no lookup."""
+    flags = argument(call, 5, "flags")
+    return flags is not None and has_flag(flags, "socket.AI_NUMERICHOST", model)
 
 
 def _made_non_blocking(sock: ast.expr, model: SemanticModel) -> bool:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import ast
 
-from ..blocking import BlockingCallRule
+from ..blocking import BlockingCallRule, has_flag
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
 
@@ -105,12 +105,5 @@ def _returns_at_once(call: ast.Call, model: SemanticModel) -> bool:
         return mode is not None and model.qualified_name(mode) in _NON_WAITING_SPAWN_MODES
     if name in _WAIT_OPTIONS_POSITION:
         options = argument(call, _WAIT_OPTIONS_POSITION[name])
-        return options is not None and _has_flag(options, "os.WNOHANG", model)
+        return options is not None and has_flag(options, "os.WNOHANG", model)
     return False
-
-
-def _has_flag(options: ast.expr, flag: str, model: SemanticModel) -> bool:
-    """True when an options expression (``os.WNOHANG | os.WUNTRACED``) includes ``flag``."""
-    if isinstance(options, ast.BinOp) and isinstance(options.op, ast.BitOr):
-        return _has_flag(options.left, flag, model) or _has_flag(options.right, flag, model)
-    return model.qualified_name(options) == flag
