@@ -117,22 +117,16 @@ class BlockingCallRule(Rule):
         assert isinstance(node, ast.Call)
         if not model.in_async_context(node):
             return
-        found = self.blocking_call(node, model)
-        if found is not None:
-            yield self.blocking_diagnostic(node, model, *found)
-
-    def blocking_call(self, node: ast.Call, model: SemanticModel) -> tuple[str, str] | None:
-        """The name this rule's table lists the call by, and the replacement to name, wherever the
-        call runs (the project analysis, ``rules.project``, asks this of calls in plain functions);
-        None when the call is not listed or ``clears`` it."""
         for name in self.call_names(node, model):
             replacement = self.replacement(name)
             if replacement is not None:
-                return None if self.clears(node, model) else (name, replacement)
-        return None
+                if not self.clears(node, model):
+                    yield self.blocking_diagnostic(node, model, name, replacement)
+                return
 
     def clears(self, node: ast.Call, model: SemanticModel) -> bool:
-        """True when a call the table lists does not block after all (a socket made non-blocking)."""
+        """True when a call the table lists does not block after all (a socket made non-blocking).
+        The project analysis (``rules.project.summary``) asks it too, of calls in plain functions."""
         return False
 
     @staticmethod

@@ -25,6 +25,7 @@ evaluated at that call site are calls of their own, on the loop.
 from __future__ import annotations
 
 import ast
+import weakref
 from dataclasses import dataclass
 
 from ..blocking import BlockingCallRule
@@ -103,8 +104,25 @@ class ModuleSummary:
     classes: dict[str, ClassSummary]
 
 
+#: model -> ((module, path, is_package), its summary): ASY200 summarises the document it lints, and
+#: the language server then puts the same summary into its index
+_SUMMARIES: weakref.WeakKeyDictionary[SemanticModel, tuple[tuple[str, str | None, bool], ModuleSummary]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def summarize(model: SemanticModel, module: str, path: str | None, is_package: bool = False) -> ModuleSummary:
     """The summary of the module that ``model`` was built from; ``module`` is its dotted name."""
+    key = (module, path, is_package)
+    made = _SUMMARIES.get(model)
+    if made is not None and made[0] == key:
+        return made[1]
+    summary = _summarize(model, module, path, is_package)
+    _SUMMARIES[model] = (key, summary)
+    return summary
+
+
+def _summarize(model: SemanticModel, module: str, path: str | None, is_package: bool) -> ModuleSummary:
     names = Names(model, module, is_package)
     functions: dict[str, FunctionSummary] = {}
     calls: dict[int, list[Call]] = {}
@@ -171,16 +189,28 @@ def _blocking_rules() -> list[BlockingCallRule]:
     return [rule_instance(code) for code, rule in all_rules().items() if issubclass(rule, BlockingCallRule)]  # type: ignore[misc]
 
 
+#: qualified name -> the direct rule whose table lists it (None: none does); the tables are
+#: fixed for the process, and most names recur from module to module
+_LISTED: dict[str, BlockingCallRule | None] = {}
+
+
 def _blocking(node: ast.Call, model: SemanticModel, rules: list[BlockingCallRule]) -> BlockingCall | None:
-    for rule in rules:
-        found = rule.blocking_call(node, model)
-        if found is None:
+    for name in BlockingCallRule.call_names(node, model):
+        rule = _LISTED.get(name, _UNSEEN)
+        if rule is _UNSEEN:
+            rule = _LISTED[name] = next((r for r in rules if r.replacement(name) is not None), None)
+        if rule is None:
             continue
-        position = model.range_of(node)
-        if _silenced(model.lines[position.start_line], rule.code):
+        if rule.clears(node, model):  # type: ignore[union-attr]
             return None
-        return BlockingCall(found[0].removeprefix("builtins."), rule.code, position.start_line, position.start_column)
+        position = model.range_of(node)
+        if _silenced(model.lines[position.start_line], rule.code):  # type: ignore[union-attr]
+            return None
+        return BlockingCall(name.removeprefix("builtins."), rule.code, position.start_line, position.start_column)  # type: ignore[union-attr]
     return None
+
+
+_UNSEEN = object()
 
 
 def _silenced(line: str, code: str) -> bool:
