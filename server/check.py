@@ -8,6 +8,7 @@ runs in worker processes (``--jobs``), so everything it receives and returns is 
 from __future__ import annotations
 
 import difflib
+import functools
 import io
 import logging
 import tokenize
@@ -24,7 +25,8 @@ from ..rules.resolve import JediResolver
 from ..rules.rule import Applicability, Diagnostic, Range, Severity
 from ..rules.project.build import build_index, project_files
 from ..rules.project.index import ProjectIndex, ProjectView
-from ..rules.runner import CoroutineResolver, InternalError, lint
+from ..rules.project.cache import DiskCache
+from ..rules.runner import CoroutineResolver, InternalError, LintResult, lint
 from ..rules.versions import framework_versions
 from .files import SourceFile, folder_python_files, python_files
 
@@ -69,6 +71,8 @@ class FileTask:
     #: the file's module in its project's index (``project_indexes``), when it is one
     module: str | None = None
     is_package: bool = False
+    #: read and write the project's result cache
+    use_cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,7 @@ def run_check(paths: Sequence[str], options: CheckOptions) -> list[FileResult]:
     Each file's project (its ``project_root``) is indexed as a whole first, the files not checked
     included, so that ASY200 and ASY110 follow calls into the project's other modules."""
     settings_cache = SettingsCache()
+    versions_used.cache_clear()  # a run reads the framework versions anew
     sources = python_files(paths, settings_cache.is_excluded)
     tasks = [file_task(source, settings_cache, options) for source in sources]
     indexes = index_projects(tasks, settings_cache, options)
@@ -197,6 +202,7 @@ def file_task(source: SourceFile, settings_cache: SettingsCache, options: CheckO
         mode=options.mode,
         unsafe_fixes=options.unsafe_fixes or settings.unsafe_fixes,
         project_root=settings.root or source.root,
+        use_cache=options.use_cache,
     )
 
 
@@ -209,14 +215,19 @@ def display_path(path: Path) -> str:
 
 
 def run_tasks(tasks: list[FileTask], jobs: int, indexes: dict[Path, ProjectIndex] | None = None) -> list[FileResult]:
-    if jobs <= 1 or len(tasks) <= 1:
-        start_worker(indexes or {})
-        return [check_file(task) for task in tasks]
-    workers = min(jobs, len(tasks))
-    # a few chunks per worker: fewer round trips than one file each, and still balanced
-    chunksize = max(1, len(tasks) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=workers, initializer=start_worker, initargs=(indexes or {},)) as pool:
-        return list(pool.map(check_file, tasks, chunksize=chunksize))
+    start_worker(indexes or {})
+    # what the result cache holds is read here: only the files it misses are linted, in workers
+    results = {task.path: cached_check(task) for task in tasks}
+    missed = [task for task in tasks if results[task.path] is None]
+    if jobs <= 1 or len(missed) <= 1:
+        results.update((task.path, check_file(task)) for task in missed)
+    else:
+        workers = min(jobs, len(missed))
+        # a few chunks per worker: fewer round trips than one file each, and still balanced
+        chunksize = max(1, len(missed) // (workers * 4))
+        with ProcessPoolExecutor(max_workers=workers, initializer=start_worker, initargs=(indexes or {},)) as pool:
+            results.update(zip((task.path for task in missed), pool.map(check_file, missed, chunksize=chunksize)))
+    return [results[task.path] for task in tasks]  # type: ignore[misc]
 
 
 def start_worker(indexes: dict[Path, ProjectIndex]) -> None:
@@ -256,10 +267,31 @@ def check_file(task: FileTask) -> FileResult:
     try:
         versions = framework_versions(task.project_root)
         linted = lint(source, task.codes, task.target_version, resolver, versions, project=project)
+        cache = result_cache(task, source, index)
+        if cache is not None and not linted.internal_errors:
+            cache.put(linted)
     except Exception as error:  # noqa: BLE001 - an engine bug on one file must not stop the run
         log.exception("checking %s failed", task.path)
         result.failures.append(f"internal error while checking {task.display_path}: {type(error).__name__}: {error}")
         return result
+    return add_findings(task, result, linted)
+
+
+def cached_check(task: FileTask) -> FileResult | None:
+    """The file's result from the project's result cache, when it holds one for the file as it is."""
+    if not task.use_cache or task.mode != "check":
+        return None
+    try:
+        source, _ = read_source(task.path)
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None
+    cache = result_cache(task, source, project_indexes.get(task.project_root))
+    linted = cache.get() if cache is not None else None
+    return add_findings(task, FileResult(task.path, task.display_path), linted) if linted is not None else None
+
+
+def add_findings(task: FileTask, result: FileResult, linted: LintResult) -> FileResult:
+    """The lint's diagnostics (and syntax error) as the run's findings for the file."""
     for diagnostic in linted.diagnostics:
         result.findings.append(
             Finding(
@@ -275,6 +307,51 @@ def check_file(task: FileTask) -> FileResult:
         )
     result.internal_errors = linted.internal_errors
     return result
+
+
+#: the distributions whose versions rules may ask (``SemanticModel.framework_version``): a cached
+#: result is for the versions it was linted with
+FRAMEWORK_DISTRIBUTIONS = ("starlette", "fastapi", "aiohttp", "sanic", "tornado")
+
+
+@dataclass
+class ResultCache:
+    """A file's lint result in the project's cache (``rules.project.cache``), keyed by its text and
+    everything else the lint depended on: rules, target version, framework versions, the index."""
+
+    cache: DiskCache
+    key: str
+
+    def get(self) -> LintResult | None:
+        found = self.cache.get(self.key)
+        return found if isinstance(found, LintResult) else None
+
+    def put(self, linted: LintResult) -> None:
+        self.cache.put(self.key, LintResult(linted.diagnostics, linted.syntax_error))
+
+
+def result_cache(task: FileTask, source: str, index: ProjectIndex | None) -> ResultCache | None:
+    """Only plain checks are cached; fixes write files, and are not repeated from a cache."""
+    if not task.use_cache or task.mode != "check":
+        return None
+    cache = DiskCache(task.project_root, "results")
+    key = cache.key(
+        source.encode("utf-8", "surrogatepass"),
+        str(task.path),
+        task.module or "",
+        ",".join(sorted(task.codes)),
+        repr(task.target_version),
+        versions_used(task.project_root),
+        index.fingerprint if index is not None else "",
+    )
+    return ResultCache(cache, key)
+
+
+@functools.cache
+def versions_used(project_root: Path) -> str:
+    """The framework versions the project's files name, as of this run (one reading per project)."""
+    versions = framework_versions(project_root)
+    return repr([versions.version(name) for name in FRAMEWORK_DISTRIBUTIONS])
 
 
 def fix_file(task: FileTask, source: str, encoding: str, resolver: CoroutineResolver, result: FileResult) -> str:

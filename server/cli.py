@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--no-cache", action="store_true",
-        help="neither read nor write the project's .asyncguide_cache/ (summaries for cross-module analysis)",
+        help="neither read nor write the project's .asyncguide_cache/ (module summaries, earlier results)",
     )
     check.add_argument(
         "--target-version", choices=list(TARGET_VERSIONS),

@@ -4,6 +4,7 @@ then linked into a ``ProjectIndex``."""
 from __future__ import annotations
 
 import gc
+import hashlib
 import io
 import os
 import tokenize
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..model import SemanticModel
-from .cache import SummaryCache
+from .cache import DiskCache
 from .index import AnalysisOptions, ProjectIndex
 from .modules import module_name, source_roots
 from .summary import ModuleSummary, summarize
@@ -68,11 +69,11 @@ def summarize_file(job: tuple[ProjectFile, str | None, tuple[int, int]]) -> Modu
         raw = file.path.read_bytes()
     except OSError:
         return None
-    cache = SummaryCache(cache_root) if cache_root is not None else None
-    key = cache.key(raw, str(file.path), file.module, file.is_package) if cache is not None else ""
+    cache = DiskCache(cache_root, "summaries") if cache_root is not None else None
+    key = _summary_key(cache, raw, file) if cache is not None else ""
     if cache is not None:
         cached = cache.get(key)
-        if cached is not None:
+        if isinstance(cached, ModuleSummary):
             return cached
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
@@ -85,6 +86,10 @@ def summarize_file(job: tuple[ProjectFile, str | None, tuple[int, int]]) -> Modu
     return summary
 
 
+def _summary_key(cache: DiskCache, raw: bytes, file: ProjectFile) -> str:
+    return cache.key(raw, str(file.path), file.module, str(file.is_package))
+
+
 def build_index(
     root: str | os.PathLike[str],
     files: list[ProjectFile],
@@ -92,12 +97,34 @@ def build_index(
     use_cache: bool = True,
     map_: Callable[..., Iterator] = map,
 ) -> ProjectIndex:
-    """Summarise every file (``map_`` may spread the work over processes) and link the summaries."""
-    cache_root = str(root) if use_cache else None
-    jobs = [(file, cache_root, settings.target_version) for file in files]
-    modules = {}
-    for file, summary in zip(files, map_(summarize_file, jobs)):
+    """Summarise every file and link the summaries. The cache is read here; only the files it
+    misses go to ``map_``, which may spread the work over processes. With the cache, the index's
+    fingerprint is made of the cache keys (the files' bytes, paths and module names)."""
+    found: dict[ProjectFile, ModuleSummary | None] = {}
+    keys: list[str] = []
+    if use_cache:
+        cache = DiskCache(root, "summaries")
+        for file in files:
+            try:
+                key = _summary_key(cache, file.path.read_bytes(), file)
+            except OSError:
+                continue
+            keys.append(key)
+            cached = cache.get(key)
+            found[file] = cached if isinstance(cached, ModuleSummary) else None
+    missed = [file for file in files if found.get(file) is None]
+    if missed:
+        cache_root = str(root) if use_cache else None
+        jobs = [(file, cache_root, settings.target_version) for file in missed]
+        found.update(zip(missed, map_(summarize_file, jobs)))
+    modules: dict[str, ModuleSummary] = {}
+    for file in files:
+        summary = found.get(file)
         # two files may claim one module (``app.py`` beside ``app/``): the first, sorted by path, wins
         if summary is not None and file.module not in modules:
             modules[file.module] = summary
-    return ProjectIndex(modules, analysis_options(settings), str(root))
+    options = analysis_options(settings)
+    digest = hashlib.sha256(repr(options).encode())
+    for key in keys:
+        digest.update(key.encode())
+    return ProjectIndex(modules, options, str(root), digest.hexdigest() if use_cache else "")

@@ -78,6 +78,8 @@ class ProjectIndex:
     options: AnalysisOptions = field(default_factory=AnalysisOptions)
     #: the project's folder, that messages show paths relative to
     root: str | None = None
+    #: tells apart indexes whose answers may differ (``build.build_index``); "" when not computed
+    fingerprint: str = ""
     _resolved: dict[str, tuple[ModuleSummary, Resolved] | None] = field(default_factory=dict, repr=False)
     _chains: dict[str, Chain | None] = field(default_factory=dict, repr=False)
 
