@@ -123,7 +123,7 @@ class BlockingCallViaHelper(Rule):
                 target, kind = names.target(callback), "callback"
             else:
                 target, kind = names.target(call.func), "call"
-            if target is None or target.startswith("builtins.") or isinstance(model.parent(call), ast.Await):
+            if target is None or not index.may_block(target) or isinstance(model.parent(call), ast.Await):
                 # an awaited plain function returns an awaitable: a factory that hands the work to
                 # the loop (``await serve(run_async=True)``), whose blocking paths are for other modes
                 continue
@@ -132,7 +132,9 @@ class BlockingCallViaHelper(Rule):
                 yield self._diagnostic(call, model, index, path, chain, kind, callback or call.func)
         for attribute in model.nodes(ast.Attribute):
             assert isinstance(attribute, ast.Attribute)
-            if not (model.in_async_context(attribute) and isinstance(attribute.ctx, ast.Load)):
+            if attribute.attr not in index.property_names or not (
+                model.in_async_context(attribute) and isinstance(attribute.ctx, ast.Load)
+            ):
                 continue
             read = names.read(attribute)
             chain = index.blocking_chain(read.target, "read") if read is not None else None

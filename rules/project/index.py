@@ -82,11 +82,46 @@ class ProjectIndex:
     fingerprint: str = ""
     _resolved: dict[str, tuple[ModuleSummary, Resolved] | None] = field(default_factory=dict, repr=False)
     _chains: dict[str, Chain | None] = field(default_factory=dict, repr=False)
+    _defined_names: frozenset[str] | None = field(default=None, repr=False)
+    _property_names: frozenset[str] | None = field(default=None, repr=False)
 
     def replaced(self, summary: ModuleSummary) -> ProjectIndex:
         """This index with one module's summary new (the document being edited); answers are
-        worked out afresh."""
+        worked out afresh. The same index when it holds that summary already (an edit that
+        changed nothing the analysis sees), keeping what it worked out."""
+        if self.modules.get(summary.module) == summary:
+            return self
         return ProjectIndex({**self.modules, summary.module: summary}, self.options, self.root)
+
+    @property
+    def defined_names(self) -> frozenset[str]:
+        """The last part of the name of every function and class of the project, and the names
+        modules bind to them (aliases, imports): a callee called by none of these is none of the
+        project's (a quick test before resolving it)."""
+        if self._defined_names is None:
+            self._defined_names = frozenset(
+                name.rpartition(".")[2]
+                for summary in self.modules.values()
+                for name in (*summary.functions, *summary.classes, *summary.names)
+            )
+        return self._defined_names
+
+    @property
+    def property_names(self) -> frozenset[str]:
+        """The names of the project's properties: only reads of those may run a function."""
+        if self._property_names is None:
+            self._property_names = frozenset(
+                function.name
+                for summary in self.modules.values()
+                for function in summary.functions.values()
+                if any(d in PROPERTY_DECORATORS for d in function.decorators)
+            )
+        return self._property_names
+
+    def may_block(self, target: str) -> bool:
+        """False when ``target`` surely is neither a project function or class nor a listed
+        blocking API; True when it is worth resolving."""
+        return target.rpartition(".")[2] in self.defined_names or _listed(target, self.options.blocking)
 
     def without(self, module: str) -> ProjectIndex:
         return ProjectIndex({k: v for k, v in self.modules.items() if k != module}, self.options, self.root)
