@@ -24,7 +24,7 @@ from typing import Any
 
 FOLDER = ".asyncguide_cache"
 #: bumped when the summary's shape changes, so that old entries are misses
-FORMAT = "1"
+FORMAT = "2"
 
 
 @functools.cache

@@ -134,14 +134,7 @@ class ProjectIndex:
 
     def dependents(self, module: str) -> set[str]:
         """The modules whose summaries name ``module`` or something in it."""
-        prefix = module + "."
-        found = set()
-        for name, summary in self.modules.items():
-            targets = [*summary.names.values(), *summary.star_imports]
-            targets += [call.target for function in summary.functions.values() for call in function.calls]
-            if any(target == module or target.startswith(prefix) for target in targets):
-                found.add(name)
-        return found
+        return {name for name, summary in self.modules.items() if module in summary.referenced}
 
     # --- resolution
 

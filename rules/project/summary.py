@@ -102,6 +102,9 @@ class ModuleSummary:
     exports: tuple[str, ...] | None
     functions: dict[str, FunctionSummary]
     classes: dict[str, ClassSummary]
+    #: every dotted prefix of every name it refers to (``app``, ``app.db``, ``app.db.query``): the
+    #: modules it depends on are among them (``ProjectIndex.dependents``)
+    referenced: frozenset[str] = frozenset()
 
 
 #: model -> ((module, path, is_package), its summary): ASY200 summarises the document it lints, and
@@ -169,9 +172,25 @@ def _summarize(model: SemanticModel, module: str, path: str | None, is_package: 
         if qualname is not None:
             bases = (names.target(base) for base in class_info.node.bases)
             classes[qualname] = ClassSummary(qualname, tuple(base for base in bases if base))
+    module_names = names.module_names()
+    star_imports = names.star_imports()
+    targets = [*module_names.values(), *star_imports]
+    targets += [call.target for function in functions.values() for call in function.calls]
+    targets += [base for class_ in classes.values() for base in class_.bases]
     return ModuleSummary(
-        module, path, names.module_names(), names.star_imports(), _exports(model), functions, classes
+        module, path, module_names, star_imports, _exports(model), functions, classes, _prefixes(targets)
     )
+
+
+def _prefixes(names: list[str]) -> frozenset[str]:
+    found = set()
+    for name in names:
+        end = name.find(".")
+        while end != -1:
+            found.add(name[:end])
+            end = name.find(".", end + 1)
+        found.add(name)
+    return frozenset(found)
 
 
 def _running_function(model: SemanticModel, node: ast.AST) -> FunctionInfo | None:

@@ -61,7 +61,7 @@ def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
         return
     resolver = resolver_for(ls, document, settings)
     # the project's index when it is ready (it is never waited for): ASY200 across modules
-    view = project.view_for(ls, document)
+    view = project.view_for(ls, document) if project.RULE in settings.codes else None
     with heap.models_kept_out_of_sight():
         result = lint(
             document.text,
@@ -77,8 +77,9 @@ def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
         document.keep_model(result.model)
     if result.syntax_error is None:
         document.diagnostics = result.diagnostics
-        if result.model is not None:
-            project.linted(ls, document, view, result.model)
+        if result.model is not None and view is not None:
+            # after these diagnostics are delivered: the index and the dependents follow
+            asyncio.get_running_loop().call_soon(project.linted, ls, document, view, result.model)
         for name in project_imports(result.model) if result.model else ():
             resolver.reexported_name(name)
     report_failures(ls, document, result.internal_errors)

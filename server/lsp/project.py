@@ -43,6 +43,8 @@ log = logging.getLogger("asyncguide.server")
 
 #: files summarised per turn of the thread pool, between progress reports
 BATCH = 25
+#: the rule the index is for: without it, documents lint without the index
+RULE = "ASY200"
 
 
 @dataclass(eq=False)
@@ -79,10 +81,12 @@ def view_for(ls: AsyncguideServer, document: Document) -> ProjectView | None:
     return ProjectView(state.index, named[0], str(document.path), named[1])
 
 
-def linted(ls: AsyncguideServer, document: Document, view: ProjectView | None, model: SemanticModel) -> None:
-    """A lint of an open document parsed: its summary, from the lint's own model, goes into the index."""
+def linted(ls: AsyncguideServer, document: Document, view: ProjectView, model: SemanticModel) -> None:
+    """A lint of an open document parsed: its summary, from the lint's own model (which ASY200
+    made already), goes into the index. Called soon after the lint, when the model is still the
+    document's current one."""
     state = state_for(ls, document.path)
-    if view is None or state is None or state.index is None:
+    if state is None or state.index is None or document.model is not model or ls.documents.get(document.uri) is not document:
         return
     summary = summarize(model, view.module, view.path, view.is_package)
     _update(ls, state, {view.module: summary}, skip=document.uri)
