@@ -15,7 +15,6 @@ import tokenize
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -24,7 +23,7 @@ from ..rules.fixes import fix_all
 from ..rules.resolve import JediResolver
 from ..rules.rule import Applicability, Diagnostic, Range, Severity
 from ..rules.project.build import build_index, project_files
-from ..rules.project.index import ProjectIndex, ProjectView
+from ..rules.project.index import PROJECT_RULES, ProjectIndex, ProjectView
 from ..rules.project.cache import DiskCache
 from ..rules.runner import CoroutineResolver, InternalError, LintResult, lint
 from ..rules.versions import framework_versions
@@ -38,10 +37,6 @@ SYNTAX_ERROR_NAME = "syntax-error"
 
 Mode = Literal["check", "fix", "diff"]
 
-#: the rules that ask the project's index (ASY200 its chains, the others whether a callee is a
-#: coroutine function): the checked files' projects are indexed only when one of them is enabled
-PROJECT_RULES = frozenset({"ASY200", "ASY110", "ASY117", "ASY123", "ASY126"})
-
 
 @dataclass(frozen=True)
 class CheckOptions:
@@ -53,7 +48,7 @@ class CheckOptions:
     mode: Mode = "check"
     unsafe_fixes: bool = False
     jobs: int = 1
-    #: read and write the project's summary cache (``rules.project.cache``)
+    #: read and write the project's cache of summaries and results (``rules.project.cache``)
     use_cache: bool = True
 
 
@@ -178,12 +173,13 @@ def index_projects(tasks: list[FileTask], settings_cache: SettingsCache, options
             indexes[root] = build_index(root, files, settings, options.use_cache)
         else:
             with ProcessPoolExecutor(max_workers=options.jobs, initializer=quiet_engine_logging) as pool:
-                spread = partial(pool.map, chunksize=max(1, len(files) // (options.jobs * 4)))
+                spread = functools.partial(pool.map, chunksize=max(1, len(files) // (options.jobs * 4)))
                 indexes[root] = build_index(root, files, settings, options.use_cache, spread)
     return indexes
 
 
 def name_module(task: FileTask, index: ProjectIndex | None) -> FileTask:
+    """The task, told which module of its project's index its file is."""
     if index is None:
         return task
     summary = index.module_of_path(str(task.path))

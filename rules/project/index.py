@@ -34,6 +34,10 @@ from .summary import BlockingCall, ClassSummary, FunctionSummary, ModuleSummary
 
 DEFAULT_MAX_DEPTH = 8
 
+#: the rules that ask the index: ASY200 its chains, the coroutine rules whether a callee of the
+#: project is a coroutine function (``IndexResolver``); without them no index is needed
+PROJECT_RULES = frozenset({"ASY200", "ASY110", "ASY117", "ASY123", "ASY126"})
+
 #: decorators whose function is read as an attribute, not called
 PROPERTY_DECORATORS = frozenset({"builtins.property", "functools.cached_property"})
 #: decorators that leave calling the function calling its body, at once and on the same thread
