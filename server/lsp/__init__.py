@@ -2,7 +2,8 @@
 
 Features live in their own modules: ``documents`` (text sync), ``diagnostics`` (lint, push or
 pull), ``hover``, ``code_actions``, ``workspace`` (settings, watched files, lifecycle),
-``resolution`` (cross-module coroutine resolution off the keystroke path); ``server`` holds the
+``resolution`` (cross-module coroutine resolution off the keystroke path), ``project`` (the
+project index for ASY200, and workspace diagnostics); ``server`` holds the
 state they share, ``settings`` the editor and pyproject settings, ``positions`` the position
 encodings.
 """
@@ -14,7 +15,7 @@ import sys
 
 from lsprotocol import types
 
-from . import code_actions, diagnostics, documents, hover, workspace
+from . import code_actions, diagnostics, documents, hover, project, workspace
 from .server import AsyncguideServer
 
 
@@ -31,8 +32,10 @@ def create_server() -> AsyncguideServer:
     ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)(documents.did_close)
     ls.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
-        types.DiagnosticOptions(identifier="asyncguide", inter_file_dependencies=False, workspace_diagnostics=False),
+        # ASY200 follows calls into other files; workspace diagnostics: ``diagnosticMode``
+        types.DiagnosticOptions(identifier="asyncguide", inter_file_dependencies=True, workspace_diagnostics=True),
     )(diagnostics.document_diagnostic)
+    ls.feature(types.WORKSPACE_DIAGNOSTIC)(project.workspace_diagnostic)
     ls.feature(types.TEXT_DOCUMENT_HOVER)(hover.hover)
     ls.feature(types.TEXT_DOCUMENT_CODE_ACTION, code_actions.options())(code_actions.code_action)
     ls.feature(types.CODE_ACTION_RESOLVE)(code_actions.resolve_code_action)

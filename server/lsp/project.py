@@ -16,6 +16,7 @@ again, so a blocking call added to a closed ``db.py`` shows in the open ``api.py
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
-from pygls.uris import to_fs_path
+from pygls.uris import from_fs_path, to_fs_path
 
 from asyncguide.rules.config import ConfigError, Settings, load_settings
 from asyncguide.rules.model import SemanticModel
@@ -31,13 +32,16 @@ from asyncguide.rules.project.build import ProjectFile, analysis_options, projec
 from asyncguide.rules.project.index import ProjectIndex, ProjectView
 from asyncguide.rules.project.modules import module_name, source_roots
 from asyncguide.rules.project.summary import ModuleSummary, summarize
+from asyncguide.rules.runner import lint
 
 from ..files import folder_python_files
 from . import diagnostics
+from .positions import LineIndex
 
 if TYPE_CHECKING:
     from .documents import Document
     from .server import AsyncguideServer
+    from .settings import LintSettings
 
 log = logging.getLogger("asyncguide.server")
 
@@ -219,3 +223,69 @@ def files_changed(ls: AsyncguideServer, changes: list[types.FileEvent]) -> None:
         by_state.setdefault(id(state), (state, {}))[1][named[0]] = summary
     for state, changed in by_state.values():
         _update(ls, state, changed)
+
+
+# ------------------------------------------------------------------------------ workspace pull
+
+
+async def workspace_diagnostic(ls: AsyncguideServer, params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
+    """``workspace/diagnostic``: with ``diagnosticMode = "workspace"``, the diagnostics of every
+    indexed file that is not open, checked from disk in the thread pool (open documents are
+    pulled one by one, ``textDocument/diagnostic``). A file whose text and index are those of the
+    ``previousResultIds`` the client sends is reported unchanged."""
+    if ls.editor_settings.diagnostic_mode != "workspace":
+        return types.WorkspaceDiagnosticReport(items=[])
+    previous = {item.uri: item.value for item in params.previous_result_ids}
+    open_paths = {document.path for document in ls.documents.values()}
+    loop = asyncio.get_running_loop()
+    items: list[types.WorkspaceDocumentDiagnosticReport] = []
+    for state in list(ls.project_states.values()):
+        index = state.index
+        if index is None:
+            continue
+        for summary in list(index.modules.values()):
+            if summary.path is None or Path(summary.path) in open_paths:
+                continue
+            path = Path(summary.path)
+            settings = ls.lint_settings_for_path(path)
+            report = await loop.run_in_executor(
+                ls.thread_pool, _file_report, ls, state, index, path, settings, previous.get(uri_of(path))
+            )
+            if report is not None:
+                items.append(report)
+    return types.WorkspaceDiagnosticReport(items=items)
+
+
+def uri_of(path: Path) -> str:
+    return from_fs_path(str(path)) or path.as_uri()
+
+
+def _file_report(
+    ls: AsyncguideServer,
+    state: ProjectState,
+    index: ProjectIndex,
+    path: Path,
+    settings: LintSettings,
+    previous_result_id: str | None,
+) -> types.WorkspaceDocumentDiagnosticReport | None:
+    """One closed file's report, linted from disk (in a worker thread)."""
+    named = state.module_of(path)
+    if named is None:
+        return None
+    try:
+        source = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    uri = uri_of(path)
+    # the same text, linted against the same index with the same settings, has the same diagnostics
+    identity = f"{id(index)}\0{ls.generation}\0{source}".encode("utf-8", "surrogatepass")
+    result_id = hashlib.sha256(identity).hexdigest()
+    if previous_result_id == result_id:
+        return types.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, result_id=result_id, version=None)
+    items: list[types.Diagnostic] = []
+    if not settings.excluded:
+        view = ProjectView(index, named[0], str(path), named[1])
+        result = lint(source, settings.codes, settings.target_version, versions=settings.versions, project=view)
+        lines = LineIndex(source)
+        items = [diagnostics.lsp_diagnostic(diagnostic, lines, ls.encoding, uri) for diagnostic in result.diagnostics]
+    return types.WorkspaceFullDocumentDiagnosticReport(uri=uri, items=items, result_id=result_id, version=None)

@@ -175,17 +175,21 @@ class AsyncguideServer(LanguageServer):
         return True
 
     def lint_settings(self, document: Document) -> LintSettings:
-        project, error = self.projects.settings_for(document.path)
+        return self.lint_settings_for_path(document.path)
+
+    def lint_settings_for_path(self, path: Path | None) -> LintSettings:
+        """The settings of the document (or closed file) at ``path``; None for an unsaved buffer."""
+        project, error = self.projects.settings_for(path)
         if error is not None:
             self.show_warning(f"asyncguide: {error}; using the default settings")
-        key = (self.editor_settings, project, document.path)
+        key = (self.editor_settings, project, path)
         settings = self._lint_settings.get(key)
         if settings is None:
             if len(self._lint_settings) >= LINT_SETTINGS_CACHED:  # settings changed many times: start over
                 self._lint_settings.clear()
-            settings = self._lint_settings[key] = lint_settings(self.editor_settings, project, document.path)
+            settings = self._lint_settings[key] = lint_settings(self.editor_settings, project, path)
         # framework versions are read at the pyproject.toml's folder, else the workspace folder
-        root = settings.root or (self.workspace_root(document.path) if document.path is not None else None)
+        root = settings.root or (self.workspace_root(path) if path is not None else None)
         return replace(settings, versions=framework_versions(root)) if root is not None else settings
 
     def workspace_root(self, path: Path) -> Path | None:

@@ -14,6 +14,8 @@ showSyntaxErrors       report code that does not parse (ASG000)                 
 configurationPreference ``editorFirst``: select/ignore/unsafeFixes above override    editorFirst
                        pyproject; ``filesystemFirst``: they apply only where no
                        ``[tool.asyncguide]`` configures the document
+diagnosticMode         ``workspace``: ``workspace/diagnostic`` reports every file   openFilesOnly
+                       of the workspace; ``openFilesOnly``: none besides the open
 ====================== ============================================================ ===============
 
 An invalid setting is reported to the user by name and keeps its default; unknown keys are
@@ -37,6 +39,9 @@ Selectors = NewType("Selectors", tuple[str, ...])
 Milliseconds = NewType("Milliseconds", float)
 Preference = NewType("Preference", str)
 PREFERENCES: tuple[str, ...] = ("editorFirst", "filesystemFirst")
+DiagnosticMode = NewType("DiagnosticMode", str)
+#: which files ``workspace/diagnostic`` reports: the open ones only, or every file of the workspace
+DIAGNOSTIC_MODES: tuple[str, ...] = ("openFilesOnly", "workspace")
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class EditorSettings:
     debounce_ms: Milliseconds = Milliseconds(150)
     show_syntax_errors: bool = False
     configuration_preference: Preference = Preference("editorFirst")
+    diagnostic_mode: DiagnosticMode = DiagnosticMode("openFilesOnly")
 
 
 def camel_case(name: str) -> str:
@@ -76,12 +82,19 @@ def _structure_preference(value: Any, _: type) -> Preference:
     return Preference(value)
 
 
+def _structure_diagnostic_mode(value: Any, _: type) -> DiagnosticMode:
+    if value not in DIAGNOSTIC_MODES:
+        raise ValueError(f"must be one of {', '.join(repr(m) for m in DIAGNOSTIC_MODES)}")
+    return DiagnosticMode(value)
+
+
 def make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(detailed_validation=True)
     converter.register_structure_hook(Selectors, _structure_selectors)
     converter.register_structure_hook(Milliseconds, _structure_milliseconds)
     converter.register_structure_hook(bool, _structure_bool)
     converter.register_structure_hook(Preference, _structure_preference)
+    converter.register_structure_hook(DiagnosticMode, _structure_diagnostic_mode)
     renames = {field.name: override(rename=camel_case(field.name)) for field in fields(EditorSettings)}
     converter.register_structure_hook(EditorSettings, make_dict_structure_fn(EditorSettings, converter, **renames))
     return converter

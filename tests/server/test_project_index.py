@@ -88,3 +88,36 @@ def test_hover_shows_the_chain_with_links() -> None:
     assert "- [api.py:9](file:///work/app/api.py#L9): fetch() calls query()" in text
     assert "- [db.py:5](file:///work/app/db.py#L5): query() calls `time.sleep()`, which blocks" in text
     assert "Use proper blocking code offloading" in text
+
+
+async def test_workspace_diagnostics_in_workspace_mode(start_server: StartServer, tmp_path: Path) -> None:
+    from .conftest import pull_capabilities
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/__init__.py").write_text("")
+    (tmp_path / "app/db.py").write_text(BLOCKING_DB)
+    (tmp_path / "app/api.py").write_text(API)
+    options = {"select": ["ASY200"], "diagnosticMode": "workspace"}
+    client = await start_server(pull_capabilities(), initialization_options=options, folders=[tmp_path])
+    await wait_for_indexing(client)
+
+    report = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    by_uri = {item.uri: item for item in report.items}
+    assert set(by_uri) == {uri(tmp_path / name) for name in ("app/__init__.py", "app/db.py", "app/api.py")}
+    [finding] = by_uri[uri(tmp_path / "app/api.py")].items
+    assert finding.code == "ASY200" and finding.range.start.line == 4
+    assert not by_uri[uri(tmp_path / "app/db.py")].items
+
+    previous = [types.PreviousResultId(uri=item.uri, value=item.result_id) for item in report.items]
+    again = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=previous))
+    assert all(item.kind == "unchanged" for item in again.items) and len(again.items) == 3
+
+
+async def test_workspace_diagnostics_are_off_in_open_files_only_mode(start_server: StartServer, tmp_path: Path) -> None:
+    from .conftest import pull_capabilities
+
+    (tmp_path / "api.py").write_text(API)
+    client = await start_server(pull_capabilities(), initialization_options={"select": ["ASY200"]}, folders=[tmp_path])
+    await wait_for_indexing(client)
+    report = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    assert not report.items

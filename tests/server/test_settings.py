@@ -31,6 +31,7 @@ def test_settings_load_from_camel_case_keys_and_ignore_unknown_ones() -> None:
             "debounceMs": 25,
             "showSyntaxErrors": True,
             "configurationPreference": "filesystemFirst",
+            "diagnosticMode": "workspace",
             "trace": {"server": "verbose"},  # the client's own setting, in the same section
         },
         CONVERTER,
@@ -43,6 +44,7 @@ def test_settings_load_from_camel_case_keys_and_ignore_unknown_ones() -> None:
         debounce_ms=25.0,
         show_syntax_errors=True,
         configuration_preference="filesystemFirst",
+        diagnostic_mode="workspace",
     )
 
 
@@ -62,6 +64,7 @@ def test_nothing_configured_gives_the_defaults() -> None:
         ("debounceMs", True, "0 or more"),
         ("showSyntaxErrors", 1, "must be true or false"),
         ("configurationPreference", "editorOnly", "'editorFirst', 'filesystemFirst'"),
+        ("diagnosticMode", "everything", "'openFilesOnly', 'workspace'"),
     ],
 )
 def test_an_invalid_setting_is_named_and_keeps_its_default(key: str, value: object, reason: str) -> None:

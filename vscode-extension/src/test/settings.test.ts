@@ -19,6 +19,7 @@ const DEFAULTS = {
     debounceMs: 150,
     showSyntaxErrors: false,
     configurationPreference: "editorFirst",
+    diagnosticMode: "openFilesOnly",
 };
 
 describe("server settings", () => {
@@ -27,6 +28,7 @@ describe("server settings", () => {
             debounceMs: 150,
             showSyntaxErrors: false,
             configurationPreference: "editorFirst",
+            diagnosticMode: "openFilesOnly",
         });
     });
 
@@ -40,6 +42,7 @@ describe("server settings", () => {
                 debounceMs: 0,
                 showSyntaxErrors: true,
                 configurationPreference: "filesystemFirst",
+                diagnosticMode: "workspace",
             }),
         );
         assert.deepEqual(settings, {
@@ -49,6 +52,7 @@ describe("server settings", () => {
             debounceMs: 0,
             showSyntaxErrors: true,
             configurationPreference: "filesystemFirst",
+            diagnosticMode: "workspace",
         });
     });
 
@@ -110,7 +114,7 @@ describe("classifyChange", () => {
     });
 
     it("sends the server's own settings to the running server", () => {
-        for (const key of ["select", "ignore", "unsafeFixes", "debounceMs", "showSyntaxErrors", "configurationPreference"]) {
+        for (const key of ["select", "ignore", "unsafeFixes", "debounceMs", "showSyntaxErrors", "configurationPreference", "diagnosticMode"]) {
             assert.equal(classifyChange(changed(`asyncguide.${key}`)), "notify", key);
         }
     });
