@@ -19,6 +19,7 @@ from pygls.uris import from_fs_path
 
 from asyncguide.rules.api_guidelines import project_imports
 from asyncguide.rules.documentation import rule_url
+from asyncguide.rules.project.index import PROJECT_RULES
 from asyncguide.rules.rule import Diagnostic, Range, Related, Severity
 from asyncguide.rules.runner import InternalError, lint, rule_instance
 
@@ -60,14 +61,15 @@ def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
         document.keep_model(None)
         return
     resolver = resolver_for(ls, document, settings)
-    # the project's index when it is ready (it is never waited for): ASY200 across modules
-    view = project.view_for(ls, document) if project.RULE in settings.codes else None
+    # the project's index when it is ready (it is never waited for): ASY200 across modules, and
+    # the coroutine rules' answers about the project's own functions (jedi answers the rest)
+    view = project.view_for(ls, document) if PROJECT_RULES & settings.codes else None
     with heap.models_kept_out_of_sight():
         result = lint(
             document.text,
             settings.codes,
             settings.target_version,
-            resolver,
+            view.resolver(fallback=resolver) if view is not None else resolver,
             settings.versions,
             previous=document.model,
             project=view,

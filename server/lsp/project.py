@@ -1,4 +1,5 @@
-"""The project index in the language server (ASY200 across modules), never on the keystroke path.
+"""The project index in the language server (ASY200 across modules, and the coroutine rules'
+answers about the project's own functions), never on the keystroke path.
 
 After ``initialized``, each workspace folder is indexed in the background, a batch of files at a
 time in the server's thread pool, with ``window/workDoneProgress`` when the client supports it;
@@ -47,8 +48,6 @@ log = logging.getLogger("asyncguide.server")
 
 #: files summarised per turn of the thread pool, between progress reports
 BATCH = 25
-#: the rule the index is for: without it, documents lint without the index
-RULE = "ASY200"
 
 
 @dataclass(eq=False)

@@ -121,3 +121,25 @@ async def test_workspace_diagnostics_are_off_in_open_files_only_mode(start_serve
     await wait_for_indexing(client)
     report = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
     assert not report.items
+
+
+async def test_the_index_answers_the_coroutine_rules_in_a_workspace(start_server: StartServer, tmp_path: Path) -> None:
+    # a module only the index finds: under a configured source root, which jedi does not search
+    (tmp_path / "pyproject.toml").write_text('[tool.asyncguide]\nsource-roots = ["vendor"]\n')
+    (tmp_path / "vendor/lib").mkdir(parents=True)
+    db = tmp_path / "vendor/lib/db.py"
+    db.write_text("async def query():\n    return 1\n")
+    api = "from lib.db import query\n\n\nasync def handler():\n    query()\n"
+    client = await start_server(initialization_options={"select": ["ASY110"], "debounceMs": 0}, folders=[tmp_path])
+    await wait_for_indexing(client)
+    api_uri = open_document(client, tmp_path / "api.py", api)
+    reported = await wait_for_publish(client, api_uri, where=lambda p: any(d.code == "ASY110" for d in p.diagnostics))
+    assert reported.diagnostics[0].range.start.line == 4
+
+    mark = len(client.published)
+    db.write_text(QUIET_DB)  # a plain function now
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=uri(db), type=types.FileChangeType.Changed)])
+    )
+    cleared = await wait_for_publish(client, api_uri, after=mark, where=lambda p: not p.diagnostics)
+    assert cleared.diagnostics == ()
