@@ -398,6 +398,28 @@ CONNECTION_TYPES = frozenset(
     }
 )
 
+#: what the frameworks pass first to the request handlers, error handlers and middleware they
+#: await: a function whose first parameter is annotated with one is such a callback, even when it
+#: is registered in another module
+REQUEST_TYPES = CONNECTION_TYPES | {
+    "aiohttp.web.Request",
+    "aiohttp.web.BaseRequest",
+    "aiohttp.web_request.Request",
+    "aiohttp.web_request.BaseRequest",
+    "sanic.Request",
+    "sanic.request.Request",
+}
+
+
+def takes_request(function: FunctionInfo, model: SemanticModel) -> bool:
+    """``async def healthcheck(_: web.Request)``: the first parameter (after ``self``) is annotated
+    as a framework's request or WebSocket."""
+    arguments = function.node.args
+    positional = [*arguments.posonlyargs, *arguments.args][1 if function.class_info is not None else 0 :]
+    annotation = positional[0].annotation if positional else None
+    return annotation is not None and model.annotation_type(annotation) in REQUEST_TYPES
+
+
 BASE_HTTP_MIDDLEWARE = "starlette.middleware.base.BaseHTTPMiddleware"
 #: the classes that wrap a middleware class for an application's ``middleware=[...]``
 MIDDLEWARE_WRAPPERS = frozenset({"starlette.middleware.Middleware", "fastapi.middleware.Middleware"})
