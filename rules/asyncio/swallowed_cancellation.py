@@ -100,6 +100,8 @@ class SwallowedCancellation(Rule):
         statement = model.parent(node)
         if id(statement) not in _suspending_tries(model) or _reraises(node, model):
             return
+        if caught != "`asyncio.CancelledError`" and _cancellation_caught_before(node, statement, model):
+            return  # an earlier `except CancelledError` of the same `try` takes it first
         if _awaits_a_task_it_cancelled(statement, model):
             return
         where = model.context_label(node)
@@ -127,6 +129,17 @@ def _caught_cancellation(handler: ast.ExceptHandler, model: SemanticModel) -> st
         if label is not None:
             return label
     return None
+
+
+def _cancellation_caught_before(handler: ast.ExceptHandler, statement: ast.AST, model: SemanticModel) -> bool:
+    """An earlier handler of the ``try`` names ``CancelledError`` itself: the later bare ``except:``
+    or ``except BaseException`` never sees the cancellation (the earlier one is judged on its own)."""
+    for earlier in statement.handlers:  # type: ignore[attr-defined]
+        if earlier is handler:
+            return False
+        if _caught_cancellation(earlier, model) == "`asyncio.CancelledError`":
+            return True
+    return False
 
 
 def _suspending_tries(model: SemanticModel) -> set[int]:
