@@ -33,7 +33,10 @@ class SwallowedCancellation(Rule):
     Finds handlers in a coroutine that catch the task's cancellation and do not re-raise it:
     `except asyncio.CancelledError`, bare `except:` and `except BaseException`, around code that
     awaits. A bare `raise`, or `raise` of the caught exception (its `as` name or
-    `asyncio.CancelledError`), anywhere in the handler counts as re-raising. Awaiting a task that
+    `asyncio.CancelledError`), anywhere in the handler counts as re-raising, and so does keeping
+    it to raise later in the function (`cancelled = error; break` ... `raise cancelled`). A bare
+    `except:` or `except BaseException` after an `except asyncio.CancelledError` clause of the same
+    `try` never sees the cancellation and is left alone. Awaiting a task that
     the same function has just cancelled (`task.cancel()`, then `try: await task` /
     `except asyncio.CancelledError: pass`) is the documented idiom and is not reported.
 
@@ -102,7 +105,7 @@ class SwallowedCancellation(Rule):
             return
         if caught != "`asyncio.CancelledError`" and _cancellation_caught_before(node, statement, model):
             return  # an earlier `except CancelledError` of the same `try` takes it first
-        if _awaits_a_task_it_cancelled(statement, model):
+        if _awaits_a_task_it_cancelled(statement, model) or _kept_for_later(node, model):
             return
         where = model.context_label(node)
         header = "bare `except:`" if node.type is None else f"`except {model.segment(node.type)}`"
@@ -185,6 +188,30 @@ def _reraises(handler: ast.ExceptHandler, model: SemanticModel) -> bool:
         if (model.qualified_name(exception) or "") in CANCELLATION_CATCHERS:
             return True
     return False
+
+
+def _kept_for_later(handler: ast.ExceptHandler, model: SemanticModel) -> bool:
+    """``except CancelledError as error: cancelled = error; break`` and a ``raise cancelled`` later
+    in the function: the cancellation is re-raised once the loop or the cleanup is done."""
+    if handler.name is None:
+        return False
+    function = model.enclosing_function(handler)
+    if function is None:
+        return False
+    kept = {
+        model.segment(target)
+        for assignment in model.nodes_in(function, ast.Assign)
+        if isinstance(assignment, ast.Assign)
+        and isinstance(assignment.value, ast.Name)
+        and assignment.value.id == handler.name
+        and handler in model.ancestors(assignment)
+        for target in assignment.targets
+        if isinstance(target, (ast.Name, ast.Attribute))
+    }
+    return any(
+        isinstance(raise_, ast.Raise) and raise_.exc is not None and model.segment(raise_.exc) in kept and handler not in model.ancestors(raise_)
+        for raise_ in model.nodes_in(function, ast.Raise)
+    )
 
 
 def _awaits_a_task_it_cancelled(statement: ast.AST, model: SemanticModel) -> bool:
