@@ -22,9 +22,6 @@ _TRY_STATEMENTS = tuple(t for t in (ast.Try, getattr(ast, "TryStar", None)) if t
 
 #: per model: the ``try`` statements whose body can suspend (cancellation arrives only there)
 _SUSPENDING_TRIES: weakref.WeakKeyDictionary[SemanticModel, set[int]] = weakref.WeakKeyDictionary()
-_CANCEL_CALLS: weakref.WeakKeyDictionary[SemanticModel, dict[tuple[int, str], list[tuple[int, int]]]] = (
-    weakref.WeakKeyDictionary()
-)
 
 
 class SwallowedCancellation(Rule):
@@ -215,29 +212,43 @@ def _kept_for_later(handler: ast.ExceptHandler, model: SemanticModel) -> bool:
 
 
 def _awaits_a_task_it_cancelled(statement: ast.AST, model: SemanticModel) -> bool:
-    """``task.cancel()`` earlier in the function, then ``try: await task`` as the whole ``try`` body."""
+    """``try: await task`` as the whole ``try`` body, for a task or future the code cancels on
+    purpose: ``task.cancel()`` earlier in the function, ``task.cancel`` handed on as a callback
+    (``loop.call_later(5, waiter.cancel)``) in the function or a function nested in it, or, for
+    ``self._waiter``, ``self._waiter.cancel()`` in another method of the class."""
     body = statement.body  # type: ignore[attr-defined]
     if len(body) != 1 or not isinstance(body[0], (ast.Expr, ast.Assign, ast.AnnAssign)):
         return False
     awaited = body[0].value
     if not isinstance(awaited, ast.Await) or not isinstance(awaited.value, (ast.Name, ast.Attribute)):
         return False
-    cancelled = _cancel_calls(model).get((id(model.scope(statement)), model.segment(awaited.value)), ())
+    receiver = model.segment(awaited.value)
+    function = model.enclosing_function(statement)
     position = (statement.lineno, statement.col_offset)  # type: ignore[attr-defined]
-    return any(call_position < position for call_position in cancelled)
+    for cancel in model.attributes_named("cancel"):
+        if model.segment(cancel.value) != receiver:
+            continue
+        where = model.enclosing_function(cancel)
+        called = _is_called(cancel, model)
+        if where is function and (not called or (cancel.lineno, cancel.col_offset) < position):
+            return True
+        if where is not None and function is not None and not called and function.node in model.ancestors(where.node):
+            return True  # a callback nested in the function cancels it
+        if (
+            receiver.startswith("self.")
+            and where is not None
+            and function is not None
+            and where is not function
+            and where.class_info is not None
+            and where.class_info is function.class_info
+        ):
+            return True
+    return False
 
 
-def _cancel_calls(model: SemanticModel) -> dict[tuple[int, str], list[tuple[int, int]]]:
-    """Per model: where ``<receiver>.cancel()`` is called, by (scope id, receiver text)."""
-    found = _CANCEL_CALLS.get(model)
-    if found is None:
-        found = _CANCEL_CALLS[model] = {}
-        for call in model.nodes(ast.Call):
-            func = call.func  # type: ignore[attr-defined]
-            if isinstance(func, ast.Attribute) and func.attr == "cancel":
-                key = (id(model.scope(call)), model.segment(func.value))
-                found.setdefault(key, []).append((call.lineno, call.col_offset))  # type: ignore[attr-defined]
-    return found
+def _is_called(attribute: ast.Attribute, model: SemanticModel) -> bool:
+    parent = model.parent(attribute)
+    return isinstance(parent, ast.Call) and parent.func is attribute
 
 
 def _header_range(handler: ast.ExceptHandler, model: SemanticModel) -> Range:
