@@ -22,14 +22,13 @@ BROAD_EXCEPTIONS = frozenset(
 
 def traceback_kept(call: ast.Call, handler: ast.ExceptHandler, model: SemanticModel) -> bool:
     """True when logging the caught exception without its traceback at ``call`` loses nothing worth
-    having: the handler raises it on (bare ``raise``, ``raise error``, ``raise Other(...) from
-    error``), so whoever catches it sees the traceback; the handler already logged the traceback
+    having: the handler raises it on in its own body (bare ``raise``, ``raise error``, ``raise
+    Other(...) from error``), so whoever catches it sees the traceback; the handler already logged the traceback
     before ``call``; or ``call`` is a warning about a specific, expected error (``KeyError``,
     ``asyncio.TimeoutError``), not a broad ``Exception`` or ``OSError``."""
+    if any(isinstance(statement, ast.Raise) and _raises_on(statement, handler) for statement in handler.body):
+        return True  # on every path: a raise under an `if` may leave the log line as all there is
     function = model.enclosing_function(call)
-    inside = [node for node in model.nodes_in(function, ast.Raise) if handler in model.ancestors(node)] if function else []
-    if any(_raises_on(node, handler) for node in inside):  # type: ignore[arg-type]
-        return True
     calls = model.nodes_in(function, ast.Call) if function else []
     if any(
         isinstance(earlier, ast.Call)
