@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterator
 
 from ..guidelines import Quote
@@ -111,7 +112,7 @@ def _message(function: FunctionInfo, model: SemanticModel) -> str:
                 f"{never}, and returns `{callee}(...)` without awaiting it: its callers get a coroutine, not its "
                 f"result; write `return await {model.segment(call.func)}(...)`"  # type: ignore[union-attr]
             )
-    unknown = [c for c in returned if not (model.qualified_name(c.func) or "").startswith("builtins.")]  # type: ignore[union-attr]
+    unknown = [c for c in returned if not _plainly_sync(model.qualified_name(c.func))]  # type: ignore[union-attr]
     if unknown:
         shown = model.segment(unknown[0].func)  # type: ignore[union-attr]
         shown = shown if len(shown) <= 40 and "\n" not in shown else "the returned call"
@@ -125,6 +126,15 @@ def _message(function: FunctionInfo, model: SemanticModel) -> str:
         "`await` where it is called)"
     )
 
+
+def _plainly_sync(name: str | None) -> bool:
+    """A callee of the standard library (``builtins.dict``, ``re.compile.findall``), whose result is
+    no awaitable unless asyncio's."""
+    module = (name or "").split(".")[0]
+    return module in _STANDARD_LIBRARY and module != "asyncio"
+
+
+_STANDARD_LIBRARY = frozenset(sys.stdlib_module_names)
 
 #: the coroutine hooks of unittest.IsolatedAsyncioTestCase, which the runner awaits
 _ASYNC_TEST_HOOKS = frozenset({"asyncSetUp", "asyncTearDown"})

@@ -40,11 +40,20 @@ def test_an_unknown_returned_call_may_be_the_missing_await() -> None:
 
 
 def test_a_plain_computation_gets_plain_def_advice() -> None:
-    [message] = _messages(
+    messages = _messages(
         """
+        import re
+
+        PARAMETER = re.compile(r":(\\w+)")
+
         async def parse(raw):
             return dict(raw)
+
+        async def parameters(sql):
+            return PARAMETER.findall(sql)
         """
     )
-    assert "make it a plain `def`" in message
-    assert "awaitable" not in message
+    assert len(messages) == 2
+    for message in messages:
+        assert "make it a plain `def`" in message
+        assert "awaitable" not in message
