@@ -65,6 +65,8 @@ _UNPARAMETERISED_STATEMENT = re.compile(
     r"savepoint|release|rollback\s+to|attach|detach)\b",
     re.IGNORECASE,
 )
+#: how functions that escape or quote a value or an identifier for SQL are named
+_ESCAPING = re.compile(r"escape|quote", re.IGNORECASE)
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _CONSTANT_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
 #: ``%`` conversions that only accept numbers (and ``%%``): they cannot carry SQL
@@ -99,7 +101,9 @@ class SqlBuiltFromStrings(Rule):
     literals, `ALL_CAPS` constants, `int()`/`float()`/`len()` results, numeric conversions
     (`%d`, `{n:d}`), placeholder lists built from literals (`", ".join("?" * len(ids))`,
     `", ".join(f"${i + 1}" for i in range(n))`), and names taken from or checked against an
-    allow-list (`for column in SORTABLE`, `if column not in {"name", "email"}: raise ...`).
+    allow-list (`for column in SORTABLE`, `if column not in {"name", "email"}: raise ...`), and
+    what a function named for escaping or quoting returns (`escape_sqlite(table)`,
+    `quote_ident(name)`).
     Statements that take no parameters at all are left alone: DDL (`CREATE DATABASE {name}`,
     `ALTER TABLE`, `GRANT`), `SET` / `SHOW` and the like, whose identifiers and settings can only
     be written into the text.
@@ -311,6 +315,9 @@ def _is_safe(expr: ast.expr, model: SemanticModel) -> bool:
     if isinstance(expr, ast.Attribute):
         return bool(_CONSTANT_NAME.match(expr.attr)) or expr.attr == "__tablename__"
     if isinstance(expr, ast.Call):
+        callee = expr.func.id if isinstance(expr.func, ast.Name) else expr.func.attr if isinstance(expr.func, ast.Attribute) else ""
+        if _ESCAPING.search(callee):
+            return True  # `escape_sqlite(table)`, `quote_ident(name)`: made safe to write into SQL
         return model.qualified_name(expr.func) in _NUMERIC_CALLS or _is_placeholders(expr, model)
     if isinstance(expr, ast.BinOp):
         return _is_placeholders(expr, model)
