@@ -35,7 +35,9 @@ class SwallowedCancellation(Rule):
     `except:` or `except BaseException` after an `except asyncio.CancelledError` clause of the same
     `try` never sees the cancellation and is left alone. Awaiting a task that
     the same function has just cancelled (`task.cancel()`, then `try: await task` /
-    `except asyncio.CancelledError: pass`) is the documented idiom and is not reported.
+    `except asyncio.CancelledError: pass`) is the documented idiom and is not reported, and so is
+    awaiting a future the code cancels on purpose elsewhere: `waiter.cancel` handed to
+    `loop.call_later()` as a deadline, or `self._waiter.cancel()` in another method of the class.
 
     ## Why is this bad?
     `task.cancel()` works by raising `CancelledError` at the task's current `await`. A handler that
