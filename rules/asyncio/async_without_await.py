@@ -5,7 +5,7 @@ import sys
 from collections.abc import Iterator
 
 from ..guidelines import Quote
-from ..handlers import takes_request
+from ..handlers import injected_by_fastapi, takes_request
 from ..model import FunctionInfo, SemanticModel
 from ..rule import Diagnostic, Rule, Severity
 from .unawaited_coroutine import coroutine_callee
@@ -40,7 +40,8 @@ class AsyncWithoutAwait(Rule):
     `request`, `req`, `websocket` or `ws`, or one annotated as a framework's request or WebSocket
     (`async def healthcheck(_: web.Request)`: views, error handlers, middlewares, which aiohttp and
     the others require to be coroutine functions), or `app` in a module that imports a web framework
-    (startup and shutdown hooks). Tests are left alone too: functions
+    (startup and shutdown hooks), and FastAPI dependencies, which declare a parameter with
+    `Depends()`, `Query()`, `Header()`… (as a plain `def`, FastAPI would run them in a thread pool). Tests are left alone too: functions
     and methods named `test…` and the async hooks of `unittest.IsolatedAsyncioTestCase`
     (`asyncSetUp`, `asyncTearDown`), which test runners call as coroutines so that they run inside
     an event loop even when they await nothing.
@@ -174,6 +175,8 @@ def _is_asgi_app(function: FunctionInfo) -> bool:
 def _looks_like_framework_callback(function: FunctionInfo, model: SemanticModel) -> bool:
     """``async def view(request)``, ``async def on_startup(app)``: the signature of a handler or
     hook that a framework awaits, registered where this module cannot see."""
+    if injected_by_fastapi(function, model):
+        return True  # FastAPI would run it in a thread pool if it were a plain `def`
     names = _parameters(function)
     if not names:
         return False
