@@ -62,8 +62,8 @@ def finding_key(finding: dict) -> Key:
     return (finding["project"], finding["path"], finding["line"], finding["code"])
 
 
-def load_run(path: Path = FINDINGS_FILE) -> dict:
-    return json.loads(path.read_text("utf-8"))
+def load_run() -> dict:
+    return json.loads(FINDINGS_FILE.read_text("utf-8"))
 
 
 def parse_verdict(fields: list[str], where: str) -> Verdict:
@@ -79,23 +79,24 @@ def parse_verdict(fields: list[str], where: str) -> Verdict:
     return Verdict(project, path, int(line), code, verdict, reason)
 
 
-def load_verdicts(path: Path = VERDICTS_FILE) -> dict[Key, Verdict]:
+def load_verdicts() -> dict[Key, Verdict]:
     verdicts: dict[Key, Verdict] = {}
-    lines = path.read_text("utf-8").splitlines() if path.exists() else []
-    for number, line in enumerate(lines[1:], 2):
-        if not line.strip():
-            continue
-        verdict = parse_verdict(line.split("\t"), f"{path.name}:{number}")
+    lines = VERDICTS_FILE.read_text("utf-8").splitlines() if VERDICTS_FILE.exists() else []
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line == "\t".join(COLUMNS):
+            continue  # the header: after a union merge of two branches it may stand twice
+        where = f"{VERDICTS_FILE.name}:{number}"
+        verdict = parse_verdict(line.split("\t"), where)
         if verdict.key in verdicts and verdicts[verdict.key] != verdict:
-            raise SystemExit(f"{path.name}:{number}: a second, different verdict for {verdict.key}")
+            raise SystemExit(f"{where}: a second, different verdict for {verdict.key}")
         verdicts[verdict.key] = verdict
     return verdicts
 
 
-def save_verdicts(verdicts: dict[Key, Verdict], path: Path = VERDICTS_FILE) -> None:
+def save_verdicts(verdicts: dict[Key, Verdict]) -> None:
     """Sorted by finding, so that verdicts recorded on different branches seldom touch."""
     rows = [verdicts[key].row() for key in sorted(verdicts)]
-    path.write_text("\n".join(["\t".join(COLUMNS), *rows]) + "\n", "utf-8")
+    VERDICTS_FILE.write_text("\n".join(["\t".join(COLUMNS), *rows]) + "\n", "utf-8")
 
 
 def batches(findings: list[dict], count: int) -> list[list[dict]]:

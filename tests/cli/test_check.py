@@ -426,3 +426,31 @@ def test_a_file_that_cannot_be_written_is_reported(
     assert poll.read_text("utf-8") == BLOCKING_SLEEP
     assert run.stdout.splitlines()[-1] == "Found 1 problem (1 fixable with --fix)."
     assert run.exit_code == 2
+
+
+SESSION_WITHOUT_HTTPS_ONLY = (
+    "from starlette.applications import Starlette\n"
+    "from starlette.middleware.sessions import SessionMiddleware\n\n"
+    "app = Starlette()\n"
+    'app.add_middleware(SessionMiddleware, secret_key="from-the-environment")\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("configuration", "options", "reported"),
+    [
+        ("", (), False),
+        ('[tool.asyncguide]\nselect = ["STA"]\n', (), False),
+        ('[tool.asyncguide]\nextend-select = ["opinion"]\n', (), True),
+        ('[tool.asyncguide]\nextend-select = ["STA004"]\n', (), True),
+        ("", ("--select", "opinion"), True),
+        ('[tool.asyncguide]\nextend-select = ["opinion"]\nignore = ["STA004"]\n', (), False),
+    ],
+)
+def test_opt_in_rules_report_only_when_selected(
+    project: Path, capsys: pytest.CaptureFixture[str], configuration: str, options: tuple[str, ...], reported: bool
+) -> None:
+    write(project, "pyproject.toml", configuration or "[project]\nname = 'app'\n")
+    write(project, "app.py", SESSION_WITHOUT_HTTPS_ONLY)
+    codes = {f["code"] for f in json.loads(run_main(capsys, "check", "--format", "json", *options).stdout)}
+    assert ("STA004" in codes) is reported
