@@ -88,7 +88,10 @@ def load_verdicts() -> dict[Key, Verdict]:
         where = f"{VERDICTS_FILE.name}:{number}"
         verdict = parse_verdict(line.split("\t"), where)
         if verdict.key in verdicts and verdicts[verdict.key] != verdict:
-            raise SystemExit(f"{where}: a second, different verdict for {verdict.key}")
+            raise SystemExit(
+                f"{where}: a second, different verdict for {verdict.key} (two branches judged it differently?): "
+                "keep one of the two lines"
+            )
         verdicts[verdict.key] = verdict
     return verdicts
 
