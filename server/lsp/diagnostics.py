@@ -52,6 +52,7 @@ def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
     if document.linted == key:
         return
     settings = ls.lint_settings(document)
+    as_opened = document.linted is None  # the first lint since the document was opened
     document.linted = key
     document.settings = settings
     if settings.excluded:
@@ -65,7 +66,7 @@ def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
             document.text, settings.codes, settings.target_version, resolver, settings.versions, previous=document.model
         )
     document.syntax_error = result.syntax_error
-    if result.syntax_error is not None and result.syntax_error.needs_python is not None:
+    if as_opened and result.syntax_error is not None and result.syntax_error.needs_python is not None:
         warn_newer_syntax(ls, document, result.syntax_error)
     if result.syntax_error is None or result.previous_spoiled:
         document.keep_model(result.model)
@@ -80,7 +81,9 @@ def warn_newer_syntax(ls: AsyncguideServer, document: Document, error: SyntaxErr
     """Say, once per workspace folder, that the server's Python is too old for the project's syntax.
 
     Shown whether or not syntax errors are (``showSyntaxErrors`` is off by default): otherwise
-    files written for a newer Python would just get no diagnostics, with no word why.
+    files written for a newer Python would just get no diagnostics, with no word why. Only for a
+    document's text as it was opened: while typing, half-written code (``f"{``) can look like
+    newer syntax for a moment.
     """
     assert error.needs_python is not None
     workspace = ls.workspace_root(document.path) if document.path is not None else None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FAST, StartServer, open_document, wait_for_message, wait_for_publish
+from .conftest import FAST, StartServer, change, open_document, wait_for_message, wait_for_publish
 
 pytestmark = pytest.mark.skipif(sys.version_info >= (3, 12), reason="this Python parses PEP 695")
 
@@ -39,3 +39,16 @@ async def test_newer_syntax_is_explained_once_per_workspace_folder(start_server:
 
     open_document(client, other / "app.py", TYPE_STATEMENT)
     await wait_for_message(client, "app.py uses Python 3.12 syntax")
+
+
+async def test_text_typed_into_a_document_is_not_taken_for_newer_syntax(start_server: StartServer, tmp_path: Path) -> None:
+    """While typing, half-written code can look like newer syntax: only a document's text as opened counts."""
+    client = await start_server(initialization_options=FAST, folders=[tmp_path])
+    typed = open_document(client, tmp_path / "typed.py", "import asyncio\n")
+    await wait_for_publish(client, typed, version=1)
+    change(client, typed, 2, (None, TYPE_STATEMENT))
+    await wait_for_publish(client, typed, version=2)
+    assert not [m for m in client.messages if "syntax" in m.message]
+
+    open_document(client, tmp_path / "opened.py", TYPE_STATEMENT)
+    await wait_for_message(client, "opened.py uses Python 3.12 syntax")
