@@ -93,7 +93,7 @@ def judged_breakdown(figures: dict) -> str:
     return f"{figures['TP']} worth acting on, {figures['FP']} wrong, {figures['debatable']} debatable{share}"
 
 
-def percent(part: int, whole: int) -> str:
+def percent(part: float, whole: float) -> str:
     return f"{part / whole:.0%}" if whole else "—"
 
 
@@ -119,6 +119,7 @@ def precision_page(rules: dict[str, type[Rule]], precision: dict) -> str:
         "|---:|---:|---:|---:|---:|---:|",
         precision_row(total),
         "",
+        *estimate_note(precision),
         "## Per rule",
         "",
         "Rules of the default group; the opt-in rules (group `opinion`) are off in this run.",
@@ -151,6 +152,21 @@ def precision_page(rules: dict[str, type[Rule]], precision: dict) -> str:
         page.append(f"| {name} | {project['version']} | {project['framework']} | {project['files']} | "
                     f"{project['lines']:,} |")
     return "\n".join(page) + "\n"
+
+
+def estimate_note(precision: dict) -> list[str]:
+    """While not every finding is judged: the verdicts extrapolated, rule by rule, to all findings."""
+    total, estimated = precision["total"], precision["estimated"]
+    if total["judged"] == total["findings"] or not estimated["findings"]:
+        return []
+    decided = estimated["TP"] + estimated["FP"]
+    return [
+        f"Not every finding is judged yet. Extrapolating each rule's verdicts to all its findings "
+        f"(the {estimated['findings']} findings of the rules with verdicts): precision "
+        f"{percent(estimated['TP'], decided)}, and {percent(estimated['debatable'], estimated['findings'])} "
+        "of the findings debatable.",
+        "",
+    ]
 
 
 def precision_row(figures: dict) -> str:

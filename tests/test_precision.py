@@ -7,6 +7,7 @@ import importlib.util
 import io
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
@@ -156,3 +157,18 @@ def test_verdicts_merged_from_two_branches_load(record: Path) -> None:
         f"{header}\napp\tapp/b.py\t5\tASY150\tFP\tx\n{header}\napp\tapp/a.py\t3\tASY150\tTP\ty\n", "utf-8"
     )
     assert set(triage.load_verdicts()) == {("app", "app/b.py", 5, "ASY150"), ("app", "app/a.py", 3, "ASY150")}
+
+
+def test_a_sample_keeps_n_findings_of_each_code_whatever_is_judged() -> None:
+    findings = [finding("p", f"f{n}.py", n, "ASY150") for n in range(30)] + [finding("p", "g.py", 1, "ASY161")]
+    chosen = triage.sample(findings, 5)
+    assert sum(f["code"] == "ASY150" for f in chosen) == 5
+    assert [f for f in chosen if f["code"] == "ASY161"] == findings[-1:]  # a rarer code in full
+    assert triage.sample(list(reversed(findings)), 5) == list(reversed(chosen))  # chosen by the finding, not its place
+
+
+def test_the_estimate_extrapolates_each_rules_verdicts_to_its_findings() -> None:
+    often = Counter(findings=100, judged=10, TP=5, FP=4, debatable=1)
+    rare = Counter(findings=2, judged=2, TP=2)
+    unjudged = Counter(findings=50)
+    assert triage.estimate([often, rare, unjudged]) == {"findings": 102, "TP": 52.0, "FP": 40.0, "debatable": 10.0}

@@ -5,10 +5,12 @@
 context, whether each is worth acting on (README.md has the guideline). A verdict names a finding
 by project, path, line and code, so it holds as long as the pins in ``projects.txt`` do.
 
-    triage.py pending [--batch K/N] [--code ASY150] [--project lnbits] [--context 6]
+    triage.py pending [--batch K/N] [--sample N] [--code ASY150] [--project lnbits] [--context 6]
         the findings without a verdict, each with the code around it. A batch is the K-th of N
         parts of all findings (whole files, in path order), the same whatever has been judged,
-        so that N people can judge at once;
+        so that N people can judge at once. ``--sample N`` keeps N findings of each rule code
+        (all of a rarer one), the same N whatever has been judged: a stratified sample, which
+        ``--batch`` then splits;
     triage.py record PROJECT PATH LINE CODE VERDICT REASON...
     triage.py record -
         add verdicts (``-``: TSV rows on standard input, in the columns of verdicts.tsv);
@@ -23,9 +25,11 @@ Only the standard library: run it with any Python 3.10+.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,6 +121,20 @@ def batches(findings: list[dict], count: int) -> list[list[dict]]:
     return parts
 
 
+def sample(findings: list[dict], per_code: int) -> list[dict]:
+    """``per_code`` findings of each code, chosen by a hash of the finding (so the same whatever has
+    been judged, and spread over projects), in the order of ``findings``."""
+
+    def rank(finding: dict) -> str:
+        return hashlib.sha256("\t".join(map(str, finding_key(finding))).encode()).hexdigest()
+
+    by_code: dict[str, list[dict]] = {}
+    for finding in findings:
+        by_code.setdefault(finding["code"], []).append(finding)
+    chosen = {id(f) for code_findings in by_code.values() for f in sorted(code_findings, key=rank)[:per_code]}
+    return [finding for finding in findings if id(finding) in chosen]
+
+
 def context(finding: dict, version: str, lines: int) -> str:
     source = SOURCES / f"{finding['project']}-{version}" / finding["path"]
     if not source.exists():
@@ -133,6 +151,8 @@ def pending(arguments: argparse.Namespace) -> None:
     run = load_run()
     verdicts = load_verdicts()
     findings = run["findings"]
+    if arguments.sample:
+        findings = sample(findings, arguments.sample)
     if arguments.batch:
         number, _, count = arguments.batch.partition("/")
         if not (number.isdigit() and count.isdigit() and 1 <= int(number) <= int(count)):
@@ -198,7 +218,21 @@ def summary(run: dict, verdicts: dict[Key, Verdict]) -> dict:
         "asyncguide": run["asyncguide"],
         "projects": run["projects"],
         "total": figures(total),
+        "estimated": estimate(rules.values()),
         "rules": {code: figures(rules[code]) for code in sorted(rules)},
+    }
+
+
+def estimate(rules: Iterable[Counter]) -> dict:
+    """The verdicts over all findings of the rules with judged findings, each rule's judged share
+    extrapolated to its findings: what a stratified sample says about the whole corpus."""
+    judged = [counts for counts in rules if counts["judged"]]
+    return {
+        "findings": sum(counts["findings"] for counts in judged),
+        **{
+            verdict: round(sum(counts[verdict] * counts["findings"] / counts["judged"] for counts in judged), 1)
+            for verdict in VERDICTS
+        },
     }
 
 
@@ -225,6 +259,12 @@ def report(arguments: argparse.Namespace) -> None:
         precision = f"{figures['TP'] / decided:.0%}" if decided else "-"
         print(f"{code:<8} {figures['findings']:>8} {figures['judged']:>7} {figures['TP']:>4} {figures['FP']:>4} "
               f"{figures['debatable']:>5} {precision:>9}")
+    estimated = data["estimated"]
+    if estimated["findings"]:
+        decided = estimated["TP"] + estimated["FP"]
+        print(f"estimated over the {estimated['findings']} findings of rules with verdicts: "
+              f"precision {estimated['TP'] / decided:.0%}, debatable {estimated['debatable'] / estimated['findings']:.0%}"
+              if decided else f"estimated over the {estimated['findings']} findings of rules with verdicts: all debatable")
     save_verdicts(verdicts)  # sorted again after a union merge
     SUMMARY_FILE.write_text(render_summary(data), "utf-8")
     print(f"wrote {SUMMARY_FILE}; run docs/generate.py to update the docs")
@@ -235,6 +275,7 @@ def main() -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     listing = commands.add_parser("pending", help="findings without a verdict, with their code")
     listing.add_argument("--batch", help="K/N: only the K-th of N parts of the corpus")
+    listing.add_argument("--sample", type=int, metavar="N", help="only N findings of each rule code (a stratified sample)")
     listing.add_argument("--code", action="append", help="only this rule code (repeatable)")
     listing.add_argument("--project", help="only this project")
     listing.add_argument("--context", type=int, default=6, help="lines of code shown each side (default 6)")
