@@ -216,7 +216,8 @@ async def test_hover_on_a_name_the_project_reexports_after_background_resolution
     (tmp_path / "myapp").mkdir()
     (tmp_path / "myapp" / "__init__.py").write_text("")
     (tmp_path / "myapp" / "http.py").write_text(HTTP_MODULE)
-    client = await start_server(initialization_options={"select": ["ASY110"], "debounceMs": 0}, folders=[tmp_path])
+    # no workspace folder, so no project index to answer ASY110 before jedi has run
+    client = await start_server(initialization_options={"select": ["ASY110"], "debounceMs": 0})
     uri = open_document(client, tmp_path / "app.py", APP)
     # jedi runs after the first publish; the imports' re-exports are learned in the same run as the
     # coroutine that ASY110 then reports
