@@ -115,8 +115,8 @@ class BlockingCallRule(Rule):
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
-        if not model.in_async_context(node):
-            return
+        if not model.in_async_context(node) or isinstance(model.parent(node), ast.Await):
+            return  # an awaited call is not the blocking function, whatever its name says
         for name in self.call_names(node, model):
             replacement = self.replacement(name)
             if replacement is not None:

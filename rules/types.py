@@ -71,6 +71,9 @@ RETURN_TYPES: dict[str, str] = {
     "urllib3.PoolManager.request": "urllib3.BaseHTTPResponse",
     "urllib3.connection_from_url": "urllib3.HTTPConnectionPool",
     "urllib3.poolmanager.PoolManager": "urllib3.PoolManager",
+    "urllib3.PoolManager.connection_from_url": "urllib3.HTTPConnectionPool",
+    "urllib3.PoolManager.connection_from_host": "urllib3.HTTPConnectionPool",
+    "urllib3.connectionpool.connection_from_url": "urllib3.HTTPConnectionPool",
     "urllib.request.build_opener": "urllib.request.OpenerDirector",
     # async drivers
     "asyncpg.connect": "asyncpg.Connection",
