@@ -65,6 +65,8 @@ RETURN_TYPES: dict[str, str] = {
     },
     "pathlib.PosixPath": "pathlib.Path",
     "pathlib.WindowsPath": "pathlib.Path",
+    # files: the object every opener returns is some ``io.IOBase`` (which one depends on the mode)
+    **{opener: "io.IOBase" for opener in ("builtins.open", "io.open", "io.open_code", "os.fdopen", "pathlib.Path.open")},
     # HTTP clients
     "requests.session": "requests.Session",
     "requests.sessions.Session": "requests.Session",
