@@ -32,8 +32,11 @@ class SwallowedCancellation(Rule):
     ## What it does
     Finds handlers in a coroutine that catch the task's cancellation and do not re-raise it:
     `except asyncio.CancelledError`, bare `except:` and `except BaseException`, around code that
-    awaits. A bare `raise`, or `raise` of the caught exception (its `as` name or
-    `asyncio.CancelledError`), anywhere in the handler counts as re-raising. Awaiting a task that
+    awaits, and handlers that re-raise on some paths only: a bare `raise`, or `raise` of the caught
+    exception (its `as` name or `asyncio.CancelledError`), must end every path of the handler. A
+    re-raise that depends on `task.cancelling()` (the documented way to tell an outside
+    cancellation from the task's own timeout) counts for every path, and so does a path that sets
+    a flag the function tests later before raising (a deferred re-raise). Awaiting a task that
     the same function has just cancelled (`task.cancel()`, then `try: await task` /
     `except asyncio.CancelledError: pass`) is the documented idiom and is not reported.
 
@@ -98,13 +101,22 @@ class SwallowedCancellation(Rule):
         if caught is None:
             return
         statement = model.parent(node)
-        if id(statement) not in _suspending_tries(model) or _reraises(node, model):
+        if id(statement) not in _suspending_tries(model):
+            return
+        reraises = _reraises(node, model)
+        if reraises and not _swallows_on_some_path(node, model):
             return
         if _awaits_a_task_it_cancelled(statement, model):
             return
         where = model.context_label(node)
         header = "bare `except:`" if node.type is None else f"`except {model.segment(node.type)}`"
-        if caught == "`asyncio.CancelledError`":
+        if reraises:
+            message = (
+                f"{header} in {where} re-raises the task's cancellation on some paths only: where the handler ends "
+                "without `raise` (or returns, breaks, continues), the task can no longer be cancelled or timed out; "
+                "re-raise on every path"
+            )
+        elif caught == "`asyncio.CancelledError`":
             message = (
                 f"{header} in {where} swallows the task's cancellation: the handler does not re-raise, so the "
                 "task can no longer be cancelled or timed out; end the handler with `raise`"
@@ -171,6 +183,63 @@ def _reraises(handler: ast.ExceptHandler, model: SemanticModel) -> bool:
             return True
         if (model.qualified_name(exception) or "") in CANCELLATION_CATCHERS:
             return True
+    return False
+
+
+def _swallows_on_some_path(handler: ast.ExceptHandler, model: SemanticModel) -> bool:
+    """True when a handler that re-raises somewhere may also end without raising: it falls off its
+    end, returns, or breaks or continues a loop around the ``try``. Not when the re-raise depends on
+    ``task.cancelling()`` (the task was cancelled by someone else, not by its own timeout), or when
+    the path that does not raise sets a flag the function tests later before raising (a deferred
+    re-raise)."""
+    inside = [call for call in model.nodes(ast.Call) if _within(call, handler, model)]
+    if any(isinstance(c.func, ast.Attribute) and c.func.attr in ("cancelling", "uncancel") for c in inside):  # type: ignore[attr-defined]
+        return False
+    leaves = model.may_complete(handler.body) or any(
+        _within(exit_, handler, model) and not _loop_between(exit_, handler, model)
+        for kind in (ast.Return, ast.Break, ast.Continue)
+        for exit_ in model.nodes(kind)
+    )
+    return leaves and not _flag_raised_later(handler, model)
+
+
+def _within(node: ast.AST, handler: ast.ExceptHandler, model: SemanticModel) -> bool:
+    """``node`` is in the handler's own body (not a function defined there)."""
+    return model.scope(node) is model.scope(handler) and any(a is handler for a in model.ancestors(node))
+
+
+def _loop_between(node: ast.AST, handler: ast.ExceptHandler, model: SemanticModel) -> bool:
+    """A ``return`` never has one; a ``break``/``continue`` of a loop inside the handler stays in it."""
+    if isinstance(node, ast.Return):
+        return False
+    for ancestor in model.ancestors(node):
+        if ancestor is handler:
+            return False
+        if isinstance(ancestor, (ast.For, ast.AsyncFor, ast.While)):
+            return True
+    return False
+
+
+def _flag_raised_later(handler: ast.ExceptHandler, model: SemanticModel) -> bool:
+    """The handler assigns a name that an ``if`` after it, in the same function, tests before a ``raise``."""
+    flags = {
+        target.id
+        for assignment in model.nodes(ast.Assign)
+        if _within(assignment, handler, model)
+        for target in assignment.targets  # type: ignore[attr-defined]
+        if isinstance(target, ast.Name)
+    }
+    if not flags:
+        return False
+    end = handler.end_lineno or handler.lineno
+    for raise_ in model.nodes(ast.Raise):
+        if raise_.lineno <= end or model.scope(raise_) is not model.scope(handler):  # type: ignore[attr-defined]
+            continue
+        for ancestor in model.ancestors(raise_):
+            if isinstance(ancestor, ast.If) and any(
+                isinstance(name, ast.Name) and name.id in flags for name in ast.walk(ancestor.test)
+            ):
+                return True
     return False
 
 
