@@ -73,7 +73,8 @@ class TimeoutWithoutAwait(Rule):
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.AsyncWith)
-        for position, item in enumerate(node.items):
+        # the innermost timeout: the items before it are entered outside it
+        for position, item in reversed(list(enumerate(node.items))):
             expression = item.context_expr
             name = model.qualified_name(expression.func) if isinstance(expression, ast.Call) else None
             if name not in TIMEOUT_SCOPES:
