@@ -17,6 +17,10 @@ class SingleTaskGroup(Rule):
     Finds `async with asyncio.TaskGroup() as group:` whose whole block is one
     `group.create_task(...)` statement that does not hand the group on.
 
+    `return`, `break` and `continue` inside a task group's block are not reported: however the
+    block is left without an exception, `asyncio.TaskGroup` waits for all its tasks before the
+    statement after it runs, so nothing is skipped. (A `yield` there is ASY166's.)
+
     ## Why is this bad?
     A task group runs tasks concurrently; with one task there is nothing to run alongside it. The
     block schedules the task, then waits for it on exit: the same as awaiting the coroutine, with a
