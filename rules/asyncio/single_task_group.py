@@ -52,7 +52,7 @@ class SingleTaskGroup(Rule):
     summary = "Task group that only ever starts one task: await the coroutine instead"
     guidelines = (
         Quote("asyncio", "Task Management", "Implement effective task groups"),
-        Quote("asyncio", "Key Principles", "Write clean, maintainable, and efficient asyncio code"),
+        Quote("asyncio", "Key Principles", "Use appropriate task and future management"),
     )
     node_types = (ast.AsyncWith,)
 
