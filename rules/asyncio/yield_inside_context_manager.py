@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..model import SemanticModel
+from ..frameworks.aiohttp import registrations
 from ..rule import Diagnostic, Rule, Severity
 from .yield_inside_scope import async_generator_of, enclosing_withs, scope_label
 
@@ -17,9 +18,9 @@ class YieldInsideContextManager(Rule):
     ## What it does
     Finds `yield` in an async generator inside any `with` or `async with` block (a file, a
     connection, a client session, a transaction…). Timeouts, task groups and locks are ASY166's.
-    A generator decorated with `@asynccontextmanager` or as a pytest fixture, or given to FastAPI's
-    `Depends()`/`Security()` in the same module, is not reported: those are driven as context
-    managers, to the end.
+    A generator decorated with `@asynccontextmanager` or as a pytest fixture, given to FastAPI's
+    `Depends()`/`Security()` or registered in an aiohttp application's `cleanup_ctx` in the same
+    module, is not reported: those are driven as context managers, to the end.
 
     Opt-in: streaming from inside a connection or session is common and works as long as every
     consumer iterates to the end or closes the generator.
@@ -78,6 +79,8 @@ class YieldInsideContextManager(Rule):
         function = async_generator_of(node, model)
         if function is None or _is_dependency(function.name, model):
             return
+        if registrations(model).callback_signal.get(id(function)) == "cleanup_ctx":
+            return  # aiohttp runs it to the end: setup, then cleanup at shutdown
         withs = list(enclosing_withs(node, function, model))
         if not withs or any(scope_label(item.context_expr, model) for w in withs for item in w.items):
             return  # a timeout, task group or lock: ASY166
