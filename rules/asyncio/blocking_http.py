@@ -25,11 +25,15 @@ _URLLIB3_POOLS = (
     "urllib3.request.RequestMethods", "urllib3._request_methods.RequestMethods",
 )
 
-#: methods of a urllib3 pool or manager that do no I/O: they look up or create a pool, or compare hosts
-_URLLIB3_LOCAL_METHODS = frozenset({
-    "connection_from_url", "connection_from_host", "connection_from_context", "connection_from_pool_key",
-    "is_same_host",
-})
+#: methods of urllib3's pools and managers that do no I/O: they look up or create a pool, or compare hosts
+NON_BLOCKING_HTTP_CALLS = frozenset(
+    f"{pool}.{method}"
+    for pool in _URLLIB3_POOLS
+    for method in (
+        "connection_from_url", "connection_from_host", "connection_from_context", "connection_from_pool_key",
+        "is_same_host",
+    )
+)
 
 #: qualified call -> the async replacement. The clients' constructors (``requests.Session()``,
 #: ``httpx.Client()``, ``urllib3.PoolManager()``, ``http.client.HTTPConnection()``) do no I/O, so
@@ -106,15 +110,10 @@ class BlockingHttpCall(BlockingCallRule):
         Quote("asyncio", "Key Principles", "Create responsive and scalable asynchronous applications"),
     )
     calls = BLOCKING_HTTP_CALLS
+    exempt = NON_BLOCKING_HTTP_CALLS
     framework_replacements = {
         "aiohttp": "the application's shared `aiohttp.ClientSession` (one per app, opened and closed in `cleanup_ctx`)",
     }
     framework_quotes = {
         "aiohttp": (Quote("aiohttp", "Client-Side Development", "Create proper ClientSession usage"),),
     }
-
-    def replacement(self, name: str) -> str | None:
-        owner, _, method = name.rpartition(".")
-        if owner in _URLLIB3_POOLS and method in _URLLIB3_LOCAL_METHODS:
-            return None
-        return super().replacement(name)
