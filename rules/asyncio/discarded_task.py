@@ -4,7 +4,7 @@ import ast
 from collections.abc import Iterator
 
 from ..guidelines import Quote
-from ..model import SemanticModel
+from ..model import Binding, SemanticModel
 from ..rule import Diagnostic, Rule, Severity, callees_of
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp)
@@ -23,7 +23,8 @@ class DiscardedTask(Rule):
     Finds `asyncio.create_task()`, `asyncio.ensure_future()` and `loop.create_task()` whose result
     is thrown away: the call is a statement of its own, or an element of a list, tuple,
     conditional expression or comprehension that is; it is only tested (`x if create_task(...)
-    else y`); it is entered as a `with` item; or it is assigned to a local name that is never read.
+    else y`); it is entered as a `with` item; or it is assigned to a local name that the function
+    never reads.
 
     `TaskGroup.create_task()` is not reported: the group keeps its tasks and waits for them.
 
@@ -120,10 +121,16 @@ def _how_lost(call: ast.Call, model: SemanticModel) -> str | None:
         break
     if node is call:
         binding = model.bound_to(call)
-        if binding is not None and binding.scope.kind == "function" and not model.references(binding):
+        if binding is not None and binding.scope.kind == "function" and not _ever_read(binding, model):
             if not _declared_outside(binding.name, binding.scope.node, model):
                 return f"is kept in `{binding.name}`, which is never read"
     return None
+
+
+def _ever_read(binding: Binding, model: SemanticModel) -> bool:
+    """Whether any binding of the name in the same function is read: a read after an ``if``/``else``
+    that binds the name in both branches refers to the last of them only."""
+    return any(model.references(other) for other in binding.scope.bindings.get(binding.name, ()))
 
 
 def _declared_outside(name: str, function: ast.AST, model: SemanticModel) -> bool:

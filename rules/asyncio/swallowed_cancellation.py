@@ -35,8 +35,9 @@ class SwallowedCancellation(Rule):
     awaits, and handlers that re-raise on some paths only: a bare `raise`, or `raise` of the caught
     exception (its `as` name or `asyncio.CancelledError`), must end every path of the handler. A
     re-raise that depends on `task.cancelling()` (the documented way to tell an outside
-    cancellation from the task's own timeout) counts for every path, and so does a path that sets
-    a flag the function tests later before raising (a deferred re-raise). Awaiting a task that
+    cancellation from the task's own timeout) or on `isinstance(e, asyncio.CancelledError)` (a
+    handler for several exceptions) counts for every path, and so does a path that sets a flag the
+    function tests later before raising (a deferred re-raise). Awaiting a task that
     the same function has just cancelled (`task.cancel()`, then `try: await task` /
     `except asyncio.CancelledError: pass`) is the documented idiom and is not reported.
 
@@ -195,12 +196,24 @@ def _swallows_on_some_path(handler: ast.ExceptHandler, model: SemanticModel) -> 
     inside = [call for call in model.nodes(ast.Call) if _within(call, handler, model)]
     if any(isinstance(c.func, ast.Attribute) and c.func.attr in ("cancelling", "uncancel") for c in inside):  # type: ignore[attr-defined]
         return False
+    if any(_tests_for_cancellation(c, model) for c in inside):
+        return False  # `except (OSError, CancelledError) as e:` … `if isinstance(e, CancelledError): raise`
     leaves = model.may_complete(handler.body) or any(
         _within(exit_, handler, model) and not _loop_between(exit_, handler, model)
         for kind in (ast.Return, ast.Break, ast.Continue)
         for exit_ in model.nodes(kind)
     )
     return leaves and not _flag_raised_later(handler, model)
+
+
+def _tests_for_cancellation(call: ast.Call, model: SemanticModel) -> bool:
+    """``isinstance(e, asyncio.CancelledError)`` (or a tuple holding it): the handler tells the
+    cancellation apart from the other exceptions it catches."""
+    if model.qualified_name(call.func) != "builtins.isinstance" or len(call.args) != 2:
+        return False
+    classes = call.args[1]
+    members = classes.elts if isinstance(classes, ast.Tuple) else [classes]
+    return any(CANCELLATION_CATCHERS.get(model.qualified_name(m) or "") == "`asyncio.CancelledError`" for m in members)
 
 
 def _within(node: ast.AST, handler: ast.ExceptHandler, model: SemanticModel) -> bool:
