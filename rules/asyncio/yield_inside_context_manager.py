@@ -10,6 +10,8 @@ from ..rule import Diagnostic, Rule, Severity
 from .yield_inside_scope import async_generator_of, enclosing_withs, scope_label
 
 #: calls that take a generator function and drive it as a context manager (FastAPI dependencies)
+#: ``aclosing()``: what closes an async generator when the block ends
+_ACLOSING = frozenset({"contextlib.aclosing", "async_generator.aclosing"})
 _DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends", "fastapi.params.Security"})
 
 
@@ -20,7 +22,9 @@ class YieldInsideContextManager(Rule):
     connection, a client session, a transaction…). Timeouts, task groups and locks are ASY166's.
     A generator decorated with `@asynccontextmanager` or as a pytest fixture, given to FastAPI's
     `Depends()`/`Security()` or registered in an aiohttp application's `cleanup_ctx` in the same
-    module, is not reported: those are driven as context managers, to the end.
+    module, is not reported: those are driven as context managers, to the end. Nor is a `yield`
+    inside `async with contextlib.aclosing(...)`: a generator passing on another one and closing
+    it is written with closing in mind.
 
     Opt-in: streaming from inside a connection or session is common and works as long as every
     consumer iterates to the end or closes the generator.
@@ -84,7 +88,9 @@ class YieldInsideContextManager(Rule):
         withs = list(enclosing_withs(node, function, model))
         if not withs or any(scope_label(item.context_expr, model) for w in withs for item in w.items):
             return  # a timeout, task group or lock: ASY166
-        shown = model.segment(withs[0].items[0].context_expr)
+        if any(_closes_a_generator(item.context_expr, model) for w in withs for item in w.items):
+            return  # it passes on another generator, closing it: it is written with closing in mind
+        shown = " ".join(model.segment(withs[0].items[0].context_expr).split())
         if len(shown) > 40:
             shown = shown[:37] + "..."
         message = (
@@ -93,6 +99,10 @@ class YieldInsideContextManager(Rule):
             "`async with contextlib.aclosing(...)`, or make it an `@asynccontextmanager`"
         )
         yield self.diagnostic(node, model, message)
+
+
+def _closes_a_generator(expression: ast.expr, model: SemanticModel) -> bool:
+    return isinstance(expression, ast.Call) and model.qualified_name(expression.func) in _ACLOSING
 
 
 def _is_dependency(name: str, model: SemanticModel) -> bool:
