@@ -157,6 +157,8 @@ class ClassInfo:
     methods: dict[str, FunctionInfo] = field(default_factory=dict)
     #: ``self.<name> = <value>`` assignments in its methods
     attributes: dict[str, list[ast.expr]] = field(default_factory=dict)
+    #: ``self.<name>: <annotation>`` declarations in its methods (class-body ones are bindings of its scope)
+    annotations: dict[str, list[ast.expr]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -713,9 +715,17 @@ class SemanticModel:
             # self.<attr>, assigned in a method of the enclosing class
             function = self.enclosing_function(expr)
             if function and function.class_info and _is_self(function, expr.value.id):
-                values = function.class_info.attributes.get(expr.attr, ())
+                class_info = function.class_info
+                values = class_info.attributes.get(expr.attr, ())
                 for value in values:
                     found = self._instance_type(value, depth + 1)
+                    if found:
+                        return found
+                # declared: ``self.jobs: Queue[str] = ...`` in a method, ``jobs: Queue[str]`` in the class body
+                declared = list(class_info.annotations.get(expr.attr, ()))
+                declared += [b.annotation for b in class_info.scope.bindings.get(expr.attr, ()) if b.annotation is not None]
+                for annotation in declared:
+                    found = self._annotation_type(annotation, depth + 1)
                     if found:
                         return found
         if isinstance(expr, ast.Attribute):
@@ -1645,8 +1655,14 @@ class _Walker:
     def ann_assign(self, node: ast.AnnAssign) -> None:
         if isinstance(node.target, ast.Name):
             self.bind(node.target.id, "annotation", node, value=node.value, annotation=node.annotation)
-        elif node.value is not None:
-            self.bind_targets(node.target, "assignment", node, node.value)
+        else:
+            if node.value is not None:
+                self.bind_targets(node.target, "assignment", node, node.value)
+            target = node.target
+            function = self.scope.function if self.scope.kind == "function" else None
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and function and function.class_info:
+                if _is_self(function, target.value.id):
+                    function.class_info.annotations.setdefault(target.attr, []).append(node.annotation)
         self.children(node)
 
     def named_expr(self, node: ast.NamedExpr) -> None:
