@@ -76,8 +76,9 @@ class SingleTaskGroup(Rule):
             and call.func.value.id == group.id
         ):
             return
-        arguments = [*call.args, *(k.value for k in call.keywords)]
-        if any(isinstance(n, ast.Name) and n.id == group.id for a in arguments for n in ast.walk(a)):
+        binding = model.lookup(group.id, group)
+        uses = model.references(binding) if binding is not None else []
+        if any(use is not call.func.value and any(a is call for a in model.ancestors(use)) for use in uses):
             return  # the task gets the group, and may start more
         message = (
             f"task group `{group.id}` in {model.context_label(node)} starts one task and waits for it: "

@@ -234,25 +234,22 @@ def _loop_between(node: ast.AST, handler: ast.ExceptHandler, model: SemanticMode
 
 
 def _flag_raised_later(handler: ast.ExceptHandler, model: SemanticModel) -> bool:
-    """The handler assigns a name that an ``if`` after it, in the same function, tests before a ``raise``."""
-    flags = {
-        target.id
+    """The handler assigns a name that an ``if`` after it tests, an ``if`` whose block raises."""
+    flags = [
+        target
         for assignment in model.nodes(ast.Assign)
         if _within(assignment, handler, model)
         for target in assignment.targets  # type: ignore[attr-defined]
         if isinstance(target, ast.Name)
-    }
-    if not flags:
-        return False
-    end = handler.end_lineno or handler.lineno
-    for raise_ in model.nodes(ast.Raise):
-        if raise_.lineno <= end or model.scope(raise_) is not model.scope(handler):  # type: ignore[attr-defined]
-            continue
-        for ancestor in model.ancestors(raise_):
-            if isinstance(ancestor, ast.If) and any(
-                isinstance(name, ast.Name) and name.id in flags for name in ast.walk(ancestor.test)
-            ):
-                return True
+    ]
+    raises = model.nodes(ast.Raise)
+    for flag in flags:
+        binding = model.lookup(flag.id, flag)
+        for use in model.references(binding) if binding is not None else ():
+            for ancestor in model.ancestors(use):
+                if isinstance(ancestor, ast.If) and (use is ancestor.test or any(a is ancestor.test for a in model.ancestors(use))):
+                    if any(any(a is ancestor for a in model.ancestors(raise_)) for raise_ in raises):
+                        return True
     return False
 
 
