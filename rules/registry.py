@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 #: the rule packs, one folder each under rules/
 PACKS = ("asyncio", "starlette", "aiohttp", "sanic", "tornado")
 
+#: codes of asyncguide itself rather than of a rule (``noqa``): a selector enables one only by
+#: naming it in full (``extend-select = ["ASG001"]``), never through "ALL" or a prefix
+TOOL_CODES = frozenset({"ASG001"})
+
 _CODE = re.compile(r"^[A-Z]{3}[0-9]{3}$")
 _rules: dict[str, type[Rule]] = {}
 _packs_loaded = False
@@ -65,7 +69,7 @@ def rule(code: str) -> type[Rule] | None:
 
 def is_known_selector(selector: str) -> bool:
     """True when ``selector`` is a rule code or a prefix of one ("ASY", "ASY1", "ASY100")."""
-    return selector == "ALL" or any(code.startswith(selector) for code in all_rules())
+    return selector == "ALL" or selector in TOOL_CODES or any(code.startswith(selector) for code in all_rules())
 
 
 def expand(selectors: Iterable[str]) -> set[str]:
@@ -74,6 +78,9 @@ def expand(selectors: Iterable[str]) -> set[str]:
     for selector in selectors:
         if not is_known_selector(selector):
             raise SelectionError(f"{selector!r} is neither a rule code nor a prefix of one")
+        if selector in TOOL_CODES:
+            codes.add(selector)
+            continue
         codes.update(code for code in all_rules() if selector == "ALL" or code.startswith(selector))
     return codes
 

@@ -20,7 +20,8 @@ from lsprotocol import types
 
 from asyncguide.rules.fixes import build_fix, fix_all
 from asyncguide.rules.rule import Applicability, Diagnostic, Edit, Fix, Range
-from asyncguide.rules.runner import noqa_codes, rule_instance
+from asyncguide.rules.noqa import noqa_codes
+from asyncguide.rules.runner import rule_instance
 
 from .diagnostics import ensure_linted, lsp_diagnostic
 from .positions import single_edit
