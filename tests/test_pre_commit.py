@@ -5,12 +5,14 @@ installs it (``pip install .``, not editable) into an environment of its own."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 #: what ``pip install .`` of the hook repository needs
@@ -110,3 +112,39 @@ def test_the_hook_environment_runs_python_dash_m_asyncguide(
     completed = subprocess.run([str(python), "-m", "asyncguide", "check", "app.py"], cwd=project, capture_output=True, text=True, check=False)
     assert completed.returncode == 1
     assert "app.py:5:5: ASY100 " in completed.stdout
+
+
+def documented_configurations() -> list[dict]:
+    text = (ROOT / "docs" / "pre-commit.md").read_text("utf-8")
+    return [yaml.safe_load(block) for block in re.findall(r"^```yaml\n(.*?)^```$", text, flags=re.MULTILINE | re.DOTALL)]
+
+
+def test_the_documented_hooks_exist() -> None:
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))}
+    assert set(hooks) == {"asyncguide", "asyncguide-fix"}
+    for hook in hooks.values():
+        assert hook["types_or"] == ["python", "jupyter"]
+        assert hook["entry"].startswith("asyncguide check ") and "--force-exclude" in hook["entry"]
+    remote, local = documented_configurations()
+    assert [hook["id"] for hook in remote["repos"][0]["hooks"]] == ["asyncguide"]
+    (local_hook,) = local["repos"][0]["hooks"]
+    assert {key: local_hook[key] for key in ("entry", "types_or", "require_serial")} == {
+        key: hooks["asyncguide"][key] for key in ("entry", "types_or", "require_serial")
+    }
+
+
+def test_the_documented_local_hook_runs_the_environments_asyncguide(pre_commit_home: Path, tmp_path: Path) -> None:
+    _, local = documented_configurations()
+    (tmp_path / "app.py").write_text(BLOCKING_SLEEP, "utf-8")
+    (tmp_path / ".pre-commit-config.yaml").write_text(yaml.safe_dump(local), "utf-8")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("GIT_", "PRE_COMMIT"))}
+    # "with that environment active": its scripts first on PATH
+    environment["PATH"] = os.pathsep.join((str(Path(sys.executable).parent), environment.get("PATH", "")))
+    run = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+        cwd=tmp_path, capture_output=True, text=True, env={**environment, "PRE_COMMIT_HOME": str(pre_commit_home)}, check=False,
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "app.py:5:5: ASY100 " in run.stdout
