@@ -15,12 +15,17 @@ alone.
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .rule import Diagnostic, Range, Severity
+
+if TYPE_CHECKING:
+    from .model import SemanticModel
 
 NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
@@ -61,19 +66,39 @@ def comment_lines(source: str) -> dict[int, int]:
 class NoqaComments:
     """The ``# noqa`` comments of one document; records which codes suppressed something."""
 
-    def __init__(self, source: str, lines: list[str]):
-        self._source = source
-        self._lines = lines
+    def __init__(self, model: SemanticModel):
+        self._model = model
+        self._source = model.source
+        self._lines = model.lines
+        self._any = _ANY_NOQA.search(self._source) is not None
         self._moved: dict[int, int] | None = None  # comment_lines(source), computed when needed
-        self._any = _ANY_NOQA.search(source) is not None
+        #: the lines a string spanning lines covers the end of, computed when needed
+        self._string_lines: set[int] | None = None
         #: comment line -> the codes it suppressed
         self.used: dict[int, set[str]] = {}
 
     def comment_line(self, line: int) -> int:
         """The line where a ``# noqa`` for a finding starting on ``line`` goes."""
+        if not self._may_be_moved(line):
+            return line
         if self._moved is None:
             self._moved = comment_lines(self._source)
         return self._moved.get(line, line)
+
+    def _may_be_moved(self, line: int) -> bool:
+        """Whether ``line`` may be unable to end with a comment — it ends with a backslash, or a
+        string spanning lines covers its end: what the syntax tree tells cheaply, so that the
+        tokenizer runs only for those lines (the server lints on every keystroke)."""
+        if line >= len(self._lines) or self._lines[line].rstrip().endswith("\\"):
+            return True
+        if self._string_lines is None:
+            self._string_lines = set()
+            for node_type in (ast.Constant, ast.JoinedStr):
+                for node in self._model.nodes(node_type):
+                    end = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
+                    if end > node.lineno:  # type: ignore[attr-defined]
+                        self._string_lines.update(range(node.lineno - 1, end - 1))  # type: ignore[attr-defined]
+        return line in self._string_lines
 
     def suppresses(self, diagnostic: Diagnostic) -> bool:
         if not self._any:

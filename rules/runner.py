@@ -168,7 +168,7 @@ def _lint(
         except Exception as error:  # noqa: BLE001 - a broken rule must not stop the others
             log.exception("rule %s failed", code)
             result.internal_errors.append(InternalError(code, f"{type(error).__name__}: {error}"))
-    noqa = NoqaComments(source, model.lines)
+    noqa = NoqaComments(model)
     result.diagnostics = [d for d in drop_superseded(result.diagnostics) if not noqa.suppresses(d)]
     if UNUSED_NOQA_CODE in codes:
         result.diagnostics.extend(noqa.unused(codes, rules))

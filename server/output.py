@@ -175,7 +175,7 @@ def _unused_noqa_descriptor() -> dict:
         "id": UNUSED_NOQA_CODE,
         "name": UNUSED_NOQA_NAME,
         "shortDescription": {"text": "A # noqa comment lists codes that suppress nothing on its line"},
-        "helpUri": f"{DOCS_URL}/configuration/#unused-noqa-codes",
+        "helpUri": rule_url(UNUSED_NOQA_CODE),
         "defaultConfiguration": {"level": "warning"},
     }
 

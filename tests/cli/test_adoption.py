@@ -72,6 +72,11 @@ def test_add_noqa_on_an_installed_library(project: Path, capsys: pytest.CaptureF
             id="after-the-string-closes",
         ),
         pytest.param(
+            "import time\n\n\nasync def poll():\n    time.sleep(\"\"\"\n    \"\"\")\n    await poll()\n",
+            "import time\n\n\nasync def poll():\n    time.sleep(\"\"\"\n    \"\"\")  # noqa: ASY100\n    await poll()\n",
+            id="call-starting-on-a-string-line",
+        ),
+        pytest.param(
             "import time\n\n\nasync def poll():\n    x = time.sleep(1) + \\\n        1\n    await poll()\n",
             "import time\n\n\nasync def poll():\n    x = time.sleep(1) + \\\n        1  # noqa: ASY100\n    await poll()\n",
             id="after-the-continuation",
