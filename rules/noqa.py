@@ -43,24 +43,33 @@ def noqa_codes(line: str) -> tuple[re.Match[str] | None, list[str]]:
     return match, [code.strip().upper() for code in match.group("codes").split(",")]
 
 
-def comment_lines(source: str) -> dict[int, int]:
-    """For each 0-based line that cannot end with a comment, the line its comment goes on.
+class CommentLines:
+    """Where the comment of each line goes: the line itself, or for a line that cannot end with a
+    comment (inside a string spanning lines, or continued with a backslash) the line ending that
+    stretch.
 
     Only the tokenizer knows: every line that can end with a comment ends with a NEWLINE or NL
-    token, so a line without one (inside a string spanning lines, or continued with a backslash)
-    belongs to the next line that has one. Empty for code the tokenizer rejects.
+    token, so a line without one belongs to the next line that has one. The source is tokenized
+    as far as the lines asked about need; code the tokenizer rejects keeps every line's own.
     """
-    moved: dict[int, int] = {}
-    first_open = 0  # the first line not yet known to end with a NEWLINE or NL token
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(source, newline=None).readline):
-            if token.type in (tokenize.NEWLINE, tokenize.NL):
-                line = token.start[0] - 1
-                moved.update(dict.fromkeys(range(first_open, line), line))
-                first_open = line + 1
-    except (tokenize.TokenError, SyntaxError):
-        return {}
-    return moved
+
+    def __init__(self, source: str):
+        self._tokens = tokenize.generate_tokens(io.StringIO(source, newline=None).readline)
+        self._moved: dict[int, int] = {}
+        self._first_open = 0  # the first line not yet known to end with a NEWLINE or NL token
+
+    def __getitem__(self, line: int) -> int:
+        """The 0-based line where the comment of 0-based ``line`` goes."""
+        try:
+            while self._first_open <= line:
+                token = next(self._tokens)
+                if token.type in (tokenize.NEWLINE, tokenize.NL):
+                    ending = token.start[0] - 1
+                    self._moved.update(dict.fromkeys(range(self._first_open, ending), ending))
+                    self._first_open = ending + 1
+        except (StopIteration, tokenize.TokenError, SyntaxError):
+            self._first_open = 1 << 62
+        return self._moved.get(line, line)
 
 
 class NoqaComments:
@@ -71,7 +80,7 @@ class NoqaComments:
         self._source = model.source
         self._lines = model.lines
         self._any = _ANY_NOQA.search(self._source) is not None
-        self._moved: dict[int, int] | None = None  # comment_lines(source), computed when needed
+        self._comment_lines: CommentLines | None = None  # made when needed
         #: the lines a string spanning lines covers the end of, computed when needed
         self._string_lines: set[int] | None = None
         #: comment line -> the codes it suppressed
@@ -81,9 +90,9 @@ class NoqaComments:
         """The line where a ``# noqa`` for a finding starting on ``line`` goes."""
         if not self._may_be_moved(line):
             return line
-        if self._moved is None:
-            self._moved = comment_lines(self._source)
-        return self._moved.get(line, line)
+        if self._comment_lines is None:
+            self._comment_lines = CommentLines(self._source)
+        return self._comment_lines[line]
 
     def _may_be_moved(self, line: int) -> bool:
         """Whether ``line`` may be unable to end with a comment — it ends with a backslash, or a

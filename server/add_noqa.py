@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..rules.noqa import comment_lines, with_noqa
+from ..rules.noqa import CommentLines, with_noqa
 from ..rules.runner import parses
 from .check import SYNTAX_ERROR_CODE, FileResult, read_source
 
@@ -55,10 +55,10 @@ def add_noqa(results: Sequence[FileResult]) -> tuple[int, list[str]]:
 def source_with_noqa(source: str, codes_by_line: dict[int, set[str]]) -> tuple[str, int]:
     """``source`` with the codes of each 0-based line added to the ``# noqa`` of the line that
     takes its comment; and how many lines changed."""
-    moved = comment_lines(source)
+    comment_lines = CommentLines(source)
     codes_by_comment_line: dict[int, set[str]] = {}
     for line, codes in codes_by_line.items():
-        codes_by_comment_line.setdefault(moved.get(line, line), set()).update(codes)
+        codes_by_comment_line.setdefault(comment_lines[line], set()).update(codes)
     lines = _LINE.findall(source)
     changed = 0
     for number, codes in codes_by_comment_line.items():

@@ -11,7 +11,7 @@ from pathlib import Path
 import pygls
 import pytest
 
-from asyncguide.rules.noqa import comment_lines, with_noqa
+from asyncguide.rules.noqa import CommentLines, with_noqa
 
 from .conftest import BLOCKING_SLEEP, run_main, write
 
@@ -54,7 +54,8 @@ def test_add_noqa_on_an_installed_library(project: Path, capsys: pytest.CaptureF
     for finding in findings:
         path = project / finding["path"]
         compile(path.read_text("utf-8"), str(path), "exec")
-        line = path.read_text("utf-8").splitlines()[comment_lines(path.read_text("utf-8")).get(finding["line"] - 1, finding["line"] - 1)]
+        text = path.read_text("utf-8")
+        line = text.splitlines()[CommentLines(text)[finding["line"] - 1]]
         assert "# noqa: " in line and finding["code"] in line
 
 
