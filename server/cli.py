@@ -13,10 +13,14 @@ import os
 import sys
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..rules.config import TARGET_VERSIONS, ConfigError
 from ..rules.documentation import render_markdown
 from ..rules.registry import SelectionError, all_rules, expand
+
+if TYPE_CHECKING:
+    from .check import FileResult
 
 EXIT_USAGE = 2
 
@@ -143,8 +147,8 @@ def dispatch(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "check":
-        if args.diff and (args.format != "text" or args.statistics):
-            parser.error("--diff prints a unified diff; it cannot be combined with --format json/sarif or --statistics")
+        if args.diff and (args.format != "text" or args.statistics or args.output_file):
+            parser.error("--diff prints a unified diff; it cannot be combined with --format, --statistics or --output-file")
         if args.statistics and args.format not in ("text", "json"):
             parser.error("--statistics prints text or JSON")
         if args.write_baseline and args.baseline is None:
@@ -174,7 +178,7 @@ def reads_stdin(args: argparse.Namespace) -> bool:
 
 
 def check_command(args: argparse.Namespace) -> int:
-    from .baseline import BaselineError, drop_baseline_findings, read_baseline, write_baseline
+    from .baseline import BaselineError, drop_baseline_findings, read_baseline
     from .check import CheckOptions, check_text, decode_source, exit_status, quiet_engine_logging, run_check
     from .output import REPORTS, diff_summary, statistics_json, statistics_text
 
@@ -224,24 +228,24 @@ def check_command(args: argparse.Namespace) -> int:
     if options.mode == "diff":
         sys.stdout.write("".join(result.diff for result in results))
         print(diff_summary(results), file=sys.stderr)
-        return exit_status(results, options.mode)
-    if args.statistics:
-        report = statistics_json(results) if args.format == "json" else statistics_text(results)
     else:
-        report = REPORTS[args.format](results)
-    if args.output_file is not None:
-        try:
-            args.output_file.parent.mkdir(parents=True, exist_ok=True)
-            args.output_file.write_text(report, "utf-8")
-        except OSError as error:
-            return usage_error(f"cannot write the report to {args.output_file}: {error}")
-    else:
-        report_stream.write(report)
+        if args.statistics:
+            report = statistics_json(results) if args.format == "json" else statistics_text(results)
+        else:
+            report = REPORTS[args.format](results)
+        if args.output_file is None:
+            report_stream.write(report)
+        else:
+            try:
+                args.output_file.parent.mkdir(parents=True, exist_ok=True)
+                args.output_file.write_text(report, "utf-8")
+            except OSError as error:
+                return usage_error(f"cannot write the report to {args.output_file}: {error}")
     status = exit_status(results, options.mode)
     return 0 if status == 1 and args.exit_zero else status
 
 
-def add_noqa_command(results: list) -> int:
+def add_noqa_command(results: list[FileResult]) -> int:
     from .add_noqa import add_noqa
     from .check import exit_status
 
@@ -252,7 +256,7 @@ def add_noqa_command(results: list) -> int:
     return 2 if failures or exit_status(results, "check") == 2 else 0
 
 
-def write_baseline_command(results: list, baseline: Path) -> int:
+def write_baseline_command(results: list[FileResult], baseline: Path) -> int:
     from .baseline import write_baseline
     from .check import exit_status
 
