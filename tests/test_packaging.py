@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_every_source_package_is_listed_in_pyproject() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
     listed = set(config["packages"])
-    on_disk = {"asyncguide"}  # main/: only asyncguide/__main__.py, no __init__.py (a namespace package)
+    on_disk = {"asyncguide"}  # toplevel/: only asyncguide/__main__.py, no __init__.py (a namespace package)
     for folder, package in config["package-dir"].items():
         for init in (ROOT / package).rglob("__init__.py"):
             relative = init.parent.relative_to(ROOT / package).parts

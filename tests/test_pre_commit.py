@@ -16,7 +16,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 #: what ``pip install .`` of the hook repository needs
-PACKAGE_SOURCES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "main", "rules", "server")
+PACKAGE_SOURCES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "toplevel", "rules", "server")
 BLOCKING_SLEEP = "import time\n\n\nasync def poll():\n    time.sleep(1)\n"
 NOTEBOOK = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n'
 
