@@ -68,7 +68,8 @@ def rule(code: str) -> type[Rule] | None:
 
 
 def is_known_selector(selector: str) -> bool:
-    """True when ``selector`` is a rule code or a prefix of one ("ASY", "ASY1", "ASY100")."""
+    """True when ``selector`` is a rule code or a prefix of one ("ASY", "ASY1", "ASY100"), or one
+    of ``TOOL_CODES``."""
     return selector == "ALL" or selector in TOOL_CODES or any(code.startswith(selector) for code in all_rules())
 
 
