@@ -33,3 +33,19 @@ def test_noqa_after_the_string_suppresses_a_finding_starting_inside_it() -> None
     # a noqa further down, after the statement ended, is another line's
     later = source.replace("  # noqa: ASY100", "").replace("await poll()", "await poll()  # noqa: ASY100")
     assert [d.code for d in lint(later, {"ASY100"}).diagnostics] == ["ASY100"]
+
+
+def test_unused_noqa_codes_are_reported_only_when_asg001_is_enabled() -> None:
+    source = (
+        "import time\n\n\nasync def poll():\n"
+        "    time.sleep(1)  # noqa: ASY100, ASY101\n"  # ASY101 suppresses nothing
+        "    await poll()  # noqa: E501, TOR001\n"  # another tool's code; a rule that is not enabled
+    )
+    assert lint(source, {"ASY100", "ASY101"}).diagnostics == []
+    found = lint(source, {"ASY100", "ASY101", "ASG001"}).diagnostics
+    assert [(d.code, d.range.start_line, d.message) for d in found] == [
+        ("ASG001", 4, "`# noqa` lists codes that suppress nothing here (unused: ASY101)"),
+        ("ASG001", 5, "`# noqa` lists codes that suppress nothing here (not enabled: TOR001)"),
+    ]
+    start = source.splitlines()[4].index("# noqa")
+    assert (found[0].range.start_column, found[0].range.end_column) == (start, start + len("# noqa: ASY100, ASY101"))
