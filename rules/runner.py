@@ -171,7 +171,7 @@ def _lint(
     noqa = NoqaComments(model)
     result.diagnostics = [d for d in drop_superseded(result.diagnostics) if not noqa.suppresses(d)]
     if UNUSED_NOQA_CODE in codes:
-        result.diagnostics.extend(noqa.unused(codes, rules))
+        result.diagnostics.extend(d for d in noqa.unused(codes, rules) if not noqa.suppresses(d))
     result.diagnostics.sort(key=lambda d: (d.range, d.code))
     return result
 

@@ -49,3 +49,8 @@ def test_unused_noqa_codes_are_reported_only_when_asg001_is_enabled() -> None:
     ]
     start = source.splitlines()[4].index("# noqa")
     assert (found[0].range.start_column, found[0].range.end_column) == (start, start + len("# noqa: ASY100, ASY101"))
+
+
+def test_a_noqa_listing_asg001_keeps_its_unused_codes() -> None:
+    source = "import time\n\n\nasync def poll():\n    time.sleep(1)  # noqa: ASY100, ASY101, ASG001\n"
+    assert lint(source, {"ASY100", "ASY101", "ASG001"}).diagnostics == []
