@@ -6,14 +6,20 @@ from collections.abc import Sequence
 
 from .guidelines import Bullet
 from .registry import OPT_IN_GROUP
+from .noqa import UNUSED_NOQA_CODE
 from .rule import FixAvailability, Rule
 
 DOCS_URL = "https://asyncguide.readthedocs.io/en/latest"
 
 
+#: where the codes of asyncguide itself, which are no rules, are documented
+_TOOL_CODE_PAGES = {UNUSED_NOQA_CODE: "configuration/#unused-noqa-codes"}
+
+
 def rule_url(code: str) -> str:
-    """The rule's page on the documentation site (``codeDescription.href`` of its diagnostics)."""
-    return f"{DOCS_URL}/rules/{code}/"
+    """The rule's page on the documentation site (``codeDescription.href`` of its diagnostics); for
+    a code of asyncguide itself, the section documenting it."""
+    return f"{DOCS_URL}/{_TOOL_CODE_PAGES.get(code, f'rules/{code}/')}"
 
 
 def quoted(bullet: Bullet) -> str:

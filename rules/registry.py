@@ -26,6 +26,9 @@ DEFAULT_GROUP = "default"
 OPT_IN_GROUP = "opinion"
 #: the selector naming every opt-in rule (selectors are upper case)
 OPT_IN_SELECTOR = OPT_IN_GROUP.upper()
+#: codes of asyncguide itself rather than of a rule (``noqa``): a selector enables one only by
+#: naming it in full (``extend-select = ["ASG001"]``), never through "ALL" or a prefix
+TOOL_CODES = frozenset({"ASG001"})
 
 _CODE = re.compile(r"^[A-Z]{3}[0-9]{3}$")
 _rules: dict[str, type[Rule]] = {}
@@ -77,9 +80,13 @@ def group_of(rule: type[Rule]) -> str:
 
 
 def is_known_selector(selector: str) -> bool:
-    """True when ``selector`` is a rule code, a prefix of one ("ASY", "ASY1", "ASY100"), ``ALL``
-    or the opt-in group's name."""
-    return selector in ("ALL", OPT_IN_SELECTOR) or any(code.startswith(selector) for code in all_rules())
+    """True when ``selector`` is a rule code, a prefix of one ("ASY", "ASY1", "ASY100"), ``ALL``,
+    the opt-in group's name or one of ``TOOL_CODES``."""
+    return (
+        selector in ("ALL", OPT_IN_SELECTOR)
+        or selector in TOOL_CODES
+        or any(code.startswith(selector) for code in all_rules())
+    )
 
 
 def expand(selectors: Iterable[str]) -> set[str]:
@@ -88,6 +95,9 @@ def expand(selectors: Iterable[str]) -> set[str]:
     for selector in selectors:
         if not is_known_selector(selector):
             raise SelectionError(f"{selector!r} is neither a rule code nor a prefix of one, nor the group {OPT_IN_GROUP!r}")
+        if selector in TOOL_CODES:
+            codes.add(selector)
+            continue
         codes.update(code for code, rule in all_rules().items() if _names(selector, code, rule))
     return codes
 
@@ -119,7 +129,7 @@ def select(
     chosen: dict[str, int] = {}  # code -> specificity of the selector that enabled it
     for selector in [*(select if select is not None else ["ALL"]), *extend_select]:
         for code in expand([selector]):
-            if _enables(selector, code, rules[code]):
+            if code in TOOL_CODES or _enables(selector, code, rules[code]):
                 chosen[code] = max(chosen.get(code, -1), _specificity(selector))
     for selector in ignore:
         for code in expand([selector]):

@@ -7,10 +7,12 @@ runs in worker processes (``--jobs``), so everything it receives and returns is 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import io
 import logging
+import os
 import tokenize
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +22,7 @@ from typing import Literal
 
 from ..rules.config import Settings, find_pyproject, load_pyproject
 from ..rules.fixes import fix_all
+from ..rules.model import split_lines
 from ..rules.resolve import JediResolver
 from ..rules.rule import Applicability, Diagnostic, Range, Severity
 from ..rules.project.build import build_index, project_files
@@ -44,10 +47,14 @@ class CheckOptions:
 
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] | None = None
+    #: enabled on top of the file's selection (or of ``select``)
+    extend_select: tuple[str, ...] = ()
     target_version: tuple[int, int] | None = None
     mode: Mode = "check"
     unsafe_fixes: bool = False
     jobs: int = 1
+    #: apply ``exclude`` to files named on the command line (and to ``--stdin-filename``) too
+    force_exclude: bool = False
     #: read and write the project's cache of summaries and results (``rules.project.cache``)
     use_cache: bool = True
 
@@ -63,6 +70,9 @@ class FileTask:
     #: where imports resolve from for ASY110, and framework versions are read from (``rules.versions``):
     #: the nearest pyproject.toml's folder, else the checked root
     project_root: Path
+    #: the text to check instead of the file's (read from stdin); fixes are then returned in
+    #: ``FileResult.fixed_source``, not written
+    text: str | None = None
     #: the file's module in its project's index (``project_indexes``), when it is one
     module: str | None = None
     is_package: bool = False
@@ -77,6 +87,9 @@ class Finding:
     fixable: bool
     #: it has an unsafe fix that ``--unsafe-fixes`` would enable
     unsafe_fix_hidden: bool = False
+    #: the line it starts on, stripped of surrounding white space: fingerprints use it, so that
+    #: a finding keeps its fingerprint when lines are inserted above it
+    line_text: str = ""
 
 
 @dataclass
@@ -91,6 +104,8 @@ class FileResult:
     diff: str = ""
     #: what failed outside a rule's check, one line each for stderr
     failures: list[str] = field(default_factory=list)
+    #: the text after the fixes, for a ``FileTask.text`` fixed with ``--fix``
+    fixed_source: str | None = None
 
 
 class SettingsCache:
@@ -133,10 +148,12 @@ class SettingsCache:
 
 def with_options(settings: Settings, options: CheckOptions) -> Settings:
     """The file's settings with the command line's choices on top (``--select`` replaces the
-    configured ``select`` and ``extend-select``; ``--ignore`` replaces ``ignore``)."""
+    configured ``select`` and ``extend-select``, ``--extend-select`` adds to them; ``--ignore``
+    replaces ``ignore``)."""
+    configured_extension = () if options.select is not None else settings.extend_select
     return settings.with_overrides(
         select=options.select,
-        extend_select=() if options.select is not None else None,
+        extend_select=configured_extension + options.extend_select,
         ignore=options.ignore,
         target_version=options.target_version,
     )
@@ -153,7 +170,7 @@ def run_check(paths: Sequence[str], options: CheckOptions) -> list[FileResult]:
     included, so that ASY200 and ASY110 follow calls into the project's other modules."""
     settings_cache = SettingsCache()
     versions_used.cache_clear()  # a run reads the framework versions anew
-    sources = python_files(paths, settings_cache.is_excluded)
+    sources = python_files(paths, settings_cache.is_excluded, options.force_exclude)
     tasks = [file_task(source, settings_cache, options) for source in sources]
     indexes = index_projects(tasks, settings_cache, options)
     tasks = [name_module(task, indexes.get(task.project_root)) for task in tasks]
@@ -186,6 +203,23 @@ def name_module(task: FileTask, index: ProjectIndex | None) -> FileTask:
     if summary is None:
         return task
     return replace(task, module=summary.module, is_package=Path(task.path).name == "__init__.py")
+
+
+def check_text(text: str, filename: str, options: CheckOptions) -> FileResult | None:
+    """Check ``text`` (read from stdin) as if it were the file ``filename``: that path's settings,
+    reported under that path; the path need not exist. None when ``--force-exclude`` excludes the
+    path. Raises ``ConfigError``."""
+    settings_cache = SettingsCache()
+    path = Path(os.path.abspath(filename))
+    if options.force_exclude and settings_cache.is_excluded(path):
+        return None
+    working_folder = Path.cwd()
+    source = SourceFile(path, working_folder if working_folder in path.parents else path.parent)
+    task = dataclasses.replace(file_task(source, settings_cache, options), text=text)
+    # the file's project is indexed from disk; ASY200 puts this text's summary in place of the file's
+    indexes = index_projects([task], settings_cache, options)
+    start_worker(indexes)
+    return check_file(name_module(task, indexes.get(task.project_root)))
 
 
 def file_task(source: SourceFile, settings_cache: SettingsCache, options: CheckOptions) -> FileTask:
@@ -243,11 +277,14 @@ def quiet_engine_logging() -> None:
 
 def check_file(task: FileTask) -> FileResult:
     result = FileResult(task.path, task.display_path)
-    try:
-        source, encoding = read_source(task.path)
-    except (OSError, SyntaxError, UnicodeDecodeError) as error:  # SyntaxError: a bad coding cookie
-        result.findings.append(Finding(unreadable(f"cannot read the file: {error}"), fixable=False))
-        return result
+    if task.text is not None:
+        source, encoding = task.text, "utf-8"
+    else:
+        try:
+            source, encoding = read_source(task.path)
+        except (OSError, SyntaxError, UnicodeDecodeError) as error:  # SyntaxError: a bad coding cookie
+            result.findings.append(Finding(unreadable(f"cannot read the file: {error}"), fixable=False))
+            return result
     # ASY110 asks it whether imported callees are coroutine functions: the project's index
     # answers for the project's own modules, jedi (loaded only then) for the others
     resolver = JediResolver(str(task.path), str(task.project_root))
@@ -270,36 +307,44 @@ def check_file(task: FileTask) -> FileResult:
         log.exception("checking %s failed", task.path)
         result.failures.append(f"internal error while checking {task.display_path}: {type(error).__name__}: {error}")
         return result
-    return add_findings(task, result, linted)
+    return add_findings(task, result, linted, source)
 
 
 def cached_check(task: FileTask) -> FileResult | None:
     """The file's result from the project's result cache, when it holds one for the file as it is."""
-    if not task.use_cache or task.mode != "check":
-        return None
+    if not task.use_cache or task.mode != "check" or task.text is not None:
+        return None  # as result_cache says; reading the file for nothing is avoided
     try:
         source, _ = read_source(task.path)
     except (OSError, SyntaxError, UnicodeDecodeError):
         return None
     cache = result_cache(task, source, project_indexes.get(task.project_root))
     linted = cache.get() if cache is not None else None
-    return add_findings(task, FileResult(task.path, task.display_path), linted) if linted is not None else None
+    if linted is None:
+        return None
+    return add_findings(task, FileResult(task.path, task.display_path), linted, source)
 
 
-def add_findings(task: FileTask, result: FileResult, linted: LintResult) -> FileResult:
+def add_findings(task: FileTask, result: FileResult, linted: LintResult, source: str) -> FileResult:
     """The lint's diagnostics (and syntax error) as the run's findings for the file."""
+    lines = linted.model.lines if linted.model is not None else split_lines(source)
     for diagnostic in linted.diagnostics:
         result.findings.append(
             Finding(
                 diagnostic,
                 fixable=diagnostic.fix is Applicability.SAFE or (diagnostic.fix is Applicability.UNSAFE and task.unsafe_fixes),
                 unsafe_fix_hidden=diagnostic.fix is Applicability.UNSAFE and not task.unsafe_fixes,
+                line_text=line_text(lines, diagnostic.range.start_line),
             )
         )
     if linted.syntax_error is not None:
         error = linted.syntax_error
         result.findings.append(
-            Finding(Diagnostic(SYNTAX_ERROR_CODE, error.message, error.range, Severity.ERROR), fixable=False)
+            Finding(
+                Diagnostic(SYNTAX_ERROR_CODE, error.message, error.range, Severity.ERROR),
+                fixable=False,
+                line_text=line_text(lines, error.range.start_line),
+            )
         )
     result.internal_errors = linted.internal_errors
     return result
@@ -327,8 +372,9 @@ class ResultCache:
 
 
 def result_cache(task: FileTask, source: str, index: ProjectIndex | None) -> ResultCache | None:
-    """Only plain checks are cached; fixes write files, and are not repeated from a cache."""
-    if not task.use_cache or task.mode != "check":
+    """Only plain checks of files are cached: fixes write files, and are not repeated from a cache;
+    a text from stdin is not the file's."""
+    if not task.use_cache or task.mode != "check" or task.text is not None:
         return None
     cache = DiskCache(task.project_root, "results")
     key = cache.key(
@@ -368,6 +414,8 @@ def fix_file(task: FileTask, source: str, encoding: str, resolver: CoroutineReso
         return source
     if task.mode == "diff":
         result.diff = unified_diff(source, fixed.source, task.display_path)
+    elif task.text is not None:
+        result.fixed_source = fixed.source
     else:
         try:
             task.path.write_bytes(fixed.source.encode(encoding))
@@ -380,9 +428,18 @@ def fix_file(task: FileTask, source: str, encoding: str, resolver: CoroutineReso
 
 def read_source(path: Path) -> tuple[str, str]:
     """The file's text, line endings kept, and its encoding (PEP 263 cookie or BOM, else UTF-8)."""
-    raw = path.read_bytes()
+    return decode_source(path.read_bytes())
+
+
+def decode_source(raw: bytes) -> tuple[str, str]:
+    """Python source as text, line endings kept, and its encoding. Raises ``SyntaxError`` for a
+    bad coding cookie, ``UnicodeDecodeError``."""
     encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
     return raw.decode(encoding), encoding
+
+
+def line_text(lines: list[str], line: int) -> str:
+    return lines[line].strip() if line < len(lines) else ""
 
 
 def unreadable(message: str) -> Diagnostic:

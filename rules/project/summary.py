@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from ..blocking import BlockingCallRule
 from ..model import ClassInfo, FunctionInfo, SemanticModel, argument
 from ..registry import all_rules
-from ..runner import noqa_codes
+from ..noqa import noqa_codes
 from .modules import absolute_name
 
 #: the callable objects ``functools.partial`` makes: calling one calls its first argument
