@@ -91,7 +91,7 @@ def test_check_hook_reports_findings_and_respects_exclude(
     assert run.returncode == 1, run.stdout + run.stderr
     assert "app.py:5:5: ASY100 `time.sleep()` blocks the event loop" in run.stdout
     assert "generated" not in run.stdout  # --force-exclude: the exclude setting holds for named files
-    assert "analysis.ipynb:cell 1:9:1: ASY170 `asyncio.run()` in a notebook cell" in run.stdout  # types_or: jupyter
+    assert "analysis.ipynb:cell 1:8:1: ASY170 `asyncio.run()` in a notebook cell" in run.stdout  # types_or: jupyter
     assert (project / "app.py").read_text("utf-8") == BLOCKING_SLEEP
 
 
