@@ -124,3 +124,11 @@ def test_stdin_with_a_notebook_filename_prints_the_fixed_notebook(notebook: Path
     assert run.exit_code == 1 and "cell 4:3:16: AIO006" in run.stderr
     assert '"status = await main()\\n",' in run.stdout
     assert json.loads(run.stdout)["cells"][3]["outputs"] == json.loads(NOTEBOOK.read_text("utf-8"))["cells"][3]["outputs"]
+
+
+def test_the_documented_output_is_the_real_one(notebook: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = (Path(__file__).parents[2] / "docs" / "notebooks.md").read_text("utf-8")
+    block = page.split("```console\n", 1)[1].split("```", 1)[0]
+    command, *output = block.splitlines()
+    assert command == "$ asyncguide check service_demo.ipynb"
+    assert run_main(capsys, "check", "service_demo.ipynb").stdout.splitlines() == output
