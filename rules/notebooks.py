@@ -7,9 +7,12 @@ of that text back to a cell and a line in it.
 
 IPython syntax is masked so that cells still parse: a line magic (``%time``, ``!pip install``,
 ``x = !ls``, ``obj?``) becomes ``...`` (an assignment keeps its target: ``x = ...``), with its
-indentation, so line numbers do not move. A cell whose cell magic makes it something other than
+indentation, and the lines it continues onto with a backslash become blank, so line numbers do
+not move. A cell whose cell magic makes it something other than
 Python (``%%bash``, ``%%html``, ``%%writefile``) is not linted; ``%%time``-like magics keep their
-Python body, and only their first line is masked.
+Python body, and only their first line is masked. Lines are masked by their start, as IPython's
+line transforms read them: a line of a string spanning lines that starts with ``%`` or ``!`` is
+masked too, which changes nothing but that string's text in the linted copy.
 
 Fixes come back through ``Notebook.cell_sources``: the fixed text is split into cells again (an
 inserted line at a cell boundary stays with the cell before) and the masked lines get their
@@ -30,10 +33,11 @@ PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 #: a line that is IPython syntax: a magic, a shell escape, help (``?obj``)
 _MAGIC_LINE = re.compile(r"^\s*[%!?]")
 #: ``name = %magic`` / ``name = !command``
-_MAGIC_ASSIGNMENT = re.compile(r"^(\s*[A-Za-z_][\w.]*\s*=\s*)(%|!)")
+_MAGIC_ASSIGNMENT = re.compile(r"^(\s*[A-Za-z_][\w.]*\s*=\s*)[%!]")
 #: help: ``obj?``, ``obj??``
 _HELP_SUFFIX = re.compile(r"^\s*[\w.]+\?{1,2}\s*$")
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+#: one line with its line break (the last line may have none), breaking where ``ast`` does
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _MASK = "..."
 
 
@@ -189,7 +193,9 @@ def _masked(source: str) -> tuple[str, frozenset[int]] | None:
         body, ending = _split_ending(line)
         indent = body[: len(body) - len(body.lstrip())]
         assignment = _MAGIC_ASSIGNMENT.match(body)
-        if continued or _MAGIC_LINE.match(body) or _HELP_SUFFIX.match(body):
+        if continued:  # a magic's continuation line: blank, which any indentation allows
+            lines[number] = ending
+        elif _MAGIC_LINE.match(body) or _HELP_SUFFIX.match(body):
             lines[number] = f"{indent}{_MASK}{ending}"
         elif assignment is not None:
             lines[number] = f"{assignment.group(1)}{_MASK}{ending}"

@@ -32,7 +32,6 @@ def create_server() -> AsyncguideServer:
     ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)(documents.did_close)
     ls.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)(notebooks.did_open)
     ls.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)(notebooks.did_change)
-    ls.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)(notebooks.did_save)
     ls.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)(notebooks.did_close)
     ls.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,

@@ -3,6 +3,7 @@
 pygls keeps each notebook's structure (``ls.workspace.get_notebook_document``: its version, its
 cells in order, their kinds); its Python cells' texts are ``Document``s of ``ls.documents`` under
 the cells' URIs, synchronized like any document, each knowing its notebook (``Document.notebook``).
+Saves are not asked for: nothing depends on a notebook's file (no module imports it).
 
 A notebook is linted as one module (``rules.notebooks``: the code cells joined, IPython syntax
 masked, ``notebook=True``), once per state of its cells, whichever cell asks first
@@ -42,7 +43,6 @@ SYNC_OPTIONS = types.NotebookDocumentSyncOptions(
             notebook="jupyter-notebook", cells=[types.NotebookCellLanguage(language="python")]
         )
     ],
-    save=True,
 )
 
 
@@ -105,10 +105,6 @@ def did_change(ls: AsyncguideServer, params: types.DidChangeNotebookDocumentPara
         document.version = content.document.version
     for document in cell_documents(ls, uri):
         diagnostics.document_changed(ls, document)
-
-
-def did_save(ls: AsyncguideServer, params: types.DidSaveNotebookDocumentParams) -> None:
-    """Nothing other documents depend on: a notebook is not imported."""
 
 
 def did_close(ls: AsyncguideServer, params: types.DidCloseNotebookDocumentParams) -> None:

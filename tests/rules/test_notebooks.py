@@ -125,3 +125,19 @@ def test_sources_stored_as_lists_keep_their_layout() -> None:
     assert updated_json(raw, {0: "a = 1\nb = 3\nc = 4"}) == raw.replace(
         '"b = 2"', '"b = 3\\n",\n    "c = 4"'
     )
+
+
+def test_ipython_syntax_is_masked_line_by_line_keeping_indentation() -> None:
+    cell = "for name in names:\n    !echo {name} \\\n        --verbose\n    len?\nfiles = %sx ls\nx = 5 % 3\n%%time is not a cell magic here"
+    notebook = Notebook.from_cells([(0, cell)])
+    assert notebook.text == (
+        "for name in names:\n    ...\n\n    ...\nfiles = ...\nx = 5 % 3\n...\n"
+    )
+    assert notebook.cells[0].masked_lines == {1, 2, 3, 4, 6}
+    assert lint(notebook.text, {"ASY100"}, notebook=True).syntax_error is None
+
+
+def test_cells_with_python_cell_magics_are_linted_and_others_are_not() -> None:
+    notebook = Notebook.from_cells([(0, "%%timeit\nx = 1"), (1, "%%writefile app.py\nimport os"), (2, "%%capture out\ny = 2")])
+    assert [cell.index for cell in notebook.cells] == [0, 2]
+    assert notebook.text == "...\nx = 1\n...\ny = 2\n"
