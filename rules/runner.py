@@ -16,6 +16,7 @@ from itertools import chain, repeat
 from typing import Protocol
 
 from .model import PARSE_LOCK, SemanticModel, split_lines
+from .newer_syntax import newer_syntax, newer_syntax_message
 from .noqa import UNUSED_NOQA_CODE, NoqaComments
 from .registry import all_rules
 from .rule import Diagnostic, Range, Rule
@@ -46,6 +47,8 @@ class InternalError:
 class SyntaxErrorInfo:
     message: str
     range: Range
+    #: the Python whose syntax the file uses, when the running one is older (``newer_syntax``)
+    needs_python: tuple[int, int] | None = None
 
 
 @dataclass
@@ -198,7 +201,11 @@ def syntax_error_info(source: str, error: SyntaxError) -> SyntaxErrorInfo:
     column = max((error.offset or 1) - 1, 0)
     column = min(column, len(lines[line]))
     end_column = len(lines[line]) if column >= len(lines[line]) else column + 1
-    return SyntaxErrorInfo(f"SyntaxError: {error.msg}", Range(line, column, line, max(end_column, column)))
+    where = Range(line, column, line, max(end_column, column))
+    found = newer_syntax(source, error)
+    if found is not None:
+        return SyntaxErrorInfo(f"SyntaxError: {newer_syntax_message(found)}", where, found.python)
+    return SyntaxErrorInfo(f"SyntaxError: {error.msg}", where)
 
 
 def parses(source: str) -> bool:

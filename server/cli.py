@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..rules.config import TARGET_VERSIONS, ConfigError
 from ..rules.documentation import render_markdown
-from ..rules.registry import SelectionError, all_rules, expand
+from ..rules.registry import SelectionError, all_rules, expand, group_of
 
 if TYPE_CHECKING:
     from .check import FileResult
@@ -279,6 +279,7 @@ def rules_command(output_format: str) -> int:
                 "severity": rule.severity.value,
                 "summary": rule.summary,
                 "fix": rule.fix_availability.value,
+                "group": group_of(rule),
                 "guidelines": [
                     {"document": quote.document, "section": quote.section, "text": quote.text} for quote in rule.guidelines
                 ],
@@ -291,7 +292,7 @@ def rules_command(output_format: str) -> int:
     for code, rule in rules.items():
         print(
             f"{code}  {rule.name:<{name_width}}  {rule.framework:<9}  {rule.severity.value:<11}  "
-            f"fix: {rule.fix_availability.value:<9}  {rule.summary}"
+            f"fix: {rule.fix_availability.value:<9}  {group_of(rule):<7}  {rule.summary}"
         )
     return 0
 
