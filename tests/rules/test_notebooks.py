@@ -141,3 +141,11 @@ def test_cells_with_python_cell_magics_are_linted_and_others_are_not() -> None:
     notebook = Notebook.from_cells([(0, "%%timeit\nx = 1"), (1, "%%writefile app.py\nimport os"), (2, "%%capture out\ny = 2")])
     assert [cell.index for cell in notebook.cells] == [0, 2]
     assert notebook.text == "...\nx = 1\n...\ny = 2\n"
+
+
+def test_asy121_follows_a_coroutine_across_cells() -> None:
+    defined = "async def on_message(payload):\n    return payload"
+    passed = Notebook.from_cells([(0, defined), (1, "bus.subscribe('orders', on_message)")])
+    assert located(passed, {"ASY121"}) == []  # handed to a callback in cell 2: it must stay a coroutine function
+    awaited = Notebook.from_cells([(0, defined), (1, "await on_message({})")])
+    assert located(awaited, {"ASY121"}) == [(1, 1, "ASY121")]
