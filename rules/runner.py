@@ -110,6 +110,7 @@ def lint(
     resolver: CoroutineResolver | None = None,
     versions: VersionLookup | None = None,
     previous: SemanticModel | None = None,
+    notebook: bool = False,
     project=None,
 ) -> LintResult:
     """The diagnostics of the enabled ``codes`` for one document, suppressions applied.
@@ -118,6 +119,7 @@ def lint(
     (``versions.FrameworkVersions``); without it every version is unknown, read as the newest.
     ``previous``, the model of an earlier lint of the same document, makes parsing after a small
     edit cheaper (``SemanticModel.build``); it must not be used afterwards, only released.
+    ``notebook`` says ``source`` is a notebook's code cells, joined (``rules.notebooks``).
     ``project`` (a ``project.index.ProjectView``) places the document in its project's index,
     for the rules that follow calls across modules (ASY200).
     """
@@ -128,7 +130,7 @@ def lint(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _lint(source, codes, target_version, resolver, versions, previous, project)
+        return _lint(source, codes, target_version, resolver, versions, previous, notebook, project)
     finally:
         if collecting:
             gc.enable()
@@ -141,12 +143,13 @@ def _lint(
     resolver: CoroutineResolver | None,
     versions: VersionLookup | None,
     previous: SemanticModel | None,
+    notebook: bool,
     project,
 ) -> LintResult:
     if is_skipped(source):
         return LintResult(skipped=True)
     try:
-        model = SemanticModel.build(source, target_version, previous)
+        model = SemanticModel.build(source, target_version, previous, notebook)
     except SyntaxError as error:
         return LintResult(syntax_error=syntax_error_info(source, error))
     except (ValueError, RecursionError, MemoryError) as error:

@@ -23,6 +23,7 @@ from typing import Literal
 from ..rules.config import Settings, find_pyproject, load_pyproject
 from ..rules.fixes import fix_all
 from ..rules.model import split_lines
+from ..rules.notebooks import Notebook, NotebookError, updated_json
 from ..rules.resolve import JediResolver
 from ..rules.rule import Applicability, Diagnostic, Range, Severity
 from ..rules.project.build import build_index, project_files
@@ -30,7 +31,7 @@ from ..rules.project.index import PROJECT_RULES, ProjectIndex, ProjectView
 from ..rules.project.cache import DiskCache
 from ..rules.runner import CoroutineResolver, InternalError, LintResult, lint
 from ..rules.versions import framework_versions
-from .files import SourceFile, folder_python_files, python_files
+from .files import NOTEBOOK_SUFFIX, SourceFile, folder_python_files, python_files
 
 log = logging.getLogger("asyncguide")
 
@@ -73,6 +74,8 @@ class FileTask:
     #: the text to check instead of the file's (read from stdin); fixes are then returned in
     #: ``FileResult.fixed_source``, not written
     text: str | None = None
+    #: the file is a Jupyter notebook (``.ipynb``): its code cells are checked (``rules.notebooks``)
+    notebook: bool = False
     #: the file's module in its project's index (``project_indexes``), when it is one
     module: str | None = None
     is_package: bool = False
@@ -90,6 +93,9 @@ class Finding:
     #: the line it starts on, stripped of surrounding white space: fingerprints use it, so that
     #: a finding keeps its fingerprint when lines are inserted above it
     line_text: str = ""
+    #: in a notebook, the number of the cell (1-based, every cell counted) that the diagnostic's
+    #: range is in; the range is then the cell's lines
+    cell: int | None = None
 
 
 @dataclass
@@ -232,6 +238,7 @@ def file_task(source: SourceFile, settings_cache: SettingsCache, options: CheckO
         mode=options.mode,
         unsafe_fixes=options.unsafe_fixes or settings.unsafe_fixes,
         project_root=settings.root or source.root,
+        notebook=source.path.suffix == NOTEBOOK_SUFFIX,
         use_cache=options.use_cache,
     )
 
@@ -285,6 +292,13 @@ def check_file(task: FileTask) -> FileResult:
         except (OSError, SyntaxError, UnicodeDecodeError) as error:  # SyntaxError: a bad coding cookie
             result.findings.append(Finding(unreadable(f"cannot read the file: {error}"), fixable=False))
             return result
+    notebook = None
+    if task.notebook:
+        try:
+            notebook = Notebook.from_json(source)
+        except NotebookError as error:
+            result.findings.append(Finding(unreadable(str(error)), fixable=False))
+            return result
     # ASY110 asks it whether imported callees are coroutine functions: the project's index
     # answers for the project's own modules, jedi (loaded only then) for the others
     resolver = JediResolver(str(task.path), str(task.project_root))
@@ -294,12 +308,16 @@ def check_file(task: FileTask) -> FileResult:
         project = ProjectView(index, task.module, str(task.path), task.is_package)
         resolver = project.resolver(fallback=resolver)
     if task.mode != "check":
-        source = fix_file(task, source, encoding, resolver, result)
+        if notebook is None:
+            source = fix_file(task, source, encoding, resolver, result)
+        else:
+            notebook = fix_notebook(task, source, notebook, resolver, result)
     if task.mode == "diff":
         return result
+    code = source if notebook is None else notebook.text
     try:
         versions = framework_versions(task.project_root)
-        linted = lint(source, task.codes, task.target_version, resolver, versions, project=project)
+        linted = lint(code, task.codes, task.target_version, resolver, versions, notebook=task.notebook, project=project)
         cache = result_cache(task, source, index)
         if cache is not None and not linted.internal_errors:
             cache.put(linted)
@@ -307,12 +325,12 @@ def check_file(task: FileTask) -> FileResult:
         log.exception("checking %s failed", task.path)
         result.failures.append(f"internal error while checking {task.display_path}: {type(error).__name__}: {error}")
         return result
-    return add_findings(task, result, linted, source)
+    return add_findings(task, result, linted, code, notebook)
 
 
 def cached_check(task: FileTask) -> FileResult | None:
     """The file's result from the project's result cache, when it holds one for the file as it is."""
-    if not task.use_cache or task.mode != "check" or task.text is not None:
+    if not task.use_cache or task.mode != "check" or task.text is not None or task.notebook:
         return None  # as result_cache says; reading the file for nothing is avoided
     try:
         source, _ = read_source(task.path)
@@ -322,30 +340,33 @@ def cached_check(task: FileTask) -> FileResult | None:
     linted = cache.get() if cache is not None else None
     if linted is None:
         return None
-    return add_findings(task, FileResult(task.path, task.display_path), linted, source)
+    return add_findings(task, FileResult(task.path, task.display_path), linted, source, None)
 
 
-def add_findings(task: FileTask, result: FileResult, linted: LintResult, source: str) -> FileResult:
-    """The lint's diagnostics (and syntax error) as the run's findings for the file."""
-    lines = linted.model.lines if linted.model is not None else split_lines(source)
+def add_findings(task: FileTask, result: FileResult, linted: LintResult, code: str, notebook: Notebook | None) -> FileResult:
+    """The lint's diagnostics (and syntax error) as the run's findings for the file (``code``: the
+    text linted; in a notebook, its cells joined)."""
+    lines = linted.model.lines if linted.model is not None else split_lines(code)
     for diagnostic in linted.diagnostics:
         result.findings.append(
-            Finding(
-                diagnostic,
-                fixable=diagnostic.fix is Applicability.SAFE or (diagnostic.fix is Applicability.UNSAFE and task.unsafe_fixes),
-                unsafe_fix_hidden=diagnostic.fix is Applicability.UNSAFE and not task.unsafe_fixes,
-                line_text=line_text(lines, diagnostic.range.start_line),
+            in_cell(
+                Finding(
+                    diagnostic,
+                    fixable=diagnostic.fix is Applicability.SAFE or (diagnostic.fix is Applicability.UNSAFE and task.unsafe_fixes),
+                    unsafe_fix_hidden=diagnostic.fix is Applicability.UNSAFE and not task.unsafe_fixes,
+                    line_text=line_text(lines, diagnostic.range.start_line),
+                ),
+                notebook,
             )
         )
     if linted.syntax_error is not None:
         error = linted.syntax_error
-        result.findings.append(
-            Finding(
-                Diagnostic(SYNTAX_ERROR_CODE, error.message, error.range, Severity.ERROR),
-                fixable=False,
-                line_text=line_text(lines, error.range.start_line),
-            )
+        finding = Finding(
+            Diagnostic(SYNTAX_ERROR_CODE, error.message, error.range, Severity.ERROR),
+            fixable=False,
+            line_text=line_text(lines, error.range.start_line),
         )
+        result.findings.append(in_cell(finding, notebook))
     result.internal_errors = linted.internal_errors
     return result
 
@@ -372,9 +393,9 @@ class ResultCache:
 
 
 def result_cache(task: FileTask, source: str, index: ProjectIndex | None) -> ResultCache | None:
-    """Only plain checks of files are cached: fixes write files, and are not repeated from a cache;
-    a text from stdin is not the file's."""
-    if not task.use_cache or task.mode != "check" or task.text is not None:
+    """Only plain checks of Python files are cached: fixes write files, and are not repeated from a
+    cache; a text from stdin is not the file's; a notebook's findings are placed in its cells."""
+    if not task.use_cache or task.mode != "check" or task.text is not None or task.notebook:
         return None
     cache = DiskCache(task.project_root, "results")
     key = cache.key(
@@ -394,6 +415,56 @@ def versions_used(project_root: Path) -> str:
     """The framework versions the project's files name, as of this run (one reading per project)."""
     versions = framework_versions(project_root)
     return repr([versions.version(name) for name in FRAMEWORK_DISTRIBUTIONS])
+
+
+def in_cell(finding: Finding, notebook: Notebook | None) -> Finding:
+    """The finding with its range in the lines of its notebook cell; as it is outside notebooks."""
+    if notebook is None:
+        return finding
+    place = notebook.locate(finding.diagnostic.range.start_line)
+    if place is None:
+        return finding
+    cell, line = place
+    start = finding.diagnostic.range
+    moved = Range(line, start.start_column, start.end_line - cell.start_line, start.end_column)
+    return dataclasses.replace(finding, diagnostic=dataclasses.replace(finding.diagnostic, range=moved), cell=cell.number)
+
+
+def fix_notebook(task: FileTask, raw: str, notebook: Notebook, resolver: CoroutineResolver, result: FileResult) -> Notebook:
+    """Fix the notebook's cells (``--fix``: write the notebook; ``--diff``: record a diff per cell)
+    and return the notebook to lint. Only the ``source`` of the changed cells changes in the file."""
+    try:
+        versions = framework_versions(task.project_root)
+        fixed = fix_all(notebook.text, task.codes, task.target_version, task.unsafe_fixes, resolver, versions, notebook=True)
+    except Exception as error:  # noqa: BLE001 - a broken fix must not stop the run
+        log.exception("fixing %s failed", task.path)
+        result.failures.append(
+            f"internal error while fixing {task.display_path} (left unchanged): {type(error).__name__}: {error}"
+        )
+        return notebook
+    if fixed.source == notebook.text:
+        return notebook
+    sources = notebook.cell_sources(fixed.source)
+    if sources is None:
+        result.failures.append(f"cannot fix {task.display_path}: a fix would change a line with IPython syntax (left unchanged)")
+        return notebook
+    updated = updated_json(raw, sources)
+    if task.mode == "diff":
+        by_index = {cell.index: cell for cell in notebook.cells}
+        result.diff = "".join(
+            unified_diff(by_index[index].source, sources[index], f"{task.display_path}:cell {index + 1}")
+            for index in sorted(sources)
+        )
+    elif task.text is not None:
+        result.fixed_source = updated
+    else:
+        try:
+            task.path.write_bytes(updated.encode("utf-8"))
+        except OSError as error:
+            result.failures.append(f"cannot write the fixes to {task.display_path}: {error}")
+            return notebook
+    result.fixed = fixed.applied
+    return Notebook.from_json(updated)
 
 
 def fix_file(task: FileTask, source: str, encoding: str, resolver: CoroutineResolver, result: FileResult) -> str:

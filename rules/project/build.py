@@ -32,10 +32,12 @@ def analysis_options(settings: Settings) -> AnalysisOptions:
 
 
 def project_files(root: str | os.PathLike[str], paths: Iterable[Path], settings: Settings) -> list[ProjectFile]:
-    """The files among ``paths`` that are modules of the project at ``root``, named."""
+    """The Python files among ``paths`` that are modules of the project at ``root``, named."""
     roots = source_roots(root, settings.source_roots)
     found = []
     for path in paths:
+        if Path(path).suffix != ".py":  # notebooks are checked, but are no modules to import
+            continue
         named = module_name(path, roots)
         if named is not None:
             found.append(ProjectFile(Path(path), *named))

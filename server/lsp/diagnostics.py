@@ -24,7 +24,7 @@ from asyncguide.rules.project.index import PROJECT_RULES
 from asyncguide.rules.rule import Diagnostic, Range, Related, Severity
 from asyncguide.rules.runner import InternalError, SyntaxErrorInfo, lint, rule_instance
 
-from . import heap, project
+from . import heap, notebooks, project
 from .positions import LineIndex
 from .resolution import resolver_for, schedule_resolution
 
@@ -50,6 +50,9 @@ def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
     for hovers, and the resolver learns, in the background, what the names the module imports
     from the project's own modules re-export (``api_guidelines.project_imports``).
     """
+    if document.notebook is not None:
+        notebooks.ensure_linted(ls, document.notebook)
+        return
     key = (document.version, ls.generation, document.resolution_generation)
     if document.linted == key:
         return
