@@ -24,11 +24,15 @@ _KINDS = (
 )
 
 
-class NotRegularFile(OSError):
+class Unreadable(OSError):
+    """What ``read_bytes`` refuses to read; the message says why, without the path."""
+
+
+class NotRegularFile(Unreadable):
     """The path is a FIFO, a socket, a device or a folder (after following symlinks)."""
 
 
-class FileTooLarge(OSError):
+class FileTooLarge(Unreadable):
     """The file is larger than the limit it was read with."""
 
 
@@ -44,18 +48,18 @@ def read_bytes(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> byt
     # stat first: opening a socket fails with an obscure ENXIO, and this names what it is
     mode = os.stat(path).st_mode
     if not stat.S_ISREG(mode):
-        raise NotRegularFile(f"{os.fspath(path)} is not a regular file: it is {kind_of(mode)}")
+        raise NotRegularFile(f"not a regular file ({kind_of(mode)})")
     # O_NONBLOCK: if the path was swapped for a FIFO since the stat, opening it does not wait for a writer
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     with open(descriptor, "rb", closefd=True) as file:
         opened = os.fstat(descriptor)
         if not stat.S_ISREG(opened.st_mode):
-            raise NotRegularFile(f"{os.fspath(path)} is not a regular file: it is {kind_of(opened.st_mode)}")
+            raise NotRegularFile(f"not a regular file ({kind_of(opened.st_mode)})")
         if opened.st_size > limit:
-            raise FileTooLarge(f"{os.fspath(path)} is larger than {limit // (1024 * 1024)} MiB")
+            raise FileTooLarge(f"larger than {limit // (1024 * 1024)} MiB")
         data = file.read(limit + 1)  # the file may have grown since the fstat
     if len(data) > limit:
-        raise FileTooLarge(f"{os.fspath(path)} is larger than {limit // (1024 * 1024)} MiB")
+        raise FileTooLarge(f"larger than {limit // (1024 * 1024)} MiB")
     return data
 
 

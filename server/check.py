@@ -19,11 +19,13 @@ from typing import Literal
 
 from ..rules.config import Settings, find_pyproject, load_pyproject
 from ..rules.fixes import fix_all
+from ..rules.reading import Unreadable, read_bytes
 from ..rules.resolve import JediResolver
 from ..rules.rule import Applicability, Diagnostic, Range, Severity
 from ..rules.runner import InternalError, lint
 from ..rules.versions import framework_versions
 from .files import SourceFile, python_files
+from .writing import replace_file
 
 log = logging.getLogger("asyncguide")
 
@@ -57,6 +59,9 @@ class FileTask:
     #: where imports resolve from for ASY110, and framework versions are read from (``rules.versions``):
     #: the nearest pyproject.toml's folder, else the checked root
     project_root: Path
+    #: the folder named on the command line the file was found under (``SourceFile.root``):
+    #: ``--fix`` writes nothing outside it
+    checked_root: Path
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,9 @@ class FileResult:
     diff: str = ""
     #: what failed outside a rule's check, one line each for stderr
     failures: list[str] = field(default_factory=list)
+    #: what was skipped on purpose (a FIFO, a symlink leading out of the checked folder), one
+    #: line each for stderr; unlike failures, they do not change the exit status
+    notes: list[str] = field(default_factory=list)
 
 
 class SettingsCache:
@@ -149,6 +157,7 @@ def file_task(source: SourceFile, settings_cache: SettingsCache, options: CheckO
         mode=options.mode,
         unsafe_fixes=options.unsafe_fixes or settings.unsafe_fixes,
         project_root=settings.root or source.root,
+        checked_root=source.root,
     )
 
 
@@ -183,6 +192,9 @@ def check_file(task: FileTask) -> FileResult:
     result = FileResult(task.path, task.display_path)
     try:
         source, encoding = read_source(task.path)
+    except Unreadable as error:
+        result.notes.append(f"skipped {task.display_path}: {error}")
+        return result
     except (OSError, SyntaxError, UnicodeDecodeError) as error:  # SyntaxError: a bad coding cookie
         result.findings.append(Finding(unreadable(f"cannot read the file: {error}"), fixable=False))
         return result
@@ -219,7 +231,12 @@ def fix_file(task: FileTask, source: str, encoding: str, resolver: JediResolver,
     """Fix the file (``--fix``: write it; ``--diff``: record the diff) and return the text to lint.
 
     A fix that raises, or a file that cannot be written, leaves the file as it was and is reported.
+    A symlink is fixed by writing its target, and only when that is inside the checked folder.
     """
+    target = task.path.resolve()
+    if task.mode == "fix" and not target.is_relative_to(task.checked_root.resolve()):
+        result.notes.append(f"not fixing {task.display_path}: it is a symlink to {target}, outside the checked folder")
+        return source
     try:
         versions = framework_versions(task.project_root)
         fixed = fix_all(source, task.codes, task.target_version, task.unsafe_fixes, resolver, versions)
@@ -235,17 +252,19 @@ def fix_file(task: FileTask, source: str, encoding: str, resolver: JediResolver,
         result.diff = unified_diff(source, fixed.source, task.display_path)
     else:
         try:
-            task.path.write_bytes(fixed.source.encode(encoding))
+            replace_file(target, fixed.source.encode(encoding))
         except (OSError, UnicodeEncodeError) as error:
-            result.failures.append(f"cannot write the fixes to {task.display_path}: {error}")
+            result.failures.append(f"cannot write the fixes to {task.display_path} (left unchanged): {error}")
             return source
     result.fixed = fixed.applied
     return fixed.source
 
 
 def read_source(path: Path) -> tuple[str, str]:
-    """The file's text, line endings kept, and its encoding (PEP 263 cookie or BOM, else UTF-8)."""
-    raw = path.read_bytes()
+    """The file's text, line endings kept, and its encoding (PEP 263 cookie or BOM, else UTF-8).
+
+    Raises ``Unreadable`` for what is not a regular file or too large to be source."""
+    raw = read_bytes(path)
     encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
     return raw.decode(encoding), encoding
 

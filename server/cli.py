@@ -158,8 +158,8 @@ def check_command(args: argparse.Namespace) -> int:
                 f"asyncguide: internal error in rule {internal_error.code} on {result.display_path}: {internal_error.message}",
                 file=sys.stderr,
             )
-        for failure in result.failures:
-            print(f"asyncguide: {failure}", file=sys.stderr)
+        for message in (*result.notes, *result.failures):
+            print(f"asyncguide: {message}", file=sys.stderr)
     if options.mode == "diff":
         sys.stdout.write("".join(result.diff for result in results))
         print(diff_summary(results), file=sys.stderr)

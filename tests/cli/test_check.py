@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -417,12 +418,13 @@ def test_a_file_that_cannot_be_written_is_reported(
 ) -> None:
     poll = write(project, "poll.py", BLOCKING_SLEEP)
 
-    def read_only_disk(path: Path, data: bytes) -> int:
-        raise PermissionError(13, "Permission denied", str(path))
+    def read_only_folder(source: str, destination: str) -> None:
+        raise PermissionError(13, "Permission denied", destination)
 
-    monkeypatch.setattr(Path, "write_bytes", read_only_disk)
+    monkeypatch.setattr(os, "replace", read_only_folder)
     run = run_main(capsys, "check", "--select", "ASY100", "--fix", "--jobs", "1")
-    assert run.stderr.startswith("asyncguide: cannot write the fixes to poll.py: [Errno 13] Permission denied")
+    assert run.stderr.startswith("asyncguide: cannot write the fixes to poll.py (left unchanged): [Errno 13] Permission denied")
     assert poll.read_text("utf-8") == BLOCKING_SLEEP
+    assert sorted(path.name for path in project.iterdir()) == ["poll.py"]  # no temporary file left
     assert run.stdout.splitlines()[-1] == "Found 1 problem (1 fixable with --fix)."
     assert run.exit_code == 2
