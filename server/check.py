@@ -62,6 +62,8 @@ class FileTask:
     #: the folder named on the command line the file was found under (``SourceFile.root``):
     #: ``--fix`` writes nothing outside it
     checked_root: Path
+    #: what its pyproject.toml's settings ignored for its shape (``Settings.warnings``)
+    settings_warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,9 @@ class FileResult:
     diff: str = ""
     #: what failed outside a rule's check, one line each for stderr
     failures: list[str] = field(default_factory=list)
-    #: what was skipped on purpose (a FIFO, a symlink leading out of the checked folder), one
-    #: line each for stderr; unlike failures, they do not change the exit status
+    #: what was skipped on purpose (a FIFO, a symlink leading out of the checked folder, a part
+    #: of the project's metadata of the wrong shape), one line each for stderr; files of one
+    #: project repeat its warnings, which are printed once. Notes leave the exit status alone.
     notes: list[str] = field(default_factory=list)
 
 
@@ -158,6 +161,7 @@ def file_task(source: SourceFile, settings_cache: SettingsCache, options: CheckO
         unsafe_fixes=options.unsafe_fixes or settings.unsafe_fixes,
         project_root=settings.root or source.root,
         checked_root=source.root,
+        settings_warnings=settings.warnings,
     )
 
 
@@ -190,6 +194,8 @@ def quiet_engine_logging() -> None:
 
 def check_file(task: FileTask) -> FileResult:
     result = FileResult(task.path, task.display_path)
+    versions = framework_versions(task.project_root)
+    result.notes.extend(f"warning: {warning}" for warning in (*task.settings_warnings, *versions.problems()))
     try:
         source, encoding = read_source(task.path)
     except Unreadable as error:
@@ -205,7 +211,7 @@ def check_file(task: FileTask) -> FileResult:
     if task.mode == "diff":
         return result
     try:
-        linted = lint(source, task.codes, task.target_version, resolver, framework_versions(task.project_root))
+        linted = lint(source, task.codes, task.target_version, resolver, versions)
     except Exception as error:  # noqa: BLE001 - an engine bug on one file must not stop the run
         log.exception("checking %s failed", task.path)
         result.failures.append(f"internal error while checking {task.display_path}: {type(error).__name__}: {error}")

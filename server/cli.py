@@ -152,14 +152,16 @@ def check_command(args: argparse.Namespace) -> int:
         results = run_check(args.paths, options)
     except (ConfigError, FileNotFoundError) as error:
         return usage_error(str(error))
+    for note in dict.fromkeys(note for result in results for note in result.notes):
+        print(f"asyncguide: {note}", file=sys.stderr)
     for result in results:
         for internal_error in dict.fromkeys(result.internal_errors):
             print(
                 f"asyncguide: internal error in rule {internal_error.code} on {result.display_path}: {internal_error.message}",
                 file=sys.stderr,
             )
-        for message in (*result.notes, *result.failures):
-            print(f"asyncguide: {message}", file=sys.stderr)
+        for failure in result.failures:
+            print(f"asyncguide: {failure}", file=sys.stderr)
     if options.mode == "diff":
         sys.stdout.write("".join(result.diff for result in results))
         print(diff_summary(results), file=sys.stderr)

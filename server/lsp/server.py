@@ -168,9 +168,9 @@ class AsyncguideServer(LanguageServer):
         return True
 
     def lint_settings(self, document: Document) -> LintSettings:
-        project, error = self.projects.settings_for(document.path)
-        if error is not None:
-            self.show_warning(f"asyncguide: {error}; using the default settings")
+        project, problems = self.projects.settings_for(document.path)
+        for problem in problems:
+            self.show_warning(f"asyncguide: {problem}")
         key = (self.editor_settings, project, document.path)
         settings = self._lint_settings.get(key)
         if settings is None:
