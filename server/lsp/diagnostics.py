@@ -21,7 +21,7 @@ from asyncguide.rules.documentation import rule_url
 from asyncguide.rules.rule import Diagnostic, Severity
 from asyncguide.rules.runner import InternalError, lint, rule_instance
 
-from . import heap
+from . import heap, versions
 from .positions import LineIndex
 from .resolution import resolver_for, schedule_resolution
 
@@ -123,6 +123,10 @@ def lsp_diagnostic(diagnostic: Diagnostic, index: LineIndex, encoding: str) -> t
 def publish(ls: AsyncguideServer, document: Document) -> None:
     document.publish_task = None
     ensure_linted(ls, document)
+    unread = versions.unread_versions(ls, document)
+    if unread is not None:  # published once the versions are read, never first for the wrong one
+        unread.waiting.add(document)
+        return
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=document.uri, version=document.version, diagnostics=to_lsp(ls, document))
     )
@@ -198,6 +202,7 @@ def document_diagnostic(ls: AsyncguideServer, params: types.DocumentDiagnosticPa
     ensure_linted(ls, document)
     current = result_id(document)
     schedule_resolution(ls, document)
+    versions.unread_versions(ls, document)  # a changed answer refreshes the diagnostics
     if params.previous_result_id == current:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=current)
     return types.RelatedFullDocumentDiagnosticReport(items=to_lsp(ls, document), result_id=current)

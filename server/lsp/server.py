@@ -26,11 +26,11 @@ from pygls.protocol.language_server import lsp_method
 from pygls.uris import to_fs_path
 
 from asyncguide.rules.config import Settings
-from asyncguide.rules.versions import framework_versions
 
 from .documents import Document
 from .positions import UTF16, prefer_utf8
 from .settings import EditorSettings, LintSettings, ProjectSettings, lint_settings, load_editor_settings, make_converter
+from .versions import ProjectVersions, versions_for
 
 log = logging.getLogger("asyncguide.server")
 #: how many (settings, path) combinations ``lint_settings`` remembers
@@ -135,6 +135,10 @@ class AsyncguideServer(LanguageServer):
         self.unreported_problems: list[str] = []
         #: the client asked to shut down (the exit code is 0 only then)
         self.shut_down = False
+        #: the framework versions of each project root, read off the event loop (``versions``)
+        self.project_versions: dict[Path, ProjectVersions] = {}
+        #: the problems with project files shown to the user so far
+        self.shown_problems: set[str] = set()
 
     # ----------------------------------------------------------------- client
 
@@ -170,6 +174,7 @@ class AsyncguideServer(LanguageServer):
     def lint_settings(self, document: Document) -> LintSettings:
         project, problems = self.projects.settings_for(document.path)
         for problem in problems:
+            self.shown_problems.add(problem)
             self.show_warning(f"asyncguide: {problem}")
         key = (self.editor_settings, project, document.path)
         settings = self._lint_settings.get(key)
@@ -179,7 +184,7 @@ class AsyncguideServer(LanguageServer):
             settings = self._lint_settings[key] = lint_settings(self.editor_settings, project, document.path)
         # framework versions are read at the pyproject.toml's folder, else the workspace folder
         root = settings.root or (self.workspace_root(document.path) if document.path is not None else None)
-        return replace(settings, versions=framework_versions(root)) if root is not None else settings
+        return replace(settings, versions=versions_for(self, root)) if root is not None else settings
 
     def workspace_root(self, path: Path) -> Path | None:
         """The workspace folder holding ``path`` (the innermost one), if any."""

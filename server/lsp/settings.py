@@ -25,13 +25,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, NewType
+from typing import TYPE_CHECKING, Any, NewType
 
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
 from asyncguide.rules.config import ConfigError, Settings, find_pyproject, load_pyproject, parse_selectors
-from asyncguide.rules.versions import FrameworkVersions
+
+if TYPE_CHECKING:
+    from .versions import ProjectVersions
 
 Selectors = NewType("Selectors", tuple[str, ...])
 Milliseconds = NewType("Milliseconds", float)
@@ -144,7 +146,7 @@ class LintSettings:
     #: the folder of the pyproject.toml these came from, if any
     root: Path | None
     #: the versions of the frameworks the document's project uses (``AsyncguideServer.lint_settings``)
-    versions: FrameworkVersions | None = None
+    versions: ProjectVersions | None = None
 
 
 @dataclass

@@ -119,3 +119,21 @@ def test_special_and_huge_files_are_skipped_with_a_message(project: Path, kind: 
         assert run.stderr == f"asyncguide: skipped special.py: {expected}\n"
         assert run.stdout.count("ASY100") == 1
         assert run.exit_code == 1
+
+
+def test_requirements_includes_stay_inside_the_project_and_never_hang(project: Path, tmp_path: Path) -> None:
+    write(project, "app.py", BLOCKING_SLEEP)
+    os.mkfifo(project / "requirements-fifo.txt")
+    write(tmp_path, "outside.txt", "starlette==0.30.0\n")
+    write(project, "requirements.txt", "-r /dev/zero\n-r requirements-fifo.txt\n-r ../outside.txt\n-c loop.txt\n")
+    write(project, "loop.txt", "-r loop.txt\n-c requirements.txt\n")  # includes going round
+
+    run = run_process(project, "check", "--select", "ASY100", timeout=60)
+
+    requirements = project / "requirements.txt"
+    assert run.stderr.splitlines() == [
+        f"asyncguide: warning: {requirements}: not following /dev/zero: it is outside the project",
+        f"asyncguide: warning: {project / 'requirements-fifo.txt'}: not read: not a regular file (a FIFO)",
+        f"asyncguide: warning: {requirements}: not following ../outside.txt: it is outside the project",
+    ]
+    assert run.exit_code == 1
