@@ -185,10 +185,14 @@ def _first_code_line(statement: ast.stmt) -> int:
 
 
 def build_fix(diagnostic: Diagnostic, source: str, target_version: tuple[int, int] = (3, 9)) -> Fix | None:
-    """The fix for one diagnostic of ``source``, or None when the rule cannot build one here."""
+    """The fix for one diagnostic of ``source``, or None when the rule cannot build one here
+    (nor for code nested too deep for libcst, which rewrites code recursively)."""
     if diagnostic.fix is None:
         return None
-    return rule_instance(diagnostic.code).fix(diagnostic, FixContext(source, target_version))
+    try:
+        return rule_instance(diagnostic.code).fix(diagnostic, FixContext(source, target_version))
+    except RecursionError:
+        return None
 
 
 def line_offsets(source: str) -> list[int]:

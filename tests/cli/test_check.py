@@ -428,3 +428,31 @@ def test_a_file_that_cannot_be_written_is_reported(
     assert sorted(path.name for path in project.iterdir()) == ["poll.py"]  # no temporary file left
     assert run.stdout.splitlines()[-1] == "Found 1 problem (1 fixable with --fix)."
     assert run.exit_code == 2
+
+
+def test_deeply_nested_valid_code_keeps_its_findings(project: Path) -> None:
+    """A chain of 1,000 calls and a sum of 2,000 terms compile; they used to cost every finding
+    of the file (ASG000 "maximum recursion depth exceeded")."""
+    write(project, "deep.py", BLOCKING_SLEEP + "\nchained = client" + ".fetch()" * 1000 + "\ntotal = " + " + ".join(["1"] * 2000) + "\n")
+    run = run_process(project, "check", "--select", "ASY100", "deep.py")
+    assert run.stdout.splitlines()[0].startswith("deep.py:5:5: ASY100")
+    assert "ASG000" not in run.stdout and run.stderr == ""
+    assert run.exit_code == 1
+
+
+@pytest.mark.parametrize("moved", [False, True])
+def test_jedi_s_cache_folder_can_be_moved(project: Path, tmp_path: Path, moved: bool) -> None:
+    """jedi caches what it parses (``$XDG_CACHE_HOME/jedi``, else ``~/.cache/jedi``);
+    ``ASYNCGUIDE_JEDI_CACHE`` puts it elsewhere."""
+    write(project, "pkg/__init__.py", "")
+    write(project, "pkg/db.py", "async def fetch():\n    return 1\n")
+    write(project, "app.py", "from pkg.db import fetch\n\n\nasync def view():\n    fetch()\n")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    if moved:
+        env["ASYNCGUIDE_JEDI_CACHE"] = str(tmp_path / "moved")
+
+    run = run_process(project, "check", "--select", "ASY110", "app.py", env=env)
+
+    assert "app.py:5:5: ASY110" in run.stdout  # resolved with jedi
+    default, elsewhere = tmp_path / "xdg" / "jedi", tmp_path / "moved"
+    assert (any(elsewhere.rglob("*")), default.exists()) == ((True, False) if moved else (False, True))
