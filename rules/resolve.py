@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .model import SemanticModel
+from .reading import read_text
 
 if TYPE_CHECKING:
     import jedi
@@ -205,7 +206,7 @@ def _module_binding(path: Path, name: str, module_name: str) -> str | None:
     """The qualified name a module-level name of a project module is bound to: an import
     (relative ones made absolute from ``module_name``), or an assignment of another name."""
     try:
-        model = SemanticModel.build(path.read_text("utf-8"))
+        model = SemanticModel.build(read_text(path))  # bounded, regular files only: the project is untrusted
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
         return None
     bindings = model.module_scope.bindings.get(name)
