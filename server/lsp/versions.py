@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,8 @@ from . import diagnostics
 if TYPE_CHECKING:
     from .documents import Document
     from .server import AsyncguideServer
+
+log = logging.getLogger("asyncguide.server")
 
 
 #: the files besides pyproject.toml that ``FrameworkVersions`` reads, as watcher globs
@@ -65,11 +68,16 @@ class ProjectVersions:
         """Read the answers (in a worker thread). Returns whether an answer differs from what lints
         used, and what the reading skipped."""
         names = {*self.answers, *self.unanswered}
-        answers = {name: self.lookup.version(name) for name in names}
+        try:
+            answers = {name: self.lookup.version(name) for name in names}
+            problems = self.lookup.problems()
+        except Exception as error:  # noqa: BLE001 - a bug must not hold the project's documents back forever
+            log.exception("reading the framework versions of %s failed", self.lookup.root)
+            answers, problems = dict.fromkeys(names), [f"{self.lookup.root}: framework versions unknown: {error}"]
         changed = answers != {name: self.answers.get(name) for name in names}
         self.answers = answers
         self.unanswered.difference_update(names)
-        return changed, self.lookup.problems()
+        return changed, problems
 
 
 def versions_for(ls: AsyncguideServer, root: Path) -> ProjectVersions:

@@ -78,6 +78,18 @@ def test_fixes_keep_the_file_s_permissions(project: Path) -> None:
     assert run.exit_code == 0
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root may give a file to another user")
+def test_fixes_keep_the_file_s_owner_and_group(project: Path) -> None:
+    poll = write(project, "poll.py", BLOCKING_SLEEP)
+    os.chown(poll, 12345, 23456)
+
+    run = run_process(project, "check", "--select", "ASY100", "--fix")
+
+    assert "import asyncio" in poll.read_text("utf-8")
+    assert (poll.stat().st_uid, poll.stat().st_gid) == (12345, 23456)
+    assert run.exit_code == 0
+
+
 def test_fix_does_not_follow_a_symlink_out_of_the_checked_folder(project: Path, tmp_path: Path) -> None:
     outside = write(tmp_path / "elsewhere", "shared.py", BLOCKING_SLEEP)
     (project / "app").mkdir()
