@@ -94,8 +94,10 @@ def test_the_rest_of_a_file_is_still_read(project: Path, capsys: pytest.CaptureF
 
 
 def test_a_tool_that_is_not_a_table_is_no_traceback_in_a_real_process(project: Path) -> None:
+    """Two worker processes each read the project's files: the warning is still printed once."""
     write(project, "app.py", TEMPLATES)
+    write(project, "other.py", TEMPLATES)
     write(project, "pyproject.toml", "tool = 1\n")
-    run = run_process(project, "check", "--select", "STA014")
+    run = run_process(project, "check", "--select", "STA014", "--jobs", "2")
     assert run.stderr == f"asyncguide: warning: {project / 'pyproject.toml'}: ignored `tool`: it should be a table, not an integer\n"
     assert run.exit_code == 1
