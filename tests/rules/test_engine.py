@@ -229,7 +229,7 @@ DEEP_CODE = "\n".join(
         "async def after():",
         "    handler = lambda: " + " and ".join(["ready"] * 2000),
         "    values = [row" + "[0]" * 1000 + " for row in rows]",
-        "    time.sleep(" + " + ".join(["1"] * 1500) + ")",
+        "    time.sleep(" + " + ".join(["1"] * 2500) + ")",
         "",
     ]
 )
