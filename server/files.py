@@ -193,19 +193,19 @@ def parse_gitignore(text: str, base: str = "") -> list[IgnorePattern]:
         line = _TRAILING_SPACES.sub("", line)
         if not line or line.startswith("#"):
             continue
-        negated = line.startswith("!")
+        negated = line.startswith("!")  # "\!" and "\#" start a literal pattern: _translate unescapes them
         if negated:
             line = line[1:]
-        elif line.startswith("\\"):  # "\#" and "\!" start a literal pattern
-            line = line[1:]
         folders_only = line.endswith("/")
-        line = line.rstrip("/")
+        if folders_only:
+            line = line[:-1]  # one slash: "a//" keeps one, and like git then matches nothing
         if not line:
             continue
         anchored = "/" in line
-        line = line.lstrip("/")
+        if line.startswith("/"):
+            line = line[1:]
         try:
-            regex = re.compile(_translate(line) if anchored else f"(?:.*/)?{_translate(line)}", re.DOTALL)
+            regex = re.compile(_translate(line, anchored) if anchored else f"(?:.*/)?{_translate(line, anchored)}", re.DOTALL)
         except re.error:  # a range such as [z-a]: git matches nothing with it either
             continue
         patterns.append(IgnorePattern(base, regex, negated, folders_only))
@@ -216,21 +216,31 @@ def parse_gitignore(text: str, base: str = "") -> list[IgnorePattern]:
 _TRAILING_SPACES = re.compile(r"(?<!\\) +$")
 
 
-def _translate(pattern: str) -> str:
-    """A gitignore glob as a regular expression over ``/``-separated paths."""
+def _translate(pattern: str, anchored: bool) -> str:
+    """A gitignore glob as a regular expression over ``/``-separated paths.
+
+    ``**`` matches across folders when it stands alone between slashes (or the pattern's ends);
+    elsewhere it is one ``*``. As in git, which compares an anchored pattern's literal beginning
+    (up to its first wildcard) before matching the rest, a ``**`` right after that beginning
+    counts as standing at the start.
+    """
+    start = next((index for index, char in enumerate(pattern) if char in "*?[\\"), len(pattern)) if anchored else 0
     out = []
     index = 0
     while index < len(pattern):
-        if pattern.startswith("**/", index) and (index == 0 or pattern[index - 1] == "/"):
-            out.append("(?:.*/)?")
-            index += 3
-        elif pattern.startswith("/**", index) and index + 3 == len(pattern):
-            out.append("/.*")
-            index += 3
-        elif pattern[index] == "*":  # other runs of stars are one star
-            out.append("[^/]*")
-            while index < len(pattern) and pattern[index] == "*":
-                index += 1
+        if pattern[index] == "*":
+            end = index
+            while end < len(pattern) and pattern[end] == "*":
+                end += 1
+            alone = end - index > 1 and (index == start or pattern[index - 1] == "/")
+            if alone and end == len(pattern):
+                out.append(".*")
+            elif alone and pattern[end] == "/":
+                out.append("(?:.*/)?")
+                end += 1
+            else:
+                out.append("[^/]*")
+            index = end
         elif pattern[index] == "?":
             out.append("[^/]")
             index += 1

@@ -5,6 +5,7 @@ compare its answers with git's own."""
 
 from __future__ import annotations
 
+import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -168,6 +169,10 @@ def test_a_file_named_twice_is_checked_once(project: Path) -> None:
         ("[z-a].py", "b.py", False, False),  # an invalid range matches nothing, and does not crash
         ("[unclosed.py", "[unclosed.py", False, True),
         ("*.py\n!/keep.py", "sub/keep.py", False, True),  # the negation is anchored at the root
+        ("\\*.py", "x.py", False, False),  # an escaped star is a star
+        ("a//", "a", True, False),  # one trailing slash is dropped; "a/" then matches nothing
+        ("/**", "a/b/c.py", False, True),
+        ("x/b**/a", "x/ba", False, True),  # git compares "x/b" first: the "**" then counts as leading
     ],
 )
 def test_gitignore_matcher(patterns: str, path: str, is_folder: bool, ignored: bool) -> None:
@@ -250,3 +255,28 @@ def test_a_worktree_git_file_points_to_the_exclude_file(project: Path, capsys: p
     write(project, "feature/app.py", BLOCKING_SLEEP)
     write(project, "feature/build/steps.py", BLOCKING_SLEEP)  # inside git: only ignore files decide
     assert checked_paths(capsys, "feature") == ["feature/app.py", "feature/build/steps.py"]
+
+
+#: pieces of random ignore patterns: wildcards, brackets, escapes, slashes, negation
+PATTERN_PIECES = ["a", "b", "ab", "*", "**", "?", "/", "[ab]", "[!a]", "[a-c]", "\\*", ".", "x.py", "!"]
+PATHS = ["a", "b", "ab", "ba", "c", "*", "a*b", "x.py", "a/b", "a/b/c", "b/a", "ab/a", "a/x.py", "a/b/x.py", "a/ab/b"]
+
+
+@needs_git
+def test_random_patterns_match_as_git_matches_them(project: Path) -> None:
+    """200 random sets of patterns, each path asked of git and of the matcher (a path is ignored
+    when its own pattern matches it, or one matches a folder above it)."""
+    git_init(project)
+    chooser = random.Random(17)
+    for _ in range(200):
+        lines = ["".join(chooser.choice(PATTERN_PIECES) for _ in range(chooser.randint(1, 4))) for _ in range(chooser.randint(1, 3))]
+        text = "\n".join(lines) + "\n"
+        write(project, ".gitignore", text)
+        ignore = GitIgnore(tuple(parse_gitignore(text)))
+
+        def ignored(path: str) -> bool:
+            parts = path.split("/")
+            folders = ("/".join(parts[:end]) for end in range(1, len(parts)))
+            return any(ignore.ignores(folder, is_folder=True) for folder in folders) or ignore.ignores(path, is_folder=False)
+
+        assert {path for path in PATHS if ignored(path)} == git_check_ignore(project, PATHS), text
