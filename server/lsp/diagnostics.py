@@ -195,14 +195,21 @@ def result_id(document: Document) -> str:
     return ".".join(str(part) for part in (document.opening, *document.linted))
 
 
-def document_diagnostic(ls: AsyncguideServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+async def document_diagnostic(ls: AsyncguideServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
     document = ls.documents.get(params.text_document.uri)
     if document is None:  # closed, or not a Python document
         return types.RelatedFullDocumentDiagnosticReport(items=[])
     ensure_linted(ls, document)
+    unread = versions.unread_versions(ls, document)
+    if unread is not None and unread.reading is not None:
+        # answered once the versions are read, never first for the wrong one; the event loop
+        # serves other requests meanwhile
+        await asyncio.shield(unread.reading)
+        if ls.documents.get(params.text_document.uri) is not document:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        ensure_linted(ls, document)
     current = result_id(document)
     schedule_resolution(ls, document)
-    versions.unread_versions(ls, document)  # a changed answer refreshes the diagnostics
     if params.previous_result_id == current:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=current)
     return types.RelatedFullDocumentDiagnosticReport(items=to_lsp(ls, document), result_id=current)

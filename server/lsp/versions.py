@@ -7,9 +7,9 @@ documents lint with: it answers from what a worker thread last read. A distribut
 first time is answered None (unknown) and recorded; the thread then reads, and when an answer
 differs from what the lints used, every open document is linted again.
 
-A pushed document whose lint asked something not read yet is published only after the reading
-(``diagnostics.publish``), so it never shows findings for the wrong version first. Pulled diagnostics
-are answered at once and refreshed (``workspace/diagnostic/refresh``) when an answer changes.
+A document whose lint asked something not read yet has its diagnostics delivered only after the
+reading (``diagnostics.publish`` holds a push back, ``diagnostics.document_diagnostic`` awaits it
+for a pull), so it never shows findings for the wrong version first.
 The answers are read again when a watched project file changes or a document is saved
 (``FrameworkVersions`` itself reads files again only when their modification times changed).
 What the reading skipped (``FrameworkVersions.problems``) is shown to the user once a session.

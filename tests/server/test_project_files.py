@@ -4,6 +4,7 @@ wrong shape."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from .conftest import StartServer, open_document, uri, wait_for_message, wait_for_publish
+from .conftest import TIMEOUT, StartServer, open_document, pull_capabilities, uri, wait_for_message, wait_for_publish
 
 SLOW_METADATA_SERVER = [sys.executable, "-m", "tests.server.server_with_slow_metadata"]
 STA014 = {"select": ["STA014"], "debounceMs": 0}
@@ -48,6 +49,21 @@ async def test_version_detection_never_blocks_the_event_loop(start_server: Start
     assert client.published == []  # ...and holds the document's diagnostics back until it knows the version
     published = await wait_for_publish(client, document)
     assert codes(published) == []  # Starlette 0.28: never first published as if it were 1.0
+
+
+async def test_pulled_diagnostics_wait_for_the_versions_without_blocking(start_server: StartServer, tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("starlette==0.28.0\n", "utf-8")
+    client = await start_server(
+        capabilities=pull_capabilities(), initialization_options=STA014, folders=[tmp_path], command=SLOW_METADATA_SERVER
+    )
+    document = open_document(client, tmp_path / "app.py", TEMPLATES)
+    identifier = types.TextDocumentIdentifier(uri=document)
+    pulled = asyncio.ensure_future(client.text_document_diagnostic_async(types.DocumentDiagnosticParams(text_document=identifier)))
+
+    await client.text_document_hover_async(types.HoverParams(text_document=identifier, position=types.Position(line=6, character=20)))
+    assert not pulled.done()  # the hover was answered while the diagnostics wait for the version
+    report = await asyncio.wait_for(pulled, TIMEOUT)
+    assert isinstance(report, types.RelatedFullDocumentDiagnosticReport) and list(report.items) == []  # Starlette 0.28
 
 
 async def test_a_changed_requirements_file_is_read_again(start_server: StartServer, tmp_path: Path) -> None:
