@@ -8,7 +8,8 @@ folder from the repository's root down, and ``.git/info/exclude``. Inside a git 
 skips the usual tool and environment folders (``SKIPPED_FOLDERS``). Both ways skip virtual
 environments (folders holding a ``pyvenv.cfg``) and whatever the caller's ``is_excluded`` rejects
 (the ``exclude`` globs of ``[tool.asyncguide]``). A file named on the command line is always
-checked; a folder named on it is walked even when an ignore file above it ignores it.
+checked, unless ``--force-exclude`` (pre-commit names every file); a folder named on it is walked
+even when an ignore file above it ignores it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ SKIPPED_FOLDERS = frozenset(
 )
 
 
+#: notebooks are not read yet; the pre-commit hooks name them (``types_or: [python, jupyter]``),
+#: and they are skipped rather than reported as Python that does not parse
+NOTEBOOK_SUFFIX = ".ipynb"
+
+
 @dataclass(frozen=True)
 class SourceFile:
     path: Path  # absolute
@@ -38,8 +44,11 @@ class SourceFile:
     root: Path
 
 
-def python_files(arguments: Iterable[str | os.PathLike[str]], is_excluded: Callable[[Path], bool]) -> list[SourceFile]:
-    """Every file to check under ``arguments`` (files and folders), each once, sorted by path.
+def python_files(
+    arguments: Iterable[str | os.PathLike[str]], is_excluded: Callable[[Path], bool], force_exclude: bool = False
+) -> list[SourceFile]:
+    """Every file to check under ``arguments`` (files and folders), each once, sorted by path. A file
+    named in ``arguments`` is checked even when ``is_excluded`` rejects it, unless ``force_exclude``.
 
     A file named directly need not be a regular file: ``check.check_file`` skips what it cannot
     read as one. Raises ``FileNotFoundError`` for an argument that does not exist.
@@ -51,6 +60,8 @@ def python_files(arguments: Iterable[str | os.PathLike[str]], is_excluded: Calla
             for file in walk_python_files(path, is_excluded):
                 found.setdefault(file, SourceFile(file, path))
         elif path.exists():
+            if (force_exclude and is_excluded(path)) or path.suffix == NOTEBOOK_SUFFIX:
+                continue
             working_folder = Path.cwd()
             root = working_folder if working_folder in path.parents else path.parent
             found.setdefault(path, SourceFile(path, root))

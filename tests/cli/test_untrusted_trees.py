@@ -149,3 +149,16 @@ def test_requirements_includes_stay_inside_the_project_and_never_hang(project: P
         f"asyncguide: warning: {requirements}: not following ../outside.txt: it is outside the project",
     ]
     assert run.exit_code == 1
+
+
+def test_add_noqa_does_not_follow_a_symlink_out_of_the_checked_folder(project: Path, tmp_path: Path) -> None:
+    outside = write(tmp_path / "elsewhere", "shared.py", BLOCKING_SLEEP)
+    (project / "app").mkdir()
+    (project / "app" / "linked.py").symlink_to(outside)
+    inside = write(project, "app/real.py", BLOCKING_SLEEP)
+
+    run = run_process(project, "check", "--select", "ASY100", "--add-noqa", "app")
+
+    assert outside.read_text("utf-8") == BLOCKING_SLEEP
+    assert f"not adding noqa comments to app/linked.py: it is a symlink to {outside.resolve()}, outside the checked folder" in run.stderr
+    assert "# noqa: ASY100" in inside.read_text("utf-8")
