@@ -162,3 +162,13 @@ def test_add_noqa_does_not_follow_a_symlink_out_of_the_checked_folder(project: P
     assert outside.read_text("utf-8") == BLOCKING_SLEEP
     assert f"not adding noqa comments to app/linked.py: it is a symlink to {outside.resolve()}, outside the checked folder" in run.stderr
     assert "# noqa: ASY100" in inside.read_text("utf-8")
+
+
+def test_a_baseline_that_is_a_fifo_is_an_error_not_a_hang(project: Path) -> None:
+    write(project, "app.py", BLOCKING_SLEEP)
+    os.mkfifo(project / "baseline.json")
+
+    run = run_process(project, "check", "--select", "ASY100", "--baseline", "baseline.json", timeout=60)
+
+    assert "baseline.json: cannot read the baseline: not a regular file (a FIFO)" in run.stderr
+    assert run.exit_code == 2
