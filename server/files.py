@@ -1,4 +1,5 @@
-"""Which files ``asyncguide check`` reads: the ``.py`` files under the given paths.
+"""Which files ``asyncguide check`` reads: the ``.py`` files and Jupyter notebooks (``.ipynb``)
+under the given paths.
 
 git is never run: git executes commands a repository's own configuration names
 (``core.fsmonitor``, hooks, filters), so running it in a linted tree would run that tree's code.
@@ -31,9 +32,10 @@ SKIPPED_FOLDERS = frozenset(
 )
 
 
-#: notebooks are not read yet; the pre-commit hooks name them (``types_or: [python, jupyter]``),
-#: and they are skipped rather than reported as Python that does not parse
+#: Jupyter notebooks, checked by default (as ruff does): their code cells (``rules.notebooks``)
 NOTEBOOK_SUFFIX = ".ipynb"
+#: the files a folder's walk picks up
+SOURCE_SUFFIXES = (".py", NOTEBOOK_SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def python_files(
             for file in walk_python_files(path, is_excluded):
                 found.setdefault(file, SourceFile(file, path))
         elif path.exists():
-            if (force_exclude and is_excluded(path)) or path.suffix == NOTEBOOK_SUFFIX:
+            if force_exclude and is_excluded(path):
                 continue
             working_folder = Path.cwd()
             root = working_folder if working_folder in path.parents else path.parent
@@ -75,8 +77,8 @@ def is_virtual_environment(folder: Path) -> bool:
 
 
 def walk_python_files(root: Path, is_excluded: Callable[[Path], bool]) -> Iterator[Path]:
-    """The ``.py`` files under ``root`` that neither git's ignore files nor the rules of the
-    module's docstring skip. Folder symlinks are not followed (one could lead back up the tree)."""
+    """The ``.py`` and ``.ipynb`` files under ``root`` that neither git's ignore files nor the rules
+    of the module's docstring skip. Folder symlinks are not followed (one could lead back up the tree)."""
     repository = repository_root(root)
     ignore = ignores_above(repository, root) if repository is not None else None
     if ignore is None or ignore.ignores(root.as_posix(), is_folder=True):
@@ -104,7 +106,7 @@ def walk_python_files(root: Path, is_excluded: Callable[[Path], bool]) -> Iterat
             and not is_excluded(here / name)
         )
         for name in sorted(files):
-            if name.endswith(".py") and not here_ignore.ignores(prefix + name, is_folder=False) and not is_excluded(here / name):
+            if name.endswith(SOURCE_SUFFIXES) and not here_ignore.ignores(prefix + name, is_folder=False) and not is_excluded(here / name):
                 yield here / name
 
 
