@@ -19,7 +19,8 @@ blocking            the project's own blocking APIs (``a.b.*``)        none
 =================== ================================================== =====================
 
 An unknown key or a bad value raises ``ConfigError`` naming the file and key; the CLI exits 2,
-the server shows a warning and uses the defaults.
+the server shows a warning and uses the defaults. A ``tool`` that is not a table holds no
+settings: the file is read as having none, and ``Settings.warnings`` says so.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
 
+from .reading import read_text
 from .registry import SelectionError, expand, select
 
 if sys.version_info >= (3, 11):
@@ -67,6 +69,8 @@ class Settings:
     #: the folder holding the pyproject.toml these came from; globs are relative to it
     root: Path | None = None
     source: Path | None = field(default=None, compare=False)
+    #: what in the pyproject.toml was ignored for having the wrong shape, one line each
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def codes_for(self, path: str | os.PathLike[str] | None) -> frozenset[str]:
         """The rule codes enabled for one file, per-file-ignores applied."""
@@ -112,10 +116,11 @@ def find_pyproject(start: str | os.PathLike[str]) -> Path | None:
         if candidate.is_file():
             nearest = nearest or candidate
             try:
-                if "asyncguide" in tomllib.loads(candidate.read_text("utf-8")).get("tool", {}):
-                    return candidate
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                tool = tomllib.loads(read_text(candidate)).get("tool")
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
                 return candidate  # broken: load_settings reports it
+            if isinstance(tool, dict) and "asyncguide" in tool:
+                return candidate
     return nearest
 
 
@@ -129,13 +134,24 @@ def load_settings(start: str | os.PathLike[str]) -> Settings:
 
 def load_pyproject(path: Path) -> Settings:
     try:
-        document = tomllib.loads(path.read_text("utf-8"))
+        document = tomllib.loads(read_text(path))
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read: {error}", path) from error
-    except tomllib.TOMLDecodeError as error:
+    except (tomllib.TOMLDecodeError, RecursionError) as error:  # RecursionError: arrays nested thousands deep
         raise ConfigError(f"not valid TOML: {error}", path) from error
-    table = document.get("tool", {}).get("asyncguide", {})
-    return settings_from_table(table, path)
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        warning = f"{path}: ignored `tool`: it should be a table, not {toml_type(tool)}"
+        return Settings(root=path.parent, source=path, warnings=(warning,))
+    return settings_from_table(tool.get("asyncguide", {}), path)
+
+
+#: what TOML (and JSON) call each type of parsed value, for messages about a value's shape
+TOML_TYPES = {dict: "a table", list: "an array", str: "a string", int: "an integer", float: "a float", bool: "a boolean"}
+
+
+def toml_type(value: Any) -> str:
+    return TOML_TYPES.get(type(value), type(value).__name__)
 
 
 def settings_from_table(table: Any, path: Path | None = None) -> Settings:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -185,13 +186,23 @@ def _first_code_line(statement: ast.stmt) -> int:
     return min([statement.lineno, *(d.lineno for d in decorators)]) - 1
 
 
+#: the recursion limit fixes are built under: libcst takes several frames per level of nesting,
+#: and Python's default (1000) would leave expressions a few hundred deep without a fix
+LIBCST_RECURSION_LIMIT = 4000
+
+
 def build_fix(
     diagnostic: Diagnostic, source: str, target_version: tuple[int, int] = (3, 9), notebook: bool = False
 ) -> Fix | None:
-    """The fix for one diagnostic of ``source``, or None when the rule cannot build one here."""
+    """The fix for one diagnostic of ``source``, or None when the rule cannot build one here
+    (nor for code nested too deep for libcst, which rewrites code recursively)."""
     if diagnostic.fix is None:
         return None
-    return rule_instance(diagnostic.code).fix(diagnostic, FixContext(source, target_version, notebook))
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), LIBCST_RECURSION_LIMIT))
+    try:
+        return rule_instance(diagnostic.code).fix(diagnostic, FixContext(source, target_version, notebook))
+    except RecursionError:
+        return None
 
 
 def line_offsets(source: str) -> list[int]:

@@ -37,9 +37,8 @@ from __future__ import annotations
 import ast
 import builtins
 import re
-import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Union
@@ -1487,50 +1486,95 @@ def argument(call: ast.Call, position: int, name: str | None = None) -> ast.expr
 
 
 class _Walker:
-    """The one walk. Records parent and scope on every node, binds names, indexes nodes."""
+    """The one walk. Records parent and scope on every node, binds names, indexes nodes.
+
+    The walk is iterative, so code nested thousands deep (a chain of 1,000 calls, a sum of 2,000
+    terms: valid Python) walks as any other, whatever the recursion limit. ``run`` pops tasks off
+    a stack: a node to visit with its parent and scope, or a continuation (a bound method and its
+    arguments, with None for a scope). Visiting a node, or running a continuation, only schedules
+    what comes next (``visit``, ``children``, ``then`` append to ``pending``); ``run`` then pushes
+    the pending tasks in reverse, so that they run in the order they were scheduled, each
+    subtree to its end before the next: the order of a recursive walk.
+    """
 
     def __init__(self, model: SemanticModel):
         self.model = model
         self.index = model._nodes
         self.scope = model.module_scope
-        sys.setrecursionlimit(max(sys.getrecursionlimit(), 4000))
+        self.pending: list[tuple] = []
 
     def walk_module(self, tree: ast.Module) -> None:
         tree._ag_scope = self.scope  # type: ignore[attr-defined]
         self.index.setdefault(ast.Module, []).append(tree)
         self.children(tree)
+        self.run()
+
+    def run(self) -> None:
+        # The hottest code of a lint (every node, every keystroke). A node without a special
+        # handler has its children pushed right here, last first; the node's fields and the
+        # links are read and written through its __dict__.
+        pending = self.pending
+        stack = pending[::-1]
+        pending.clear()
+        pop, append, push = stack.pop, stack.append, stack.extend
+        index = self.index
+        node_class = ast.AST
+        while stack:
+            node, parent, scope = pop()
+            if scope is None:  # a continuation: parent holds its arguments
+                node(*parent)
+            else:
+                attributes = node.__dict__
+                attributes["_ag_parent"] = parent
+                attributes["_ag_scope"] = scope
+                node_type = node.__class__
+                bucket = index.get(node_type)
+                if bucket is None:
+                    bucket = index[node_type] = []
+                bucket.append(node)
+                special = _SPECIAL.get(node_type)
+                if special is None:
+                    fields = _CHILD_FIELDS_LAST_FIRST.get(node_type)
+                    if fields is None:
+                        fields = _child_fields(node_type)[::-1]
+                    for name in fields:
+                        value = attributes.get(name)
+                        if value.__class__ is list:
+                            for item in reversed(value):
+                                if isinstance(item, node_class):
+                                    append((item, node, scope))
+                        elif isinstance(value, node_class):
+                            append((value, node, scope))
+                    continue
+                self.scope = scope
+                special(self, node)
+            if pending:
+                push(reversed(pending))
+                pending.clear()
 
     def visit(self, node: ast.AST, parent: ast.AST) -> None:
-        # The hottest code of a lint (every node, every keystroke): the node's fields and the
-        # links are read and written through its __dict__.
-        attributes = node.__dict__
-        attributes["_ag_parent"] = parent
-        attributes["_ag_scope"] = self.scope
-        node_type = type(node)
-        bucket = self.index.get(node_type)
-        if bucket is None:
-            bucket = self.index[node_type] = []
-        bucket.append(node)
-        special = _SPECIAL.get(node_type)
-        if special is None:
-            self.children(node)
-        else:
-            special(self, node)
+        """Schedule a visit of ``node`` in the current scope."""
+        self.pending.append((node, parent, self.scope))
+
+    def then(self, continuation: Callable[..., None], *arguments: object) -> None:
+        """Schedule ``continuation(*arguments)`` after what is scheduled so far (and its subtrees)."""
+        self.pending.append((continuation, arguments, None))
 
     def children(self, node: ast.AST) -> None:
         attributes = node.__dict__
         fields = _CHILD_FIELDS.get(type(node))
         if fields is None:
             fields = _child_fields(type(node))
-        visit = self.visit
+        pending = self.pending
+        scope = self.scope
         for name in fields:
             value = attributes.get(name)
             if value.__class__ is list:
                 for item in value:
                     if isinstance(item, ast.AST):
-                        visit(item, node)
+                        pending.append((item, node, scope))
             elif isinstance(value, ast.AST):
-                visit(value, node)
+                pending.append((value, node, scope))
 
     def visit_all(self, nodes: list, parent: ast.AST) -> None:
         for item in nodes:
@@ -1573,11 +1617,13 @@ class _Walker:
     # --- definitions and scopes
 
     def function(self, node: FunctionNode) -> None:
-        outer = self.scope
         self.visit_all(node.decorator_list, node)
         self.visit_defaults(node.args, node)
         if node.returns is not None:
             self.visit(node.returns, node)
+        self.then(self.function_body, node, self.scope)
+
+    def function_body(self, node: FunctionNode, outer: Scope) -> None:
         class_info = outer.class_info if outer.kind == "class" else None
         scope = self.new_scope("function", node, outer)
         info = FunctionInfo(node, scope, outer, class_info)
@@ -1586,12 +1632,12 @@ class _Walker:
         self.model._function_of_node[id(node)] = info
         if class_info is not None:
             class_info.methods[node.name] = info
+        self.scope = outer
         self.bind(node.name, "function", node, definition=info)
         self.scope = scope
         self.bind_parameters(node.args, node)
         for statement in node.body:
             self.visit(statement, node)
-        self.scope = outer
 
     def visit_defaults(self, args: ast.arguments, owner: ast.AST) -> None:
         self.visit_all(args.defaults, owner)
@@ -1609,34 +1655,40 @@ class _Walker:
             self.bind(arg.arg, "parameter", arg, annotation=arg.annotation)
 
     def lambda_(self, node: ast.Lambda) -> None:
-        outer = self.scope
         self.visit_defaults(node.args, node)
+        self.then(self.lambda_body, node, self.scope)
+
+    def lambda_body(self, node: ast.Lambda, outer: Scope) -> None:
         self.scope = self.new_scope("lambda", node, outer)
         self.bind_parameters(node.args, node)
         self.visit(node.body, node)
-        self.scope = outer
 
     def class_(self, node: ast.ClassDef) -> None:
-        outer = self.scope
         self.visit_all(node.decorator_list, node)
         self.visit_all(node.bases, node)
         self.visit_all(node.keywords, node)
+        self.then(self.class_body, node, self.scope)
+
+    def class_body(self, node: ast.ClassDef, outer: Scope) -> None:
         scope = self.new_scope("class", node, outer)
         info = ClassInfo(node, scope, outer)
         scope.class_info = info
         self.model.classes.append(info)
         self.model._class_of_node[id(node)] = info
+        self.scope = outer
         self.bind(node.name, "class", node, definition=info)
         self.scope = scope
         for statement in node.body:
             self.visit(statement, node)
-        self.scope = outer
 
     def comprehension(self, node: ast.AST) -> None:
-        outer = self.scope
         generators: list[ast.comprehension] = node.generators  # type: ignore[attr-defined]
         # The first iterable is evaluated in the enclosing scope.
         self.visit(generators[0].iter, node)
+        self.then(self.comprehension_body, node, self.scope)
+
+    def comprehension_body(self, node: ast.AST, outer: Scope) -> None:
+        generators: list[ast.comprehension] = node.generators  # type: ignore[attr-defined]
         self.scope = self.new_scope("comprehension", node, outer)
         if any(g.is_async for g in generators):
             self.mark_awaits()
@@ -1652,7 +1704,6 @@ class _Walker:
             child = getattr(node, name, None)
             if child is not None:
                 self.visit(child, node)
-        self.scope = outer
 
     # --- bindings
 
@@ -1744,6 +1795,8 @@ _PRIMITIVE_FIELDS = frozenset(
 )
 #: node type -> the fields that may hold nodes (or lists of them)
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {ast.Constant: ()}
+#: the same, last first: the order ``_Walker.run`` pushes children in
+_CHILD_FIELDS_LAST_FIRST: dict[type, tuple[str, ...]] = {ast.Constant: ()}
 
 
 def _child_fields(node_type: type) -> tuple[str, ...]:
@@ -1751,6 +1804,7 @@ def _child_fields(node_type: type) -> tuple[str, ...]:
     if node_type.__name__ == "TypeAlias":  # ``type X = ...`` (3.12): its name is a Name node
         skipped = _SINGLETON_FIELDS
     fields = _CHILD_FIELDS[node_type] = tuple(f for f in node_type._fields if f not in skipped)  # type: ignore[attr-defined]
+    _CHILD_FIELDS_LAST_FIRST[node_type] = fields[::-1]
     return fields
 
 _SPECIAL = {

@@ -15,7 +15,10 @@ here are the resolvers the CLI and the server pass to ``lint(..., resolver=...)`
 Both are made per document: ``path`` is the file being linted (it anchors relative imports such as
 ``.db.fetch_user``; None for an unsaved buffer, whose relative imports stay unknown), and
 ``project_root`` is the root of the ``jedi.Project`` (the workspace folder, else the file's folder).
-The project never loads unsafe extensions (``load_unsafe_extensions=False``).
+The project never loads unsafe extensions (``load_unsafe_extensions=False``): jedi parses the
+project's modules, it never imports them. jedi keeps the parse trees of the modules it reads in its
+cache folder (``~/.cache/jedi`` on Linux); the environment variable ``ASYNCGUIDE_JEDI_CACHE``
+names another one (``configured_jedi``).
 
 ``DeferredResolver.reexported_name`` answers a second question the same way, for hovers on API
 names (``api_guidelines``): which library name a name of the project's own modules re-exports
@@ -40,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .model import SemanticModel
+from .reading import read_text
 
 if TYPE_CHECKING:
     import jedi
@@ -51,6 +55,9 @@ log = logging.getLogger("asyncguide")
 COROUTINE_PRESERVING_DECORATORS = frozenset({"staticmethod", "classmethod", "abstractmethod", "override", "wraps"})
 
 _QUALIFIED_NAME = re.compile(r"\.*[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+#: the environment variable naming the folder jedi keeps its caches in, instead of its default
+JEDI_CACHE_VARIABLE = "ASYNCGUIDE_JEDI_CACHE"
 
 #: jedi is not thread-safe: one resolution at a time in the process, whichever resolver runs it
 _JEDI_LOCK = threading.Lock()
@@ -71,6 +78,17 @@ def decorator_name(decorator_code: str) -> str:
     return decorator_code.strip().lstrip("@").split("(", 1)[0].strip().rsplit(".", 1)[-1]
 
 
+def configured_jedi() -> Any:
+    """The jedi module, its cache folder set from ``JEDI_CACHE_VARIABLE`` when that is set
+    (imported on first use: most lints never need it)."""
+    import jedi
+
+    folder = os.environ.get(JEDI_CACHE_VARIABLE)
+    if folder:
+        jedi.settings.cache_directory = os.path.abspath(os.path.expanduser(folder))
+    return jedi
+
+
 class _JediLookup:
     """One uncached jedi resolution of a qualified name, for a linted file and its project."""
 
@@ -87,9 +105,7 @@ class _JediLookup:
     @property
     def project(self) -> jedi.Project:
         if self._project is None:
-            import jedi
-
-            self._project = jedi.Project(self.project_root, load_unsafe_extensions=False)
+            self._project = configured_jedi().Project(self.project_root, load_unsafe_extensions=False)
         return self._project
 
     def is_coroutine_function(self, qualified_name: str) -> bool | None:
@@ -151,10 +167,8 @@ class _JediLookup:
         return path.suffix == ".py" and path.is_relative_to(self.project_root) and not _INSTALLED & set(path.parts)
 
     def _goto(self, script_text: str, follow_imports: bool = True) -> list[Any]:
-        import jedi
-
         directory = os.path.dirname(self.path) if self.path else self.project_root
-        script = jedi.Script(script_text, path=os.path.join(directory, _SCRIPT_NAME), project=self.project)
+        script = configured_jedi().Script(script_text, path=os.path.join(directory, _SCRIPT_NAME), project=self.project)
         lines = script_text.splitlines()
         return script.goto(len(lines), len(lines[-1]), follow_imports=follow_imports)
 
@@ -192,7 +206,7 @@ def _module_binding(path: Path, name: str, module_name: str) -> str | None:
     """The qualified name a module-level name of a project module is bound to: an import
     (relative ones made absolute from ``module_name``), or an assignment of another name."""
     try:
-        model = SemanticModel.build(path.read_text("utf-8"))
+        model = SemanticModel.build(read_text(path))  # bounded, regular files only: the project is untrusted
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
         return None
     bindings = model.module_scope.bindings.get(name)

@@ -30,11 +30,16 @@ below 1.0.
 
 Answers are cached per project root (``framework_versions``) and dropped when a file they came
 from, or a candidate file, or the environment's ``site-packages`` folder changes (by mtime).
+
+The files are the linted project's, so nothing in them is trusted: only regular files of bounded
+size are read (``reading``), ``-r``/``-c`` includes are followed only inside the project (at most
+``MAX_REQUIREMENT_FILES`` files), installed versions come from the names of ``*.dist-info``
+folders (no file in an environment is read), and a file or table of an unexpected shape is
+skipped with one line in ``FrameworkVersions.problems()``.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import os
 import re
@@ -44,6 +49,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+
+from .config import TOML_TYPES, toml_type
+from .reading import Unreadable, read_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -64,6 +72,8 @@ FASTAPI_STARLETTE: tuple[tuple[Version, Version | None], ...] = (
 )
 
 LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock")
+#: the most requirements files one reading follows through ``-r``/``-c`` includes
+MAX_REQUIREMENT_FILES = 64
 VIRTUAL_ENVIRONMENTS = (".venv", "venv", "env")
 ENVIRONMENT_VARIABLES = ("VIRTUAL_ENV", "CONDA_PREFIX")
 
@@ -159,24 +169,36 @@ def starlette_for_fastapi(fastapi: Version) -> Version | None:
 # ---------------------------------------------------------------- requirement sources
 
 
-def requirement_lines(path: Path, seen: set[Path] | None = None) -> Iterator[tuple[Path, str]]:
-    """(file, requirement) for each requirement of a requirements file, following ``-r``/``-c``."""
+def requirement_lines(path: Path, root: Path, problems: list[str], seen: set[Path] | None = None) -> Iterator[tuple[Path, str]]:
+    """(file, requirement) for each requirement of a requirements file, following ``-r``/``-c``
+    includes that stay inside ``root`` (the project), ``MAX_REQUIREMENT_FILES`` files at most.
+    What is skipped on the way is described in ``problems``."""
     seen = set() if seen is None else seen
     resolved = path.resolve()
     if resolved in seen:
         return
+    if len(seen) >= MAX_REQUIREMENT_FILES:
+        problems.append(f"{path}: not read: more than {MAX_REQUIREMENT_FILES} requirements files are included")
+        return
     seen.add(resolved)
     try:
-        text = path.read_text("utf-8", errors="replace")
-    except OSError:
+        text = read_text(path, errors="replace")
+    except Unreadable as error:
+        problems.append(f"{path}: not read: {error}")
         return
+    except OSError:
+        return  # a missing include tells nothing
     for raw in text.replace("\\\n", " ").splitlines():
         line = raw.split(" #", 1)[0].strip()
         if not line or line.startswith("#"):
             continue
         include = re.match(r"^(?:-r|-c|--requirement|--constraint)\s*=?\s*(\S+)", line)
         if include:
-            yield from requirement_lines(path.parent / include.group(1), seen)
+            included = path.parent / include.group(1)
+            if included.resolve().is_relative_to(root.resolve()):
+                yield from requirement_lines(included, root, problems, seen)
+            else:
+                problems.append(f"{path}: not following {include.group(1)}: it is outside the project")
             continue
         if line.startswith("-"):
             continue  # -e, --index-url and other options
@@ -195,21 +217,65 @@ def parse_requirement(line: str) -> tuple[str, str] | None:
     return normalize(match.group(1)), rest.strip("() ")
 
 
-def _pyproject_requirements(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+class _Shapes:
+    """Reads values out of a parsed TOML or JSON document, checking their shapes: a value of
+    another shape reads as absent, and is described in ``problems`` once."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        self.path = path
+        self.problems = problems
+
+    def get(self, table: dict[str, Any], key: str, shape: type, where: str) -> Any:
+        """``table[key]`` when it has ``shape``; None when absent or of another shape."""
+        return self.checked(table.get(key), shape, f"{where}{key}")
+
+    def checked(self, value: Any, shape: type, where: str) -> Any:
+        """``value`` when it has ``shape``; None when it is None or of another shape."""
+        if value is None or isinstance(value, shape):
+            return value
+        return self.wrong(where, shape, value)
+
+    def items(self, values: list[Any] | None, shape: type | tuple[type, ...], where: str) -> list[Any]:
+        """The members of an array that have ``shape`` (one problem for those that do not)."""
+        if values is None:
+            return []
+        kept = [value for value in values if isinstance(value, shape)]
+        if len(kept) < len(values):
+            self.wrong(f"{where}[…]", shape, next(value for value in values if not isinstance(value, shape)))
+        return kept
+
+    def wrong(self, where: str, shape: type | tuple[type, ...], value: Any) -> None:
+        expected = " or ".join(TOML_TYPES[kind] for kind in (shape if isinstance(shape, tuple) else (shape,)))
+        self.problems.append(f"{self.path}: ignored `{where}`: it should be {expected}, not {toml_type(value)}")
+
+
+def _pyproject_requirements(document: dict[str, Any], shapes: _Shapes) -> Iterator[tuple[str, str]]:
     """(name, specifier) for each requirement a pyproject.toml declares."""
-    project = document.get("project") or {}
-    pep508 = list(project.get("dependencies") or [])
-    for extra in (project.get("optional-dependencies") or {}).values():
-        pep508 += list(extra or [])
-    for group in (document.get("dependency-groups") or {}).values():
-        pep508 += [item for item in group or [] if isinstance(item, str)]
+    project = shapes.get(document, "project", dict, "") or {}
+    pep508 = shapes.items(shapes.get(project, "dependencies", list, "project."), str, "project.dependencies")
+    extras = shapes.get(project, "optional-dependencies", dict, "project.") or {}
+    for extra in extras:
+        where = f"project.optional-dependencies.{extra}"
+        pep508 += shapes.items(shapes.get(extras, extra, list, "project.optional-dependencies."), str, where)
+    groups = shapes.get(document, "dependency-groups", dict, "") or {}
+    for group in groups:
+        # besides requirements, a group holds tables such as {include-group = "dev"}
+        members = shapes.get(groups, group, list, "dependency-groups.") or []
+        pep508 += [item for item in shapes.items(members, (str, dict), f"dependency-groups.{group}") if isinstance(item, str)]
     for line in pep508:
-        parsed = parse_requirement(line) if isinstance(line, str) else None
+        parsed = parse_requirement(line)
         if parsed is not None:
             yield parsed
-    poetry = (document.get("tool") or {}).get("poetry") or {}
-    tables = [poetry.get("dependencies") or {}, poetry.get("dev-dependencies") or {}]
-    tables += [(group or {}).get("dependencies") or {} for group in (poetry.get("group") or {}).values()]
+    tool = shapes.get(document, "tool", dict, "") or {}
+    poetry = shapes.get(tool, "poetry", dict, "tool.") or {}
+    tables = [
+        shapes.get(poetry, "dependencies", dict, "tool.poetry.") or {},
+        shapes.get(poetry, "dev-dependencies", dict, "tool.poetry.") or {},
+    ]
+    groups = shapes.get(poetry, "group", dict, "tool.poetry.") or {}
+    for group in groups:
+        table = shapes.get(groups, group, dict, "tool.poetry.group.") or {}
+        tables.append(shapes.get(table, "dependencies", dict, f"tool.poetry.group.{group}.") or {})
     for table in tables:
         for name, value in table.items():
             if isinstance(value, dict):
@@ -222,18 +288,23 @@ def _pyproject_requirements(document: dict[str, Any]) -> Iterator[tuple[str, str
                         yield normalize(name), item["version"]
 
 
-def _locked_versions(path: Path) -> Iterator[tuple[str, str]]:
+def _locked_versions(path: Path, shapes: _Shapes) -> Iterator[tuple[str, str]]:
     """(name, version) for each package a lock file pins."""
     if path.name == "Pipfile.lock":
-        document = json.loads(path.read_text("utf-8"))
+        document = json.loads(read_text(path))
+        if not isinstance(document, dict):
+            shapes.wrong("(the document)", dict, document)
+            return
         for section in ("default", "develop"):
-            for name, entry in (document.get(section) or {}).items():
-                if isinstance(entry, dict) and isinstance(entry.get("version"), str):
+            for name, entry in (shapes.get(document, section, dict, "") or {}).items():
+                entry = shapes.checked(entry, dict, f"{section}.{name}") or {}
+                if isinstance(entry.get("version"), str):
                     yield normalize(name), entry["version"].lstrip("=")
         return
-    document = tomllib.loads(path.read_text("utf-8"))
-    for entry in document.get("package") or document.get("packages") or []:
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str) and isinstance(entry.get("version"), str):
+    document = tomllib.loads(read_text(path))
+    key = "packages" if "packages" in document and "package" not in document else "package"
+    for entry in shapes.items(shapes.get(document, key, list, ""), dict, key):
+        if isinstance(entry.get("name"), str) and isinstance(entry.get("version"), str):
             yield normalize(entry["name"]), entry["version"]
 
 
@@ -248,6 +319,8 @@ class _Answers:
     declared: dict[str, Version] = field(default_factory=dict)
     #: every file read: a change to any of them (or a new candidate file) means reading again
     read: list[Path] = field(default_factory=list)
+    #: what was skipped while reading (a file of the wrong shape, an include outside the project)
+    problems: list[str] = field(default_factory=list)
     site_packages: list[Path] = field(default_factory=list)
     installed: dict[str, Version | None] = field(default_factory=dict)
 
@@ -277,6 +350,11 @@ class FrameworkVersions:
                 if found is not _UNKNOWN:
                     return found  # type: ignore[return-value]
             return self._installed(answers, name)
+
+    def problems(self) -> list[str]:
+        """What reading the project's files skipped, one line each (the files are read if needed)."""
+        with self._lock:
+            return list(self._current().problems)
 
     # -- reading
 
@@ -318,22 +396,24 @@ class FrameworkVersions:
             if not path.is_file():
                 continue
             answers.read.append(path)
+            shapes = _Shapes(path, answers.problems)
             try:
                 if path.name == "pyproject.toml":
-                    declared += _pyproject_requirements(tomllib.loads(path.read_text("utf-8")))
+                    declared += _pyproject_requirements(tomllib.loads(read_text(path)), shapes)
                 elif path.suffix == ".txt":
-                    for source, line in requirement_lines(path):
+                    for source, line in requirement_lines(path, self.root, answers.problems):
                         answers.read.append(source)
                         parsed = parse_requirement(line)
                         if parsed is not None:
                             declared.append(parsed)
                 else:
-                    for name, text in _locked_versions(path):
+                    for name, text in _locked_versions(path, shapes):
                         release = parse_version(text)
                         if release is not None:
                             answers.locked.setdefault(name, release)
-            except (OSError, UnicodeDecodeError, ValueError):  # tomllib and json errors are ValueErrors
-                continue  # a broken file tells nothing
+            except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+                # tomllib and json errors are ValueErrors; RecursionError: arrays nested thousands deep
+                answers.problems.append(f"{path}: not read: {error}")
         _declare(answers.declared, declared)
         return answers
 
@@ -395,12 +475,25 @@ def site_packages_of(prefix: Path) -> list[Path]:
     return found
 
 
+#: an installed distribution's metadata folder: ``{name}-{version}.dist-info`` (wheel installs)
+#: or ``{name}-{version}[-py3.x].egg-info`` (older ones), with the name's ``-`` escaped as ``_``
+_METADATA_FOLDER = re.compile(r"^([^-]+)-([^-]+)(?:-.*)?\.(?:dist|egg)-info$")
+
+
 def _installed_version(site_packages: list[Path], name: str) -> Version | None:
-    if not site_packages:
-        return None
-    for distribution in importlib.metadata.distributions(path=[str(p) for p in site_packages]):
-        if normalize(distribution.metadata["Name"] or "") == name:
-            return parse_version(distribution.version or "")
+    """The version of the distribution installed in these folders, from its metadata folder's
+    name: nothing in the environment is read (a project's own ``.venv`` is as untrusted as the
+    rest of it)."""
+    for folder in site_packages:
+        try:
+            with os.scandir(folder) as entries:
+                names = sorted(entry.name for entry in entries)
+        except OSError:
+            continue
+        for entry in names:
+            match = _METADATA_FOLDER.match(entry)
+            if match is not None and normalize(match.group(1)) == name:
+                return parse_version(match.group(2))
     return None
 
 

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from ..rules.noqa import CommentLines, with_noqa
 from ..rules.notebooks import Notebook, NotebookError, updated_json
 from ..rules.runner import parses
-from .check import SYNTAX_ERROR_CODE, FileResult, read_source
+from .check import SYNTAX_ERROR_CODE, FileResult, outside_note, read_source
+from .writing import replace_file
 
 #: one line with its line break (the last line may have none), breaking where ``ast`` does
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
@@ -36,6 +37,9 @@ def add_noqa(results: Sequence[FileResult]) -> tuple[int, list[str]]:
                 lines.setdefault(finding.diagnostic.range.start_line, set()).add(finding.diagnostic.code)
         if not codes_by_line:
             continue
+        if result.write_target is None:
+            failures.append(f"not adding noqa comments to {result.display_path}: {outside_note(result.path)}")
+            continue
         try:
             source, encoding = read_source(result.path)
             if None in codes_by_line:
@@ -52,7 +56,7 @@ def add_noqa(results: Sequence[FileResult]) -> tuple[int, list[str]]:
             failures.append(f"cannot add noqa comments to {result.display_path}: the result would not parse (left unchanged)")
             continue
         try:
-            result.path.write_bytes(edited.encode(encoding))
+            replace_file(result.write_target, edited.encode(encoding))
         except (OSError, UnicodeEncodeError) as error:
             failures.append(f"cannot write the noqa comments to {result.display_path}: {error}")
             continue

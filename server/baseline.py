@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from ..rules.reading import read_text
 from .check import FileResult, Finding
 from .fingerprints import file_fingerprints
 
@@ -58,10 +59,10 @@ def write_baseline(results: Sequence[FileResult], baseline: Path) -> int:
 def read_baseline(baseline: Path) -> frozenset[str]:
     """The fingerprints recorded in ``baseline``. Raises ``BaselineError``."""
     try:
-        document = json.loads(baseline.read_text("utf-8"))
+        document = json.loads(read_text(baseline))  # often in the checked tree: a regular file of bounded size
     except (OSError, UnicodeDecodeError) as error:
         raise BaselineError(f"{baseline}: cannot read the baseline: {error}") from error
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, RecursionError) as error:  # RecursionError: arrays nested thousands deep
         raise BaselineError(f"{baseline}: the baseline is not valid JSON: {error}") from error
     if not isinstance(document, dict) or document.get(FORMAT_KEY) != FORMAT_VERSION:
         raise BaselineError(f"{baseline}: not an asyncguide baseline (write one with --write-baseline)")

@@ -24,6 +24,7 @@ from ..rules.config import Settings, find_pyproject, load_pyproject
 from ..rules.fixes import fix_all
 from ..rules.model import split_lines
 from ..rules.notebooks import Notebook, NotebookError, updated_json
+from ..rules.reading import Unreadable, read_bytes
 from ..rules.resolve import JediResolver
 from ..rules.rule import Applicability, Diagnostic, Range, Severity
 from ..rules.project.build import build_index, project_files
@@ -31,7 +32,8 @@ from ..rules.project.index import PROJECT_RULES, ProjectIndex, ProjectView
 from ..rules.project.cache import DiskCache
 from ..rules.runner import CoroutineResolver, InternalError, LintResult, lint
 from ..rules.versions import framework_versions
-from .files import NOTEBOOK_SUFFIX, SourceFile, folder_python_files, python_files
+from .files import NOTEBOOK_SUFFIX, SourceFile, python_files, walk_python_files
+from .writing import replace_file
 
 log = logging.getLogger("asyncguide")
 
@@ -71,6 +73,11 @@ class FileTask:
     #: where imports resolve from for ASY110, and framework versions are read from (``rules.versions``):
     #: the nearest pyproject.toml's folder, else the checked root
     project_root: Path
+    #: the folder named on the command line the file was found under (``SourceFile.root``):
+    #: ``--fix`` writes nothing outside it
+    checked_root: Path
+    #: what its pyproject.toml's settings ignored for its shape (``Settings.warnings``)
+    settings_warnings: tuple[str, ...] = ()
     #: the text to check instead of the file's (read from stdin); fixes are then returned in
     #: ``FileResult.fixed_source``, not written
     text: str | None = None
@@ -110,8 +117,15 @@ class FileResult:
     diff: str = ""
     #: what failed outside a rule's check, one line each for stderr
     failures: list[str] = field(default_factory=list)
+    #: what was skipped on purpose (a FIFO, a symlink leading out of the checked folder, a part
+    #: of the project's metadata of the wrong shape), one line each for stderr; files of one
+    #: project repeat its warnings, which are printed once. Notes leave the exit status alone.
+    notes: list[str] = field(default_factory=list)
     #: the text after the fixes, for a ``FileTask.text`` fixed with ``--fix``
     fixed_source: str | None = None
+    #: the file ``--fix`` and ``--add-noqa`` write: the path, or a symlink's target when that is
+    #: inside the checked folder; None for a symlink leading out of it (``write_target``)
+    write_target: Path | None = None
 
 
 class SettingsCache:
@@ -190,7 +204,7 @@ def index_projects(tasks: list[FileTask], settings_cache: SettingsCache, options
     for root in roots:
         settings = with_options(settings_cache.for_path(root), options)
         checked = [task.path for task in tasks if task.project_root == root]
-        paths = sorted(set(folder_python_files(root, settings_cache.is_excluded)) | set(checked))
+        paths = sorted(set(walk_python_files(root, settings_cache.is_excluded)) | set(checked))
         files = project_files(root, paths, settings)
         if options.jobs <= 1 or len(files) <= 1:
             indexes[root] = build_index(root, files, settings, options.use_cache)
@@ -238,6 +252,8 @@ def file_task(source: SourceFile, settings_cache: SettingsCache, options: CheckO
         mode=options.mode,
         unsafe_fixes=options.unsafe_fixes or settings.unsafe_fixes,
         project_root=settings.root or source.root,
+        checked_root=source.root,
+        settings_warnings=settings.warnings,
         notebook=source.path.suffix == NOTEBOOK_SUFFIX,
         use_cache=options.use_cache,
     )
@@ -282,13 +298,26 @@ def quiet_engine_logging() -> None:
         logger.addHandler(logging.NullHandler())
 
 
+def new_result(task: FileTask) -> FileResult:
+    """The file's result before it is linted: where its fixes may be written, and the warnings
+    about its settings and its project's metadata."""
+    result = FileResult(task.path, task.display_path, write_target=write_target(task.path, task.checked_root))
+    versions = framework_versions(task.project_root)
+    result.notes.extend(f"warning: {warning}" for warning in (*task.settings_warnings, *versions.problems()))
+    return result
+
+
 def check_file(task: FileTask) -> FileResult:
-    result = FileResult(task.path, task.display_path)
+    result = new_result(task)
+    versions = framework_versions(task.project_root)
     if task.text is not None:
         source, encoding = task.text, "utf-8"
     else:
         try:
             source, encoding = read_source(task.path)
+        except Unreadable as error:
+            result.notes.append(f"skipped {task.display_path}: {error}")
+            return result
         except (OSError, SyntaxError, UnicodeDecodeError) as error:  # SyntaxError: a bad coding cookie
             result.findings.append(Finding(unreadable(f"cannot read the file: {error}"), fixable=False))
             return result
@@ -316,7 +345,6 @@ def check_file(task: FileTask) -> FileResult:
         return result
     code = source if notebook is None else notebook.text
     try:
-        versions = framework_versions(task.project_root)
         linted = lint(code, task.codes, task.target_version, resolver, versions, notebook=task.notebook, project=project)
         cache = result_cache(task, source, index)
         if cache is not None and not linted.internal_errors:
@@ -340,7 +368,7 @@ def cached_check(task: FileTask) -> FileResult | None:
     linted = cache.get() if cache is not None else None
     if linted is None:
         return None
-    return add_findings(task, FileResult(task.path, task.display_path), linted, source, None)
+    return add_findings(task, new_result(task), linted, source, None)
 
 
 def add_findings(task: FileTask, result: FileResult, linted: LintResult, code: str, notebook: Notebook | None) -> FileResult:
@@ -432,7 +460,11 @@ def in_cell(finding: Finding, notebook: Notebook | None) -> Finding:
 
 def fix_notebook(task: FileTask, raw: str, notebook: Notebook, resolver: CoroutineResolver, result: FileResult) -> Notebook:
     """Fix the notebook's cells (``--fix``: write the notebook; ``--diff``: record a diff per cell)
-    and return the notebook to lint. Only the ``source`` of the changed cells changes in the file."""
+    and return the notebook to lint. Only the ``source`` of the changed cells changes in the file,
+    written as ``fix_file`` writes."""
+    if task.mode == "fix" and task.text is None and result.write_target is None:
+        result.notes.append(f"not fixing {task.display_path}: {outside_note(task.path)}")
+        return notebook
     try:
         versions = framework_versions(task.project_root)
         fixed = fix_all(notebook.text, task.codes, task.target_version, task.unsafe_fixes, resolver, versions, notebook=True)
@@ -459,9 +491,9 @@ def fix_notebook(task: FileTask, raw: str, notebook: Notebook, resolver: Corouti
         result.fixed_source = updated
     else:
         try:
-            task.path.write_bytes(updated.encode("utf-8"))
+            replace_file(result.write_target, updated.encode("utf-8"))
         except OSError as error:
-            result.failures.append(f"cannot write the fixes to {task.display_path}: {error}")
+            result.failures.append(f"cannot write the fixes to {task.display_path} (left unchanged): {error}")
             return notebook
     result.fixed = fixed.applied
     return Notebook.from_json(updated)
@@ -471,7 +503,11 @@ def fix_file(task: FileTask, source: str, encoding: str, resolver: CoroutineReso
     """Fix the file (``--fix``: write it; ``--diff``: record the diff) and return the text to lint.
 
     A fix that raises, or a file that cannot be written, leaves the file as it was and is reported.
+    A symlink is fixed by writing its target, and only when that is inside the checked folder.
     """
+    if task.mode == "fix" and task.text is None and result.write_target is None:
+        result.notes.append(f"not fixing {task.display_path}: {outside_note(task.path)}")
+        return source
     try:
         versions = framework_versions(task.project_root)
         fixed = fix_all(source, task.codes, task.target_version, task.unsafe_fixes, resolver, versions)
@@ -489,17 +525,30 @@ def fix_file(task: FileTask, source: str, encoding: str, resolver: CoroutineReso
         result.fixed_source = fixed.source
     else:
         try:
-            task.path.write_bytes(fixed.source.encode(encoding))
+            replace_file(result.write_target, fixed.source.encode(encoding))
         except (OSError, UnicodeEncodeError) as error:
-            result.failures.append(f"cannot write the fixes to {task.display_path}: {error}")
+            result.failures.append(f"cannot write the fixes to {task.display_path} (left unchanged): {error}")
             return source
     result.fixed = fixed.applied
     return fixed.source
 
 
+def write_target(path: Path, checked_root: Path) -> Path | None:
+    """The file to write for ``path``: its target when a symlink (never the link itself); None
+    when that is outside ``checked_root``, whose files alone asyncguide may rewrite."""
+    target = path.resolve()
+    return target if target.is_relative_to(checked_root.resolve()) else None
+
+
+def outside_note(path: Path) -> str:
+    return f"it is a symlink to {path.resolve()}, outside the checked folder"
+
+
 def read_source(path: Path) -> tuple[str, str]:
-    """The file's text, line endings kept, and its encoding (PEP 263 cookie or BOM, else UTF-8)."""
-    return decode_source(path.read_bytes())
+    """The file's text, line endings kept, and its encoding (PEP 263 cookie or BOM, else UTF-8).
+
+    Raises ``Unreadable`` for what is not a regular file or too large to be source."""
+    return decode_source(read_bytes(path))
 
 
 def decode_source(raw: bytes) -> tuple[str, str]:

@@ -210,6 +210,8 @@ def check_command(args: argparse.Namespace) -> int:
             drop_baseline_findings(results, args.baseline, read_baseline(args.baseline))
     except (ConfigError, FileNotFoundError, BaselineError, SyntaxError, UnicodeDecodeError) as error:
         return usage_error(str(error))
+    for note in dict.fromkeys(note for result in results for note in result.notes):
+        print(f"asyncguide: {note}", file=sys.stderr)
     for result in results:
         for internal_error in dict.fromkeys(result.internal_errors):
             print(

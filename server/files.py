@@ -1,23 +1,27 @@
 """Which files ``asyncguide check`` reads: the ``.py`` files and Jupyter notebooks (``.ipynb``)
 under the given paths.
 
-Inside a git work tree git decides what is ignored (``git ls-files --cached --others
---exclude-standard``: tracked files, and untracked ones no ``.gitignore`` rule ignores). Outside
-git, the walk skips the usual tool and environment folders (``SKIPPED_FOLDERS``) and honours the
-``.gitignore`` files it meets with ``GitIgnore``, a matcher for the common subset of the syntax.
-Both ways skip virtual environments (folders holding a ``pyvenv.cfg``) and whatever the caller's
-``is_excluded`` rejects (the ``exclude`` globs of ``[tool.asyncguide]``). A file named on the
-command line is always checked, unless ``--force-exclude`` (pre-commit names every file).
+git is never run: git executes commands a repository's own configuration names
+(``core.fsmonitor``, hooks, filters), so running it in a linted tree would run that tree's code.
+The walk reads git's ignore files itself instead (``GitIgnore``): the ``.gitignore`` of every
+folder from the repository's root down, and ``.git/info/exclude``. Inside a git repository (a
+``.git`` at or above the walked folder) that is all it skips, besides ``.git``; outside git it also
+skips the usual tool and environment folders (``SKIPPED_FOLDERS``). Both ways skip virtual
+environments (folders holding a ``pyvenv.cfg``) and whatever the caller's ``is_excluded`` rejects
+(the ``exclude`` globs of ``[tool.asyncguide]``). A file named on the command line is always
+checked, unless ``--force-exclude`` (pre-commit names every file); a folder named on it is walked
+even when an ignore file above it ignores it.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..rules.reading import read_text
 
 #: folders a walk outside git never enters (a folder named on the command line is still walked)
 SKIPPED_FOLDERS = frozenset(
@@ -48,84 +52,24 @@ def python_files(
     """Every file to check under ``arguments`` (files and folders), each once, sorted by path. A file
     named in ``arguments`` is checked even when ``is_excluded`` rejects it, unless ``force_exclude``.
 
-    Raises ``FileNotFoundError`` for an argument that does not exist.
+    A file named directly need not be a regular file: ``check.check_file`` skips what it cannot
+    read as one. Raises ``FileNotFoundError`` for an argument that does not exist.
     """
     found: dict[Path, SourceFile] = {}
     for argument in arguments:
         path = Path(os.path.abspath(argument))
-        if path.is_file():
+        if path.is_dir():
+            for file in walk_python_files(path, is_excluded):
+                found.setdefault(file, SourceFile(file, path))
+        elif path.exists():
             if force_exclude and is_excluded(path):
                 continue
             working_folder = Path.cwd()
             root = working_folder if working_folder in path.parents else path.parent
             found.setdefault(path, SourceFile(path, root))
-        elif path.is_dir():
-            for file in folder_python_files(path, is_excluded):
-                found.setdefault(file, SourceFile(file, path))
         else:
             raise FileNotFoundError(f"no such file or folder: {argument}")
     return sorted(found.values(), key=lambda source: source.path)
-
-
-def folder_python_files(folder: Path, is_excluded: Callable[[Path], bool]) -> list[Path]:
-    listed = git_listed_files(folder)
-    if listed is None:
-        return list(walk_python_files(folder, is_excluded))
-    skipped_folders: dict[Path, bool] = {}
-
-    def is_skipped_folder(path: Path) -> bool:
-        if path not in skipped_folders:
-            skipped_folders[path] = is_virtual_environment(path) or is_excluded(path)
-        return skipped_folders[path]
-
-    files = []
-    for path in listed:
-        if path.is_dir():
-            # a nested repository or submodule, which git does not look inside; a symlink to a
-            # folder could lead back up the tree, so it is not followed (as os.walk does not)
-            if not path.is_symlink():
-                files.extend(folder_python_files(path, is_excluded))
-        elif (
-            path.suffix in SOURCE_SUFFIXES
-            and path.is_file()
-            and not is_excluded(path)
-            and not any(is_skipped_folder(parent) for parent in _folders_between(folder, path))
-        ):
-            files.append(path)
-    return files
-
-
-def git_listed_files(folder: Path) -> list[Path] | None:
-    """The files git does not ignore under ``folder``, or None outside a git work tree (or without git).
-
-    A folder that git itself ignores (``asyncguide check .venv/lib/...``) is walked without git.
-    """
-    try:
-        inside = _git(folder, "rev-parse", "--is-inside-work-tree")
-        if inside is None or inside.strip() != "true" or _git(folder, "check-ignore", "-q", ".") is not None:
-            return None
-        listing = _git(folder, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    except OSError:  # no git executable
-        return None
-    if listing is None:
-        return None
-    # ls-files prints paths relative to the folder it runs in; a nested repository ends with "/"
-    return [folder / entry.rstrip("/") for entry in listing.split("\0") if entry]
-
-
-def _git(folder: Path, *arguments: str) -> str | None:
-    """git's stdout, or None when it exits non-zero."""
-    completed = subprocess.run(
-        ["git", "-C", str(folder), *arguments], capture_output=True, text=True, encoding="utf-8", check=False
-    )
-    return completed.stdout if completed.returncode == 0 else None
-
-
-def _folders_between(root: Path, path: Path) -> Iterator[Path]:
-    for folder in path.parents:
-        if folder == root:
-            return
-        yield folder
 
 
 def is_virtual_environment(folder: Path) -> bool:
@@ -133,31 +77,85 @@ def is_virtual_environment(folder: Path) -> bool:
 
 
 def walk_python_files(root: Path, is_excluded: Callable[[Path], bool]) -> Iterator[Path]:
-    """The ``.py`` and ``.ipynb`` files under ``root``, without git: usual folders skipped,
-    ``.gitignore`` honoured."""
-    ignores: dict[Path, GitIgnore] = {}
+    """The ``.py`` and ``.ipynb`` files under ``root`` that neither git's ignore files nor the rules
+    of the module's docstring skip. Folder symlinks are not followed (one could lead back up the tree)."""
+    repository = repository_root(root)
+    ignore = ignores_above(repository, root) if repository is not None else None
+    if ignore is None or ignore.ignores(root.as_posix(), is_folder=True):
+        repository, ignore = None, GitIgnore()  # outside git, or a folder git ignores: walk it as outside git
+    # (the ignore patterns, inside a repository) for each folder the walk reached
+    states: dict[Path, tuple[GitIgnore, bool]] = {}
     for current, folders, files in os.walk(root):
         here = Path(current)
-        inherited = ignores.get(here.parent, GitIgnore()) if here != root else GitIgnore()
-        ignore = ignores[here] = inherited.extended(here / ".gitignore", root)
-        relative = here.relative_to(root).as_posix()
-        prefix = "" if relative == "." else f"{relative}/"
+        if here == root:
+            inherited, in_repository = ignore, repository is not None
+        else:
+            inherited, in_repository = states[here.parent]
+        if here != repository and is_repository(here):  # a nested repository: its own rules only
+            inherited, in_repository = repository_excludes(here), True
+        here_ignore = inherited.extended(here / ".gitignore")
+        states[here] = (here_ignore, in_repository)
+        prefix = here.as_posix().rstrip("/") + "/"
         folders[:] = sorted(
             name
             for name in folders
-            if name not in SKIPPED_FOLDERS
-            and not ignore.ignores(prefix + name, is_folder=True)
+            if name != ".git"
+            and (in_repository or name not in SKIPPED_FOLDERS)
+            and not here_ignore.ignores(prefix + name, is_folder=True)
             and not is_virtual_environment(here / name)
             and not is_excluded(here / name)
         )
         for name in sorted(files):
-            if name.endswith(SOURCE_SUFFIXES) and not ignore.ignores(prefix + name, is_folder=False) and not is_excluded(here / name):
+            if name.endswith(SOURCE_SUFFIXES) and not here_ignore.ignores(prefix + name, is_folder=False) and not is_excluded(here / name):
                 yield here / name
+
+
+def repository_root(folder: Path) -> Path | None:
+    """The nearest repository at or above ``folder``, or None outside git."""
+    return next((candidate for candidate in (folder, *folder.parents) if is_repository(candidate)), None)
+
+
+def is_repository(folder: Path) -> bool:
+    """A work tree's root: a ``.git`` folder with a ``HEAD`` (as git requires), or a ``.git`` file
+    (worktrees and submodules)."""
+    git = folder / ".git"
+    return (git / "HEAD").is_file() or git.is_file()
+
+
+def repository_excludes(repository: Path) -> GitIgnore:
+    """The patterns of the repository's ``info/exclude`` (in ``.git``, or in the folder a ``.git``
+    file points to, ``gitdir: ...``; for a worktree, in the common folder its ``commondir`` names)."""
+    git = repository / ".git"
+    if git.is_file():
+        try:
+            pointer = read_text(git, errors="replace").strip()
+        except OSError:
+            return GitIgnore()
+        if not pointer.startswith("gitdir:"):
+            return GitIgnore()
+        git = repository / pointer[len("gitdir:") :].strip()
+        try:
+            git = git / read_text(git / "commondir", errors="replace").strip()
+        except OSError:
+            pass  # not a worktree: the git folder is the common one
+    return GitIgnore().extended(git / "info" / "exclude", base=repository)
+
+
+def ignores_above(repository: Path, folder: Path) -> GitIgnore | None:
+    """The patterns that apply to ``folder``'s contents from the ignore files of the repository's
+    root down to ``folder``'s parent; None when a folder on the way is itself ignored."""
+    chain = [folder, *folder.parents]
+    ignore = repository_excludes(repository)
+    for current in reversed(chain[1 : chain.index(repository) + 1]):  # the repository's root first
+        if current != repository and ignore.ignores(current.as_posix(), is_folder=True):
+            return None
+        ignore = ignore.extended(current / ".gitignore")
+    return ignore
 
 
 @dataclass(frozen=True)
 class IgnorePattern:
-    #: the folder of the .gitignore it comes from, relative to the walk's root ("" for the root)
+    #: the folder of the ignore file it comes from, as a ``/``-separated path ("" for paths relative to it)
     base: str
     regex: re.Pattern[str]
     negated: bool
@@ -166,36 +164,38 @@ class IgnorePattern:
 
 @dataclass(frozen=True)
 class GitIgnore:
-    """``.gitignore`` patterns: ``#`` comments, ``!`` negation, a trailing ``/`` for folders only,
-    a ``/`` at the start or in the middle to anchor at the file's folder, ``*``, ``?``, ``[...]``
-    and ``**``. The last matching pattern decides; an ignored folder is not entered, so nothing
-    under it can be re-included (as in git)."""
+    """git's ignore patterns (gitignore(5)): ``#`` comments, ``!`` negation, a trailing ``/`` for
+    folders only, a ``/`` at the start or in the middle to anchor at the ignore file's folder,
+    ``*``, ``?``, ``[...]`` and ``**``, ``\\`` escapes, trailing spaces dropped unless escaped.
+    Patterns added later take precedence (a deeper ``.gitignore`` over a shallower one, any
+    ``.gitignore`` over ``info/exclude``); the last matching pattern decides. An ignored folder is
+    not entered, so nothing under it can be re-included (as in git)."""
 
     patterns: tuple[IgnorePattern, ...] = ()
 
-    def extended(self, gitignore: Path, root: Path) -> GitIgnore:
-        """These patterns, then those of ``gitignore`` (when the file exists)."""
+    def extended(self, ignore_file: Path, base: Path | None = None) -> GitIgnore:
+        """These patterns, then those of ``ignore_file`` (when it exists), anchored at ``base``
+        (default: the file's folder)."""
         try:
-            text = gitignore.read_text("utf-8", errors="replace")
+            text = read_text(ignore_file, errors="replace")
         except OSError:
             return self
-        base = gitignore.parent.relative_to(root).as_posix()
-        base = "" if base == "." else base
-        return GitIgnore(self.patterns + tuple(parse_gitignore(text, base)))
+        anchor = (ignore_file.parent if base is None else base).as_posix().rstrip("/")
+        return GitIgnore(self.patterns + tuple(parse_gitignore(text, anchor)))
 
-    def ignores(self, relative_path: str, is_folder: bool) -> bool:
-        """Whether the path (relative to the walk's root, with ``/``) is ignored."""
+    def ignores(self, path: str, is_folder: bool) -> bool:
+        """Whether the ``/``-separated path (absolute, or relative like the patterns' bases) is ignored."""
         ignored = False
         for pattern in self.patterns:
             if pattern.folders_only and not is_folder:
                 continue
             if pattern.base:
-                if not relative_path.startswith(pattern.base + "/"):
+                if not path.startswith(pattern.base + "/"):
                     continue
-                path = relative_path[len(pattern.base) + 1 :]
+                relative = path[len(pattern.base) + 1 :]
             else:
-                path = relative_path
-            if pattern.regex.fullmatch(path):
+                relative = path
+            if pattern.regex.fullmatch(relative):
                 ignored = not pattern.negated
         return ignored
 
@@ -203,49 +203,62 @@ class GitIgnore:
 def parse_gitignore(text: str, base: str = "") -> list[IgnorePattern]:
     patterns = []
     for line in text.splitlines():
-        line = line.rstrip()
+        line = _TRAILING_SPACES.sub("", line)
         if not line or line.startswith("#"):
             continue
-        negated = line.startswith("!")
+        negated = line.startswith("!")  # "\!" and "\#" start a literal pattern: _translate unescapes them
         if negated:
             line = line[1:]
-        elif line.startswith("\\"):  # "\#" and "\!" start a literal pattern
-            line = line[1:]
         folders_only = line.endswith("/")
-        line = line.rstrip("/")
+        if folders_only:
+            line = line[:-1]  # one slash: "a//" keeps one, and like git then matches nothing
         if not line:
             continue
         anchored = "/" in line
-        line = line.lstrip("/")
-        regex = _translate(line) if anchored else f"(?:.*/)?{_translate(line)}"
-        patterns.append(IgnorePattern(base, re.compile(regex), negated, folders_only))
+        if line.startswith("/"):
+            line = line[1:]
+        try:
+            regex = re.compile(_translate(line, anchored) if anchored else f"(?:.*/)?{_translate(line, anchored)}", re.DOTALL)
+        except re.error:  # a range such as [z-a]: git matches nothing with it either
+            continue
+        patterns.append(IgnorePattern(base, regex, negated, folders_only))
     return patterns
 
 
-def _translate(pattern: str) -> str:
-    """A gitignore glob as a regular expression over ``/``-separated paths."""
+#: trailing spaces, but not one escaped with a backslash ("name\ " keeps its last space)
+_TRAILING_SPACES = re.compile(r"(?<!\\) +$")
+
+
+def _translate(pattern: str, anchored: bool) -> str:
+    """A gitignore glob as a regular expression over ``/``-separated paths.
+
+    ``**`` matches across folders when it stands alone between slashes (or the pattern's ends);
+    elsewhere it is one ``*``. As in git, which compares an anchored pattern's literal beginning
+    (up to its first wildcard) before matching the rest, a ``**`` right after that beginning
+    counts as standing at the start.
+    """
+    start = next((index for index, char in enumerate(pattern) if char in "*?[\\"), len(pattern)) if anchored else 0
     out = []
     index = 0
     while index < len(pattern):
-        if pattern.startswith("**/", index):
-            out.append("(?:.*/)?")
-            index += 3
-        elif pattern.startswith("/**", index) and index + 3 == len(pattern):
-            out.append("/.*")
-            index += 3
-        elif pattern[index] == "*":
-            out.append("[^/]*")
-            while index < len(pattern) and pattern[index] == "*":
-                index += 1
+        if pattern[index] == "*":
+            end = index
+            while end < len(pattern) and pattern[end] == "*":
+                end += 1
+            alone = end - index > 1 and (index == start or pattern[index - 1] == "/")
+            if alone and end == len(pattern):
+                out.append(".*")
+            elif alone and pattern[end] == "/":
+                out.append("(?:.*/)?")
+                end += 1
+            else:
+                out.append("[^/]*")
+            index = end
         elif pattern[index] == "?":
             out.append("[^/]")
             index += 1
-        elif pattern[index] == "[" and "]" in pattern[index + 2 :]:
-            end = pattern.index("]", index + 2)
-            members = pattern[index + 1 : end]
-            if members.startswith("!"):
-                members = "^" + members[1:]
-            out.append("[" + members.replace("\\", "\\\\") + "]")
+        elif pattern[index] == "[" and (end := _bracket_end(pattern, index)) != -1:
+            out.append(_bracket(pattern[index + 1 : end]))
             index = end + 1
         elif pattern[index] == "\\" and index + 1 < len(pattern):
             out.append(re.escape(pattern[index + 1]))
@@ -254,3 +267,31 @@ def _translate(pattern: str) -> str:
             out.append(re.escape(pattern[index]))
             index += 1
     return "".join(out)
+
+
+def _bracket_end(pattern: str, start: int) -> int:
+    """The index of the ``]`` closing the bracket expression at ``start``, -1 when none does (the
+    ``[`` is then literal). A ``]`` first in the brackets (after ``!`` or ``^``) is a member."""
+    first = start + 1
+    if pattern[first : first + 1] in ("!", "^"):
+        first += 1
+    return pattern.find("]", first + 1)
+
+
+def _bracket(members: str) -> str:
+    """A bracket expression's members (``a-z``, ``!0-9``, ``\\]``) as a regular expression class;
+    it never matches ``/``."""
+    negated = members[:1] in ("!", "^")
+    if negated:
+        members = members[1:]
+    out = []
+    index = 0
+    while index < len(members):
+        if members[index] == "\\" and index + 1 < len(members):
+            out.append(re.escape(members[index + 1]))
+            index += 2
+            continue
+        is_range = members[index] == "-" and 0 < index < len(members) - 1
+        out.append("-" if is_range else re.escape(members[index]))
+        index += 1
+    return f"[^/{''.join(out)}]" if negated else f"(?!/)[{''.join(out)}]"

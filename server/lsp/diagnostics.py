@@ -24,7 +24,7 @@ from asyncguide.rules.project.index import PROJECT_RULES
 from asyncguide.rules.rule import Diagnostic, Range, Related, Severity
 from asyncguide.rules.runner import InternalError, SyntaxErrorInfo, lint, rule_instance
 
-from . import heap, notebooks, project
+from . import heap, notebooks, project, versions
 from .positions import LineIndex
 from .resolution import resolver_for, schedule_resolution
 
@@ -179,6 +179,10 @@ def related_information(hop: Related, index: LineIndex, encoding: str, uri: str)
 def publish(ls: AsyncguideServer, document: Document) -> None:
     document.publish_task = None
     ensure_linted(ls, document)
+    unread = versions.unread_versions(ls, document)
+    if unread is not None:  # published once the versions are read, never first for the wrong one
+        unread.waiting.add(document)
+        return
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=document.uri, version=document.version, diagnostics=to_lsp(ls, document))
     )
@@ -247,11 +251,19 @@ def result_id(document: Document) -> str:
     return ".".join(str(part) for part in (document.opening, *document.linted))
 
 
-def document_diagnostic(ls: AsyncguideServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+async def document_diagnostic(ls: AsyncguideServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
     document = ls.documents.get(params.text_document.uri)
     if document is None:  # closed, or not a Python document
         return types.RelatedFullDocumentDiagnosticReport(items=[])
     ensure_linted(ls, document)
+    unread = versions.unread_versions(ls, document)
+    if unread is not None and unread.reading is not None:
+        # answered once the versions are read, never first for the wrong one; the event loop
+        # serves other requests meanwhile
+        await asyncio.shield(unread.reading)
+        if ls.documents.get(params.text_document.uri) is not document:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        ensure_linted(ls, document)
     current = result_id(document)
     schedule_resolution(ls, document)
     if params.previous_result_id == current:

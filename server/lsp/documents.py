@@ -25,7 +25,7 @@ from asyncguide.rules.resolve import DeferredResolver
 from asyncguide.rules.rule import Diagnostic, Range
 from asyncguide.rules.runner import SyntaxErrorInfo
 
-from . import diagnostics, heap, resolution
+from . import diagnostics, heap, resolution, versions
 from .positions import LineIndex, Shift, single_edit
 from .settings import LintSettings
 
@@ -173,5 +173,7 @@ def did_close(ls: AsyncguideServer, params: types.DidCloseTextDocumentParams) ->
 
 
 def did_save(ls: AsyncguideServer, params: types.DidSaveTextDocumentParams) -> None:
-    """A saved module may define what other open documents import."""
+    """A saved module may define what other open documents import; a saved requirements file
+    (or any, for clients that do not watch files) may change the framework versions."""
     resolution.files_changed_on_disk(ls, {params.text_document.uri})
+    versions.read_all_again(ls)

@@ -35,7 +35,7 @@ from asyncguide.rules.project.modules import module_name, source_roots
 from asyncguide.rules.project.summary import ModuleSummary, summarize
 from asyncguide.rules.runner import lint
 
-from ..files import folder_python_files
+from ..files import walk_python_files
 from . import diagnostics
 from .positions import LineIndex
 
@@ -189,7 +189,7 @@ async def _build(ls: AsyncguideServer, state: ProjectState) -> None:
 
 
 def _list_files(state: ProjectState) -> list[ProjectFile]:
-    paths = folder_python_files(state.root, state.settings.is_excluded)
+    paths = list(walk_python_files(state.root, state.settings.is_excluded))
     return project_files(state.root, sorted(paths), state.settings)
 
 

@@ -27,12 +27,12 @@ from pygls.protocol.language_server import lsp_method
 from pygls.uris import to_fs_path
 
 from asyncguide.rules.config import Settings
-from asyncguide.rules.versions import framework_versions
 
 from . import notebooks
 from .documents import Document
 from .positions import UTF16, prefer_utf8
 from .settings import EditorSettings, LintSettings, ProjectSettings, lint_settings, load_editor_settings, make_converter
+from .versions import ProjectVersions, versions_for
 
 if TYPE_CHECKING:
     from .project import ProjectState
@@ -149,6 +149,10 @@ class AsyncguideServer(LanguageServer):
         #: workspace folder -> its project index (``project``), built in the background by ``indexing``
         self.project_states: dict[Path, ProjectState] = {}
         self.indexing: asyncio.Task[None] | None = None
+        #: the framework versions of each project root, read off the event loop (``versions``)
+        self.project_versions: dict[Path, ProjectVersions] = {}
+        #: the problems with project files shown to the user so far
+        self.shown_problems: set[str] = set()
 
     # ----------------------------------------------------------------- client
 
@@ -186,9 +190,10 @@ class AsyncguideServer(LanguageServer):
 
     def lint_settings_for_path(self, path: Path | None) -> LintSettings:
         """The settings of the document (or closed file) at ``path``; None for an unsaved buffer."""
-        project, error = self.projects.settings_for(path)
-        if error is not None:
-            self.show_warning(f"asyncguide: {error}; using the default settings")
+        project, problems = self.projects.settings_for(path)
+        for problem in problems:
+            self.shown_problems.add(problem)
+            self.show_warning(f"asyncguide: {problem}")
         key = (self.editor_settings, project, path)
         settings = self._lint_settings.get(key)
         if settings is None:
@@ -197,7 +202,7 @@ class AsyncguideServer(LanguageServer):
             settings = self._lint_settings[key] = lint_settings(self.editor_settings, project, path)
         # framework versions are read at the pyproject.toml's folder, else the workspace folder
         root = settings.root or (self.workspace_root(path) if path is not None else None)
-        return replace(settings, versions=framework_versions(root)) if root is not None else settings
+        return replace(settings, versions=versions_for(self, root)) if root is not None else settings
 
     def workspace_root(self, path: Path) -> Path | None:
         """The workspace folder holding ``path`` (the innermost one), if any."""

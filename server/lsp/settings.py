@@ -27,13 +27,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, NewType
+from typing import TYPE_CHECKING, Any, NewType
 
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
 from asyncguide.rules.config import ConfigError, Settings, find_pyproject, load_pyproject, parse_selectors
-from asyncguide.rules.versions import FrameworkVersions
+
+if TYPE_CHECKING:
+    from .versions import ProjectVersions
 
 Selectors = NewType("Selectors", tuple[str, ...])
 Milliseconds = NewType("Milliseconds", float)
@@ -157,14 +159,15 @@ class LintSettings:
     #: the folder of the pyproject.toml these came from, if any
     root: Path | None
     #: the versions of the frameworks the document's project uses (``AsyncguideServer.lint_settings``)
-    versions: FrameworkVersions | None = None
+    versions: ProjectVersions | None = None
 
 
 @dataclass
 class _Loaded:
     mtime_ns: int
     settings: Settings
-    error: ConfigError | None
+    #: what to tell the user about the file: why it is broken, or what in it was ignored
+    problems: list[str]
 
 
 class ProjectSettings:
@@ -172,7 +175,8 @@ class ProjectSettings:
 
     Which pyproject.toml is nearest is cached per folder until ``forget`` (a watched pyproject.toml
     changed); a loaded file is cached by path and modification time, so an edit on disk is seen at
-    the next lint even without file watching. A broken file is reported once per modification.
+    the next lint even without file watching. A broken file, or a part of it ignored for its
+    shape, is reported once per modification.
     """
 
     def __init__(self) -> None:
@@ -182,31 +186,33 @@ class ProjectSettings:
     def forget(self) -> None:
         self._nearest.clear()
 
-    def settings_for(self, path: Path | None) -> tuple[Settings, ConfigError | None]:
+    def settings_for(self, path: Path | None) -> tuple[Settings, list[str]]:
         """The document's pyproject settings (defaults when it has none or it is broken), and the
-        error to report when the file was just (re)loaded and is broken."""
+        problems to report when the file was just (re)loaded."""
         if path is None:
-            return Settings(), None
+            return Settings(), []
         folder = path.parent
         if folder not in self._nearest:
             self._nearest[folder] = find_pyproject(folder)
         pyproject = self._nearest[folder]
         if pyproject is None:
-            return Settings(), None
+            return Settings(), []
         try:
             mtime_ns = os.stat(pyproject).st_mtime_ns
         except OSError:
             self._nearest.pop(folder, None)
-            return Settings(), None
+            return Settings(), []
         loaded = self._loaded.get(pyproject)
         if loaded is not None and loaded.mtime_ns == mtime_ns:
-            return loaded.settings, None
+            return loaded.settings, []
         try:
-            loaded = _Loaded(mtime_ns, load_pyproject(pyproject), None)
+            settings = load_pyproject(pyproject)
+            loaded = _Loaded(mtime_ns, settings, list(settings.warnings))
         except ConfigError as error:
-            loaded = _Loaded(mtime_ns, Settings(root=pyproject.parent, source=pyproject), error)
+            defaults = Settings(root=pyproject.parent, source=pyproject)
+            loaded = _Loaded(mtime_ns, defaults, [f"{error}; using the default settings"])
         self._loaded[pyproject] = loaded
-        return loaded.settings, loaded.error
+        return loaded.settings, loaded.problems
 
 
 def lint_settings(editor: EditorSettings, project: Settings, path: Path | None) -> LintSettings:

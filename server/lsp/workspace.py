@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from . import diagnostics, project, resolution
+from . import diagnostics, project, resolution, versions
 from .documents import PYTHON_SUFFIXES
 from .settings import load_editor_settings
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("asyncguide.server")
 
 SECTION = "asyncguide"
-WATCHERS = ("**/pyproject.toml", "**/*.py", "**/*.pyi")
+WATCHERS = ("**/pyproject.toml", "**/*.py", "**/*.pyi", *versions.PROJECT_FILES)
 
 
 def initialize(ls: AsyncguideServer, params: types.InitializeParams) -> None:
@@ -84,6 +84,8 @@ def did_change_watched_files(ls: AsyncguideServer, params: types.DidChangeWatche
         ls.projects.forget()
         ls.generation += 1
         diagnostics.relint_open_documents(ls)
+    if any(versions.is_project_file(change.uri) for change in params.changes):
+        versions.read_all_again(ls)
     python_files = {change.uri for change in params.changes if change.uri.endswith(PYTHON_SUFFIXES)}
     if python_files:
         resolution.files_changed_on_disk(ls, python_files)

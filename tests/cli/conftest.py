@@ -60,15 +60,17 @@ def run_main(capsys: pytest.CaptureFixture[str], *arguments: str) -> Run:
     return Run(exit_code, captured.out, captured.err)
 
 
-def run_process(cwd: Path, *arguments: str) -> Run:
-    """``asyncguide <arguments>`` as its own process, the way a user or CI runs it."""
+def run_process(cwd: Path, *arguments: str, env: dict[str, str] | None = None, timeout: float | None = None) -> Run:
+    """``asyncguide <arguments>`` as its own process, the way a user or CI runs it (``env``: more
+    environment variables; ``timeout``: seconds before the test fails, for what could hang)."""
     completed = subprocess.run(
         [sys.executable, "-m", "asyncguide.server.cli", *arguments],
         cwd=cwd,
         capture_output=True,
         text=True,
         encoding="utf-8",
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
+        timeout=timeout,
         check=False,
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -434,15 +435,46 @@ def test_a_file_that_cannot_be_written_is_reported(
 ) -> None:
     poll = write(project, "poll.py", BLOCKING_SLEEP)
 
-    def read_only_disk(path: Path, data: bytes) -> int:
-        raise PermissionError(13, "Permission denied", str(path))
+    def read_only_folder(source: str, destination: str) -> None:
+        raise PermissionError(13, "Permission denied", destination)
 
-    monkeypatch.setattr(Path, "write_bytes", read_only_disk)
+    monkeypatch.setattr(os, "replace", read_only_folder)
     run = run_main(capsys, "check", "--select", "ASY100", "--fix", "--jobs", "1")
-    assert run.stderr.startswith("asyncguide: cannot write the fixes to poll.py: [Errno 13] Permission denied")
+    assert run.stderr.startswith("asyncguide: cannot write the fixes to poll.py (left unchanged): [Errno 13] Permission denied")
     assert poll.read_text("utf-8") == BLOCKING_SLEEP
+    assert sorted(path.name for path in project.iterdir()) == ["poll.py"]  # no temporary file left
     assert run.stdout.splitlines()[-1] == "Found 1 problem (1 fixable with --fix)."
     assert run.exit_code == 2
+
+
+def test_deeply_nested_valid_code_keeps_its_findings(project: Path) -> None:
+    """A chain of 1,000 calls and a sum of 2,000 terms compile; they used to cost every finding
+    of the file (ASG000 "maximum recursion depth exceeded")."""
+    write(project, "deep.py", BLOCKING_SLEEP + "\nchained = client" + ".fetch()" * 1000 + "\ntotal = " + " + ".join(["1"] * 2000) + "\n")
+    run = run_process(project, "check", "--select", "ASY100", "deep.py")
+    assert run.stdout.splitlines()[0].startswith("deep.py:5:5: ASY100")
+    assert "ASG000" not in run.stdout and run.stderr == ""
+    assert run.exit_code == 1
+
+
+@pytest.mark.parametrize("moved", [False, True])
+def test_jedi_s_cache_folder_can_be_moved(project: Path, tmp_path: Path, moved: bool) -> None:
+    """jedi caches what it parses (``$XDG_CACHE_HOME/jedi``, else ``~/.cache/jedi``);
+    ``ASYNCGUIDE_JEDI_CACHE`` puts it elsewhere."""
+    # a module outside the project: the project's index answers for the project's own modules,
+    # jedi for the others
+    write(tmp_path / "lib", "pkg/__init__.py", "")
+    write(tmp_path / "lib", "pkg/db.py", "async def fetch():\n    return 1\n")
+    write(project, "app.py", "from pkg.db import fetch\n\n\nasync def view():\n    fetch()\n")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "xdg"), "PYTHONPATH": str(tmp_path / "lib")}
+    if moved:
+        env["ASYNCGUIDE_JEDI_CACHE"] = str(tmp_path / "moved")
+
+    run = run_process(project, "check", "--select", "ASY110", "app.py", env=env)
+
+    assert "app.py:5:5: ASY110" in run.stdout  # resolved with jedi
+    default, elsewhere = tmp_path / "xdg" / "jedi", tmp_path / "moved"
+    assert (any(elsewhere.rglob("*")), default.exists()) == ((True, False) if moved else (False, True))
 
 
 SESSION_WITHOUT_HTTPS_ONLY = (

@@ -1,14 +1,18 @@
-"""Which files ``asyncguide check`` reads: git-ignored and usual folders skipped, ``exclude`` honoured."""
+"""Which files ``asyncguide check`` reads: git-ignored and usual folders skipped, ``exclude`` honoured.
+
+asyncguide reads git's ignore files itself (it never runs git); where git is installed, the tests
+compare its answers with git's own."""
 
 from __future__ import annotations
 
+import random
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from asyncguide.server.files import GitIgnore, parse_gitignore, python_files
+from asyncguide.server.files import GitIgnore, parse_gitignore, python_files, walk_python_files
 
 from .conftest import BLOCKING_SLEEP, run_main, write
 
@@ -146,6 +150,29 @@ def test_a_file_named_twice_is_checked_once(project: Path) -> None:
         ("*.py\n!keep.py", "src/keep.py", False, False),
         ("\\#notes.py", "#notes.py", False, True),
         ("# a comment\n\n", "# a comment", False, False),
+        # gitignore(5)'s examples and the corners of its syntax
+        ("doc/frotz/", "a/doc/frotz", True, False),
+        ("frotz/", "a/frotz", True, True),
+        ("**/foo", "x/y/foo", False, True),
+        ("**/foo/bar", "x/foo/bar", False, True),
+        ("abc/**", "abc", True, False),  # everything inside, not the folder itself
+        ("a/**/b", "a/b", False, True),
+        ("a/**/b", "a/x/y/b", False, True),
+        ("foo**bar.py", "foo/x/bar.py", False, False),  # "**" not between slashes is one "*"
+        ("foo**bar.py", "fooxbar.py", False, True),
+        ("trailing.py   ", "trailing.py", False, True),  # trailing spaces are dropped...
+        ("space\\ ", "space ", False, True),  # ...unless escaped
+        ("\\!important.py", "!important.py", False, True),
+        ("[]]x.py", "]x.py", False, True),  # "]" first in brackets is a member
+        ("[!]]x.py", "ax.py", False, True),
+        ("a[/]b", "a/b", False, False),  # brackets never match "/"
+        ("[z-a].py", "b.py", False, False),  # an invalid range matches nothing, and does not crash
+        ("[unclosed.py", "[unclosed.py", False, True),
+        ("*.py\n!/keep.py", "sub/keep.py", False, True),  # the negation is anchored at the root
+        ("\\*.py", "x.py", False, False),  # an escaped star is a star
+        ("a//", "a", True, False),  # one trailing slash is dropped; "a/" then matches nothing
+        ("/**", "a/b/c.py", False, True),
+        ("x/b**/a", "x/ba", False, True),  # git compares "x/b" first: the "**" then counts as leading
     ],
 )
 def test_gitignore_matcher(patterns: str, path: str, is_folder: bool, ignored: bool) -> None:
@@ -164,3 +191,92 @@ def test_in_git_nested_repositories_are_checked_and_folder_symlinks_not_followed
     write(project, "vendored/scratch/notes.py", BLOCKING_SLEEP)
     (project / "loop").symlink_to(project, target_is_directory=True)
     assert checked_paths(capsys) == ["app.py", "vendored/library.py"]
+
+
+def git_check_ignore(repository: Path, relative: list[str]) -> set[str]:
+    """The paths git says are ignored (read from a repository the test made: running git is safe)."""
+    completed = subprocess.run(
+        ["git", "-C", str(repository), "check-ignore", "--no-index", "--stdin"],
+        input="\n".join(relative), capture_output=True, text=True, check=False,
+    )
+    return set(completed.stdout.splitlines())
+
+
+@needs_git
+def test_the_walk_skips_what_git_ignores(project: Path) -> None:
+    """Nested .gitignore files, negation, folder-only and anchored patterns, ``**``, and
+    ``.git/info/exclude``: every file the walk finds git does not ignore, and every file it skips
+    git ignores (or sits in a folder git ignores)."""
+    git_init(project)
+    write(project, ".git/info/exclude", "excluded_*.py\n")
+    write(project, ".gitignore", "\n".join([
+        "*.gen.py", "/top_only.py", "build/", "!build/keep.py", "docs/*.py", "!docs/index.py",
+        "**/fixtures/", "a/**/deep.py", "data/**", "foo**bar.py", "mod[0-9].py", "mod[!a-c]x.py",
+        "\\#hash.py", "trailing.py   ", "!excluded_but_kept.py",
+    ]) + "\n")
+    write(project, "sub/.gitignore", "*.py\n!wanted.py\n/anchored/\n")
+    write(project, "other/.gitignore", "!*.gen.py\n")
+    files = [
+        "app.py", "x.gen.py", "top_only.py", "pkg/top_only.py", "build/keep.py", "pkg/build/x.py",
+        "docs/conf.py", "docs/index.py", "docs/api/conf.py", "tests/fixtures/f.py", "fixtures/g.py",
+        "a/deep.py", "a/b/c/deep.py", "b/a/deep.py", "data/x/y.py", "foobar.py", "foo_bar.py",
+        "foo/x/bar.py", "mod1.py", "modx.py", "moddx.py", "modax.py", "#hash.py", "trailing.py",
+        "excluded_one.py", "excluded_but_kept.py", "sub/any.py", "sub/wanted.py", "sub/anchored/w.py",
+        "sub/deeper/anchored/wanted.py", "other/y.gen.py", "sub/deeper/wanted.py",
+    ]
+    for relative in files:
+        write(project, relative, "")
+    found = {path.relative_to(project).as_posix() for path in walk_python_files(project, lambda _: False)}
+    ignored = git_check_ignore(project, files)
+    # git reports a file as ignored when its own pattern matches or a folder above it is ignored
+    assert found == set(files) - ignored
+    assert len(found) > 8 and len(ignored) > 15  # both sides of the comparison have substance
+
+
+@needs_git
+def test_patterns_of_the_repository_above_a_checked_folder_apply(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git_init(project)
+    write(project, ".gitignore", "*_pb2.py\n")
+    write(project, ".git/info/exclude", "scratch.py\n")
+    write(project, "api/v1/service_pb2.py", BLOCKING_SLEEP)
+    write(project, "api/v1/scratch.py", BLOCKING_SLEEP)
+    write(project, "api/v1/service.py", BLOCKING_SLEEP)
+    assert checked_paths(capsys, "api/v1") == ["api/v1/service.py"]
+
+
+def test_a_worktree_git_file_points_to_the_exclude_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A linked worktree's ``.git`` is a file naming its git folder, whose ``commondir`` names the
+    folder holding ``info/exclude``."""
+    write(project, "main/.git/HEAD", "ref: refs/heads/main\n")
+    write(project, "main/.git/info/exclude", "local_*.py\n")
+    write(project, "main/.git/worktrees/feature/commondir", "../..\n")
+    write(project, "feature/.git", f"gitdir: {project / 'main/.git/worktrees/feature'}\n")
+    write(project, "feature/local_notes.py", BLOCKING_SLEEP)
+    write(project, "feature/app.py", BLOCKING_SLEEP)
+    write(project, "feature/build/steps.py", BLOCKING_SLEEP)  # inside git: only ignore files decide
+    assert checked_paths(capsys, "feature") == ["feature/app.py", "feature/build/steps.py"]
+
+
+#: pieces of random ignore patterns: wildcards, brackets, escapes, slashes, negation
+PATTERN_PIECES = ["a", "b", "ab", "*", "**", "?", "/", "[ab]", "[!a]", "[a-c]", "\\*", ".", "x.py", "!"]
+PATHS = ["a", "b", "ab", "ba", "c", "*", "a*b", "x.py", "a/b", "a/b/c", "b/a", "ab/a", "a/x.py", "a/b/x.py", "a/ab/b"]
+
+
+@needs_git
+def test_random_patterns_match_as_git_matches_them(project: Path) -> None:
+    """200 random sets of patterns, each path asked of git and of the matcher (a path is ignored
+    when its own pattern matches it, or one matches a folder above it)."""
+    git_init(project)
+    chooser = random.Random(17)
+    for _ in range(200):
+        lines = ["".join(chooser.choice(PATTERN_PIECES) for _ in range(chooser.randint(1, 4))) for _ in range(chooser.randint(1, 3))]
+        text = "\n".join(lines) + "\n"
+        write(project, ".gitignore", text)
+        ignore = GitIgnore(tuple(parse_gitignore(text)))
+
+        def ignored(path: str) -> bool:
+            parts = path.split("/")
+            folders = ("/".join(parts[:end]) for end in range(1, len(parts)))
+            return any(ignore.ignores(folder, is_folder=True) for folder in folders) or ignore.ignores(path, is_folder=False)
+
+        assert {path for path in PATHS if ignored(path)} == git_check_ignore(project, PATHS), text

@@ -233,3 +233,41 @@ def test_blocking_calls_in_framework_handlers_get_that_frameworks_advice_and_quo
     texts = [q.text for q in runner.rule_instance("ASY101").quotes(in_aiohttp)]
     assert "Create proper ClientSession usage" in texts and "Create appropriate handler functions" in texts
     assert runner.rule_instance("ASY101").quotes(messages[(16, "ASY101")]) == registry.rule("ASY101").guidelines
+
+
+#: valid Python nested thousands deep, between two blocking sleeps ASY100 must still find
+DEEP_CODE = "\n".join(
+    [
+        "import time",
+        "",
+        "async def before():",
+        "    time.sleep(1)",
+        "",
+        "chained = client" + ".fetch()" * 1000,
+        "total = " + " + ".join(["1"] * 2000),
+        "",
+        "async def after():",
+        "    handler = lambda: " + " and ".join(["ready"] * 2000),
+        "    values = [row" + "[0]" * 1000 + " for row in rows]",
+        "    time.sleep(" + " + ".join(["1"] * 2500) + ")",
+        "",
+    ]
+)
+
+
+def test_deeply_nested_valid_code_is_walked_and_linted() -> None:
+    result = runner.lint(DEEP_CODE, {"ASY100"})
+    assert result.syntax_error is None
+    assert [(d.code, d.range.start_line) for d in result.diagnostics] == [("ASY100", 3), ("ASY100", 11)]
+    model = result.model
+    assert model is not None
+    innermost = next(node for node in model.nodes(ast.Subscript) if isinstance(node.value, ast.Name))  # `row[0]`
+    assert model.scope(innermost).kind == "comprehension"
+    assert model.scope(model.parent(model.parent(innermost))).kind == "comprehension"
+    assert [function.node.name for function in model.functions] == ["before", "after"]
+
+
+def test_fixes_of_deeply_nested_code_are_skipped_not_raised() -> None:
+    fixed = fix_all(DEEP_CODE, {"ASY100"}, (3, 9), False)
+    assert fixed.applied == 1  # `before`'s sleep; `after`'s is too deep for libcst to rewrite
+    assert "await asyncio.sleep(1)" in fixed.source

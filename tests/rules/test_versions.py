@@ -10,6 +10,7 @@ import pytest
 
 from asyncguide.rules.runner import lint
 from asyncguide.rules.versions import (
+    MAX_REQUIREMENT_FILES,
     NEWEST,
     FrameworkVersions,
     framework_versions,
@@ -227,3 +228,22 @@ def test_the_model_asks_the_lookup_lint_was_given(tmp_path: Path) -> None:
     source = "from starlette.applications import Starlette\n"
     assert lint(source, set(), versions=versions).model.framework_version("starlette") == (0, 37, 2)
     assert lint(source, set()).model.framework_version("starlette") is None
+
+
+def test_includes_are_followed_up_to_a_bound(tmp_path: Path) -> None:
+    files = {f"req{index}.txt": f"-r req{index + 1}.txt\n" for index in range(MAX_REQUIREMENT_FILES + 5)}
+    versions = project(tmp_path, {"requirements.txt": "-r req0.txt\n", **files, "req70.txt": "starlette==0.30.0\n"})
+    assert versions.version("starlette") is None  # beyond the bound
+    assert versions.problems() == [
+        f"{tmp_path / f'req{MAX_REQUIREMENT_FILES - 1}.txt'}: not read: more than {MAX_REQUIREMENT_FILES} requirements files are included"
+    ]
+
+
+def test_installed_versions_come_from_folder_names_without_reading_the_environment(tmp_path: Path) -> None:
+    """A project's own `.venv` is as untrusted as its code: a METADATA that is a FIFO would hang a reader."""
+    site_packages = tmp_path / "site"
+    (site_packages / "Starlette-0.41.3.dist-info").mkdir(parents=True)
+    os.mkfifo(site_packages / "Starlette-0.41.3.dist-info" / "METADATA")
+    (site_packages / "typing_extensions-4.12.2.dist-info").mkdir()
+    assert FrameworkVersions(tmp_path, site_packages=[site_packages]).version("starlette") == (0, 41, 3)
+    assert FrameworkVersions(tmp_path, site_packages=[site_packages]).version("typing-extensions") == (4, 12, 2)

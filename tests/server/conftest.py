@@ -8,6 +8,7 @@ folders a test needs) and shuts it down after the test. Tests wait for the notif
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
@@ -110,8 +111,11 @@ async def start_server() -> AsyncIterator[StartServer]:
         initialization_options: Any = None,
         folders: Sequence[Path] = (),
         command: list[str] = SERVER,
+        env: dict[str, str] | None = None,
     ) -> Client:
-        client = await ClientServerConfig(server_command=command, client_factory=make_client).start()
+        """``env``: more environment variables for the server process."""
+        config = ClientServerConfig(server_command=command, client_factory=make_client, server_env={**os.environ, **(env or {})})
+        client = await config.start()
         assert isinstance(client, Client)
         clients.append(client)
         client.initialize_result = await client.initialize_session(

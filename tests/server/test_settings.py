@@ -116,8 +116,8 @@ def test_project_settings_are_cached_by_path_and_modification_time(tmp_path: Pat
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text('[tool.asyncguide]\nselect = ["ASY100"]\n')
     projects = ProjectSettings()
-    settings, error = projects.settings_for(tmp_path / "app.py")
-    assert (settings.select, error) == (("ASY100",), None)
+    settings, problems = projects.settings_for(tmp_path / "app.py")
+    assert (settings.select, problems) == (("ASY100",), [])
 
     pyproject.write_text('[tool.asyncguide]\nselect = ["ASY101"]\n')
     os.utime(pyproject, ns=(1, 1))  # a different modification time, however fast this runs
@@ -128,13 +128,24 @@ def test_a_broken_pyproject_is_reported_once_per_modification_with_defaults(tmp_
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text('[tool.asyncguide]\nselct = ["ASY100"]\n')
     projects = ProjectSettings()
-    settings, error = projects.settings_for(tmp_path / "app.py")
-    assert error is not None and "selct" in str(error) and str(pyproject) in str(error)
+    settings, problems = projects.settings_for(tmp_path / "app.py")
+    assert len(problems) == 1 and "selct" in problems[0] and str(pyproject) in problems[0]
     assert settings.select is None and settings.ignore == ()
-    assert projects.settings_for(tmp_path / "other.py") == (settings, None)
+    assert projects.settings_for(tmp_path / "other.py") == (settings, [])
     os.utime(pyproject, ns=(2, 2))
-    assert projects.settings_for(tmp_path / "app.py")[1] is not None
+    assert projects.settings_for(tmp_path / "app.py")[1] != []
+
+
+def test_a_tool_that_is_not_a_table_is_reported_once_and_read_as_no_settings(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text("tool = 1\n")
+    projects = ProjectSettings()
+    assert projects.settings_for(tmp_path / "app.py") == (
+        Settings(root=tmp_path),
+        [f"{pyproject}: ignored `tool`: it should be a table, not an integer"],
+    )
+    assert projects.settings_for(tmp_path / "app.py")[1] == []
 
 
 def test_documents_without_a_path_use_the_defaults() -> None:
-    assert ProjectSettings().settings_for(None) == (Settings(), None)
+    assert ProjectSettings().settings_for(None) == (Settings(), [])
