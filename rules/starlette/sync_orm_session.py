@@ -58,7 +58,7 @@ class SyncOrmSession(Rule):
     """
 
     code = "STA042"
-    name = "sync-orm-session-in-async"
+    name = "starlette-sync-orm-session"
     framework = "starlette"
     severity = Severity.WARNING
     summary = "Synchronous SQLAlchemy session or engine used in async Starlette/FastAPI code"
