@@ -4,9 +4,9 @@ import ast
 from collections.abc import Iterator
 
 from ..blocking import FRAMEWORK_OFFLOAD
-from ..databases import IO_METHODS, sync_orm_replacement
+from ..databases import IO_METHODS, SYNC_SESSIONS, SYNC_SQLALCHEMY, sessionmaker_session, sync_orm_replacement
 from ..guidelines import Quote
-from ..model import SemanticModel
+from ..model import FunctionInfo, SemanticModel
 from ..rule import Diagnostic, Rule, Severity
 
 
@@ -18,7 +18,9 @@ class SyncOrmSession(Rule):
     `session.commit()`, `engine.connect()` inside an `async def` endpoint, dependency or
     middleware, including a `db: Session = Depends(get_db)` parameter of an `async def` path
     operation and sessions made by a `sessionmaker()` factory (not one told to make
-    `AsyncSession`). Plain `def` path operations, which FastAPI and Starlette run in a thread
+    `AsyncSession`), and the session an HTTP middleware opens per request
+    (`request.state.db = SessionLocal()` … `request.state.db.close()`: closing it rolls back and
+    hands the connection back to the pool on the event loop). Plain `def` path operations, which FastAPI and Starlette run in a thread
     pool, and `AsyncSession` are not reported.
 
     ## Why is this bad?
@@ -67,13 +69,15 @@ class SyncOrmSession(Rule):
         Quote("starlette", "Performance Optimization", "Use connection pooling for database connections through lifespan handlers"),
     )
     node_types = (ast.Call,)
-    callees = IO_METHODS
+    callees = IO_METHODS | {"close"}
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
         if not model.in_async_context(node):
             return
         replacement = sync_orm_replacement(model, node)
+        if replacement is None and _middleware_session(node, model):
+            replacement = SYNC_SQLALCHEMY["sqlalchemy.orm.Session"]
         if replacement is None:
             return
         message = (
@@ -84,3 +88,27 @@ class SyncOrmSession(Rule):
         if handler is not None and handler.kind == "http" and handler.framework in ("starlette", "fastapi"):
             message += f", {FRAMEWORK_OFFLOAD[handler.framework].advice}"
         yield self.diagnostic(node, model, message)
+
+
+def _middleware_session(call: ast.Call, model: SemanticModel) -> bool:
+    """True for ``request.state.db.close()`` (or another IO method) in an HTTP middleware that
+    stores a synchronous session there: ``request.state.db = SessionLocal()``."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute)):
+        return False
+    if isinstance(model.parent(call), ast.Await):
+        return False
+    function = model.enclosing_function(call)
+    if model.middleware_of(function) is None:
+        return False
+    assert isinstance(function, FunctionInfo)
+    stored = model.segment(func.value)
+    return any(
+        any(model.segment(target) == stored for target in assign.targets) and _sync_session(assign.value, model)
+        for assign in model.nodes_in(function, ast.Assign)
+        if isinstance(assign, ast.Assign)
+    )
+
+
+def _sync_session(made: ast.expr, model: SemanticModel) -> bool:
+    return sessionmaker_session(model, made) or model.instance_type(made) in SYNC_SESSIONS
