@@ -365,7 +365,7 @@ class UnawaitedCoroutine(Rule):
         if isinstance(node, ast.Return):
             message = (
                 f"`{shown}()` is returned un-awaited from {model.context_label(call)}: its callers await the "
-                "coroutine function and get a coroutine, not the result; `await` it"
+                "coroutine function and get an awaitable, not its result; `await` it"
             )
             yield self.diagnostic(call, model, message, fix=Applicability.UNSAFE)
             return
