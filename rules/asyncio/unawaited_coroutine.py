@@ -392,6 +392,14 @@ class UnawaitedCoroutine(Rule):
 
 
 def _returned_from_coroutine(node: ast.Return, model: SemanticModel) -> bool:
-    """True for a ``return`` of an ``async def`` itself (not of a lambda or nested plain ``def``)."""
+    """True for a ``return`` of an ``async def`` itself (not of a lambda or nested plain ``def``)
+    whose other ``return``\\ s hand back no un-awaited call: a coroutine function that returns
+    calls un-awaited on every path (litellm's router) hands its caller awaitables by design."""
     function = model.enclosing_function(node)
-    return function is not None and function.is_async and model.in_async_context(node)
+    if function is None or not function.is_async or not model.in_async_context(node):
+        return False
+    return not any(
+        other is not node and isinstance(other.value, ast.Call)
+        for other in model.nodes_in(function, ast.Return)
+        if isinstance(other, ast.Return)
+    )
