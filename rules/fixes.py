@@ -28,13 +28,14 @@ MAX_FIX_ROUNDS = 8
 
 
 class FixContext:
-    def __init__(self, source: str, target_version: tuple[int, int] = (3, 9)):
+    def __init__(self, source: str, target_version: tuple[int, int] = (3, 9), notebook: bool = False):
         self.source = source
         self.target_version = target_version
+        self.notebook = notebook
 
     @cached_property
     def model(self) -> SemanticModel:
-        return SemanticModel.build(self.source, self.target_version)
+        return SemanticModel.build(self.source, self.target_version, notebook=self.notebook)
 
     @property
     def lines(self) -> list[str]:
@@ -184,11 +185,13 @@ def _first_code_line(statement: ast.stmt) -> int:
     return min([statement.lineno, *(d.lineno for d in decorators)]) - 1
 
 
-def build_fix(diagnostic: Diagnostic, source: str, target_version: tuple[int, int] = (3, 9)) -> Fix | None:
+def build_fix(
+    diagnostic: Diagnostic, source: str, target_version: tuple[int, int] = (3, 9), notebook: bool = False
+) -> Fix | None:
     """The fix for one diagnostic of ``source``, or None when the rule cannot build one here."""
     if diagnostic.fix is None:
         return None
-    return rule_instance(diagnostic.code).fix(diagnostic, FixContext(source, target_version))
+    return rule_instance(diagnostic.code).fix(diagnostic, FixContext(source, target_version, notebook))
 
 
 def line_offsets(source: str) -> list[int]:
@@ -232,6 +235,7 @@ def fix_all(
     unsafe: bool = False,
     resolver=None,
     versions=None,
+    notebook: bool = False,
 ) -> FixAllResult:
     """Apply every fix (safe ones; unsafe too when ``unsafe``) until none is left, at most MAX_FIX_ROUNDS rounds.
 
@@ -242,13 +246,13 @@ def fix_all(
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
     applied = 0
     for round_number in range(1, MAX_FIX_ROUNDS + 1):
-        result = lint(source, codes, target_version, resolver, versions)
+        result = lint(source, codes, target_version, resolver, versions, notebook=notebook)
         if result.syntax_error is not None:
             return FixAllResult(source, applied, round_number - 1)
         fixes = []
         for diagnostic in result.diagnostics:
             if diagnostic.fix in allowed:
-                fix = build_fix(diagnostic, source, target_version)
+                fix = build_fix(diagnostic, source, target_version, notebook)
                 if fix is not None and fix.applicability in allowed and fix.edits:
                     fixes.append(fix)
         if not fixes:

@@ -62,7 +62,7 @@ class BlockingLifecycleHook(Rule):
     There is no automatic fix: the hook becomes a function of its own.
     """
 
-    code = "ASY170"
+    code = "ASY171"
     name = "blocking-lifecycle-hook"
     framework = "asyncio"
     severity = Severity.WARNING
