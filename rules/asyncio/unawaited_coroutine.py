@@ -6,6 +6,12 @@ import sys
 from collections.abc import Iterator
 
 from ..fixes import FixContext
+from ..frameworks.coroutine_methods import (
+    MOTOR_CURSOR_COROUTINES,
+    MOTOR_CURSOR_FACTORIES,
+    MOTOR_MODULE,
+    UNAMBIGUOUS_COROUTINE_METHODS,
+)
 from ..guidelines import Quote
 from ..model import FRAMEWORK_MODULES, FunctionInfo, SemanticModel
 from ..resolve import COROUTINE_PRESERVING_DECORATORS, decorator_name
@@ -145,12 +151,50 @@ def coroutine_callee(call: ast.Call, model: SemanticModel) -> str | None:
             return model.segment(call.func)
         name = _handler_parameter_method(call.func, model)
         if name is None:
-            return None
+            return _named_coroutine_method(call, model)
     if name in COROUTINE_APIS:
         return name
     if model.resolver is not None and _worth_resolving(call, name, model) and model.resolver.is_coroutine_function(name):
         return name
+    return _named_coroutine_method(call, model)
+
+
+def _named_coroutine_method(call: ast.Call, model: SemanticModel) -> str | None:
+    """In a coroutine, a method known by its name alone (``frameworks.coroutine_methods``) on a
+    receiver of unknown type: ``ws.send_str(...)`` for ``ws`` taken from ``app["sockets"]`` in a
+    module importing aiohttp; Motor's ``collection.find(...).to_list(...)``, or ``cursor.to_list(...)``
+    with ``cursor`` bound once to such a ``find(...)``, in a module importing motor."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and model.in_async_context(call)):
+        return None
+    if _is_imported_module(func.value, model):
+        return None
+    known_type = model.instance_type(func.value) is not None  # the tables above answer for it
+    for library, methods in UNAMBIGUOUS_COROUTINE_METHODS.items():
+        if func.attr in methods and library in model.imported_modules and not known_type:
+            return methods[func.attr]
+    if func.attr in MOTOR_CURSOR_COROUTINES and MOTOR_MODULE in model.imported_modules and _made_cursor(func.value, model):
+        return MOTOR_CURSOR_COROUTINES[func.attr]
     return None
+
+
+def _is_imported_module(expr: ast.expr, model: SemanticModel) -> bool:
+    binding = model.lookup(expr.id, expr) if isinstance(expr, ast.Name) else None
+    return binding is not None and binding.kind == "import"
+
+
+def _made_cursor(expr: ast.expr, model: SemanticModel) -> bool:
+    """``x.find(...)`` (or another collection method making a cursor), or a name bound once, in
+    its function, to one."""
+    if isinstance(expr, ast.Name):
+        binding = model.sole_local_binding(expr)
+        expr = binding.value if binding is not None and binding.kind == "assignment" else None
+    return (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr in MOTOR_CURSOR_FACTORIES
+        and (model.instance_type(expr.func.value) or MOTOR_MODULE).startswith(MOTOR_MODULE)
+    )
 
 
 def _worth_resolving(call: ast.Call, name: str, model: SemanticModel) -> bool:
@@ -258,7 +302,10 @@ class UnawaitedCoroutine(Rule):
     Starlette, `resp.prepare()`, `ws.send_str()` and `request.post()` in aiohttp handlers and
     middlewares, a middleware's `handler(request)`…), or, in a coroutine, an `async def` imported from the
     project's own modules (resolved with jedi by the CLI and, in the background, by the language
-    server).
+    server). In a module importing aiohttp, `x.send_str()` on a WebSocket of unknown type (taken
+    from `app["sockets"]`, a loop over a set) counts too, and in a module importing Motor, a
+    cursor's `.to_list()` (`collection.find(...).to_list(100)`). Also finds such a call returned
+    un-awaited from an `async def`: its callers get a coroutine, not the result.
 
     ## Why is this bad?
     Calling a coroutine function only creates a coroutine object; nothing of its body runs until it
@@ -300,19 +347,28 @@ class UnawaitedCoroutine(Rule):
         Quote("asyncio", "Coroutine Design", "Implement proper coroutine chaining"),
         Quote("asyncio", "Key Principles", "Implement proper coroutine design and composition"),
     )
-    node_types = (ast.Expr,)
+    node_types = (ast.Expr, ast.Return)
     fix_availability = FixAvailability.SOMETIMES
     fix_title = "Add `await`"
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
-        assert isinstance(node, ast.Expr)
+        assert isinstance(node, (ast.Expr, ast.Return))
         call = node.value
         if not isinstance(call, ast.Call):
+            return
+        if isinstance(node, ast.Return) and not _returned_from_coroutine(node, model):
             return
         callee = coroutine_callee(call, model)
         if callee is None:
             return
         shown = _WHITESPACE.sub("", model.segment(call.func))
+        if isinstance(node, ast.Return):
+            message = (
+                f"`{shown}()` is returned un-awaited from {model.context_label(call)}: its callers await the "
+                "coroutine function and get an awaitable, not its result; `await` it"
+            )
+            yield self.diagnostic(call, model, message, fix=Applicability.UNSAFE)
+            return
         if callee in FUTURE_FUNCTIONS:
             consequence = "what it gathers runs, but nothing waits for it and its errors are lost"
         else:
@@ -328,8 +384,22 @@ class UnawaitedCoroutine(Rule):
 
     def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
         call = context.node_at(diagnostic.range, ast.Call)
-        if call is None or not isinstance(context.model.parent(call), ast.Expr):
+        if call is None or not isinstance(context.model.parent(call), (ast.Expr, ast.Return)):
             return None
         start = diagnostic.range
         at = Range(start.start_line, start.start_column, start.start_line, start.start_column)
         return Fix(self.fix_title, Applicability.UNSAFE, (Edit(at, "await "),))
+
+
+def _returned_from_coroutine(node: ast.Return, model: SemanticModel) -> bool:
+    """True for a ``return`` of an ``async def`` itself (not of a lambda or nested plain ``def``)
+    whose other ``return``\\ s hand back no un-awaited call: a coroutine function that returns
+    calls un-awaited on every path (litellm's router) hands its caller awaitables by design."""
+    function = model.enclosing_function(node)
+    if function is None or not function.is_async or not model.in_async_context(node):
+        return False
+    return not any(
+        other is not node and isinstance(other.value, ast.Call)
+        for other in model.nodes_in(function, ast.Return)
+        if isinstance(other, ast.Return)
+    )
