@@ -22,9 +22,6 @@ _TRY_STATEMENTS = tuple(t for t in (ast.Try, getattr(ast, "TryStar", None)) if t
 
 #: per model: the ``try`` statements whose body can suspend (cancellation arrives only there)
 _SUSPENDING_TRIES: weakref.WeakKeyDictionary[SemanticModel, set[int]] = weakref.WeakKeyDictionary()
-_CANCEL_CALLS: weakref.WeakKeyDictionary[SemanticModel, dict[tuple[int, str], list[tuple[int, int]]]] = (
-    weakref.WeakKeyDictionary()
-)
 
 
 class SwallowedCancellation(Rule):
@@ -33,9 +30,14 @@ class SwallowedCancellation(Rule):
     Finds handlers in a coroutine that catch the task's cancellation and do not re-raise it:
     `except asyncio.CancelledError`, bare `except:` and `except BaseException`, around code that
     awaits. A bare `raise`, or `raise` of the caught exception (its `as` name or
-    `asyncio.CancelledError`), anywhere in the handler counts as re-raising. Awaiting a task that
+    `asyncio.CancelledError`), anywhere in the handler counts as re-raising, and so does keeping
+    it to raise later in the function (`cancelled = error; break` ... `raise cancelled`). A bare
+    `except:` or `except BaseException` after an `except asyncio.CancelledError` clause of the same
+    `try` never sees the cancellation and is left alone. Awaiting a task that
     the same function has just cancelled (`task.cancel()`, then `try: await task` /
-    `except asyncio.CancelledError: pass`) is the documented idiom and is not reported.
+    `except asyncio.CancelledError: pass`) is the documented idiom and is not reported, and so is
+    awaiting a future the code cancels on purpose elsewhere: `waiter.cancel` handed to
+    `loop.call_later()` as a deadline, or `self._waiter.cancel()` in another method of the class.
 
     ## Why is this bad?
     `task.cancel()` works by raising `CancelledError` at the task's current `await`. A handler that
@@ -100,7 +102,9 @@ class SwallowedCancellation(Rule):
         statement = model.parent(node)
         if id(statement) not in _suspending_tries(model) or _reraises(node, model):
             return
-        if _awaits_a_task_it_cancelled(statement, model):
+        if caught != "`asyncio.CancelledError`" and _cancellation_caught_before(node, statement, model):
+            return  # an earlier `except CancelledError` of the same `try` takes it first
+        if _awaits_a_task_it_cancelled(statement, model) or _kept_for_later(node, model):
             return
         where = model.context_label(node)
         header = "bare `except:`" if node.type is None else f"`except {model.segment(node.type)}`"
@@ -127,6 +131,17 @@ def _caught_cancellation(handler: ast.ExceptHandler, model: SemanticModel) -> st
         if label is not None:
             return label
     return None
+
+
+def _cancellation_caught_before(handler: ast.ExceptHandler, statement: ast.AST, model: SemanticModel) -> bool:
+    """An earlier handler of the ``try`` names ``CancelledError`` itself: the later bare ``except:``
+    or ``except BaseException`` never sees the cancellation (the earlier one is judged on its own)."""
+    for earlier in statement.handlers:  # type: ignore[attr-defined]
+        if earlier is handler:
+            return False
+        if _caught_cancellation(earlier, model) == "`asyncio.CancelledError`":
+            return True
+    return False
 
 
 def _suspending_tries(model: SemanticModel) -> set[int]:
@@ -174,30 +189,68 @@ def _reraises(handler: ast.ExceptHandler, model: SemanticModel) -> bool:
     return False
 
 
+def _kept_for_later(handler: ast.ExceptHandler, model: SemanticModel) -> bool:
+    """``except CancelledError as error: cancelled = error; break`` and a ``raise cancelled`` later
+    in the function: the cancellation is re-raised once the loop or the cleanup is done."""
+    if handler.name is None:
+        return False
+    function = model.enclosing_function(handler)
+    if function is None:
+        return False
+    kept = {
+        model.segment(target)
+        for assignment in model.nodes_in(function, ast.Assign)
+        if isinstance(assignment, ast.Assign)
+        and isinstance(assignment.value, ast.Name)
+        and assignment.value.id == handler.name
+        and handler in model.ancestors(assignment)
+        for target in assignment.targets
+        if isinstance(target, (ast.Name, ast.Attribute))
+    }
+    return any(
+        isinstance(raise_, ast.Raise) and raise_.exc is not None and model.segment(raise_.exc) in kept and handler not in model.ancestors(raise_)
+        for raise_ in model.nodes_in(function, ast.Raise)
+    )
+
+
 def _awaits_a_task_it_cancelled(statement: ast.AST, model: SemanticModel) -> bool:
-    """``task.cancel()`` earlier in the function, then ``try: await task`` as the whole ``try`` body."""
+    """``try: await task`` as the whole ``try`` body, for a task or future the code cancels on
+    purpose: ``task.cancel()`` earlier in the function, ``task.cancel`` handed on as a callback
+    (``loop.call_later(5, waiter.cancel)``) in the function or a function nested in it, or, for
+    ``self._waiter``, ``self._waiter.cancel()`` in another method of the class."""
     body = statement.body  # type: ignore[attr-defined]
     if len(body) != 1 or not isinstance(body[0], (ast.Expr, ast.Assign, ast.AnnAssign)):
         return False
     awaited = body[0].value
     if not isinstance(awaited, ast.Await) or not isinstance(awaited.value, (ast.Name, ast.Attribute)):
         return False
-    cancelled = _cancel_calls(model).get((id(model.scope(statement)), model.segment(awaited.value)), ())
+    receiver = model.segment(awaited.value)
+    function = model.enclosing_function(statement)
     position = (statement.lineno, statement.col_offset)  # type: ignore[attr-defined]
-    return any(call_position < position for call_position in cancelled)
+    for cancel in model.attributes_named("cancel"):
+        if model.segment(cancel.value) != receiver:
+            continue
+        where = model.enclosing_function(cancel)
+        called = _is_called(cancel, model)
+        if where is function and (not called or (cancel.lineno, cancel.col_offset) < position):
+            return True
+        if where is not None and function is not None and not called and function.node in model.ancestors(where.node):
+            return True  # a callback nested in the function cancels it
+        if (
+            receiver.startswith("self.")
+            and where is not None
+            and function is not None
+            and where is not function
+            and where.class_info is not None
+            and where.class_info is function.class_info
+        ):
+            return True
+    return False
 
 
-def _cancel_calls(model: SemanticModel) -> dict[tuple[int, str], list[tuple[int, int]]]:
-    """Per model: where ``<receiver>.cancel()`` is called, by (scope id, receiver text)."""
-    found = _CANCEL_CALLS.get(model)
-    if found is None:
-        found = _CANCEL_CALLS[model] = {}
-        for call in model.nodes(ast.Call):
-            func = call.func  # type: ignore[attr-defined]
-            if isinstance(func, ast.Attribute) and func.attr == "cancel":
-                key = (id(model.scope(call)), model.segment(func.value))
-                found.setdefault(key, []).append((call.lineno, call.col_offset))  # type: ignore[attr-defined]
-    return found
+def _is_called(attribute: ast.Attribute, model: SemanticModel) -> bool:
+    parent = model.parent(attribute)
+    return isinstance(parent, ast.Call) and parent.func is attribute
 
 
 def _header_range(handler: ast.ExceptHandler, model: SemanticModel) -> Range:
