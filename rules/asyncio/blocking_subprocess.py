@@ -29,6 +29,8 @@ BLOCKING_PROCESS_CALLS: dict[str, str] = {
         f"os.{spawn}": "`await asyncio.create_subprocess_exec()`"
         for spawn in ("spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe")
     },
+    "os.posix_spawn": "`await asyncio.create_subprocess_exec()`",
+    "os.posix_spawnp": "`await asyncio.create_subprocess_exec()`",
     "os.wait": _WAIT,
     "os.waitpid": _WAIT,
     "os.wait3": _WAIT,
@@ -47,8 +49,8 @@ class BlockingSubprocess(BlockingCallRule):
     ## What it does
     Finds synchronous process calls in async code: `subprocess.run()`, `call()`, `check_call()`,
     `check_output()`, a `Popen`'s `wait()`/`communicate()` and `with Popen(...)` (leaving it
-    waits for the child), `os.system()`, `os.popen()`, `os.spawn*()` and `os.wait*()`, in a
-    coroutine or a request handler.
+    waits for the child), `os.system()`, `os.popen()`, `os.spawn*()`,
+    `os.posix_spawn()`/`posix_spawnp()` and `os.wait*()`, in a coroutine or a request handler.
 
     `Popen(...)` alone (it starts the child and returns; a long-lived child may never be waited
     for), `os.spawn*(os.P_NOWAIT, …)` and `os.waitpid(pid, os.WNOHANG)`, which return at once,
