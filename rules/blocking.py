@@ -124,8 +124,14 @@ class BlockingCallRule(Rule):
         for name in self.call_names(node, model):
             replacement = self.replacement(name)
             if replacement is not None:
-                yield self.blocking_diagnostic(node, model, name, replacement)
+                if not self.clears(node, model):
+                    yield self.blocking_diagnostic(node, model, name, replacement)
                 return
+
+    def clears(self, node: ast.Call, model: SemanticModel) -> bool:
+        """True when a call the table lists does not block after all (a socket made non-blocking).
+        The project analysis (``rules.project.summary``) asks it too, of calls in plain functions."""
+        return False
 
     @staticmethod
     def call_names(node: ast.Call, model: SemanticModel) -> Iterator[str]:
@@ -154,3 +160,10 @@ class BlockingCallRule(Rule):
             message += f", {offload.advice}"
         data = {**extra.pop("data", {}), "framework": framework}
         return self.diagnostic(node, model, message, data=data, **extra)
+
+
+def has_flag(flags: ast.expr, flag: str, model: SemanticModel) -> bool:
+    """True when a flags expression (``os.WNOHANG | os.WUNTRACED``) includes ``flag``."""
+    if isinstance(flags, ast.BinOp) and isinstance(flags.op, ast.BitOr):
+        return has_flag(flags.left, flag, model) or has_flag(flags.right, flag, model)
+    return model.qualified_name(flags) == flag

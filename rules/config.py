@@ -12,6 +12,10 @@ per-file-ignores    glob -> codes or prefixes disabled in those files  none
 exclude             globs of paths ``asyncguide check`` skips          none
 target-version      oldest Python the code runs on, ``py39``…``py314`` ``py39``
 unsafe-fixes        offer and apply unsafe fixes as well               false
+source-roots        more folders modules are named from (ASY200)       the folder, ``src/``
+max-depth           how many functions deep ASY200 follows a chain     8
+non-blocking        qualified names taken not to block (``a.b.*``)     none
+blocking            the project's own blocking APIs (``a.b.*``)        none
 =================== ================================================== =====================
 
 An unknown key or a bad value raises ``ConfigError`` naming the file and key; the CLI exits 2,
@@ -56,6 +60,10 @@ class Settings:
     exclude: tuple[str, ...] = ()
     target_version: tuple[int, int] = DEFAULT_TARGET
     unsafe_fixes: bool = False
+    source_roots: tuple[str, ...] = ()
+    max_depth: int = 8
+    non_blocking: tuple[str, ...] = ()
+    blocking: tuple[str, ...] = ()
     #: the folder holding the pyproject.toml these came from; globs are relative to it
     root: Path | None = None
     source: Path | None = field(default=None, compare=False)
@@ -176,6 +184,24 @@ def parse_target_version(value: Any) -> tuple[int, int]:
     return TARGET_VERSIONS[value]
 
 
+def _folders(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise TypeError("must be a list of folders, relative to the pyproject.toml's folder")
+    return tuple(value)
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise TypeError("must be a list of qualified names, such as [\"app.cache.get\", \"sdk.*\"]")
+    return tuple(v.strip() for v in value)
+
+
+def _depth(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise TypeError("must be a whole number of at least 1")
+    return value
+
+
 def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise TypeError("must be true or false")
@@ -190,4 +216,8 @@ _PARSERS = {
     "exclude": _globs,
     "target-version": parse_target_version,
     "unsafe-fixes": _boolean,
+    "source-roots": _folders,
+    "max-depth": _depth,
+    "non-blocking": _names,
+    "blocking": _names,
 }

@@ -295,6 +295,8 @@ class SemanticModel:
         self.resolver = None
         #: the versions of the frameworks the project uses (``versions.VersionLookup``), if known
         self.versions = None
+        #: the project this module belongs to (``project.index.ProjectView``), when the caller knows it
+        self.project = None
 
     # ---------------------------------------------------------------- building
 

@@ -79,6 +79,17 @@ class Fix:
     edits: tuple[Edit, ...]
 
 
+@dataclass(frozen=True)
+class Related:
+    """A place a diagnostic points to besides its own range: one hop of a chain of calls."""
+
+    #: the file, absolute; None for the diagnostic's own document
+    path: str | None
+    line: int
+    column: int
+    message: str
+
+
 @dataclass
 class Diagnostic:
     code: str
@@ -89,6 +100,8 @@ class Diagnostic:
     fix: Applicability | None = None
     #: JSON-serialisable facts the rule's ``fix`` needs later (sent to editors and back)
     data: dict[str, Any] = field(default_factory=dict)
+    #: further places that explain it, in order (LSP ``relatedInformation``, SARIF ``codeFlows``)
+    related: tuple[Related, ...] = ()
 
     @property
     def fixable(self) -> bool:

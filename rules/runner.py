@@ -110,6 +110,7 @@ def lint(
     resolver: CoroutineResolver | None = None,
     versions: VersionLookup | None = None,
     previous: SemanticModel | None = None,
+    project=None,
 ) -> LintResult:
     """The diagnostics of the enabled ``codes`` for one document, suppressions applied.
 
@@ -117,6 +118,8 @@ def lint(
     (``versions.FrameworkVersions``); without it every version is unknown, read as the newest.
     ``previous``, the model of an earlier lint of the same document, makes parsing after a small
     edit cheaper (``SemanticModel.build``); it must not be used afterwards, only released.
+    ``project`` (a ``project.index.ProjectView``) places the document in its project's index,
+    for the rules that follow calls across modules (ASY200).
     """
     # Parsing and the walk make tens of thousands of objects in reference cycles (parent links);
     # the collector, triggered again and again while they are made, traces the growing model each
@@ -125,7 +128,7 @@ def lint(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _lint(source, codes, target_version, resolver, versions, previous)
+        return _lint(source, codes, target_version, resolver, versions, previous, project)
     finally:
         if collecting:
             gc.enable()
@@ -138,6 +141,7 @@ def _lint(
     resolver: CoroutineResolver | None,
     versions: VersionLookup | None,
     previous: SemanticModel | None,
+    project,
 ) -> LintResult:
     if is_skipped(source):
         return LintResult(skipped=True)
@@ -151,6 +155,7 @@ def _lint(
         return LintResult(syntax_error=info, previous_spoiled=previous is not None)
     model.resolver = resolver
     model.versions = versions
+    model.project = project
     result = LintResult(model=model)
     for code in sorted(set(codes)):
         rule = rule_instance(code)

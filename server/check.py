@@ -8,12 +8,14 @@ runs in worker processes (``--jobs``), so everything it receives and returns is 
 from __future__ import annotations
 
 import difflib
+import functools
 import io
 import logging
 import tokenize
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -21,9 +23,12 @@ from ..rules.config import Settings, find_pyproject, load_pyproject
 from ..rules.fixes import fix_all
 from ..rules.resolve import JediResolver
 from ..rules.rule import Applicability, Diagnostic, Range, Severity
-from ..rules.runner import InternalError, lint
+from ..rules.project.build import build_index, project_files
+from ..rules.project.index import ProjectIndex, ProjectView
+from ..rules.project.cache import DiskCache
+from ..rules.runner import CoroutineResolver, InternalError, LintResult, lint
 from ..rules.versions import framework_versions
-from .files import SourceFile, python_files
+from .files import SourceFile, folder_python_files, python_files
 
 log = logging.getLogger("asyncguide")
 
@@ -32,6 +37,10 @@ SYNTAX_ERROR_CODE = "ASG000"
 SYNTAX_ERROR_NAME = "syntax-error"
 
 Mode = Literal["check", "fix", "diff"]
+
+#: the rules that ask the project's index (ASY200 its chains, the others whether a callee is a
+#: coroutine function): the checked files' projects are indexed only when one of them is enabled
+PROJECT_RULES = frozenset({"ASY200", "ASY110", "ASY117", "ASY123", "ASY126"})
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,8 @@ class CheckOptions:
     mode: Mode = "check"
     unsafe_fixes: bool = False
     jobs: int = 1
+    #: read and write the project's summary cache (``rules.project.cache``)
+    use_cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,11 @@ class FileTask:
     #: where imports resolve from for ASY110, and framework versions are read from (``rules.versions``):
     #: the nearest pyproject.toml's folder, else the checked root
     project_root: Path
+    #: the file's module in its project's index (``project_indexes``), when it is one
+    module: str | None = None
+    is_package: bool = False
+    #: read and write the project's result cache
+    use_cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -131,12 +147,49 @@ def with_options(settings: Settings, options: CheckOptions) -> Settings:
     )
 
 
+#: project folder -> the index of its modules, for the worker that checks its files (``check_file``)
+project_indexes: dict[Path, ProjectIndex] = {}
+
+
 def run_check(paths: Sequence[str], options: CheckOptions) -> list[FileResult]:
-    """Check every Python file under ``paths``. Raises ``ConfigError`` and ``FileNotFoundError``."""
+    """Check every Python file under ``paths``. Raises ``ConfigError`` and ``FileNotFoundError``.
+
+    Each file's project (its ``project_root``) is indexed as a whole first, the files not checked
+    included, so that ASY200 and ASY110 follow calls into the project's other modules."""
     settings_cache = SettingsCache()
+    versions_used.cache_clear()  # a run reads the framework versions anew
     sources = python_files(paths, settings_cache.is_excluded)
     tasks = [file_task(source, settings_cache, options) for source in sources]
-    return run_tasks(tasks, options.jobs)
+    indexes = index_projects(tasks, settings_cache, options)
+    tasks = [name_module(task, indexes.get(task.project_root)) for task in tasks]
+    return run_tasks(tasks, options.jobs, indexes)
+
+
+def index_projects(tasks: list[FileTask], settings_cache: SettingsCache, options: CheckOptions) -> dict[Path, ProjectIndex]:
+    """The index of each project the tasks' files belong to (not when no rule needs one)."""
+    roots = dict.fromkeys(task.project_root for task in tasks if PROJECT_RULES & task.codes)
+    indexes = {}
+    for root in roots:
+        settings = with_options(settings_cache.for_path(root), options)
+        checked = [task.path for task in tasks if task.project_root == root]
+        paths = sorted(set(folder_python_files(root, settings_cache.is_excluded)) | set(checked))
+        files = project_files(root, paths, settings)
+        if options.jobs <= 1 or len(files) <= 1:
+            indexes[root] = build_index(root, files, settings, options.use_cache)
+        else:
+            with ProcessPoolExecutor(max_workers=options.jobs, initializer=quiet_engine_logging) as pool:
+                spread = partial(pool.map, chunksize=max(1, len(files) // (options.jobs * 4)))
+                indexes[root] = build_index(root, files, settings, options.use_cache, spread)
+    return indexes
+
+
+def name_module(task: FileTask, index: ProjectIndex | None) -> FileTask:
+    if index is None:
+        return task
+    summary = index.module_of_path(str(task.path))
+    if summary is None:
+        return task
+    return replace(task, module=summary.module, is_package=Path(task.path).name == "__init__.py")
 
 
 def file_task(source: SourceFile, settings_cache: SettingsCache, options: CheckOptions) -> FileTask:
@@ -149,6 +202,7 @@ def file_task(source: SourceFile, settings_cache: SettingsCache, options: CheckO
         mode=options.mode,
         unsafe_fixes=options.unsafe_fixes or settings.unsafe_fixes,
         project_root=settings.root or source.root,
+        use_cache=options.use_cache,
     )
 
 
@@ -160,14 +214,26 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def run_tasks(tasks: list[FileTask], jobs: int) -> list[FileResult]:
-    if jobs <= 1 or len(tasks) <= 1:
-        return [check_file(task) for task in tasks]
-    workers = min(jobs, len(tasks))
-    # a few chunks per worker: fewer round trips than one file each, and still balanced
-    chunksize = max(1, len(tasks) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=workers, initializer=quiet_engine_logging) as pool:
-        return list(pool.map(check_file, tasks, chunksize=chunksize))
+def run_tasks(tasks: list[FileTask], jobs: int, indexes: dict[Path, ProjectIndex] | None = None) -> list[FileResult]:
+    start_worker(indexes or {})
+    # what the result cache holds is read here: only the files it misses are linted, in workers
+    results = {task.path: cached_check(task) for task in tasks}
+    missed = [task for task in tasks if results[task.path] is None]
+    if jobs <= 1 or len(missed) <= 1:
+        results.update((task.path, check_file(task)) for task in missed)
+    else:
+        workers = min(jobs, len(missed))
+        # a few chunks per worker: fewer round trips than one file each, and still balanced
+        chunksize = max(1, len(missed) // (workers * 4))
+        with ProcessPoolExecutor(max_workers=workers, initializer=start_worker, initargs=(indexes or {},)) as pool:
+            results.update(zip((task.path for task in missed), pool.map(check_file, missed, chunksize=chunksize)))
+    return [results[task.path] for task in tasks]  # type: ignore[misc]
+
+
+def start_worker(indexes: dict[Path, ProjectIndex]) -> None:
+    quiet_engine_logging()
+    project_indexes.clear()
+    project_indexes.update(indexes)
 
 
 def quiet_engine_logging() -> None:
@@ -186,18 +252,46 @@ def check_file(task: FileTask) -> FileResult:
     except (OSError, SyntaxError, UnicodeDecodeError) as error:  # SyntaxError: a bad coding cookie
         result.findings.append(Finding(unreadable(f"cannot read the file: {error}"), fixable=False))
         return result
-    # ASY110 asks it whether imported callees are coroutine functions; jedi loads only then
+    # ASY110 asks it whether imported callees are coroutine functions: the project's index
+    # answers for the project's own modules, jedi (loaded only then) for the others
     resolver = JediResolver(str(task.path), str(task.project_root))
+    index = project_indexes.get(task.project_root)
+    project = None
+    if index is not None and task.module is not None:
+        project = ProjectView(index, task.module, str(task.path), task.is_package)
+        resolver = project.resolver(fallback=resolver)
     if task.mode != "check":
         source = fix_file(task, source, encoding, resolver, result)
     if task.mode == "diff":
         return result
     try:
-        linted = lint(source, task.codes, task.target_version, resolver, framework_versions(task.project_root))
+        versions = framework_versions(task.project_root)
+        linted = lint(source, task.codes, task.target_version, resolver, versions, project=project)
+        cache = result_cache(task, source, index)
+        if cache is not None and not linted.internal_errors:
+            cache.put(linted)
     except Exception as error:  # noqa: BLE001 - an engine bug on one file must not stop the run
         log.exception("checking %s failed", task.path)
         result.failures.append(f"internal error while checking {task.display_path}: {type(error).__name__}: {error}")
         return result
+    return add_findings(task, result, linted)
+
+
+def cached_check(task: FileTask) -> FileResult | None:
+    """The file's result from the project's result cache, when it holds one for the file as it is."""
+    if not task.use_cache or task.mode != "check":
+        return None
+    try:
+        source, _ = read_source(task.path)
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None
+    cache = result_cache(task, source, project_indexes.get(task.project_root))
+    linted = cache.get() if cache is not None else None
+    return add_findings(task, FileResult(task.path, task.display_path), linted) if linted is not None else None
+
+
+def add_findings(task: FileTask, result: FileResult, linted: LintResult) -> FileResult:
+    """The lint's diagnostics (and syntax error) as the run's findings for the file."""
     for diagnostic in linted.diagnostics:
         result.findings.append(
             Finding(
@@ -215,7 +309,52 @@ def check_file(task: FileTask) -> FileResult:
     return result
 
 
-def fix_file(task: FileTask, source: str, encoding: str, resolver: JediResolver, result: FileResult) -> str:
+#: the distributions whose versions rules may ask (``SemanticModel.framework_version``): a cached
+#: result is for the versions it was linted with
+FRAMEWORK_DISTRIBUTIONS = ("starlette", "fastapi", "aiohttp", "sanic", "tornado")
+
+
+@dataclass
+class ResultCache:
+    """A file's lint result in the project's cache (``rules.project.cache``), keyed by its text and
+    everything else the lint depended on: rules, target version, framework versions, the index."""
+
+    cache: DiskCache
+    key: str
+
+    def get(self) -> LintResult | None:
+        found = self.cache.get(self.key)
+        return found if isinstance(found, LintResult) else None
+
+    def put(self, linted: LintResult) -> None:
+        self.cache.put(self.key, LintResult(linted.diagnostics, linted.syntax_error))
+
+
+def result_cache(task: FileTask, source: str, index: ProjectIndex | None) -> ResultCache | None:
+    """Only plain checks are cached; fixes write files, and are not repeated from a cache."""
+    if not task.use_cache or task.mode != "check":
+        return None
+    cache = DiskCache(task.project_root, "results")
+    key = cache.key(
+        source.encode("utf-8", "surrogatepass"),
+        str(task.path),
+        task.module or "",
+        ",".join(sorted(task.codes)),
+        repr(task.target_version),
+        versions_used(task.project_root),
+        index.fingerprint if index is not None else "",
+    )
+    return ResultCache(cache, key)
+
+
+@functools.cache
+def versions_used(project_root: Path) -> str:
+    """The framework versions the project's files name, as of this run (one reading per project)."""
+    versions = framework_versions(project_root)
+    return repr([versions.version(name) for name in FRAMEWORK_DISTRIBUTIONS])
+
+
+def fix_file(task: FileTask, source: str, encoding: str, resolver: CoroutineResolver, result: FileResult) -> str:
     """Fix the file (``--fix``: write it; ``--diff``: record the diff) and return the text to lint.
 
     A fix that raises, or a file that cannot be written, leaves the file as it was and is reported.

@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes to check files with (default: one per core)",
     )
     check.add_argument(
+        "--no-cache", action="store_true",
+        help="neither read nor write the project's .asyncguide_cache/ (module summaries, earlier results)",
+    )
+    check.add_argument(
         "--target-version", choices=list(TARGET_VERSIONS),
         help="oldest Python the code runs on, instead of the configured target-version",
     )
@@ -146,6 +150,7 @@ def check_command(args: argparse.Namespace) -> int:
         mode="diff" if args.diff else "fix" if args.fix else "check",
         unsafe_fixes=args.unsafe_fixes,
         jobs=args.jobs,
+        use_cache=not args.no_cache,
     )
     quiet_engine_logging()
     try:

@@ -16,7 +16,8 @@ from urllib.parse import quote
 
 from ..rules.documentation import DOCS_URL, rule_url
 from ..rules.registry import all_rules
-from .check import SYNTAX_ERROR_CODE, SYNTAX_ERROR_NAME, FileResult, Finding
+from ..rules.rule import Related
+from .check import SYNTAX_ERROR_CODE, SYNTAX_ERROR_NAME, FileResult, Finding, display_path
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_LEVELS = {"error": "error", "warning": "warning", "information": "note"}
@@ -39,8 +40,16 @@ def text_report(results: Sequence[FileResult]) -> str:
         lines.append(
             f"{result.display_path}:{start.start_line + 1}:{start.start_column + 1}: {diagnostic.code} {diagnostic.message}"
         )
+        lines.extend(
+            f"    {related_path(result, hop)}:{hop.line + 1}:{hop.column + 1}: {hop.message}" for hop in diagnostic.related
+        )
     lines.extend(summary(results))
     return "\n".join(lines) + "\n"
+
+
+def related_path(result: FileResult, related: Related) -> str:
+    """Where a hop of a finding's chain is, as its own path is shown (its file when it has none)."""
+    return result.display_path if related.path is None else display_path(Path(related.path))
 
 
 def summary(results: Sequence[FileResult]) -> list[str]:
@@ -85,6 +94,10 @@ def json_report(results: Sequence[FileResult]) -> str:
                 "end_column": position.end_column + 1,
                 "severity": diagnostic.severity.value,
                 "fixable": finding.fixable,
+                "related": [
+                    {"path": related_path(result, hop), "line": hop.line + 1, "column": hop.column + 1, "message": hop.message}
+                    for hop in diagnostic.related
+                ],
             }
         )
     return json.dumps(findings, indent=2, ensure_ascii=False) + "\n"
@@ -107,27 +120,28 @@ def sarif_report(results: Sequence[FileResult]) -> str:
     for result, finding in each_finding(results):
         diagnostic = finding.diagnostic
         position = diagnostic.range
-        sarif_results.append(
-            {
-                "ruleId": diagnostic.code,
-                "ruleIndex": index_of[diagnostic.code],
-                "level": SARIF_LEVELS[diagnostic.severity.value],
-                "message": {"text": diagnostic.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": artifact_uri(result.path), "uriBaseId": SOURCE_ROOT},
-                            "region": {
-                                "startLine": position.start_line + 1,
-                                "startColumn": position.start_column + 1,
-                                "endLine": position.end_line + 1,
-                                "endColumn": position.end_column + 1,
-                            },
-                        }
+        sarif_result: dict = {
+            "ruleId": diagnostic.code,
+            "ruleIndex": index_of[diagnostic.code],
+            "level": SARIF_LEVELS[diagnostic.severity.value],
+            "message": {"text": diagnostic.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": artifact_uri(result.path), "uriBaseId": SOURCE_ROOT},
+                        "region": {
+                            "startLine": position.start_line + 1,
+                            "startColumn": position.start_column + 1,
+                            "endLine": position.end_line + 1,
+                            "endColumn": position.end_column + 1,
+                        },
                     }
-                ],
-            }
-        )
+                }
+            ],
+        }
+        if diagnostic.related:
+            sarif_result["codeFlows"] = [code_flow(result, diagnostic.related)]
+        sarif_results.append(sarif_result)
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -148,6 +162,26 @@ def sarif_report(results: Sequence[FileResult]) -> str:
         ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def code_flow(result: FileResult, related: Sequence[Related]) -> dict:
+    """A finding's chain of calls as a SARIF code flow: one thread, one location per hop."""
+    locations = [
+        {
+            "location": {
+                "physicalLocation": {
+                    "artifactLocation": {
+                        "uri": artifact_uri(result.path if hop.path is None else Path(hop.path)),
+                        "uriBaseId": SOURCE_ROOT,
+                    },
+                    "region": {"startLine": hop.line + 1, "startColumn": hop.column + 1},
+                },
+                "message": {"text": hop.message},
+            }
+        }
+        for hop in related
+    ]
+    return {"threadFlows": [{"locations": locations}]}
 
 
 def artifact_uri(path: Path) -> str:

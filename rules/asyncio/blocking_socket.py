@@ -1,12 +1,10 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 
-from ..blocking import BlockingCallRule
+from ..blocking import BlockingCallRule, has_flag
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
-from ..rule import Diagnostic
 
 _RESOLVE = "`await loop.getaddrinfo()` (`loop = asyncio.get_running_loop()`)"
 _REVERSE = "`await loop.getnameinfo()` (`loop = asyncio.get_running_loop()`)"
@@ -97,11 +95,16 @@ class BlockingSocket(BlockingCallRule):
     )
     calls = BLOCKING_SOCKET_CALLS
 
-    def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
-        assert isinstance(node, ast.Call)
-        for diagnostic in super().check(node, model):
-            if not (isinstance(node.func, ast.Attribute) and _made_non_blocking(node.func.value, model)):
-                yield diagnostic
+    def clears(self, node: ast.Call, model: SemanticModel) -> bool:
+        if isinstance(node.func, ast.Attribute) and _made_non_blocking(node.func.value, model):
+            return True
+        return model.qualified_name(node.func) == "socket.getaddrinfo" and _numeric_only(node, model)
+
+
+def _numeric_only(call: ast.Call, model: SemanticModel) -> bool:
+    """True for ``getaddrinfo(..., flags=socket.AI_NUMERICHOST)``: it parses the address, no lookup."""
+    flags = argument(call, 5, "flags")
+    return flags is not None and has_flag(flags, "socket.AI_NUMERICHOST", model)
 
 
 def _made_non_blocking(sock: ast.expr, model: SemanticModel) -> bool:

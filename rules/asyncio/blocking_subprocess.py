@@ -1,12 +1,10 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 
-from ..blocking import BlockingCallRule
+from ..blocking import BlockingCallRule, has_flag
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
-from ..rule import Diagnostic
 
 _EXEC = "`await asyncio.create_subprocess_exec()` and `await process.communicate()`"
 _SHELL = "`await asyncio.create_subprocess_shell()`"
@@ -99,11 +97,8 @@ class BlockingSubprocess(BlockingCallRule):
     )
     calls = BLOCKING_PROCESS_CALLS
 
-    def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
-        assert isinstance(node, ast.Call)
-        for diagnostic in super().check(node, model):
-            if not _returns_at_once(node, model):
-                yield diagnostic
+    def clears(self, node: ast.Call, model: SemanticModel) -> bool:
+        return _returns_at_once(node, model)
 
 
 def _returns_at_once(call: ast.Call, model: SemanticModel) -> bool:
@@ -117,12 +112,5 @@ def _returns_at_once(call: ast.Call, model: SemanticModel) -> bool:
         return mode is not None and model.qualified_name(mode) in _NON_WAITING_SPAWN_MODES
     if name in _WAIT_OPTIONS_POSITION:
         options = argument(call, _WAIT_OPTIONS_POSITION[name])
-        return options is not None and _has_flag(options, "os.WNOHANG", model)
+        return options is not None and has_flag(options, "os.WNOHANG", model)
     return False
-
-
-def _has_flag(options: ast.expr, flag: str, model: SemanticModel) -> bool:
-    """True when an options expression (``os.WNOHANG | os.WUNTRACED``) includes ``flag``."""
-    if isinstance(options, ast.BinOp) and isinstance(options.op, ast.BitOr):
-        return _has_flag(options.left, flag, model) or _has_flag(options.right, flag, model)
-    return model.qualified_name(options) == flag

@@ -102,7 +102,7 @@ def fix_action(ls: AsyncguideServer, document: Document, diagnostic: Diagnostic,
     return types.CodeAction(
         title=f"{diagnostic.code}: {title}{' (unsafe)' if unsafe else ''}",
         kind=types.CodeActionKind.QuickFix,
-        diagnostics=[lsp_diagnostic(diagnostic, document.index, ls.encoding)],
+        diagnostics=[lsp_diagnostic(diagnostic, document.index, ls.encoding, document.uri)],
         is_preferred=not unsafe,
         edit=edit,
         data=_data(document, "fix", code=diagnostic.code, range=list(_astuple(diagnostic.range))),
@@ -175,7 +175,7 @@ def noqa_actions(ls: AsyncguideServer, document: Document, diagnostics: Iterable
             types.CodeAction(
                 title=f"Disable {diagnostic.code} for this line",
                 kind=types.CodeActionKind.QuickFix,
-                diagnostics=[lsp_diagnostic(diagnostic, document.index, ls.encoding)],
+                diagnostics=[lsp_diagnostic(diagnostic, document.index, ls.encoding, document.uri)],
                 edit=workspace_edit(ls, document, [edit]),
             )
         )

@@ -16,13 +16,14 @@ import sys
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
+from pygls.uris import from_fs_path
 
 from asyncguide.rules.api_guidelines import project_imports
 from asyncguide.rules.documentation import rule_url
-from asyncguide.rules.rule import Diagnostic, Severity
+from asyncguide.rules.rule import Diagnostic, Range, Related, Severity
 from asyncguide.rules.runner import InternalError, SyntaxErrorInfo, lint, rule_instance
 
-from . import heap
+from . import heap, project
 from .positions import LineIndex
 from .resolution import resolver_for, schedule_resolution
 
@@ -61,9 +62,17 @@ def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
         document.keep_model(None)
         return
     resolver = resolver_for(ls, document, settings)
+    # the project's index when it is ready (it is never waited for): ASY200 across modules
+    view = project.view_for(ls, document)
     with heap.models_kept_out_of_sight():
         result = lint(
-            document.text, settings.codes, settings.target_version, resolver, settings.versions, previous=document.model
+            document.text,
+            settings.codes,
+            settings.target_version,
+            resolver,
+            settings.versions,
+            previous=document.model,
+            project=view,
         )
     document.syntax_error = result.syntax_error
     if as_opened and result.syntax_error is not None and result.syntax_error.needs_python is not None:
@@ -72,6 +81,8 @@ def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
         document.keep_model(result.model)
     if result.syntax_error is None:
         document.diagnostics = result.diagnostics
+        if result.model is not None:
+            project.linted(ls, document, view, result.model)
         for name in project_imports(result.model) if result.model else ():
             resolver.reexported_name(name)
     report_failures(ls, document, result.internal_errors)
@@ -113,7 +124,7 @@ def report_failures(ls: AsyncguideServer, document: Document, failures: list[Int
 def to_lsp(ls: AsyncguideServer, document: Document) -> list[types.Diagnostic]:
     """The document's diagnostics in LSP form, in the negotiated position encoding."""
     index = document.index
-    items = [lsp_diagnostic(diagnostic, index, ls.encoding) for diagnostic in document.diagnostics]
+    items = [lsp_diagnostic(diagnostic, index, ls.encoding, document.uri) for diagnostic in document.diagnostics]
     if document.syntax_error is not None and ls.editor_settings.show_syntax_errors:
         items.append(
             types.Diagnostic(
@@ -127,9 +138,10 @@ def to_lsp(ls: AsyncguideServer, document: Document) -> list[types.Diagnostic]:
     return items
 
 
-def lsp_diagnostic(diagnostic: Diagnostic, index: LineIndex, encoding: str) -> types.Diagnostic:
+def lsp_diagnostic(diagnostic: Diagnostic, index: LineIndex, encoding: str, uri: str = "") -> types.Diagnostic:
     return types.Diagnostic(
         range=index.to_client(diagnostic.range, encoding),
+        related_information=[related_information(hop, index, encoding, uri) for hop in diagnostic.related] or None,
         message=diagnostic.message,
         severity=SEVERITIES[diagnostic.severity],
         code=diagnostic.code,
@@ -141,6 +153,18 @@ def lsp_diagnostic(diagnostic: Diagnostic, index: LineIndex, encoding: str) -> t
             "ruleData": diagnostic.data,
         },
     )
+
+
+def related_information(hop: Related, index: LineIndex, encoding: str, uri: str) -> types.DiagnosticRelatedInformation:
+    """One hop of a chain (ASY200). In another file, whose text the server may not hold, the column
+    is sent as counted in code points (the same in every encoding on ASCII lines)."""
+    if hop.path is None:
+        point = Range(hop.line, hop.column, hop.line, hop.column)
+        location = types.Location(uri=uri, range=index.to_client(point, encoding))
+    else:
+        position = types.Position(line=hop.line, character=hop.column)
+        location = types.Location(uri=from_fs_path(hop.path) or hop.path, range=types.Range(start=position, end=position))
+    return types.DiagnosticRelatedInformation(location=location, message=hop.message)
 
 
 # ------------------------------------------------------------------------------------- push

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
+from pathlib import PurePath
 from typing import TYPE_CHECKING
+from urllib.parse import urlparse
 
 from lsprotocol import types
+from pygls.uris import from_fs_path
 
 from asyncguide.rules.api_guidelines import ApiHover, api_hover, needs_resolution, reference_at
 from asyncguide.rules.documentation import quoted, rule_url
 from asyncguide.rules.guidelines import Bullet, Quote
 from asyncguide.rules.registry import all_rules
-from asyncguide.rules.rule import Diagnostic, Range
+from asyncguide.rules.rule import Diagnostic, Range, Related
 from asyncguide.rules.runner import rule_instance
 
 from .diagnostics import ensure_linted
@@ -38,7 +41,7 @@ def hover(ls: AsyncguideServer, params: types.HoverParams) -> types.Hover | None
     markup = hover_markup(ls)
     line, column = document.index.position_from_client(params.position, ls.encoding)
     under = [diagnostic for diagnostic in document.diagnostics if diagnostic.range.contains(line, column)]
-    parts = [explain(diagnostic, markup) for diagnostic in under]
+    parts = [explain(diagnostic, markup, document.uri) for diagnostic in under]
     where = under[0].range if under else None
     api = api_at(ls, document, line, column)
     if api is not None:
@@ -135,17 +138,27 @@ MARKDOWN = Markup()
 PLAIN_TEXT = PlainTextMarkup()
 
 
-def explain(diagnostic: Diagnostic, markup: Markup = MARKDOWN) -> str:
-    """One diagnostic: rule, message, the guideline bullets it enforces, fix, docs link."""
+def explain(diagnostic: Diagnostic, markup: Markup = MARKDOWN, uri: str = "") -> str:
+    """One diagnostic: rule, message, its chain hop by hop (ASY200), the guideline bullets it
+    enforces, fix, docs link. ``uri`` is the diagnostic's document, where hops without a path are."""
     rule = all_rules().get(diagnostic.code)
     if rule is None:
         return f"{markup.strong(diagnostic.code)}\n\n{markup.prose(diagnostic.message)}"
     parts = [f"{markup.strong(rule.code)} {markup.code(rule.name)}", markup.prose(diagnostic.message)]
+    if diagnostic.related:
+        parts.append(markup.items(_hop(hop, markup, uri) for hop in diagnostic.related))
     parts.extend(markup.quote(_bullet(quote)) for quote in rule_instance(rule.code).quotes(diagnostic))
     if diagnostic.fix is not None and rule.fix_title:
         parts.append(f"{markup.strong('Fix')} ({diagnostic.fix.value}): {markup.prose(rule.fix_title)}")
     parts.append(markup.link(f"{rule.code} documentation", rule_url(rule.code)))
     return "\n\n".join(parts)
+
+
+def _hop(hop: Related, markup: Markup, uri: str) -> str:
+    """One hop of a chain, linked to its line: ``db.py:5``: query() calls `time.sleep()`…"""
+    target = (from_fs_path(hop.path) or hop.path) if hop.path is not None else uri
+    name = PurePath(hop.path).name if hop.path is not None else PurePath(urlparse(uri).path).name
+    return f"{markup.link(f'{name}:{hop.line + 1}', f'{target}#L{hop.line + 1}')}: {markup.prose(hop.message)}"
 
 
 def _bullet(quote: Quote) -> Bullet:

@@ -7,12 +7,13 @@ client can do. Features are registered from their own modules by ``create_server
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Generator
 from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cattrs import transform_error
 from cattrs.errors import ClassValidationError
@@ -31,6 +32,9 @@ from asyncguide.rules.versions import framework_versions
 from .documents import Document
 from .positions import UTF16, prefer_utf8
 from .settings import EditorSettings, LintSettings, ProjectSettings, lint_settings, load_editor_settings, make_converter
+
+if TYPE_CHECKING:
+    from .project import ProjectState
 
 log = logging.getLogger("asyncguide.server")
 #: how many (settings, path) combinations ``lint_settings`` remembers
@@ -138,6 +142,9 @@ class AsyncguideServer(LanguageServer):
         self.warned_newer_syntax: set[Path | None] = set()
         #: the client asked to shut down (the exit code is 0 only then)
         self.shut_down = False
+        #: workspace folder -> its project index (``project``), built in the background by ``indexing``
+        self.project_states: dict[Path, ProjectState] = {}
+        self.indexing: asyncio.Task[None] | None = None
 
     # ----------------------------------------------------------------- client
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from . import diagnostics, resolution
+from . import diagnostics, project, resolution
 from .documents import PYTHON_SUFFIXES
 from .settings import load_editor_settings
 
@@ -35,6 +36,7 @@ async def initialized(ls: AsyncguideServer, params: types.InitializedParams) -> 
         await register_watchers(ls)
     if ls.supports("workspace.configuration") and await pull_configuration(ls):
         diagnostics.relint_open_documents(ls)
+    ls.indexing = asyncio.get_running_loop().create_task(project.index_workspace(ls))
 
 
 async def register_watchers(ls: AsyncguideServer) -> None:
@@ -85,10 +87,13 @@ def did_change_watched_files(ls: AsyncguideServer, params: types.DidChangeWatche
     python_files = {change.uri for change in params.changes if change.uri.endswith(PYTHON_SUFFIXES)}
     if python_files:
         resolution.files_changed_on_disk(ls, python_files)
+        project.files_changed(ls, params.changes)
 
 
 def shutdown(ls: AsyncguideServer, params: None) -> None:
     """Nothing is published after shutdown: cancel what waits."""
     ls.shut_down = True
+    if ls.indexing is not None:
+        ls.indexing.cancel()
     for document in ls.documents.values():
         document.cancel_work()

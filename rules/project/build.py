@@ -1,0 +1,130 @@
+"""The index of a project on disk: each file summarised (or its summary taken from the cache),
+then linked into a ``ProjectIndex``."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import io
+import os
+import tokenize
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Settings
+from ..model import SemanticModel
+from .cache import DiskCache
+from .index import AnalysisOptions, ProjectIndex
+from .modules import module_name, source_roots
+from .summary import ModuleSummary, summarize
+
+
+@dataclass(frozen=True)
+class ProjectFile:
+    path: Path
+    module: str
+    is_package: bool
+
+
+def analysis_options(settings: Settings) -> AnalysisOptions:
+    return AnalysisOptions(settings.max_depth, settings.non_blocking, settings.blocking)
+
+
+def project_files(root: str | os.PathLike[str], paths: Iterable[Path], settings: Settings) -> list[ProjectFile]:
+    """The files among ``paths`` that are modules of the project at ``root``, named."""
+    roots = source_roots(root, settings.source_roots)
+    found = []
+    for path in paths:
+        named = module_name(path, roots)
+        if named is not None:
+            found.append(ProjectFile(Path(path), *named))
+    return found
+
+
+def summarize_source(
+    source: str, module: str, path: str | None, is_package: bool = False, target_version: tuple[int, int] = (3, 9)
+) -> ModuleSummary | None:
+    """A summary of a module's text, or None when it does not parse."""
+    collecting = gc.isenabled()
+    gc.disable()  # as ``runner.lint`` does: the walk makes many reference cycles
+    try:
+        try:
+            model = SemanticModel.build(source, target_version)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        summary = summarize(model, module, path, is_package)
+        model.release()
+        return summary
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def summarize_file(job: tuple[ProjectFile, str | None, tuple[int, int]]) -> ModuleSummary | None:
+    """The summary of one file, from the cache of the project at ``cache_root`` when it has it
+    (None: no cache); None when the file cannot be read or parsed. One argument, for ``map``."""
+    file, cache_root, target_version = job
+    try:
+        raw = file.path.read_bytes()
+    except OSError:
+        return None
+    cache = DiskCache(cache_root, "summaries") if cache_root is not None else None
+    key = _summary_key(cache, raw, file) if cache is not None else ""
+    if cache is not None:
+        cached = cache.get(key)
+        if isinstance(cached, ModuleSummary):
+            return cached
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+        source = raw.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return None
+    summary = summarize_source(source, file.module, str(file.path), file.is_package, target_version)
+    if summary is not None and cache is not None:
+        cache.put(key, summary)
+    return summary
+
+
+def _summary_key(cache: DiskCache, raw: bytes, file: ProjectFile) -> str:
+    return cache.key(raw, str(file.path), file.module, str(file.is_package))
+
+
+def build_index(
+    root: str | os.PathLike[str],
+    files: list[ProjectFile],
+    settings: Settings,
+    use_cache: bool = True,
+    map_: Callable[..., Iterator] = map,
+) -> ProjectIndex:
+    """Summarise every file and link the summaries. The cache is read here; only the files it
+    misses go to ``map_``, which may spread the work over processes. With the cache, the index's
+    fingerprint is made of the cache keys (the files' bytes, paths and module names)."""
+    found: dict[ProjectFile, ModuleSummary | None] = {}
+    keys: list[str] = []
+    if use_cache:
+        cache = DiskCache(root, "summaries")
+        for file in files:
+            try:
+                key = _summary_key(cache, file.path.read_bytes(), file)
+            except OSError:
+                continue
+            keys.append(key)
+            cached = cache.get(key)
+            found[file] = cached if isinstance(cached, ModuleSummary) else None
+    missed = [file for file in files if found.get(file) is None]
+    if missed:
+        cache_root = str(root) if use_cache else None
+        jobs = [(file, cache_root, settings.target_version) for file in missed]
+        found.update(zip(missed, map_(summarize_file, jobs)))
+    modules: dict[str, ModuleSummary] = {}
+    for file in files:
+        summary = found.get(file)
+        # two files may claim one module (``app.py`` beside ``app/``): the first, sorted by path, wins
+        if summary is not None and file.module not in modules:
+            modules[file.module] = summary
+    options = analysis_options(settings)
+    digest = hashlib.sha256(repr(options).encode())
+    for key in keys:
+        digest.update(key.encode())
+    return ProjectIndex(modules, options, str(root), digest.hexdigest() if use_cache else "")
