@@ -122,7 +122,7 @@ def precision_page(rules: dict[str, type[Rule]], precision: dict) -> str:
         *estimate_note(precision),
         "## Per rule",
         "",
-        "Rules of the default group; the opt-in rules (group `opinion`) are off in this run.",
+        "Rules of the default group; the opt-in rules (group `pedantic`) are off in this run.",
         "",
         "| Rule | Findings | Judged | Worth acting on | Wrong | Debatable | Precision |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -210,7 +210,7 @@ def rules_index(rules: dict[str, type[Rule]]) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines.append("In the Fix column, *always* means every finding comes with a fix, *sometimes* that "
-                 "some do, and — that the rule has none. Rules of the *opinion* group are off unless "
+                 "some do, and — that the rule has none. Rules of the *pedantic* group are off unless "
                  "selected ([opt-in rules](../configuration.md#opt-in-rules)). `asyncguide rules` prints "
                  "this table and `asyncguide explain CODE` prints one page; [Precision](../precision.md) "
                  "shows how many findings of each rule were worth acting on in real applications.")

@@ -39,12 +39,18 @@ class RepeatedRequestHeaders(Rule):
             teams = await (await session.get(TEAMS)).json()
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["AIO044"]`. A refactoring
+    suggestion: repeated `headers=` work, setting them once on the session is tidier. Enable it to find
+    them.
+
     ## Fix safety
     No fix is offered: the session may be shared with requests that must not carry these headers.
     """
 
     code = "AIO044"
     name = "aiohttp-repeated-request-headers"
+    opt_in = True
     framework = "aiohttp"
     severity = Severity.INFORMATION
     summary = "Same `headers=` passed to several requests of one aiohttp session; set them on the session"
