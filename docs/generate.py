@@ -75,7 +75,11 @@ def corpus_fact(rule: type[Rule], precision: dict) -> str:
     """What the rule found on the real-application corpus, and what the findings were judged."""
     corpus = "[real-application corpus](../precision.md)"
     if rule.opt_in:
-        return f"Precision: off by default, so not run on the {corpus}."
+        judged = precision.get("opt_in", {}).get(rule.code)
+        if judged is None:
+            return f"Precision: off by default, so not run on the {corpus}."
+        return (f"Precision: off by default, so not run on the {corpus}; of the {judged['judged']} findings "
+                f"judged while it was on, {judged_breakdown(judged)}.")
     figures = precision["rules"].get(rule.code)
     if figures is None:
         return f"Precision: no finding on the {corpus}."
