@@ -142,8 +142,10 @@ def precision_page(rules: dict[str, type[Rule]], precision: dict) -> str:
     page += [
         "",
         f"{plural(len(silent), 'default rule')} found nothing on the corpus: "
-        + ", ".join(f"[{code}](rules/{code}.md)" for code in silent) + ".",
+        + ", ".join(f"[{code}](rules/{code}.md)" for code in silent) + ". They report only definite "
+        "errors (`benchmarks/precision/defaults.md` gives each one's reason).",
         "",
+        *opt_in_table(rules, precision),
         "## The corpus",
         "",
         "The application's own package, without its tests and vendored code; of the largest, the "
@@ -171,6 +173,26 @@ def estimate_note(precision: dict) -> list[str]:
         "of the findings debatable.",
         "",
     ]
+
+
+def opt_in_table(rules: dict[str, type[Rule]], precision: dict) -> list[str]:
+    """The verdicts on the findings of rules that are now opt-in, recorded while they were on."""
+    judged = precision.get("opt_in", {})
+    if not judged:
+        return []
+    lines = [
+        "## Opt-in rules",
+        "",
+        "These rules were on by default when their findings below were judged; their precision is why "
+        "they are now in the `pedantic` group (each rule's page says why).",
+        "",
+        "| Rule | Findings | Judged | Worth acting on | Wrong | Debatable | Precision |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for code, figures in judged.items():
+        name = f"[{code}](rules/{code}.md) `{rules[code].name}`" if code in rules else code
+        lines.append(f"| {name} " + precision_row(figures))
+    return [*lines, ""]
 
 
 def precision_row(figures: dict) -> str:
