@@ -75,7 +75,11 @@ def corpus_fact(rule: type[Rule], precision: dict) -> str:
     """What the rule found on the real-application corpus, and what the findings were judged."""
     corpus = "[real-application corpus](../precision.md)"
     if rule.opt_in:
-        return f"Precision: off by default, so not run on the {corpus}."
+        judged = precision.get("opt_in", {}).get(rule.code)
+        if judged is None:
+            return f"Precision: off by default, so not run on the {corpus}."
+        return (f"Precision: off by default, so not run on the {corpus}; of the {judged['judged']} findings "
+                f"judged while it was on, {judged_breakdown(judged)}.")
     figures = precision["rules"].get(rule.code)
     if figures is None:
         return f"Precision: no finding on the {corpus}."
@@ -122,7 +126,7 @@ def precision_page(rules: dict[str, type[Rule]], precision: dict) -> str:
         *estimate_note(precision),
         "## Per rule",
         "",
-        "Rules of the default group; the opt-in rules (group `opinion`) are off in this run.",
+        "Rules of the default group; the opt-in rules (group `pedantic`) are off in this run.",
         "",
         "| Rule | Findings | Judged | Worth acting on | Wrong | Debatable | Precision |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -138,8 +142,10 @@ def precision_page(rules: dict[str, type[Rule]], precision: dict) -> str:
     page += [
         "",
         f"{plural(len(silent), 'default rule')} found nothing on the corpus: "
-        + ", ".join(f"[{code}](rules/{code}.md)" for code in silent) + ".",
+        + ", ".join(f"[{code}](rules/{code}.md)" for code in silent) + ". They report only definite "
+        "errors (`benchmarks/precision/defaults.md` gives each one's reason).",
         "",
+        *opt_in_table(rules, precision),
         "## The corpus",
         "",
         "The application's own package, without its tests and vendored code; of the largest, the "
@@ -167,6 +173,26 @@ def estimate_note(precision: dict) -> list[str]:
         "of the findings debatable.",
         "",
     ]
+
+
+def opt_in_table(rules: dict[str, type[Rule]], precision: dict) -> list[str]:
+    """The verdicts on the findings of rules that are now opt-in, recorded while they were on."""
+    judged = precision.get("opt_in", {})
+    if not judged:
+        return []
+    lines = [
+        "## Opt-in rules",
+        "",
+        "These rules were on by default when their findings below were judged; their precision is why "
+        "they are now in the `pedantic` group (each rule's page says why).",
+        "",
+        "| Rule | Findings | Judged | Worth acting on | Wrong | Debatable | Precision |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for code, figures in judged.items():
+        name = f"[{code}](rules/{code}.md) `{rules[code].name}`" if code in rules else code
+        lines.append(f"| {name} " + precision_row(figures))
+    return [*lines, ""]
 
 
 def precision_row(figures: dict) -> str:
@@ -210,7 +236,7 @@ def rules_index(rules: dict[str, type[Rule]]) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines.append("In the Fix column, *always* means every finding comes with a fix, *sometimes* that "
-                 "some do, and — that the rule has none. Rules of the *opinion* group are off unless "
+                 "some do, and — that the rule has none. Rules of the *pedantic* group are off unless "
                  "selected ([opt-in rules](../configuration.md#opt-in-rules)). `asyncguide rules` prints "
                  "this table and `asyncguide explain CODE` prints one page; [Precision](../precision.md) "
                  "shows how many findings of each rule were worth acting on in real applications.")

@@ -3,8 +3,8 @@
 A rule registers itself by being defined (``Rule.__init_subclass__``); a pack's ``__init__``
 imports every module of its folder (``import_pack_modules``), so adding a rule is adding one file.
 
-Rules are in one of two groups: ``default`` (on unless ignored) and ``opinion`` (``Rule.opt_in``:
-off unless selected by its code or by the group's name, ``extend-select = ["opinion"]``).
+Rules are in one of two groups: ``default`` (on unless ignored) and ``pedantic`` (``Rule.opt_in``:
+off unless selected by its code or by the group's name, ``extend-select = ["pedantic"]``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ PACKS = ("asyncio", "starlette", "aiohttp", "sanic", "tornado")
 
 #: the group of the rules that are on by default, and of the opt-in rules (``Rule.opt_in``)
 DEFAULT_GROUP = "default"
-OPT_IN_GROUP = "opinion"
+OPT_IN_GROUP = "pedantic"
 #: the selector naming every opt-in rule (selectors are upper case)
 OPT_IN_SELECTOR = OPT_IN_GROUP.upper()
 #: codes of asyncguide itself rather than of a rule (``noqa``): a selector enables one only by

@@ -142,8 +142,8 @@ class Rule:
     node_types: ClassVar[tuple[type[ast.AST], ...]]
     fix_availability: ClassVar[FixAvailability] = FixAvailability.NEVER
     #: in the opt-in group (``registry.OPT_IN_GROUP``): off unless selected by its code or the group's
-    #: name. For rules whose findings reasonable people act on differently: a preference, a
-    #: hardening step that not every deployment needs, demo-level code
+    #: name. For rules that are strict, opinionated or have occasional false positives: a preference,
+    #: a hardening step that not every deployment needs, demo-level code
     opt_in: ClassVar[bool] = False
     fix_title: ClassVar[str | None] = None
     #: codes of more general rules that this one restates, more precisely, at the same place

@@ -172,3 +172,20 @@ def test_the_estimate_extrapolates_each_rules_verdicts_to_its_findings() -> None
     rare = Counter(findings=2, judged=2, TP=2)
     unjudged = Counter(findings=50)
     assert triage.estimate([often, rare, unjudged]) == {"findings": 102, "TP": 52.0, "FP": 40.0, "debatable": 10.0}
+
+
+def test_verdicts_on_opt_in_rules_are_reported_apart(record: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    run_triage(monkeypatch, capsys, "record", "app", "app/a.py", "9", "ASY161", "FP", "awaited for its effect")
+    # the next run: ASY161 moved to the opt-in group, so not run
+    run = json.loads((record / "findings.json").read_text("utf-8"))
+    run["findings"] = [f for f in run["findings"] if f["code"] != "ASY161"]
+    run["opt_in"] = ["ASY161"]
+    (record / "findings.json").write_text(json.dumps(run), "utf-8")
+    report = run_triage(monkeypatch, capsys, "report")
+    assert "vanished: 0 TP, 0 FP, 0 debatable" in report
+    lines = report.splitlines()
+    opt_in_table = lines.index("opt-in rules (off in the run; verdicts recorded while they were on):")
+    assert lines[opt_in_table + 2].split() == ["ASY161", "1", "1", "0", "1", "0", "0%"]
+    summary = json.loads((record / "summary.json").read_text("utf-8"))
+    assert "ASY161" not in summary["rules"]
+    assert summary["opt_in"] == {"ASY161": {"findings": 1, "judged": 1, "TP": 0, "FP": 1, "debatable": 0}}

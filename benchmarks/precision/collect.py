@@ -11,7 +11,7 @@ verdicts.
 
 Run it with a Python whose environment has asyncguide (``benchmarks/run precision`` does):
 
-    benchmarks/.venv/bin/python benchmarks/precision/collect.py [fetch]
+    benchmarks/.venv-precision/bin/python benchmarks/precision/collect.py [fetch]
 """
 
 from __future__ import annotations
@@ -142,9 +142,17 @@ def check(projects: list[Project]) -> dict[str, object]:
     return {
         "asyncguide": asyncguide_revision(),
         "python": platform.python_version(),
+        "opt_in": opt_in_codes(),
         "projects": sizes,
         "findings": findings,
     }
+
+
+def opt_in_codes() -> list[str]:
+    """The rules off in the run (the opt-in group): their verdicts, recorded while they were on, are
+    reported apart."""
+    completed = subprocess.run([str(ASYNCGUIDE), "rules", "--format", "json"], capture_output=True, text=True, check=True)
+    return [rule["code"] for rule in json.loads(completed.stdout) if rule["group"] != "default"]
 
 
 def asyncguide_revision() -> str:

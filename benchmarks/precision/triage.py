@@ -17,7 +17,8 @@ by project, path, line and code, so it holds as long as the pins in ``projects.t
     triage.py report
         what a new run changed (findings to judge, vanished true positives, vanished false
         positives), the table per rule, and summary.json, which docs/generate.py turns into
-        docs/precision.md and the line on each rule's page.
+        docs/precision.md and the line on each rule's page. The run has the default rules only;
+        the verdicts on opt-in rules' findings (recorded while they were on) get a table apart.
 
 Only the standard library: run it with any Python 3.10+.
 """
@@ -213,6 +214,13 @@ def summary(run: dict, verdicts: dict[Key, Verdict]) -> dict:
             "TP": counts["TP"], "FP": counts["FP"], "debatable": counts["debatable"],
         }
 
+    opt_in: dict[str, Counter] = {}
+    for verdict in verdicts.values():
+        if verdict.code in run.get("opt_in", ()):
+            counts = opt_in.setdefault(verdict.code, Counter())
+            counts["findings"] += 1
+            counts["judged"] += 1
+            counts[verdict.verdict] += 1
     return {
         "python": run["python"],
         "asyncguide": run["asyncguide"],
@@ -220,6 +228,7 @@ def summary(run: dict, verdicts: dict[Key, Verdict]) -> dict:
         "total": figures(total),
         "estimated": estimate(rules.values()),
         "rules": {code: figures(rules[code]) for code in sorted(rules)},
+        "opt_in": {code: figures(opt_in[code]) for code in sorted(opt_in)},
     }
 
 
@@ -245,7 +254,8 @@ def report(arguments: argparse.Namespace) -> None:
     verdicts = load_verdicts()
     keys = {finding_key(f) for f in run["findings"]}
     to_judge = sum(1 for f in run["findings"] if finding_key(f) not in verdicts)
-    vanished = [v for key, v in sorted(verdicts.items()) if key not in keys]
+    opt_in = set(run.get("opt_in", ()))
+    vanished = [v for key, v in sorted(verdicts.items()) if key not in keys and v.code not in opt_in]
     print(f"{len(run['findings'])} findings, {to_judge} to judge (triage.py pending)")
     for verdict in vanished:
         if verdict.verdict == "TP":
@@ -253,21 +263,29 @@ def report(arguments: argparse.Namespace) -> None:
     gone = Counter(v.verdict for v in vanished)
     print(f"vanished: {gone['TP']} TP, {gone['FP']} FP, {gone['debatable']} debatable")
     data = summary(run, verdicts)
-    print(f"{'code':<8} {'findings':>8} {'judged':>7} {'TP':>4} {'FP':>4} {'deb.':>5} {'precision':>9}")
-    for code, figures in [*data["rules"].items(), ("all", data["total"])]:
-        decided = figures["TP"] + figures["FP"]
-        precision = f"{figures['TP'] / decided:.0%}" if decided else "-"
-        print(f"{code:<8} {figures['findings']:>8} {figures['judged']:>7} {figures['TP']:>4} {figures['FP']:>4} "
-              f"{figures['debatable']:>5} {precision:>9}")
+    print("default rules (the run):")
+    print_table([*data["rules"].items(), ("all", data["total"])])
     estimated = data["estimated"]
     if estimated["findings"]:
         decided = estimated["TP"] + estimated["FP"]
         print(f"estimated over the {estimated['findings']} findings of rules with verdicts: "
               f"precision {estimated['TP'] / decided:.0%}, debatable {estimated['debatable'] / estimated['findings']:.0%}"
               if decided else f"estimated over the {estimated['findings']} findings of rules with verdicts: all debatable")
+    if data["opt_in"]:
+        print("opt-in rules (off in the run; verdicts recorded while they were on):")
+        print_table(data["opt_in"].items())
     save_verdicts(verdicts)  # sorted again after a union merge
     SUMMARY_FILE.write_text(render_summary(data), "utf-8")
     print(f"wrote {SUMMARY_FILE}; run docs/generate.py to update the docs")
+
+
+def print_table(rows: Iterable[tuple[str, dict]]) -> None:
+    print(f"{'code':<8} {'findings':>8} {'judged':>7} {'TP':>4} {'FP':>4} {'deb.':>5} {'precision':>9}")
+    for code, figures in rows:
+        decided = figures["TP"] + figures["FP"]
+        precision = f"{figures['TP'] / decided:.0%}" if decided else "-"
+        print(f"{code:<8} {figures['findings']:>8} {figures['judged']:>7} {figures['TP']:>4} {figures['FP']:>4} "
+              f"{figures['debatable']:>5} {precision:>9}")
 
 
 def main() -> None:

@@ -42,12 +42,17 @@ class BodyAssertedWithoutStatus(Rule):
         assert await response.json() == {"id": 1, "name": "ann"}
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["AIO045"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: a test style preference.
+
     ## Fix safety
     No fix is offered: only the test's author knows which status is right.
     """
 
     code = "AIO045"
     name = "aiohttp-body-asserted-without-status"
+    opt_in = True
     framework = "aiohttp"
     severity = Severity.INFORMATION
     summary = "Test asserts an aiohttp response's body without checking its status"

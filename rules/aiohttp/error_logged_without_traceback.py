@@ -48,12 +48,18 @@ class ErrorLoggedWithoutTraceback(Rule):
             raise web.HTTPInternalServerError()
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["AIO037"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: whether a caught error deserves a
+    traceback is a judgement, as for ASY150.
+
     ## Fix safety
     No fix is offered: some handlers log expected errors on purpose without a traceback.
     """
 
     code = "AIO037"
     name = "aiohttp-error-logged-without-traceback"
+    opt_in = True
     framework = "aiohttp"
     severity = Severity.INFORMATION
     summary = "`logger.error()` in an aiohttp handler's `except` block drops the traceback"

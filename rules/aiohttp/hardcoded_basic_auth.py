@@ -33,12 +33,18 @@ class HardcodedBasicAuth(Rule):
         ...
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["AIO024"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: a password in the source is usually a
+    placeholder in demo or test code.
+
     ## Fix safety
     No fix is offered: the password has to move to the deployment's secrets.
     """
 
     code = "AIO024"
     name = "aiohttp-hardcoded-basic-auth"
+    opt_in = True
     framework = "aiohttp"
     severity = Severity.ERROR
     summary = "`aiohttp.BasicAuth` with a password written in the source"

@@ -51,6 +51,11 @@ class InsecureSessionCookie(Rule):
         raise response
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["AIO021"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: cookie hardening (`secure`, `httponly`)
+    that not every deployment needs, like STA004.
+
     ## Fix safety
     No fix is offered: a service reached over plain HTTP in development would stop receiving a
     `Secure` cookie, so the flags are a decision for the deployment's settings.
@@ -58,6 +63,7 @@ class InsecureSessionCookie(Rule):
 
     code = "AIO021"
     name = "aiohttp-insecure-session-cookie"
+    opt_in = True
     framework = "aiohttp"
     severity = Severity.WARNING
     summary = "aiohttp session cookie set without `secure=True` or `httponly=True`"

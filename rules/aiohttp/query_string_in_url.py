@@ -40,6 +40,11 @@ class QueryStringInUrl(Rule):
         ...
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["AIO027"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: an interpolated query string works for
+    safe values; `params=` is the robust way.
+
     ## Fix safety
     No fix is offered: moving the values into `params=` changes how they are encoded, which is
     the point, and the keys have to be split out of the literal by hand.
@@ -47,6 +52,7 @@ class QueryStringInUrl(Rule):
 
     code = "AIO027"
     name = "aiohttp-query-string-in-url"
+    opt_in = True
     framework = "aiohttp"
     severity = Severity.WARNING
     summary = "aiohttp client URL with an interpolated query string instead of `params=`"

@@ -39,12 +39,18 @@ class RepeatedRequestHeaders(Rule):
             teams = await (await session.get(TEAMS)).json()
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["AIO044"]`. A refactoring
+    suggestion: repeated `headers=` work, setting them once on the session is tidier. Enable it to find
+    them.
+
     ## Fix safety
     No fix is offered: the session may be shared with requests that must not carry these headers.
     """
 
     code = "AIO044"
     name = "aiohttp-repeated-request-headers"
+    opt_in = True
     framework = "aiohttp"
     severity = Severity.INFORMATION
     summary = "Same `headers=` passed to several requests of one aiohttp session; set them on the session"
@@ -55,7 +61,7 @@ class RepeatedRequestHeaders(Rule):
         function = model.function_info(node)
         if function is None:
             return
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[object, str]] = set()
         for call in model.nodes_in(function, ast.Call):
             assert isinstance(call, ast.Call)
             func = call.func
@@ -68,13 +74,18 @@ class RepeatedRequestHeaders(Rule):
                 and instance(model, func.value) == CLIENT_SESSION
             ):
                 continue
-            key = (model.segment(func.value), model.segment(headers))
+            # a session named by its binding: two `async with ClientSession() as session` blocks in
+            # one function are two sessions
+            session = func.value
+            binding = model.lookup(session.id, session) if isinstance(session, ast.Name) else None
+            key = (binding or model.segment(session), model.segment(headers))
             if key not in seen:
                 seen.add(key)
                 continue
             yield self.diagnostic(
                 headers,
                 model,
-                f"`headers={key[1]}` is passed to several requests of `{key[0]}` in {model.context_label(call)}; "
+                f"`headers={key[1]}` is passed to several requests of `{model.segment(session)}` in "
+                f"{model.context_label(call)}; "
                 f"set them once with `ClientSession(headers=...)`",
             )

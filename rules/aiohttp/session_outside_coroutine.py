@@ -55,6 +55,13 @@ class ClientSessionOutsideCoroutine(Rule):
             await self.session.close()
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["AIO004"]`. A session created in
+    a plain function is fine when that function only ever runs on the event loop (a factory called from
+    coroutines, a Home Assistant `@callback`); the rule cannot see the callers, and on the
+    real-application corpus every sampled finding was such a function. Enable it to find sessions
+    created at import time.
+
     ## Fix safety
     There is no automatic fix: moving the creation into a coroutine changes the object's
     life cycle (who creates and who closes it).
@@ -62,6 +69,7 @@ class ClientSessionOutsideCoroutine(Rule):
 
     code = "AIO004"
     name = "client-session-outside-coroutine"
+    opt_in = True
     framework = "aiohttp"
     severity = Severity.WARNING
     summary = "`ClientSession()` created at import time or in a non-async function"

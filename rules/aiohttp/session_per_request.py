@@ -64,6 +64,13 @@ class ClientSessionPerRequest(Rule):
     app.router.add_get("/weather", weather)
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["AIO001"]`. A session per
+    request costs a new connection pool per call; on rarely called endpoints, or in a loop whose every
+    iteration talks to another host, that cost does not matter, and the rule cannot tell how often the
+    code runs; on the real-application corpus no sampled finding was worth changing. Enable it for
+    request paths that are hot.
+
     ## Fix safety
     There is no automatic fix: where the shared session lives (an `AppKey`, an attribute of a
     service object) and which settings it needs are the application's choice.
@@ -71,6 +78,7 @@ class ClientSessionPerRequest(Rule):
 
     code = "AIO001"
     name = "client-session-per-request"
+    opt_in = True
     framework = "aiohttp"
     severity = Severity.WARNING
     summary = "`ClientSession()` created per request or per loop iteration"

@@ -70,12 +70,20 @@ class ClientSessionWithoutTimeout(Rule):
             yield
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["AIO006"]`. Real applications
+    often enforce the timeout another way (`timeout=` on each request, `asyncio.timeout()` around it) or
+    want none (a streaming proxy, a long-lived websocket); the rule sees only the session, and on the
+    real-application corpus most sampled findings were such sessions. Enable it to make every session
+    carry a default timeout.
+
     ## Fix safety
     There is no automatic fix: the right limits depend on the upstream service.
     """
 
     code = "AIO006"
     name = "client-session-without-timeout"
+    opt_in = True
     framework = "aiohttp"
     severity = Severity.WARNING
     summary = "`ClientSession()` without `timeout=`, or a `ClientTimeout()` without limits"

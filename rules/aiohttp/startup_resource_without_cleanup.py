@@ -87,6 +87,11 @@ class StartupResourceWithoutCleanup(Rule):
     app.cleanup_ctx.append(database)
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["AIO013"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: a resource opened at start-up and never
+    closed leaks only at shutdown.
+
     ## Fix safety
     There is no automatic fix: how to close each resource (`close()`, `wait_closed()`, cancelling
     and awaiting a task) depends on the library.
@@ -94,6 +99,7 @@ class StartupResourceWithoutCleanup(Rule):
 
     code = "AIO013"
     name = "startup-resource-without-cleanup"
+    opt_in = True
     framework = "aiohttp"
     severity = Severity.WARNING
     summary = "resource opened in `on_startup` that no cleanup callback closes"

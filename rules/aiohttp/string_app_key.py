@@ -49,6 +49,11 @@ class StringApplicationKey(Rule):
     app.on_startup.append(init_db)
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["AIO010"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: style: string keys work, `web.AppKey`
+    adds typing (aiohttp only warns).
+
     ## Fix safety
     There is no automatic fix: the key's type, and where the `AppKey` lives so that every module
     using it can import it, are the application's choice.
@@ -56,6 +61,7 @@ class StringApplicationKey(Rule):
 
     code = "AIO010"
     name = "string-application-key"
+    opt_in = True
     framework = "aiohttp"
     severity = Severity.INFORMATION
     summary = "string key on an aiohttp application instead of `web.AppKey`"

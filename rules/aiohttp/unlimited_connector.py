@@ -34,12 +34,19 @@ class UnlimitedConnector(Rule):
     session = aiohttp.ClientSession(connector=connector)
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["AIO033"]`. An unlimited
+    connector is a deliberate choice where many long-lived streams go to one server (a Kubernetes watch
+    per resource); on the real-application corpus the finding was such a choice. Enable it to make every
+    unlimited connector stand out.
+
     ## Fix safety
     No fix is offered: the right limit depends on the services called and the host.
     """
 
     code = "AIO033"
     name = "aiohttp-unlimited-connector"
+    opt_in = True
     framework = "aiohttp"
     severity = Severity.WARNING
     summary = "`aiohttp.TCPConnector(limit=0)`: client connections without a limit"

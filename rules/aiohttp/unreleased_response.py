@@ -54,6 +54,12 @@ class UnreleasedClientResponse(Rule):
             return response.status == 200
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["AIO003"]`. A response left
+    unread is released when its session closes right after (an enclosing `async with`); on the
+    real-application corpus the finding was such a response. Enable it to release every response
+    explicitly.
+
     ## Fix safety
     There is no automatic fix: moving the code that uses the response into an `async with`
     block changes when the connection goes back to the pool, which needs a reading of the code.
@@ -61,6 +67,7 @@ class UnreleasedClientResponse(Rule):
 
     code = "AIO003"
     name = "unreleased-client-response"
+    opt_in = True
     framework = "aiohttp"
     severity = Severity.WARNING
     summary = "a client response is neither read nor released"

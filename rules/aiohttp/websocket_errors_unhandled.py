@@ -57,6 +57,11 @@ class WebSocketErrorsUnhandled(Rule):
         return ws
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["AIO014"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: with `async for`, an unhandled `ERROR`
+    message is only missing from the logs; only a `receive()` loop that ignores `CLOSE` spins.
+
     ## Fix safety
     There is no automatic fix: what to do on an error (log, notify, reconnect) is the
     application's choice.
@@ -64,6 +69,7 @@ class WebSocketErrorsUnhandled(Rule):
 
     code = "AIO014"
     name = "websocket-errors-unhandled"
+    opt_in = True
     framework = "aiohttp"
     severity = Severity.WARNING
     summary = "WebSocket loop that never handles `ERROR`/`CLOSE` messages"

@@ -41,6 +41,12 @@ class WebSocketWithoutHeartbeat(Rule):
         ...
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["AIO018"]`. A websocket without
+    `heartbeat=` is right for a transparent proxy (the peers ping each other) and harmless where
+    messages flow continuously; on the real-application corpus no sampled finding was worth changing.
+    Enable it to give every websocket a dead-peer check.
+
     ## Fix safety
     There is no automatic fix: the interval should stay below the idle timeout of the proxies in
     front of the service.
@@ -48,6 +54,7 @@ class WebSocketWithoutHeartbeat(Rule):
 
     code = "AIO018"
     name = "websocket-without-heartbeat"
+    opt_in = True
     framework = "aiohttp"
     severity = Severity.INFORMATION
     summary = "`web.WebSocketResponse()` without `heartbeat=`"

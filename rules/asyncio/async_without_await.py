@@ -68,6 +68,13 @@ class AsyncWithoutAwait(Rule):
         return Settings(**raw)
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY121"]`. A style preference:
+    frameworks and plugin APIs often require coroutines (aiohttp handlers, FastAPI dependencies kept out
+    of the thread pool, Home Assistant hooks), and a uniform async interface among siblings is a
+    reasonable choice; on the real-application corpus no sampled finding was a bug. Enable it to find
+    coroutines that could be plain functions.
+
     ## Fix safety
     No fix: making the function a plain `def` means removing the `await` at every call site, some
     of which may be in other modules.
@@ -75,6 +82,7 @@ class AsyncWithoutAwait(Rule):
 
     code = "ASY121"
     name = "async-without-await"
+    opt_in = True
     framework = "asyncio"
     severity = Severity.INFORMATION
     summary = "`async def` that never awaits: make it a plain function"

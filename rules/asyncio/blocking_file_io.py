@@ -71,6 +71,13 @@ class BlockingFileIO(BlockingCallRule):
     ```
     or an async file library: `async with aiofiles.open(path, "rb") as f: data = await f.read()`.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY103"]`. Small local files
+    (an icon, a one-line append, a config read at startup) cost microseconds, and code that runs before
+    the server starts blocks nothing; the rule cannot tell a file's size or when the code runs, and on
+    the real-application corpus fewer than half of the sampled findings were worth changing. Enable it
+    for request paths that read or write files.
+
     ## Fix safety
     No automatic fix: whether to move the work to a thread or to an async file library, and how much
     of the surrounding code (reading, parsing, closing) goes with it, is a choice for the author.
@@ -78,6 +85,7 @@ class BlockingFileIO(BlockingCallRule):
 
     code = "ASY103"
     name = "blocking-file-io-in-async"
+    opt_in = True
     framework = "asyncio"
     summary = "Synchronous file I/O in async code blocks the event loop"
     guidelines = (

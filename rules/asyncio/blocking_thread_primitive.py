@@ -85,6 +85,13 @@ class BlockingThreadPrimitive(BlockingCallRule):
     For state truly shared with threads, wait in a thread (`await asyncio.to_thread(jobs.get)`) or
     hand work to the loop with `loop.call_soon_threadsafe()`.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY107"]`. A thread lock, event
+    or queue used in async code is often shared with a real worker thread, where an asyncio primitive
+    would not exclude the thread, or never blocks (`put()` on an unbounded `queue.Queue`); on the
+    real-application corpus every sampled finding was such a case. Enable it to find thread primitives
+    that wait on the event loop.
+
     ## Fix safety
     No automatic fix: an `asyncio` primitive only works between coroutines of one loop; when the
     other side is a thread, the code needs a different hand-off, which the linter cannot tell.
@@ -92,6 +99,7 @@ class BlockingThreadPrimitive(BlockingCallRule):
 
     code = "ASY107"
     name = "blocking-thread-primitive-in-async"
+    opt_in = True
     framework = "asyncio"
     summary = "Thread lock, event or queue waited on in async code blocks the event loop"
     guidelines = (

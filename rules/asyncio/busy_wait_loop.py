@@ -41,12 +41,19 @@ class BusyWaitLoop(Rule):
     Or an `asyncio.Condition` with `wait_for(predicate)`, an `asyncio.Future` the producer resolves,
     or awaiting the task itself.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY116"]`. A short poll bounded
+    by a timeout is sometimes the simplest way to wait for a flag another thread sets, where an
+    `asyncio.Event` would need thread-safe plumbing; on the real-application corpus the finding was such
+    a poll, judged debatable. Enable it to find polling loops that an event could replace.
+
     ## Fix safety
     No fix: the code that changes the condition must also signal the event, and it may live anywhere.
     """
 
     code = "ASY116"
     name = "busy-wait-loop"
+    opt_in = True
     framework = "asyncio"
     severity = Severity.WARNING
     summary = "Busy-wait: `while` loop that only awaits `asyncio.sleep()` polling a condition"

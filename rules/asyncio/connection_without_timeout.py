@@ -58,12 +58,19 @@ class ConnectionWithoutTimeout(Rule):
     ```
     or `async with asyncio.timeout(5):` around the connection (Python 3.11+).
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY136"]`. A connection without
+    an explicit timeout still ends with the operating system's connect timeout, and many clients add an
+    inactivity watchdog of their own; an explicit timeout is a good practice rather than a fix; on the
+    real-application corpus the finding was debatable. Enable it to give every connection a timeout.
+
     ## Fix safety
     No automatic fix: the right limit depends on the peer and the caller's own deadline.
     """
 
     code = "ASY136"
     name = "connection-without-timeout"
+    opt_in = True
     framework = "asyncio"
     severity = Severity.WARNING
     summary = "`asyncio.open_connection()` without a timeout can hang for minutes"

@@ -89,6 +89,12 @@ class EnsureFutureCoroutine(Rule):
         await task
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY123"]`. A spelling
+    preference: given a coroutine, `ensure_future()` schedules it as `create_task()` does, so the code
+    works; outside a running loop the replacement can even break code that runs before the loop starts.
+    Enable it for consistency.
+
     ## Fix safety
     Safe inside a coroutine, where a loop is running and both schedule the coroutine on it, and
     when `loop=` is given: `ensure_future(coro, loop=loop)` becomes `loop.create_task(coro)`, which
@@ -100,6 +106,7 @@ class EnsureFutureCoroutine(Rule):
 
     code = "ASY123"
     name = "ensure-future-coroutine"
+    opt_in = True
     framework = "asyncio"
     summary = "`asyncio.ensure_future()` given a coroutine; use `asyncio.create_task()`"
     guidelines = (

@@ -46,6 +46,12 @@ class EventLoopNeverClosed(Rule):
     or, to keep one loop across calls, `with asyncio.Runner() as runner:` (Python 3.11+), or
     close the loop in a `finally:` block.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY131"]`. A loop installed
+    once as a thread's current loop for the thread's lifetime, or one that lives until the process
+    exits, leaks nothing worth closing; on the real-application corpus more than half of the sampled
+    findings were such loops. Enable it to find loops made per call.
+
     ## Fix safety
     No automatic fix: whether to switch to `asyncio.run()`, a `Runner`, or a `try`/`finally` that
     closes the loop depends on how long the loop must live.
@@ -53,6 +59,7 @@ class EventLoopNeverClosed(Rule):
 
     code = "ASY131"
     name = "event-loop-never-closed"
+    opt_in = True
     framework = "asyncio"
     severity = Severity.WARNING
     summary = "Event loop from `new_event_loop()` is never closed"

@@ -48,6 +48,11 @@ class GetEventLoopInCoroutine(Rule):
         return await loop.getaddrinfo(host, 443)
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY112"]`. In a coroutine
+    `get_event_loop()` returns the running loop, so the code works; the replacement is for clarity and
+    for code that may one day run outside a coroutine. Enable it for consistency.
+
     ## Fix safety
     Safe: in a coroutine both calls return the running loop. The fix keeps the module reference the
     code uses (`aio.get_event_loop()` becomes `aio.get_running_loop()`); for a name imported with
@@ -58,6 +63,7 @@ class GetEventLoopInCoroutine(Rule):
 
     code = "ASY112"
     name = "get-event-loop-in-coroutine"
+    opt_in = True
     framework = "asyncio"
     severity = Severity.WARNING
     summary = "`asyncio.get_event_loop()` in a coroutine: use `asyncio.get_running_loop()`"

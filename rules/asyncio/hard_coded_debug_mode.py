@@ -42,6 +42,13 @@ class HardCodedDebugMode(Rule):
     ```
     or `asyncio.run(main(), debug=settings.debug)`.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY132"]`. A hard-coded debug
+    or reload flag is most often in a development entry point or demo code (under `if __name__ ==
+    "__main__":`, a local run script), where it is what the author wants; the rule cannot tell that
+    entry point from the production one. Enable it to make sure no such flag reaches a deployed
+    application.
+
     ## Fix safety
     No automatic fix: where the switch should come from (an environment variable, a setting, a
     command-line flag) is the project's choice.
@@ -49,6 +56,7 @@ class HardCodedDebugMode(Rule):
 
     code = "ASY132"
     name = "hard-coded-asyncio-debug"
+    opt_in = True
     framework = "asyncio"
     severity = Severity.INFORMATION
     summary = "asyncio debug mode switched on unconditionally"

@@ -53,6 +53,12 @@ class SignalHandlerInCoroutine(Rule):
     (`add_signal_handler` is Unix-only; on Windows, the handler must hand work to the loop with
     `loop.call_soon_threadsafe()`.)
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY133"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: `signal.signal()` works from a
+    coroutine in the main thread; `add_signal_handler()` is the better way, and it is often the fallback
+    where that is missing.
+
     ## Fix safety
     No automatic fix: the callback's signature differs (no `signum, frame` arguments), and the
     handler has to be removed again with `remove_signal_handler()`.
@@ -60,6 +66,7 @@ class SignalHandlerInCoroutine(Rule):
 
     code = "ASY133"
     name = "signal-handler-in-coroutine"
+    opt_in = True
     framework = "asyncio"
     severity = Severity.WARNING
     summary = "`signal.signal()` in a coroutine: use `loop.add_signal_handler()`"

@@ -74,6 +74,13 @@ class SwallowedCancellation(Rule):
                 raise
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY115"]`. Catching
+    `CancelledError` without re-raising is often the design of the task that is cancelled: cleanup at a
+    task's top level, or cancellation of an inner future the code cancelled itself; whether the
+    canceller relies on the error is a judgement, and on the real-application corpus no sampled finding
+    was a clear bug. Enable it to review every handler that swallows a cancellation.
+
     ## Fix safety
     No fix: whether to re-raise at once, after cleanup, or to catch `Exception` instead depends on
     what the handler is for.
@@ -81,6 +88,7 @@ class SwallowedCancellation(Rule):
 
     code = "ASY115"
     name = "swallowed-cancellation"
+    opt_in = True
     framework = "asyncio"
     severity = Severity.WARNING
     summary = "Handler in a coroutine catches `CancelledError` and does not re-raise it"

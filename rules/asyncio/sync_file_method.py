@@ -62,6 +62,12 @@ class SyncFileMethod(BlockingCallRule):
     ```
     or open the file with `aiofiles.open()` and `await` its `write()` and `flush()`.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY163"]`. Like ASY103: small
+    local files and startup code make most findings harmless; the rule cannot tell a file's size or when
+    the code runs, and on the real-application corpus few sampled findings were worth changing. Enable
+    it with ASY103 for request paths that read or write files.
+
     ## Fix safety
     No automatic fix: the file work usually spans several calls that belong in the same thread, or
     the file should be opened with an async library where it is created.
@@ -69,6 +75,7 @@ class SyncFileMethod(BlockingCallRule):
 
     code = "ASY163"
     name = "sync-file-method-in-async"
+    opt_in = True
     framework = "asyncio"
     summary = "Method of a synchronous file object called in async code blocks the event loop"
     guidelines = (

@@ -110,8 +110,9 @@ def _sync_wrapper(
     decorator: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticModel, returning_is_enough: bool
 ) -> ast.FunctionDef | None:
     """The plain ``def`` the decorator returns, when it calls the decorator's (first) parameter and
-    leaves the coroutine unrun (neither hands it to a call, such as ``asyncio.run(func(...))``, nor,
-    when ``returning_is_enough``, returns it), and the decorator has no ``async def`` wrapper at all."""
+    leaves the coroutine unrun (neither hands it to a call, such as ``asyncio.run(func(...))``, nor
+    returns it from outside any ``try``/``with``, nor, when ``returning_is_enough``, returns it at
+    all), and the decorator has no ``async def`` wrapper at all."""
     if not decorator.args.args:
         return None
     if any(decorator in model.ancestors(inner) for inner in model.nodes(ast.AsyncFunctionDef)):
@@ -127,8 +128,25 @@ def _sync_wrapper(
                 isinstance(call, ast.Call)
                 and isinstance(call.func, ast.Name)
                 and call.func.id == wrapped
-                and model.value_use(call)[0] not in handed_on
+                and not _handed_on(call, statement, model, handed_on)
                 for call in calls
             ):
                 return statement
     return None
+
+
+def _handed_on(call: ast.Call, wrapper: ast.FunctionDef, model: SemanticModel, handed_on: set[str]) -> bool:
+    """The coroutine leaves the wrapper to be run: handed to a call, or returned (where the caller
+    awaits it) by a wrapper with no ``try``/``with`` around the call, whose code then does not
+    depend on when the coroutine runs (a guard that raises before creating it)."""
+    use = model.value_use(call)[0]
+    if use in handed_on:
+        return True
+    if use != "returned":
+        return False
+    for ancestor in model.ancestors(call):
+        if ancestor is wrapper:
+            return True
+        if isinstance(ancestor, (ast.Try, ast.With)):
+            return False
+    return True

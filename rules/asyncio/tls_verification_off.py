@@ -86,6 +86,7 @@ class TlsVerificationOff(Rule):
                 continue
             disabled = (target.attr == "verify_mode" and model.qualified_name(value) in CERT_NONE) or (
                 target.attr == "check_hostname" and isinstance(value, ast.Constant) and value.value is False
+                and not trusts_a_given_ca(target.value, node, model)
             )
             if disabled:
                 message = (
@@ -95,3 +96,19 @@ class TlsVerificationOff(Rule):
                 )
                 yield self.diagnostic(node, model, message)
 
+
+#: keywords of ssl.create_default_context()/SSLContext.load_verify_locations() naming the CA to trust
+CA_KEYWORDS = frozenset({"cafile", "capath", "cadata"})
+
+
+def trusts_a_given_ca(context: ast.expr, node: ast.AST, model: SemanticModel) -> bool:
+    """True when ``context`` is made with a CA to trust (``create_default_context(cafile=...)``) or
+    loads one (``context.load_verify_locations(...)``) in the same function: without hostname
+    checking the peer's chain is still verified against that CA (a server reached by IP address)."""
+    function = model.enclosing_function(node)
+    for attribute in model.attributes_named("load_verify_locations"):
+        if model.segment(attribute.value) == model.segment(context) and model.enclosing_function(attribute) is function:
+            return True
+    binding = model.sole_local_binding(context) if isinstance(context, ast.Name) else None
+    made = binding.node.value if binding is not None and isinstance(binding.node, ast.Assign) else None
+    return isinstance(made, ast.Call) and any(keyword.arg in CA_KEYWORDS for keyword in made.keywords)

@@ -49,6 +49,12 @@ class UnboundedSemaphoreRelease(Rule):
             return await download(url)
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY147"]`. Releasing a
+    semaphore by hand is the way to hand a slot from the code that acquires it to a task that releases
+    it in its `finally`, which `async with` cannot span; on the real-application corpus the finding was
+    such a hand-off. Enable it to make every hand-made release stand out.
+
     ## Fix safety
     No automatic fix: where `acquire()` and `release()` are far apart (across callbacks), turning
     them into `async with` is a restructuring; switching to `BoundedSemaphore` alone can surface
@@ -57,6 +63,7 @@ class UnboundedSemaphoreRelease(Rule):
 
     code = "ASY147"
     name = "unbounded-semaphore-release"
+    opt_in = True
     framework = "asyncio"
     severity = Severity.INFORMATION
     summary = "`asyncio.Semaphore` released by hand: use `BoundedSemaphore` or `async with`"

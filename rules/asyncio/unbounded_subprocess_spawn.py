@@ -44,6 +44,11 @@ class UnboundedSubprocessSpawn(Rule):
         await asyncio.gather(*(convert(path) for path in paths))
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY162"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: unbounded subprocess fan-out matters
+    only for large inputs, as for ASY120.
+
     ## Fix safety
     No automatic fix: the right number of concurrent processes depends on the machine and the
     command.
@@ -51,6 +56,7 @@ class UnboundedSubprocessSpawn(Rule):
 
     code = "ASY162"
     name = "unbounded-subprocess-spawn"
+    opt_in = True
     framework = "asyncio"
     severity = Severity.WARNING
     summary = "Subprocesses started in a loop without waiting or a limit: unbounded process count"

@@ -40,12 +40,18 @@ class WaitForWithoutTimeout(Rule):
     ```
     or `await session.get(url)` when waiting without a limit is really meant.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY145"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: `timeout=None` is explicit about
+    waiting forever; saying so differently is style.
+
     ## Fix safety
     No automatic fix: the right limit depends on the operation.
     """
 
     code = "ASY145"
     name = "wait-for-without-timeout"
+    opt_in = True
     framework = "asyncio"
     severity = Severity.INFORMATION
     summary = "`asyncio.wait_for(..., timeout=None)` sets no time limit"

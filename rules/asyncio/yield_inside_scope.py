@@ -104,12 +104,18 @@ class YieldInsideScope(Rule):
     Keep the timeout, task group or lock around the awaits of the generator only, never around
     its `yield`; or collect the results first, or make it an `@asynccontextmanager`.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY166"]`. A lock or condition
+    held across a `yield` is backpressure by design when there is a single consumer; on the
+    real-application corpus the finding was debatable. Enable it to review every such generator.
+
     ## Fix safety
     No automatic fix: where the scope should end depends on what it protects.
     """
 
     code = "ASY166"
     name = "yield-inside-scope-in-async-generator"
+    opt_in = True
     framework = "asyncio"
     severity = Severity.WARNING
     summary = "`yield` inside a timeout, task group or held lock in an async generator"

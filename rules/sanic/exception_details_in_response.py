@@ -75,6 +75,12 @@ class ExceptionDetailsInResponse(Rule):
     Raise a `SanicException` (`BadRequest("the date must be ISO 8601")`) where a message is
     meant for clients.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["SAN018"]`. Error text sent to
+    clients is often meant for them (a service-to-service API whose only client logs it, a validation
+    message); the rule cannot tell it from an internal error's text, and on the real-application corpus
+    the judged finding was such a message. Enable it to review what your exception handlers send.
+
     ## Fix safety
     There is no automatic fix: what the client should be told instead, and where the details
     should be logged, is the author's decision.
@@ -82,6 +88,7 @@ class ExceptionDetailsInResponse(Rule):
 
     code = "SAN018"
     name = "exception-details-in-response"
+    opt_in = True
     framework = "sanic"
     severity = Severity.WARNING
     summary = "A Sanic exception handler sends the exception's message or traceback to the client"

@@ -45,6 +45,13 @@ class HardcodedDevMode(Rule):
     and `sanic server:app --dev` while developing (or
     `debug=os.environ.get("SANIC_DEBUG") == "1"`).
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["SAN005"]`. A hard-coded debug
+    or reload flag is most often in a development entry point or demo code (under `if __name__ ==
+    "__main__":`, a local run script), where it is what the author wants; the rule cannot tell that
+    entry point from the production one. Enable it to make sure no such flag reaches a deployed
+    application.
+
     ## Fix safety
     There is no automatic fix: removing the switch changes how the developers run the app; the
     setting has to move to the command line or the environment.
@@ -52,6 +59,7 @@ class HardcodedDevMode(Rule):
 
     code = "SAN005"
     name = "hardcoded-dev-mode"
+    opt_in = True
     framework = "sanic"
     severity = Severity.WARNING
     summary = "`debug=True`, `auto_reload=True` or `dev=True` hard-coded in `app.run()`"

@@ -61,6 +61,11 @@ class HardcodedSecret(Rule):
     app = Sanic("Shop")  # app.config.SECRET and app.config.DB_PASSWORD come from the environment
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["SAN006"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: a secret in the source is usually a
+    placeholder in demo code (issue 12's debatable findings).
+
     ## Fix safety
     There is no automatic fix: the secret has to be moved to the environment (and, having been
     published, replaced), which only a person can do.
@@ -68,6 +73,7 @@ class HardcodedSecret(Rule):
 
     code = "SAN006"
     name = "hardcoded-config-secret"
+    opt_in = True
     framework = "sanic"
     severity = Severity.ERROR
     summary = "Secret hard-coded in Sanic config: `app.config.SECRET = \"...\"`"

@@ -48,6 +48,11 @@ class QueryPerItemInLoop(Rule):
     ```
     and for reads one query for all items (`WHERE id = ANY($1)`).
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["SAN038"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: one query per item is a performance
+    matter.
+
     ## Fix safety
     There is no automatic fix: batching changes how errors of single items surface, and a read
     per item has to become one query whose rows are matched back to the items.
@@ -55,6 +60,7 @@ class QueryPerItemInLoop(Rule):
 
     code = "SAN038"
     name = "query-per-item-in-loop"
+    opt_in = True
     framework = "sanic"
     severity = Severity.INFORMATION
     summary = "Same SQL statement awaited once per item of a loop: batch it"

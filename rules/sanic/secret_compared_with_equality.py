@@ -9,6 +9,10 @@ from ..rule import Diagnostic, Rule, Severity
 from ..secrets import ends_with_secret
 
 
+#: methods that compare two objects of a class: their secrets are compared as data, not checked
+EQUALITY_METHODS = frozenset({"__eq__", "__ne__"})
+
+
 class SecretComparedWithEquality(Rule):
     """
     ## What it does
@@ -68,6 +72,9 @@ class SecretComparedWithEquality(Rule):
         secret = self.secret_name(left) or self.secret_name(right)
         if secret is None:
             return
+        function = model.enclosing_function(node)
+        if function is not None and function.class_info is not None and function.name in EQUALITY_METHODS:
+            return  # two objects' settings compared, no guess checked
         message = (
             f"`{model.segment(node)}` in {model.context_label(node)} compares `{secret}` with "
             f"`{'==' if isinstance(node.ops[0], ast.Eq) else '!='}`, whose time reveals how much of a guess was right; "

@@ -41,6 +41,11 @@ class SessionCookieReadableByScripts(Rule):
         return response
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["SAN024"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: cookie hardening (`httponly`, `secure`)
+    that not every deployment needs, like STA004.
+
     ## Fix safety
     There is no automatic fix: if the site's own scripts read the cookie, `httponly=True` breaks
     them, and they have to get what they need another way.
@@ -48,6 +53,7 @@ class SessionCookieReadableByScripts(Rule):
 
     code = "SAN024"
     name = "session-cookie-readable-by-scripts"
+    opt_in = True
     framework = "sanic"
     severity = Severity.ERROR
     summary = "Session cookie set without `httponly=True` (or with `secure=False`)"

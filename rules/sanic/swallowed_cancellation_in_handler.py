@@ -49,6 +49,12 @@ class SwallowedCancellationInHandler(Rule):
     ```
     (or clean up in `finally:`).
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["SAN040"]`. A Sanic handler may
+    catch the cancellation of work it timed out on purpose and answer with what it has; on the
+    real-application corpus the sampled findings were such handlers. Enable it to review every handler
+    that swallows a cancellation.
+
     ## Fix safety
     There is no automatic fix: a bare `raise` at the end of the block is usually right, but code
     after the `try` may rely on running.
@@ -56,6 +62,7 @@ class SwallowedCancellationInHandler(Rule):
 
     code = "SAN040"
     name = "swallowed-cancellation-in-handler"
+    opt_in = True
     framework = "sanic"
     severity = Severity.WARNING
     summary = "Sanic handler catches `CancelledError` and does not re-raise it"

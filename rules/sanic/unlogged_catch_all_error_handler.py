@@ -47,12 +47,18 @@ class UnloggedCatchAllErrorHandler(Rule):
         return json({"error": "internal error"}, status=500)
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["SAN034"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: a catch-all handler that logs nothing
+    is an error-handling preference.
+
     ## Fix safety
     There is no automatic fix: which logger to use, and what to record, is the application's.
     """
 
     code = "SAN034"
     name = "unlogged-catch-all-error-handler"
+    opt_in = True
     framework = "sanic"
     severity = Severity.WARNING
     summary = "Catch-all Sanic exception handler that neither logs nor re-raises"

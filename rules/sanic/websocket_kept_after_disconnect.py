@@ -66,12 +66,18 @@ class WebsocketKeptAfterDisconnect(Rule):
             clients.discard(ws)
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["SAN013"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: a socket kept after disconnection leaks
+    until the next send fails; cleanup, a best practice.
+
     ## Fix safety
     There is no automatic fix: what has to be cleaned up is the application's business.
     """
 
     code = "SAN013"
     name = "websocket-kept-after-disconnect"
+    opt_in = True
     framework = "sanic"
     severity = Severity.WARNING
     summary = "Websocket receive loop with no disconnection handling while the socket is kept elsewhere"

@@ -87,6 +87,13 @@ class BaseHttpMiddleware(Rule):
     Register it like any other: `Middleware(TimingMiddleware)` in `Starlette(middleware=[...])`,
     or `app.add_middleware(TimingMiddleware)` in FastAPI.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["STA001"]`. `BaseHTTPMiddleware`
+    (and FastAPI's documented `@app.middleware("http")`) works for most applications; its problems
+    (cancellation, context variables, background tasks) matter for streaming responses and long
+    requests. On the real-application corpus the sampled findings were debatable. Enable it when your
+    application streams or relies on context variables in middleware.
+
     ## Fix safety
     There is no automatic fix: the rewrite moves the logic from "request in, response out" to
     ASGI messages (`http.response.start` for status and headers, `http.response.body` for the
@@ -95,6 +102,7 @@ class BaseHttpMiddleware(Rule):
 
     code = "STA001"
     name = "base-http-middleware"
+    opt_in = True
     framework = "starlette"
     severity = Severity.WARNING
     summary = "`BaseHTTPMiddleware` (or `@app.middleware(\"http\")`) breaks cancellation and context propagation"

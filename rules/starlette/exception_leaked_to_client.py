@@ -108,6 +108,13 @@ class ExceptionDetailsInResponse(Rule):
         return JSONResponse({"error": "Internal server error"}, status_code=500)
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["STA017"]`. Much error text sent
+    to clients is meant for them (a validator's message, a pydantic error about the request body) or
+    reaches only administrators; the rule cannot tell it from an internal error's text, and on the
+    real-application corpus most sampled findings were such messages. Enable it to review what your
+    exception handlers send.
+
     ## Fix safety
     There is no automatic fix: what a client may be told about an error is a decision about the
     application's API.
@@ -115,6 +122,7 @@ class ExceptionDetailsInResponse(Rule):
 
     code = "STA017"
     name = "exception-leaked-to-client"
+    opt_in = True
     framework = "starlette"
     severity = Severity.WARNING
     summary = "An exception handler sends `str(exc)`, `repr(exc)` or a traceback to the client"

@@ -41,6 +41,11 @@ class FileReadIntoResponse(Rule):
         return FileResponse(REPORT_PATH, media_type="application/pdf")
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["STA037"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: a whole file in memory is a cost for
+    large files only.
+
     ## Fix safety
     There is no automatic fix: `FileResponse` takes the path, and sets headers the response
     did not have before.
@@ -48,6 +53,7 @@ class FileReadIntoResponse(Rule):
 
     code = "STA037"
     name = "file-read-into-response"
+    opt_in = True
     framework = "starlette"
     severity = Severity.WARNING
     summary = "A whole file read into `Response(...)`: use `FileResponse` or `StreamingResponse`"

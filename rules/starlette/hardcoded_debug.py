@@ -52,6 +52,13 @@ class HardcodedDebug(Rule):
     Development machines set `DEBUG=true` in their environment or `.env` file; production sets
     nothing and runs without debug.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["STA002"]`. A hard-coded debug
+    or reload flag is most often in a development entry point or demo code (under `if __name__ ==
+    "__main__":`, a local run script), where it is what the author wants; the rule cannot tell that
+    entry point from the production one. Enable it to make sure no such flag reaches a deployed
+    application.
+
     ## Fix safety
     Unsafe: the app stops running in debug mode until `DEBUG` is set in the environment (or the
     `.env` file), which changes what developers see on errors. The fix reads the flag with
@@ -63,6 +70,7 @@ class HardcodedDebug(Rule):
 
     code = "STA002"
     name = "hardcoded-debug"
+    opt_in = True
     framework = "starlette"
     severity = Severity.WARNING
     summary = "`debug=True` hard-coded in `Starlette(...)`/`FastAPI(...)` shows tracebacks to clients"

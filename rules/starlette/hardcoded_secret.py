@@ -69,6 +69,11 @@ class HardcodedSecret(Rule):
     `Secret` keeps the value out of `repr()` and so out of logs and tracebacks; with no default,
     a missing `SECRET_KEY` stops the app at start-up instead of running with a known key.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["STA003"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: a secret in the source is usually a
+    placeholder in demo code (issue 12's debatable findings).
+
     ## Fix safety
     There is no automatic fix: the secret has to be moved to the environment (and, having been
     published, replaced), which only a person can do.
@@ -76,6 +81,7 @@ class HardcodedSecret(Rule):
 
     code = "STA003"
     name = "hardcoded-secret"
+    opt_in = True
     framework = "starlette"
     severity = Severity.ERROR
     summary = "Hard-coded secret: `SessionMiddleware(secret_key=\"...\")`, `SECRET_KEY = \"...\"`"

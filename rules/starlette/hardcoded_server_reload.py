@@ -58,12 +58,20 @@ class HardcodedServerReload(Rule):
     Or leave the server's options to its command line: `uvicorn main:app --reload` in development,
     `uvicorn main:app --workers 4` in production.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["STA021"]`. A hard-coded debug
+    or reload flag is most often in a development entry point or demo code (under `if __name__ ==
+    "__main__":`, a local run script), where it is what the author wants; the rule cannot tell that
+    entry point from the production one. Enable it to make sure no such flag reaches a deployed
+    application.
+
     ## Fix safety
     There is no automatic fix: where the setting should come from is the project's choice.
     """
 
     code = "STA021"
     name = "hardcoded-server-reload"
+    opt_in = True
     framework = "starlette"
     severity = Severity.WARNING
     summary = "`uvicorn.run(..., reload=True)` or `debug=True` hard-coded in application code"

@@ -50,7 +50,7 @@ class InsecureSessionCookie(Rule):
     ```
 
     ## When to enable it
-    In the opt-in group `opinion`: `extend-select = ["opinion"]` or `["STA004"]`. An application
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["STA004"]`. An application
     served only over HTTPS behind a proxy that sets HSTS, or only on a private network, has reasons
     to leave `https_only` off, and many real applications do so on purpose. Enable it when your
     application is reachable over plain HTTP.

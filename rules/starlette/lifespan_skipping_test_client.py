@@ -64,6 +64,11 @@ class LifespanSkippingTestClient(Rule):
 
     For many tests, a pytest fixture that yields the client inside the `with` block.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["STA019"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: tests that do not need the lifespan run
+    fine without `with`.
+
     ## Fix safety
     Unsafe: the fix turns `client = TestClient(app)` inside a function into
     `with TestClient(app) as client:` and indents the rest of the block under it, so the
@@ -75,6 +80,7 @@ class LifespanSkippingTestClient(Rule):
 
     code = "STA019"
     name = "test-client-without-lifespan"
+    opt_in = True
     framework = "starlette"
     severity = Severity.WARNING
     summary = "`TestClient(app)` outside `with` never runs the app's lifespan"

@@ -67,12 +67,18 @@ class MiddlewareOrder(Rule):
     ]
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["STA035"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: middleware order is a design choice the
+    rule cannot always judge.
+
     ## Fix safety
     There is no automatic fix: other middleware in the list may depend on the current order.
     """
 
     code = "STA035"
     name = "middleware-order"
+    opt_in = True
     framework = "starlette"
     severity = Severity.WARNING
     summary = "Security middleware after session/authentication, or authentication before sessions"

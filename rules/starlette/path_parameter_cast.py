@@ -53,6 +53,11 @@ class PathParameterCast(Rule):
     routes = [Route("/users/{user_id:int}", user_detail)]
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["STA008"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: style: a convertor (`{id:int}`) instead
+    of converting by hand.
+
     ## Fix safety
     Unsafe: URLs the hand conversion accepted but the convertor does not (`-1` for `int`, `1e3`
     for `float`) become 404s instead of reaching the endpoint, code that handled `ValueError`
@@ -64,6 +69,7 @@ class PathParameterCast(Rule):
 
     code = "STA008"
     name = "path-parameter-cast"
+    opt_in = True
     framework = "starlette"
     severity = Severity.WARNING
     summary = "A path parameter without convertor is converted by hand in the endpoint"

@@ -63,12 +63,20 @@ class PathParameterNotInSignature(Rule):
         return await load_item(item_id)
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["STA020"]`. A path parameter can
+    be deliberately unused (a catch-all `{path:path}` route serving one page, a legacy URL segment kept
+    for compatibility) or consumed by a dependency the rule cannot see; on the real-application corpus
+    every sampled finding was such a parameter. Enable it to find routes whose parameters were
+    forgotten.
+
     ## Fix safety
     There is no automatic fix: the path or the function may be the one to change.
     """
 
     code = "STA020"
     name = "path-parameter-not-in-signature"
+    opt_in = True
     framework = "starlette"
     severity = Severity.WARNING
     summary = "FastAPI: a `{param}` of the route's path that the function does not take"

@@ -44,12 +44,18 @@ class PathParsedByHand(Rule):
     routes = [WebSocketRoute("/rooms/{room_id:int}", room)]
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["STA038"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: style: `path_params` instead of parsing
+    the path by hand.
+
     ## Fix safety
     There is no automatic fix: the parameter may not be declared in the route yet.
     """
 
     code = "STA038"
     name = "path-parsed-by-hand"
+    opt_in = True
     framework = "starlette"
     severity = Severity.WARNING
     summary = "URL parameter parsed from `url.path` by hand: use `path_params`"

@@ -40,12 +40,18 @@ class ResponseWithoutMediaType(Rule):
         return Response(render_csv(rows), media_type="text/csv")
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["STA039"]`. Short plain-text
+    bodies without a `Content-Type` are read fine by most clients; the header matters for APIs whose
+    clients dispatch on it. Enable it for such APIs.
+
     ## Fix safety
     There is no automatic fix: only the code knows what the content is.
     """
 
     code = "STA039"
     name = "response-without-media-type"
+    opt_in = True
     framework = "starlette"
     severity = Severity.WARNING
     summary = "`Response(content)` without `media_type=` is sent with no `Content-Type`"

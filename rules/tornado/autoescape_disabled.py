@@ -46,6 +46,11 @@ class AutoescapeDisabled(Rule):
     Output that is already safe HTML can opt out where it is written: `{% raw html %}` in the
     template, or `{% autoescape None %}` at the top of one template file.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["TOR012"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: applications that escape by hand turn
+    autoescape off on purpose.
+
     ## Fix safety
     There is no automatic fix: templates written for no escaping may escape values that hold
     HTML on purpose, which has to be marked `{% raw %}` first.
@@ -53,6 +58,7 @@ class AutoescapeDisabled(Rule):
 
     code = "TOR012"
     name = "template-autoescape-disabled"
+    opt_in = True
     framework = "tornado"
     severity = Severity.WARNING
     summary = "`autoescape=None` turns off HTML escaping in Tornado templates"

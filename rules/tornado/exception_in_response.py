@@ -60,12 +60,18 @@ class ExceptionInResponse(Rule):
 
     Log the exception, and send the client a generic message (or override `write_error` once).
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["TOR036"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: error text sent to clients is often
+    meant for them, as for STA017.
+
     ## Fix safety
     There is no automatic fix: what the client should see instead is the application's choice.
     """
 
     code = "TOR036"
     name = "exception-in-response"
+    opt_in = True
     framework = "tornado"
     severity = Severity.WARNING
     summary = "caught exception's message or traceback sent to the client"

@@ -52,6 +52,11 @@ class HardcodedCookieSecret(Rule):
     keep it in the deployment's secret store; without it the application fails at start-up
     instead of running with a known key.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["TOR006"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: a secret in the source is usually a
+    placeholder in demo code (issue 12's debatable findings).
+
     ## Fix safety
     There is no automatic fix: the secret has to move to the deployment's configuration and,
     having been published, be replaced, which logs every user out.
@@ -59,6 +64,7 @@ class HardcodedCookieSecret(Rule):
 
     code = "TOR006"
     name = "hardcoded-cookie-secret"
+    opt_in = True
     framework = "tornado"
     severity = Severity.ERROR
     summary = "Hard-coded `cookie_secret` in a Tornado application"

@@ -53,6 +53,13 @@ class HardcodedDebug(Rule):
     Development machines start the server with `--debug=true` (or set it in a config file);
     production runs with the default.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["TOR008"]`. A hard-coded debug
+    or reload flag is most often in a development entry point or demo code (under `if __name__ ==
+    "__main__":`, a local run script), where it is what the author wants; the rule cannot tell that
+    entry point from the production one. Enable it to make sure no such flag reaches a deployed
+    application.
+
     ## Fix safety
     There is no automatic fix: where the flag comes from (`tornado.options`, an environment
     variable, a config file) is the application's decision.
@@ -60,6 +67,7 @@ class HardcodedDebug(Rule):
 
     code = "TOR008"
     name = "hardcoded-debug-settings"
+    opt_in = True
     framework = "tornado"
     severity = Severity.WARNING
     summary = "`debug=True`, `autoreload=True` or `serve_traceback=True` hard-coded in a Tornado application"

@@ -56,6 +56,11 @@ class HttpClientPerRequest(Rule):
     Configure the shared client once at start-up with `AsyncHTTPClient.configure(None,
     max_clients=50)` when it needs other settings.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["TOR026"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: a client per request costs connections;
+    fine on rarely called handlers.
+
     ## Fix safety
     There is no automatic fix: per-client `defaults` passed with `force_instance=True` have to
     move to the request (`fetch(..., **defaults)`) or to `AsyncHTTPClient.configure(...)`.
@@ -63,6 +68,7 @@ class HttpClientPerRequest(Rule):
 
     code = "TOR026"
     name = "http-client-per-request"
+    opt_in = True
     framework = "tornado"
     severity = Severity.WARNING
     summary = "`AsyncHTTPClient(force_instance=True)` created per request"

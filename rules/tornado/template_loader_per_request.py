@@ -52,12 +52,18 @@ class TemplateLoaderPerRequest(Rule):
 
     Or build the loader once at module level (or in the `Application`) and share it.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["TOR025"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: a template loader per request is a
+    performance matter.
+
     ## Fix safety
     There is no automatic fix: where the shared loader lives is the application's choice.
     """
 
     code = "TOR025"
     name = "template-loader-per-request"
+    opt_in = True
     framework = "tornado"
     severity = Severity.WARNING
     summary = "template `Loader` / `Template` built per request in a Tornado handler"

@@ -46,12 +46,18 @@ class WebSocketAnyOrigin(Rule):
 
     Or drop the override to accept the handler's own host only.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["TOR007"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: accepting every origin is right for
+    public, token-authenticated WebSockets.
+
     ## Fix safety
     There is no automatic fix: which origins to accept is the application's decision.
     """
 
     code = "TOR007"
     name = "websocket-any-origin"
+    opt_in = True
     framework = "tornado"
     severity = Severity.WARNING
     summary = "WebSocket `check_origin` that accepts every origin"

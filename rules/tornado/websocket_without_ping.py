@@ -43,6 +43,11 @@ class WebSocketWithoutPing(Rule):
 
     Pings every 20 seconds also keep proxies and load balancers from closing idle connections.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["TOR018"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: a ping interval is a dead-peer check, a
+    best practice as for AIO018.
+
     ## Fix safety
     There is no automatic fix: the interval suits the deployment's proxies and clients, and
     clients that do not answer pings would start to be disconnected.
@@ -50,6 +55,7 @@ class WebSocketWithoutPing(Rule):
 
     code = "TOR018"
     name = "websocket-without-ping"
+    opt_in = True
     framework = "tornado"
     severity = Severity.WARNING
     summary = "WebSocket handlers in a Tornado application without `websocket_ping_interval`"

@@ -53,6 +53,11 @@ class WriteJsonDumps(Rule):
             self.write({"status": "ok", "query": self.get_argument("q")})
     ```
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["TOR017"]`. It found nothing on
+    the real-application corpus, and it is not a definite error: the content type is wrong but most
+    clients parse the body anyway, as for STA039.
+
     ## Fix safety
     Safe: `write(d)` encodes with `json.dumps` as well, and only the response's `Content-Type`
     changes, to the right one. The fix deletes the encoder call around the dict, keeping what
@@ -62,6 +67,7 @@ class WriteJsonDumps(Rule):
 
     code = "TOR017"
     name = "write-json-dumps"
+    opt_in = True
     framework = "tornado"
     severity = Severity.WARNING
     summary = "`self.write(json.dumps(d))` sends JSON as `text/html`; `self.write(d)` sends `application/json`"

@@ -88,6 +88,8 @@ class WriteNonString(Rule):
         if method not in WRITERS:
             return
         assert isinstance(node, ast.Call)
+        if _overridden(model, node, method):
+            return
         chunk = argument(node, 0, "chunk")
         kind = _refused_kind(model, chunk, 0) if chunk is not None else None
         if kind is None:
@@ -98,6 +100,25 @@ class WriteNonString(Rule):
             f"(a dict as JSON; top-level lists are refused against JSON hijacking); {advice}"
         )
         yield self.diagnostic(chunk, model, message)
+
+
+def _overridden(model: SemanticModel, call: ast.Call, method: str) -> bool:
+    """The handler class, or a base of it, may define its own ``method`` (mitmproxy's ``write``
+    encodes lists as JSON): defined in the class or a local base, or a base from another module
+    that is not Tornado's."""
+    function = model.enclosing_function(call)
+    class_info = function.class_info if function is not None else None
+    if class_info is None:
+        return False
+    if method in class_info.methods:
+        return True
+    for base in model.base_classes(class_info):
+        if isinstance(base, str):
+            if not base.startswith("tornado."):
+                return True
+        elif method in base.methods:
+            return True
+    return False
 
 
 def _refused_kind(model: SemanticModel, value: ast.expr, depth: int) -> str | None:

@@ -72,6 +72,13 @@ class XsrfProtectionOff(Rule):
     send the `_xsrf` cookie's value in an `X-XSRFToken` header). An API that authenticates
     with headers only can opt single handlers out by overriding `check_xsrf_cookie`.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["TOR005"]`. An application can
+    leave Tornado's XSRF check off because it handles requests otherwise (a transparent proxy deferring
+    to the proxied application, handlers overriding `check_xsrf_cookie` in another module); on the
+    real-application corpus the finding was such an application. Enable it to make sure
+    cookie-authenticated applications check XSRF tokens.
+
     ## Fix safety
     There is no automatic fix: turning the protection on rejects every form and script that
     does not send the token yet, so the templates and clients have to change first.
@@ -79,6 +86,7 @@ class XsrfProtectionOff(Rule):
 
     code = "TOR005"
     name = "xsrf-protection-off"
+    opt_in = True
     framework = "tornado"
     severity = Severity.WARNING
     summary = "Tornado application without `xsrf_cookies=True` (CSRF protection off)"

@@ -490,10 +490,10 @@ SESSION_WITHOUT_HTTPS_ONLY = (
     [
         ("", (), False),
         ('[tool.asyncguide]\nselect = ["STA"]\n', (), False),
-        ('[tool.asyncguide]\nextend-select = ["opinion"]\n', (), True),
+        ('[tool.asyncguide]\nextend-select = ["pedantic"]\n', (), True),
         ('[tool.asyncguide]\nextend-select = ["STA004"]\n', (), True),
-        ("", ("--select", "opinion"), True),
-        ('[tool.asyncguide]\nextend-select = ["opinion"]\nignore = ["STA004"]\n', (), False),
+        ("", ("--select", "pedantic"), True),
+        ('[tool.asyncguide]\nextend-select = ["pedantic"]\nignore = ["STA004"]\n', (), False),
     ],
 )
 def test_opt_in_rules_report_only_when_selected(

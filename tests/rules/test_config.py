@@ -17,8 +17,8 @@ def test_defaults_enable_every_rule_of_the_default_group_for_py39() -> None:
 
 
 def test_the_opt_in_group_is_selected_by_name_in_any_case() -> None:
-    settings = settings_from_table({"extend-select": ["opinion"]})
-    assert settings.extend_select == ("OPINION",)
+    settings = settings_from_table({"extend-select": ["pedantic"]})
+    assert settings.extend_select == ("PEDANTIC",)
     assert {"ASY100", "STA004"} <= settings.codes_for("x.py")
 
 

@@ -40,15 +40,15 @@ def test_opt_in_rules_are_selected_only_by_their_code_or_group() -> None:
         assert not opt_in & registry.select(selection), selection
     assert "STA004" in registry.select(["STA004"])
     assert "STA004" in registry.select(None, extend_select=["STA004"])
-    assert registry.select(["OPINION"]) == opt_in
-    with_group = registry.select(None, extend_select=["OPINION"])
+    assert registry.select(["PEDANTIC"]) == opt_in
+    with_group = registry.select(None, extend_select=["PEDANTIC"])
     assert with_group == registry.select(None) | opt_in
     # the group names each of its rules as precisely as a code: a prefix ignore does not undo it,
     # a code ignore does
-    assert "STA004" in registry.select(None, ignore=["STA"], extend_select=["OPINION"])
-    assert "STA004" not in registry.select(None, ignore=["STA004"], extend_select=["OPINION"])
-    assert "STA004" not in registry.select(None, ignore=["OPINION"], extend_select=["STA004"])
-    assert registry.expand(["OPINION"]) == opt_in
+    assert "STA004" in registry.select(None, ignore=["STA"], extend_select=["PEDANTIC"])
+    assert "STA004" not in registry.select(None, ignore=["STA004"], extend_select=["PEDANTIC"])
+    assert "STA004" not in registry.select(None, ignore=["PEDANTIC"], extend_select=["STA004"])
+    assert registry.expand(["PEDANTIC"]) == opt_in
     assert "STA004" in registry.expand(["STA"])  # ignoring or per-file-ignoring a prefix covers it
 
 
