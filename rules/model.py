@@ -299,6 +299,8 @@ class SemanticModel:
         self.notebook = False
         #: the project this module belongs to (``project.index.ProjectView``), when the caller knows it
         self.project = None
+        #: the rule codes this lint runs (``runner.lint``)
+        self.enabled_codes: frozenset[str] = frozenset()
 
     # ---------------------------------------------------------------- building
 

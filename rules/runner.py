@@ -159,8 +159,9 @@ def _lint(
     model.resolver = resolver
     model.versions = versions
     model.project = project
-    result = LintResult(model=model)
     codes = set(codes)
+    model.enabled_codes = frozenset(codes)
+    result = LintResult(model=model)
     rules = all_rules()
     for code in sorted(codes & rules.keys()):
         rule = rule_instance(code)

@@ -9,7 +9,7 @@ from ..blocking import FRAMEWORK_OFFLOAD
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
-from ..project.index import Chain, ProjectIndex, ProjectView
+from ..project.index import AnalysisOptions, Chain, ProjectIndex, ProjectView, chain_end_codes
 from ..project.summary import Names, summarize
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Related, Rule, Severity
 
@@ -28,12 +28,14 @@ class BlockingCallViaHelper(Rule):
     ## What it does
     Finds calls, in async code, of the project's own plain functions that block the event loop:
     the function makes a blocking call (one that ASY100–ASY107 report when made in async code
-    directly: `time.sleep()`, `requests.get()`, `open()`, a sync database driver…), or reaches one
+    directly: `time.sleep()`, `requests.get()`, a sync database driver…), or reaches one
     through other functions, in this module or another module of the project. Calls of methods
     through an instance of known type (`self.client = Client()`), constructors (`Client()` runs
     `__init__`), `@property` reads, `functools.partial` objects, and callbacks given to
     `loop.call_soon()`/`call_later()`/`call_at()` or `add_done_callback()` are followed too. The
-    diagnostic's related information lists the chain hop by hop.
+    diagnostic's related information lists the chain hop by hop. A chain ends at the calls of the
+    direct rules that are on by default or enabled: `open()` (ASY103) and filesystem metadata
+    (ASY164) are opt-in, and end chains only once selected.
 
     What runs off the loop is not followed: a function handed to `asyncio.to_thread()`,
     `loop.run_in_executor()`, `run_in_threadpool()`, `anyio.to_thread.run_sync()` or
@@ -107,7 +109,7 @@ class BlockingCallViaHelper(Rule):
         view: ProjectView | None = model.project
         if view is None:
             module, is_package = DOCUMENT_MODULE, False
-            index = ProjectIndex({})
+            index = ProjectIndex({}, AnalysisOptions(ends=chain_end_codes(model.enabled_codes)))
         else:
             module, is_package, index = view.module, view.is_package, view.index
         path = view.path if view is not None else None

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..config import Settings
 from ..model import SemanticModel
 from .cache import DiskCache
-from .index import AnalysisOptions, ProjectIndex
+from .index import AnalysisOptions, ProjectIndex, chain_end_codes
 from .modules import module_name, source_roots
 from .summary import ModuleSummary, summarize
 
@@ -28,7 +28,7 @@ class ProjectFile:
 
 
 def analysis_options(settings: Settings) -> AnalysisOptions:
-    return AnalysisOptions(settings.max_depth, settings.non_blocking, settings.blocking)
+    return AnalysisOptions(settings.max_depth, settings.non_blocking, settings.blocking, chain_end_codes(settings.codes_for(None)))
 
 
 def project_files(root: str | os.PathLike[str], paths: Iterable[Path], settings: Settings) -> list[ProjectFile]:

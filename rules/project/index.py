@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Union
 
+from ..registry import select
 from ..rule import Related
 from ..resolve import COROUTINE_PRESERVING_DECORATORS
 from .modules import absolute_name
@@ -60,6 +61,9 @@ class AnalysisOptions:
     non_blocking: tuple[str, ...] = ()
     #: qualified names (or ``prefix.*``) of the project's own blocking APIs
     blocking: tuple[str, ...] = ()
+    #: the codes of the direct rules (ASY100-ASY107, ASY163, ASY164…) whose calls end a chain,
+    #: sorted (``chain_end_codes``): an opt-in rule's calls only once it is enabled
+    ends: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -291,7 +295,9 @@ class ProjectIndex:
         return None
 
     def _blocks_itself(self, function: FunctionSummary) -> BlockingCall | None:
-        sites = [b for b in function.blocking if not _listed(b.name, self.options.non_blocking)]
+        sites = [
+            b for b in function.blocking if b.code in self.options.ends and not _listed(b.name, self.options.non_blocking)
+        ]
         if self.options.blocking:
             sites += [
                 BlockingCall(call.target, "ASY200", call.line, call.column)
@@ -309,6 +315,13 @@ class ProjectIndex:
         if self.root is None:
             return path
         return os.path.relpath(path, self.root).replace(os.sep, "/")
+
+
+def chain_end_codes(enabled: Iterable[str]) -> tuple[str, ...]:
+    """The rule codes whose blocking calls end a chain: the default rules' and the enabled ones'.
+    With ``--select ASY200`` alone, chains still end at what the default direct rules report;
+    the opt-in ones (ASY103's files, ASY164's filesystem metadata) count once they are enabled."""
+    return tuple(sorted(select() | set(enabled)))
 
 
 def _label(function: FunctionSummary, kind: str) -> str:

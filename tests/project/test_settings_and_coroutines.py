@@ -105,3 +105,25 @@ def test_unawaited_coroutine_of_another_module_without_jedi(make_project):
         }
     )
     project.check_markers(codes=("ASY110",))
+
+
+def test_a_chain_ends_at_an_opt_in_rule_s_calls_only_once_it_is_enabled(make_project):
+    """Reading a file is ASY103's, an opt-in rule: its chains are followed only when it is on."""
+    files = {
+        "app/__init__.py": "",
+        "app/store.py": """
+            def load():
+                with open("state.json") as file:
+                    return file.read()
+        """,
+        "app/api.py": """
+            from app.store import load
+
+            async def handler():
+                return load()
+        """,
+    }
+    assert make_project(files).lint("app/api.py") == []
+    enabled = make_project(files, extend_select=("ASY103",))
+    [finding] = enabled.lint("app/api.py")
+    assert finding.code == "ASY200" and "`open()`" in finding.message
