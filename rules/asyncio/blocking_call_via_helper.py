@@ -76,6 +76,14 @@ class BlockingCallViaHelper(Rule):
     ```
     or make the helper async all the way down.
 
+    ## When to enable it
+    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY200"]`. On the
+    real-application corpus 18 of its 45 findings were worth acting on (bcrypt in login handlers,
+    `requests` in a channel's send, a subprocess per new user), but 14 were wrong: start-up and
+    command-line code run once, a result cached for the whole process, a lazy `redis.Redis()`
+    constructor, `connect()` on a UDP socket; 13 were 1 ms `time.sleep()` calls in constructors.
+    Enable it to look for the stalls behind helpers; read each chain.
+
     ## Fix safety
     Unsafe: running the function in a thread (`await asyncio.to_thread(query, ...)`, or
     `await run_in_threadpool(query, ...)` in a Starlette or FastAPI handler) keeps the loop free,
@@ -85,6 +93,7 @@ class BlockingCallViaHelper(Rule):
 
     code = "ASY200"
     name = "blocking-call-via-helper"
+    opt_in = True
     framework = "asyncio"
     severity = Severity.WARNING
     summary = "A function called in async code reaches a blocking call"

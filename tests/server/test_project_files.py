@@ -118,14 +118,17 @@ async def test_the_server_never_runs_a_repository_s_configured_commands(start_se
 
 
 async def test_jedi_s_cache_folder_can_be_moved(start_server: StartServer, tmp_path: Path) -> None:
-    project, cache = tmp_path / "project", tmp_path / "jedi-cache"
-    (project / "pkg").mkdir(parents=True)
-    (project / "pkg" / "__init__.py").write_text("", "utf-8")
-    (project / "pkg" / "db.py").write_text("async def fetch():\n    return 1\n", "utf-8")
+    # the module is outside the project: the project's index answers for the project's own
+    # modules, jedi for the others
+    project, library, cache = tmp_path / "project", tmp_path / "lib", tmp_path / "jedi-cache"
+    project.mkdir()
+    (library / "pkg").mkdir(parents=True)
+    (library / "pkg" / "__init__.py").write_text("", "utf-8")
+    (library / "pkg" / "db.py").write_text("async def fetch():\n    return 1\n", "utf-8")
     client = await start_server(
         initialization_options={"select": ["ASY110"], "debounceMs": 0},
         folders=[project],
-        env={"ASYNCGUIDE_JEDI_CACHE": str(cache), "XDG_CACHE_HOME": str(tmp_path / "xdg")},
+        env={"ASYNCGUIDE_JEDI_CACHE": str(cache), "XDG_CACHE_HOME": str(tmp_path / "xdg"), "PYTHONPATH": str(library)},
     )
     document = open_document(client, project / "app.py", "from pkg.db import fetch\n\n\nasync def view():\n    fetch()\n")
     await wait_for_publish(client, document, where=lambda params: codes(params) == ["ASY110"])  # resolved with jedi
