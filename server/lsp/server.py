@@ -29,6 +29,7 @@ from asyncguide.rules.config import Settings
 from asyncguide.rules.versions import framework_versions
 
 from .documents import Document
+from .logs import ClientLogHandler
 from .positions import UTF16, prefer_utf8
 from .settings import EditorSettings, LintSettings, ProjectSettings, lint_settings, load_editor_settings, make_converter
 
@@ -135,6 +136,8 @@ class AsyncguideServer(LanguageServer):
         self.unreported_problems: list[str] = []
         #: the client asked to shut down (the exit code is 0 only then)
         self.shut_down = False
+        #: sends the log to the client (``logs.install``; None when the server runs in-process)
+        self.log_handler: ClientLogHandler | None = None
 
     # ----------------------------------------------------------------- client
 
@@ -151,8 +154,8 @@ class AsyncguideServer(LanguageServer):
         self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
 
     def log_error(self, message: str) -> None:
+        """Logged at error level: ``logs`` sends it to the client as an Error log message."""
         log.error("%s", message)
-        self.window_log_message(types.LogMessageParams(type=types.MessageType.Error, message=message))
 
     # --------------------------------------------------------------- settings
 
@@ -164,8 +167,13 @@ class AsyncguideServer(LanguageServer):
         if settings == self.editor_settings:
             return False
         self.editor_settings = settings
+        self.apply_log_level()
         self.generation += 1
         return True
+
+    def apply_log_level(self) -> None:
+        if self.log_handler is not None:
+            self.log_handler.set_level(self.editor_settings.log_level)
 
     def lint_settings(self, document: Document) -> LintSettings:
         project, error = self.projects.settings_for(document.path)

@@ -14,6 +14,8 @@ showSyntaxErrors       report code that does not parse (ASG000)                 
 configurationPreference ``editorFirst``: select/ignore/unsafeFixes above override    editorFirst
                        pyproject; ``filesystemFirst``: they apply only where no
                        ``[tool.asyncguide]`` configures the document
+logLevel               the least severe log records sent to the client            info
+                       (``error``, ``warning``, ``info``, ``debug``; see ``logs``)
 ====================== ============================================================ ===============
 
 An invalid setting is reported to the user by name and keeps its default; unknown keys are
@@ -33,10 +35,13 @@ from cattrs.gen import make_dict_structure_fn, override
 from asyncguide.rules.config import ConfigError, Settings, find_pyproject, load_pyproject, parse_selectors
 from asyncguide.rules.versions import FrameworkVersions
 
+from .logs import DEFAULT_LEVEL, LEVELS
+
 Selectors = NewType("Selectors", tuple[str, ...])
 Milliseconds = NewType("Milliseconds", float)
 Preference = NewType("Preference", str)
 PREFERENCES: tuple[str, ...] = ("editorFirst", "filesystemFirst")
+LogLevel = NewType("LogLevel", str)
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class EditorSettings:
     debounce_ms: Milliseconds = Milliseconds(150)
     show_syntax_errors: bool = False
     configuration_preference: Preference = Preference("editorFirst")
+    log_level: LogLevel = LogLevel(DEFAULT_LEVEL)
 
 
 def camel_case(name: str) -> str:
@@ -76,12 +82,19 @@ def _structure_preference(value: Any, _: type) -> Preference:
     return Preference(value)
 
 
+def _structure_log_level(value: Any, _: type) -> LogLevel:
+    if value not in LEVELS:
+        raise ValueError(f"must be one of {', '.join(repr(level) for level in LEVELS)}")
+    return LogLevel(value)
+
+
 def make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(detailed_validation=True)
     converter.register_structure_hook(Selectors, _structure_selectors)
     converter.register_structure_hook(Milliseconds, _structure_milliseconds)
     converter.register_structure_hook(bool, _structure_bool)
     converter.register_structure_hook(Preference, _structure_preference)
+    converter.register_structure_hook(LogLevel, _structure_log_level)
     renames = {field.name: override(rename=camel_case(field.name)) for field in fields(EditorSettings)}
     converter.register_structure_hook(EditorSettings, make_dict_structure_fn(EditorSettings, converter, **renames))
     return converter

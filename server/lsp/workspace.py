@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import platform
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -25,6 +26,11 @@ def initialize(ls: AsyncguideServer, params: types.InitializeParams) -> None:
     ls.pull_diagnostics = text_document is not None and text_document.diagnostic is not None
     # the client cannot be told about bad settings before it is initialized: report them then
     ls.editor_settings, ls.unreported_problems = load_editor_settings(params.initialization_options, ls.settings_converter)
+    ls.apply_log_level()
+    if ls.log_handler is not None:
+        ls.log_handler.start_sending()
+    client = params.client_info.name if params.client_info else "an unnamed client"
+    log.info("asyncguide %s on Python %s, serving %s", ls.version, platform.python_version(), client)
 
 
 async def initialized(ls: AsyncguideServer, params: types.InitializedParams) -> None:

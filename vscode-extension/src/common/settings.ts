@@ -16,6 +16,7 @@ export const SERVER_SETTING_KEYS = [
     "debounceMs",
     "showSyntaxErrors",
     "configurationPreference",
+    "logLevel",
 ] as const;
 export type ServerSettingKey = (typeof SERVER_SETTING_KEYS)[number];
 
