@@ -132,6 +132,8 @@ class AsyncguideServer(LanguageServer):
         self.generation = 0
         #: decided at initialize: the client pulls diagnostics, or the server pushes them
         self.pull_diagnostics = False
+        #: the client's name and version, if it said (``initialize``)
+        self.client_info: types.ClientInfo | None = None
         #: settings problems found before the client could be told (initializationOptions)
         self.unreported_problems: list[str] = []
         #: the client asked to shut down (the exit code is 0 only then)

@@ -29,6 +29,7 @@ def initialize(ls: AsyncguideServer, params: types.InitializeParams) -> None:
     ls.apply_log_level()
     if ls.log_handler is not None:
         ls.log_handler.start_sending()
+    ls.client_info = params.client_info
     client = params.client_info.name if params.client_info else "an unnamed client"
     log.info("asyncguide %s on Python %s, serving %s", ls.version, platform.python_version(), client)
 

@@ -110,6 +110,7 @@ async def start_server() -> AsyncIterator[StartServer]:
         initialization_options: Any = None,
         folders: Sequence[Path] = (),
         command: list[str] = SERVER,
+        client_name: str | None = None,
     ) -> Client:
         client = await ClientServerConfig(server_command=command, client_factory=make_client).start()
         assert isinstance(client, Client)
@@ -118,6 +119,7 @@ async def start_server() -> AsyncIterator[StartServer]:
             types.InitializeParams(
                 capabilities=capabilities or push_capabilities(),
                 initialization_options=initialization_options,
+                client_info=types.ClientInfo(name=client_name) if client_name else None,
                 workspace_folders=[types.WorkspaceFolder(uri=uri(folder), name=folder.name) for folder in folders]
                 or None,
             )
