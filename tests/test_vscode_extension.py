@@ -56,16 +56,41 @@ def test_npm_script_passes(installed: None, script: str) -> None:
 
 def test_settings_mirror_the_servers() -> None:
     """Every server setting is an extension setting (and the unit-tested mapping's list), with the
-    server's default."""
+    server's default; a nested one (codeAction) as one extension setting per leaf."""
     properties = MANIFEST["contributes"]["configuration"]["properties"]
-    defaults = EditorSettings()
     mapped = (EXTENSION / "src" / "common" / "settings.ts").read_text("utf-8")
+    for key, default in server_setting_leaves(EditorSettings(), SECTION):
+        assert key in properties, f"package.json has no setting {key}"
+        assert properties[key]["default"] == default, f"{key}: default differs from the server's"
     for field in dataclasses.fields(EditorSettings):
         key = camel_case(field.name)
-        assert f"{SECTION}.{key}" in properties, f"package.json has no setting {SECTION}.{key}"
         assert f'"{key}"' in mapped.split("SERVER_SETTING_KEYS", 1)[1].split("]", 1)[0], f"SERVER_SETTING_KEYS lacks {key}"
-        default = getattr(defaults, field.name)
-        assert properties[f"{SECTION}.{key}"]["default"] == default, f"{SECTION}.{key}: default differs from the server's"
+
+
+def server_setting_leaves(settings: object, prefix: str) -> list[tuple[str, object]]:
+    """(``asyncguide.codeAction.fixViolation.enable``, its default) for every leaf setting."""
+    leaves: list[tuple[str, object]] = []
+    for field in dataclasses.fields(settings):  # type: ignore[arg-type]
+        value = getattr(settings, field.name)
+        key = f"{prefix}.{camel_case(field.name)}"
+        leaves.extend(server_setting_leaves(value, key) if dataclasses.is_dataclass(value) else [(key, value)])
+    return leaves
+
+
+def test_restricted_mode_is_supported_with_the_launch_settings_restricted() -> None:
+    """In an untrusted workspace the extension runs (the bundled server, see src/common/trust.ts),
+    and the workspace cannot choose what is executed."""
+    untrusted = MANIFEST["capabilities"]["untrustedWorkspaces"]
+    assert untrusted["supported"] == "limited"
+    assert set(untrusted["restrictedConfigurations"]) == {f"{SECTION}.interpreter", f"{SECTION}.path", f"{SECTION}.importStrategy"}
+
+
+def test_activation_scans_no_folder_tree() -> None:
+    """`workspaceContains` with a glob searches the whole workspace at start-up: only plain paths."""
+    for event in MANIFEST["activationEvents"]:
+        kind, _, argument = event.partition(":")
+        assert kind != "workspaceContains" or not any(character in argument for character in "*?[{"), event
+    assert "onLanguage:python" in MANIFEST["activationEvents"]
 
 
 def test_fix_all_kind_is_declared() -> None:
@@ -75,7 +100,7 @@ def test_fix_all_kind_is_declared() -> None:
 
 def test_commands_are_declared() -> None:
     commands = {command["command"] for command in MANIFEST["contributes"]["commands"]}
-    assert "asyncguide.restart" in commands
+    assert {"asyncguide.restart", "asyncguide.fixAll"} <= commands
     source = (EXTENSION / "src" / "extension.ts").read_text("utf-8")
     for command in commands:
         assert f'registerCommand("{command}"' in source, f"{command} is declared but not registered"

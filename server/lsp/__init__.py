@@ -24,6 +24,7 @@ def create_server() -> AsyncguideServer:
     ls.feature(types.SHUTDOWN)(workspace.shutdown)
     ls.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(workspace.did_change_configuration)
     ls.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)(workspace.did_change_watched_files)
+    ls.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)(workspace.did_change_workspace_folders)
     ls.feature(types.TEXT_DOCUMENT_DID_OPEN)(documents.did_open)
     ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)(documents.did_change)
     ls.feature(types.TEXT_DOCUMENT_DID_SAVE)(documents.did_save)

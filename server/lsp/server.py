@@ -123,7 +123,10 @@ class AsyncguideServer(LanguageServer):
         #: how many documents were opened so far (tells reopened documents apart)
         self.openings = 0
         self.settings_converter = make_converter()
+        #: settings for documents outside every workspace folder, and the log level
         self.editor_settings = EditorSettings()
+        #: each workspace folder's own settings (``workspace/configuration`` with its ``scopeUri``)
+        self.folder_settings: dict[Path, EditorSettings] = {}
         self.projects = ProjectSettings()
         #: (editor settings, project settings, path) -> its LintSettings: selecting the codes every
         #: lint would otherwise redo costs a few percent of a keystroke's work
@@ -162,34 +165,66 @@ class AsyncguideServer(LanguageServer):
     # --------------------------------------------------------------- settings
 
     def apply_editor_settings(self, raw: Any) -> bool:
-        """Load editor settings from the client's JSON; report invalid ones. True when they changed."""
+        """Load the unscoped editor settings from the client's JSON; report invalid ones. True
+        when they changed."""
         settings, problems = load_editor_settings(raw, self.settings_converter)
         for problem in problems:
             self.show_warning(problem)
-        if settings == self.editor_settings:
-            return False
-        self.editor_settings = settings
-        self.apply_log_level()
+        return self.set_editor_settings(settings)
+
+    def set_editor_settings(self, settings: EditorSettings | None, folder: Path | None = None) -> bool:
+        """Use ``settings`` for the documents of a workspace folder (``folder`` None: the unscoped
+        settings; ``settings`` None: the folder has none of its own). True when they changed."""
+        if folder is None:
+            assert settings is not None
+            if settings == self.editor_settings:
+                return False
+            self.editor_settings = settings
+            self.apply_log_level()
+        elif settings is None:
+            if self.folder_settings.pop(folder, None) is None:
+                return False
+        else:
+            if self.folder_settings.get(folder) == settings:
+                return False
+            self.folder_settings[folder] = settings
         self.generation += 1
         return True
+
+    def editor_settings_for(self, path: Path | None) -> EditorSettings:
+        """The settings of the workspace folder holding ``path``, else the unscoped ones."""
+        root = self.workspace_root(path) if path is not None and self.folder_settings else None
+        return self.folder_settings.get(root, self.editor_settings) if root is not None else self.editor_settings
 
     def apply_log_level(self) -> None:
         if self.log_handler is not None:
             self.log_handler.set_level(self.editor_settings.log_level)
 
     def lint_settings(self, document: Document) -> LintSettings:
-        project, error = self.projects.settings_for(document.path)
+        editor = self.editor_settings_for(document.path)
+        project, error = self.projects.settings_for(document.path, self.configuration_file(editor, document.path))
         if error is not None:
             self.show_warning(f"asyncguide: {error}; using the default settings")
-        key = (self.editor_settings, project, document.path)
+        key = (editor, project, document.path)
         settings = self._lint_settings.get(key)
         if settings is None:
             if len(self._lint_settings) >= LINT_SETTINGS_CACHED:  # settings changed many times: start over
                 self._lint_settings.clear()
-            settings = self._lint_settings[key] = lint_settings(self.editor_settings, project, document.path)
+            settings = self._lint_settings[key] = lint_settings(editor, project, document.path)
         # framework versions are read at the pyproject.toml's folder, else the workspace folder
         root = settings.root or (self.workspace_root(document.path) if document.path is not None else None)
         return replace(settings, versions=framework_versions(root)) if root is not None else settings
+
+    def configuration_file(self, editor: EditorSettings, path: Path | None) -> Path | None:
+        """The file the ``configuration`` setting names: ``~`` expanded, a relative path taken from
+        the document's workspace folder (else the server's working directory)."""
+        if editor.configuration is None:
+            return None
+        file = Path(editor.configuration).expanduser()
+        if file.is_absolute():
+            return file
+        root = self.workspace_root(path) if path is not None else None
+        return (root or Path.cwd()) / file
 
     def workspace_root(self, path: Path) -> Path | None:
         """The workspace folder holding ``path`` (the innermost one), if any."""

@@ -111,10 +111,15 @@ async def start_server() -> AsyncIterator[StartServer]:
         folders: Sequence[Path] = (),
         command: list[str] = SERVER,
         client_name: str | None = None,
+        configuration: dict[str, Any] | None = None,
     ) -> Client:
+        """``configuration``: the ``asyncguide`` section the client answers
+        ``workspace/configuration`` with, by scope URI ("" for no scope)."""
         client = await ClientServerConfig(server_command=command, client_factory=make_client).start()
         assert isinstance(client, Client)
         clients.append(client)
+        for scope, section in (configuration or {}).items():
+            client.set_configuration(section, section="asyncguide", scope_uri=scope or None)
         client.initialize_result = await client.initialize_session(
             types.InitializeParams(
                 capabilities=capabilities or push_capabilities(),
