@@ -8,8 +8,10 @@ Needs `npm` (and Node.js 20+) on PATH; without it the npm checks are skipped, sa
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -111,3 +113,74 @@ def test_engine_matches_the_vscode_types() -> None:
     engine = MANIFEST["engines"]["vscode"].lstrip("^")
     types = MANIFEST["devDependencies"]["@types/vscode"].lstrip("^~")
     assert tuple(map(int, types.split("."))) <= tuple(map(int, engine.split(".")))
+
+
+def pythons_here() -> dict[str, str]:
+    """The supported Python versions on this machine ("3.12" -> an interpreter), from pyenv and
+    PATH (not pyenv's shims: they pick a version from the environment, which the server's lacks)."""
+    found: dict[str, str] = {}
+    for minor in range(10, 15):
+        version = f"3.{minor}"
+        candidates = [*sorted(map(str, Path.home().glob(f".pyenv/versions/{version}.*/bin/python"))), shutil.which(f"python{version}")]
+        interpreter = next((candidate for candidate in candidates if candidate and "/shims/" not in candidate), None)
+        if interpreter is not None:
+            found[version] = interpreter
+    return found
+
+
+PYTHONS = pythons_here()
+
+
+@needs_npm
+@pytest.mark.skipif(len(PYTHONS) < 2, reason="fewer than two supported Python versions on this machine")
+def test_one_bundle_serves_every_python_version(tmp_path: Path) -> None:
+    """scripts/bundle-libs.mjs (run by vscode-extension/build) fills bundled/libs once for all
+    supported versions; the language server then runs from it, as the extension starts it
+    (`python -m asyncguide.server.cli serve` with bundled/libs on PYTHONPATH), with each Python
+    here, and reports a diagnostic."""
+    node = shutil.which("node")
+    assert node is not None
+    versions = " ".join(sorted(PYTHONS, key=lambda version: int(version.split(".")[1])))
+    build = subprocess.run(
+        [node, "scripts/bundle-libs.mjs"], cwd=EXTENSION, capture_output=True, text=True, timeout=NPM_TIMEOUT_S,
+        env={**os.environ, "PYTHON_VERSIONS": versions}, check=False,
+    )
+    assert build.returncode == 0, build.stderr
+    info = json.loads((EXTENSION / "bundled" / "bundle.json").read_text("utf-8"))
+    assert info["pythonVersions"] == versions.split()
+    libs = EXTENSION / "bundled" / "libs"
+    assert [path.name for path in (EXTENSION / "bundled" / "wheels").glob("asyncguide-*.whl")]
+    document = tmp_path / "poll.py"
+    document.write_text("import time\n\n\nasync def poll():\n    time.sleep(1)\n", "utf-8")
+    for version, interpreter in PYTHONS.items():
+        codes = asyncio.run(first_diagnostics(interpreter, libs, document))
+        assert codes == ["ASY100"], f"Python {version} ({interpreter})"
+
+
+async def first_diagnostics(interpreter: str, libs: Path, document: Path) -> list[str]:
+    """The codes of the first diagnostics the bundled server publishes for ``document``."""
+    from tests.server.test_lifecycle import RawConnection
+
+    pipe = asyncio.subprocess.PIPE
+    process = await asyncio.create_subprocess_exec(
+        interpreter, "-m", "asyncguide.server.cli", "serve", stdin=pipe, stdout=pipe, stderr=pipe,
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(libs)}, cwd=libs.parent,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        connection = RawConnection(process.stdout, process.stdin)  # type: ignore[arg-type]
+        settings = {"select": ["ASY100"], "debounceMs": 0}
+        await connection.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": settings})
+        connection.notify("initialized", {})
+        uri = document.as_uri()
+        text = document.read_text("utf-8")
+        connection.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
+        published = await connection.receive_until(lambda message: message.get("method") == "textDocument/publishDiagnostics")
+        await connection.request("shutdown")
+        connection.notify("exit")
+        await asyncio.wait_for(process.wait(), 30)
+        return [diagnostic["code"] for diagnostic in published["params"]["diagnostics"]]
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
