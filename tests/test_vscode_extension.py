@@ -87,6 +87,11 @@ def test_restricted_mode_is_supported_with_the_launch_settings_restricted() -> N
     assert set(untrusted["restrictedConfigurations"]) == {f"{SECTION}.interpreter", f"{SECTION}.path", f"{SECTION}.importStrategy"}
 
 
+def test_the_package_holds_what_the_extension_reads() -> None:
+    """src/common/launch.ts and python.ts read bundled/libs, bundled/bundle.json and bundled/wheels."""
+    assert {"bundled/libs/**", "bundled/bundle.json", "bundled/wheels/**", "dist/extension.js"} <= set(MANIFEST["files"])
+
+
 def test_activation_scans_no_folder_tree() -> None:
     """`workspaceContains` with a glob searches the whole workspace at start-up: only plain paths."""
     for event in MANIFEST["activationEvents"]:
