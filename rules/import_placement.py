@@ -91,12 +91,12 @@ def import_edit(model: SemanticModel, new: NewImport, newline: str) -> Edit:
     same_section = [statement for statement in imports if _section(statement) == new.section]
     later = next((s for s in same_section if _key(s) > new.key), None)
     if later is not None:
-        return _insert_before_line(model, _first_line(model, later), new.statement + newline, newline)
+        return _insert_before_line(model, _first_line(model, imports, later), new.statement + newline, newline)
     if same_section:
         return _insert_after(model, same_section[-1], newline + new.statement)
     later_section = next((s for s in imports if _section(s) > new.section), None)
     if later_section is not None:
-        return _insert_before_line(model, _first_line(model, later_section), new.statement + newline + newline, newline)
+        return _insert_before_line(model, _first_line(model, imports, later_section), new.statement + newline + newline, newline)
     return _insert_after(model, imports[-1], newline + newline + new.statement)
 
 
@@ -137,11 +137,16 @@ def _insert_after(model: SemanticModel, statement: ast.stmt, text: str) -> Edit:
     return Edit(Range(end.end_line, len(line), end.end_line, len(line)), text)
 
 
-def _first_line(model: SemanticModel, statement: ast.stmt) -> int:
-    """The 0-based first line of ``statement`` with the comment lines right above it (isort
-    keeps them with it)."""
+def _first_line(model: SemanticModel, imports: list[ast.Import | ast.ImportFrom], statement: ast.stmt) -> int:
+    """The 0-based first line of ``statement`` with the comment lines right above it, back to the
+    import before it (isort keeps such comments with their import). The first import keeps the
+    comments above it where they are: they head the file (a coding line, a licence)."""
     line = statement.lineno - 1
-    while line > 0 and model.lines[line - 1].lstrip().startswith("#"):
+    index = imports.index(statement)  # type: ignore[arg-type]
+    if index == 0:
+        return line
+    floor = imports[index - 1].end_lineno or imports[index - 1].lineno
+    while line > floor and model.lines[line - 1].lstrip().startswith("#"):
         line -= 1
     return line
 

@@ -78,6 +78,12 @@ def with_import(source: str, module: str, name: str | None = None) -> str:
             id="before-the-comment-that-belongs-to-the-next-import",
         ),
         pytest.param(
+            "# -*- coding: latin-1 -*-\n# Copyright\nimport time\n",
+            "asyncio", None,
+            "# -*- coding: latin-1 -*-\n# Copyright\nimport asyncio\nimport time\n",
+            id="after-the-comments-heading-the-file",
+        ),
+        pytest.param(
             "import os\r\n\r\nimport httpx\r\n",
             "time", None,
             "import os\r\nimport time\r\n\r\nimport httpx\r\n",
