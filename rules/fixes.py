@@ -29,13 +29,14 @@ MAX_FIX_ROUNDS = 8
 
 
 class FixContext:
-    def __init__(self, source: str, target_version: tuple[int, int] = (3, 9)):
+    def __init__(self, source: str, target_version: tuple[int, int] = (3, 9), notebook: bool = False):
         self.source = source
         self.target_version = target_version
+        self.notebook = notebook
 
     @cached_property
     def model(self) -> SemanticModel:
-        return SemanticModel.build(self.source, self.target_version)
+        return SemanticModel.build(self.source, self.target_version, notebook=self.notebook)
 
     @property
     def lines(self) -> list[str]:
@@ -149,11 +150,13 @@ def _imports_submodule(statement: ast.AST, module: str) -> bool:
     return isinstance(statement, ast.Import) and any(alias.name == module and alias.asname is None for alias in statement.names)
 
 
-def build_fix(diagnostic: Diagnostic, source: str, target_version: tuple[int, int] = (3, 9)) -> Fix | None:
+def build_fix(
+    diagnostic: Diagnostic, source: str, target_version: tuple[int, int] = (3, 9), notebook: bool = False
+) -> Fix | None:
     """The fix for one diagnostic of ``source``, or None when the rule cannot build one here."""
     if diagnostic.fix is None:
         return None
-    return rule_instance(diagnostic.code).fix(diagnostic, FixContext(source, target_version))
+    return rule_instance(diagnostic.code).fix(diagnostic, FixContext(source, target_version, notebook))
 
 
 def line_offsets(source: str) -> list[int]:
@@ -197,6 +200,7 @@ def fix_all(
     unsafe: bool = False,
     resolver=None,
     versions=None,
+    notebook: bool = False,
 ) -> FixAllResult:
     """Apply every fix (safe ones; unsafe too when ``unsafe``) until none is left, at most MAX_FIX_ROUNDS rounds.
 
@@ -207,13 +211,13 @@ def fix_all(
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
     applied = 0
     for round_number in range(1, MAX_FIX_ROUNDS + 1):
-        result = lint(source, codes, target_version, resolver, versions)
+        result = lint(source, codes, target_version, resolver, versions, notebook=notebook)
         if result.syntax_error is not None:
             return FixAllResult(source, applied, round_number - 1)
         fixes = []
         for diagnostic in result.diagnostics:
             if diagnostic.fix in allowed:
-                fix = build_fix(diagnostic, source, target_version)
+                fix = build_fix(diagnostic, source, target_version, notebook)
                 if fix is not None and fix.applicability in allowed and fix.edits:
                     fixes.append(fix)
         if not fixes:
