@@ -18,6 +18,7 @@ from functools import cached_property
 
 import libcst as cst
 
+from .import_placement import NewImport, import_edit
 from .model import SemanticModel
 from .rule import Applicability, Diagnostic, Edit, Fix, Range
 from .runner import lint, parses, rule_instance
@@ -121,32 +122,22 @@ class FixContext:
         return reference, self.add_import(module)
 
     def add_import(self, module: str) -> Edit | None:
-        """An edit adding ``import <module>`` after the module's leading imports, or None if present."""
+        """An edit adding ``import <module>`` where isort would (``import_placement``), or None if present."""
         for bindings in self.model.module_scope.bindings.values():
             if any(b.imported == module and isinstance(b.node, ast.Import) for b in bindings):
                 return None
             # ``import package.module`` binds ``package`` but makes ``package.module`` available too
             if any(_imports_submodule(b.node, module) for b in bindings):
                 return None
-        line = self._import_line()
-        newline = self.newline
-        if line >= len(self.lines):  # after the last line, which has no line break
-            end = len(self.lines[-1])
-            return Edit(Range(len(self.lines) - 1, end, len(self.lines) - 1, end), f"{newline}import {module}")
-        return Edit(Range(line, 0, line, 0), f"import {module}{newline}")
+        return import_edit(self.model, NewImport(module), self.newline)
 
     def add_from_import(self, module: str, name: str) -> Edit | None:
-        """An edit adding ``from <module> import <name>`` where ``add_import`` puts imports, or None
+        """An edit adding ``from <module> import <name>`` where isort would, or None
         when the module already binds ``name`` to ``<module>.<name>``. The caller makes sure the
         name is free where it will use it (``model.lookup``)."""
         if any(b.imported == f"{module}.{name}" for b in self.model.module_scope.bindings.get(name, ())):
             return None
-        statement = f"from {module} import {name}"
-        line = self._import_line()
-        if line >= len(self.lines):  # after the last line, which has no line break
-            end = len(self.lines[-1])
-            return Edit(Range(len(self.lines) - 1, end, len(self.lines) - 1, end), f"{self.newline}{statement}")
-        return Edit(Range(line, 0, line, 0), f"{statement}{self.newline}")
+        return import_edit(self.model, NewImport(module, name), self.newline)
 
     @property
     def newline(self) -> str:
@@ -154,36 +145,10 @@ class FixContext:
         match = _LINE_START.search(self.source)
         return match.group() if match else "\n"
 
-    def _import_line(self) -> int:
-        """The 0-based line before which a new top-level import goes: after the leading imports,
-        else after the module docstring, else before the first statement (after comments)."""
-        body = self.model.tree.body
-        if not body:  # only comments: after them
-            return len(self.lines) - 1 if not self.lines[-1] else len(self.lines)
-        index = 1 if _is_docstring(body[0]) else 0
-        last_import: ast.stmt | None = None
-        while index < len(body) and isinstance(body[index], (ast.Import, ast.ImportFrom)):
-            last_import = body[index]
-            index += 1
-        if last_import is not None:
-            return last_import.end_lineno or last_import.lineno
-        if _is_docstring(body[0]):
-            return body[0].end_lineno or body[0].lineno
-        return _first_code_line(body[0])
-
 
 def _imports_submodule(statement: ast.AST, module: str) -> bool:
     """True when ``statement`` is ``import <module>`` for a dotted ``module``, without ``as``."""
     return isinstance(statement, ast.Import) and any(alias.name == module and alias.asname is None for alias in statement.names)
-
-
-def _is_docstring(statement: ast.stmt) -> bool:
-    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) and isinstance(statement.value.value, str)
-
-
-def _first_code_line(statement: ast.stmt) -> int:
-    decorators = getattr(statement, "decorator_list", None) or ()
-    return min([statement.lineno, *(d.lineno for d in decorators)]) - 1
 
 
 #: the recursion limit fixes are built under: libcst takes several frames per level of nesting,

@@ -1,11 +1,14 @@
 """The editor pages show the configurations the end-to-end tests run: the Neovim, Emacs, ALE and
 flycheck code on docs/editors/*.md is, character for character, the files tests/e2e loads
 (docs/editors/*.lua, *.el, *.vim),
-and every editor page is linked from the editors index and from Getting started."""
+and every editor page is linked from the editors index and from Getting started. The LSP
+configurations check that `asyncguide` is there before they start it."""
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -48,3 +51,36 @@ def test_every_editor_page_is_linked() -> None:
     for page in pages:
         assert f"]({page})" in index, f"docs/editors/index.md does not link {page}"
         assert f"](editors/{page})" in started, f"docs/getting-started.md does not link editors/{page}"
+
+
+@pytest.mark.parametrize(("config", "check", "start"), [
+    ("neovim-0.7.lua", "vim.fn.executable(asyncguide)", "vim.lsp.start_client("),
+    ("neovim.lua", "vim.fn.executable(asyncguide)", "vim.lsp.enable("),
+    ("eglot.el", "(executable-find asyncguide-command)", "eglot-ensure"),
+])
+def test_configurations_check_the_executable_before_starting_it(config: str, check: str, start: str) -> None:
+    """Without `asyncguide` on PATH a configuration says so once, in words, instead of failing on
+    every Python buffer (Neovim 0.7's `buf_attach_client` with the nil `start_client` gave)."""
+    text = (EDITORS / config).read_text("utf-8")
+    assert check in text and text.index(check) < text.index(start), f"{config} starts asyncguide before checking it is there"
+    assert "is not an executable: install asyncguide" in text
+    if config == "neovim-0.7.lua":
+        assert "if asyncguide_client_id ~= nil then\n      vim.lsp.buf_attach_client" in text
+
+
+@pytest.mark.skipif(shutil.which("nvim") is None, reason="Neovim is not installed (Debian package neovim)")
+def test_neovim_07_config_without_asyncguide_warns_once_and_raises_nothing(tmp_path: Path) -> None:
+    for name in ("a.py", "b.py"):
+        (tmp_path / name).write_text("x = 1\n", "utf-8")
+    nvim = shutil.which("nvim")
+    assert nvim is not None
+    messages = tmp_path / "messages.txt"
+    result = subprocess.run(
+        [nvim, "--headless", "-u", str(EDITORS / "neovim-0.7.lua"), "a.py", "-c", "edit b.py",
+         "-c", f"redir! > {messages} | silent messages | redir END", "-c", "qa!"],
+        cwd=tmp_path, env={"PATH": str(Path(nvim).parent), "HOME": str(tmp_path)},
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60, check=False,
+    )
+    shown = messages.read_text("utf-8")
+    assert "Error" not in shown + result.stderr and "traceback" not in shown + result.stderr, shown + result.stderr
+    assert shown.count("asyncguide is not an executable") == 1, shown

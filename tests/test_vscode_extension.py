@@ -8,8 +8,10 @@ Needs `npm` (and Node.js 20+) on PATH; without it the npm checks are skipped, sa
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -56,16 +58,46 @@ def test_npm_script_passes(installed: None, script: str) -> None:
 
 def test_settings_mirror_the_servers() -> None:
     """Every server setting is an extension setting (and the unit-tested mapping's list), with the
-    server's default."""
+    server's default; a nested one (codeAction) as one extension setting per leaf."""
     properties = MANIFEST["contributes"]["configuration"]["properties"]
-    defaults = EditorSettings()
     mapped = (EXTENSION / "src" / "common" / "settings.ts").read_text("utf-8")
+    for key, default in server_setting_leaves(EditorSettings(), SECTION):
+        assert key in properties, f"package.json has no setting {key}"
+        assert properties[key]["default"] == default, f"{key}: default differs from the server's"
     for field in dataclasses.fields(EditorSettings):
         key = camel_case(field.name)
-        assert f"{SECTION}.{key}" in properties, f"package.json has no setting {SECTION}.{key}"
         assert f'"{key}"' in mapped.split("SERVER_SETTING_KEYS", 1)[1].split("]", 1)[0], f"SERVER_SETTING_KEYS lacks {key}"
-        default = getattr(defaults, field.name)
-        assert properties[f"{SECTION}.{key}"]["default"] == default, f"{SECTION}.{key}: default differs from the server's"
+
+
+def server_setting_leaves(settings: object, prefix: str) -> list[tuple[str, object]]:
+    """(``asyncguide.codeAction.fixViolation.enable``, its default) for every leaf setting."""
+    leaves: list[tuple[str, object]] = []
+    for field in dataclasses.fields(settings):  # type: ignore[arg-type]
+        value = getattr(settings, field.name)
+        key = f"{prefix}.{camel_case(field.name)}"
+        leaves.extend(server_setting_leaves(value, key) if dataclasses.is_dataclass(value) else [(key, value)])
+    return leaves
+
+
+def test_restricted_mode_is_supported_with_the_launch_settings_restricted() -> None:
+    """In an untrusted workspace the extension runs (the bundled server, see src/common/trust.ts),
+    and the workspace cannot choose what is executed."""
+    untrusted = MANIFEST["capabilities"]["untrustedWorkspaces"]
+    assert untrusted["supported"] == "limited"
+    assert set(untrusted["restrictedConfigurations"]) == {f"{SECTION}.interpreter", f"{SECTION}.path", f"{SECTION}.importStrategy"}
+
+
+def test_the_package_holds_what_the_extension_reads() -> None:
+    """src/common/launch.ts and python.ts read bundled/libs, bundled/bundle.json and bundled/wheels."""
+    assert {"bundled/libs/**", "bundled/bundle.json", "bundled/wheels/**", "dist/extension.js"} <= set(MANIFEST["files"])
+
+
+def test_activation_scans_no_folder_tree() -> None:
+    """`workspaceContains` with a glob searches the whole workspace at start-up: only plain paths."""
+    for event in MANIFEST["activationEvents"]:
+        kind, _, argument = event.partition(":")
+        assert kind != "workspaceContains" or not any(character in argument for character in "*?[{"), event
+    assert "onLanguage:python" in MANIFEST["activationEvents"]
 
 
 def test_fix_all_kind_is_declared() -> None:
@@ -75,7 +107,7 @@ def test_fix_all_kind_is_declared() -> None:
 
 def test_commands_are_declared() -> None:
     commands = {command["command"] for command in MANIFEST["contributes"]["commands"]}
-    assert "asyncguide.restart" in commands
+    assert {"asyncguide.restart", "asyncguide.fixAll"} <= commands
     source = (EXTENSION / "src" / "extension.ts").read_text("utf-8")
     for command in commands:
         assert f'registerCommand("{command}"' in source, f"{command} is declared but not registered"
@@ -86,3 +118,74 @@ def test_engine_matches_the_vscode_types() -> None:
     engine = MANIFEST["engines"]["vscode"].lstrip("^")
     types = MANIFEST["devDependencies"]["@types/vscode"].lstrip("^~")
     assert tuple(map(int, types.split("."))) <= tuple(map(int, engine.split(".")))
+
+
+def pythons_here() -> dict[str, str]:
+    """The supported Python versions on this machine ("3.12" -> an interpreter), from pyenv and
+    PATH (not pyenv's shims: they pick a version from the environment, which the server's lacks)."""
+    found: dict[str, str] = {}
+    for minor in range(10, 15):
+        version = f"3.{minor}"
+        candidates = [*sorted(map(str, Path.home().glob(f".pyenv/versions/{version}.*/bin/python"))), shutil.which(f"python{version}")]
+        interpreter = next((candidate for candidate in candidates if candidate and "/shims/" not in candidate), None)
+        if interpreter is not None:
+            found[version] = interpreter
+    return found
+
+
+PYTHONS = pythons_here()
+
+
+@needs_npm
+@pytest.mark.skipif(len(PYTHONS) < 2, reason="fewer than two supported Python versions on this machine")
+def test_one_bundle_serves_every_python_version(tmp_path: Path) -> None:
+    """scripts/bundle-libs.mjs (run by vscode-extension/build) fills bundled/libs once for all
+    supported versions; the language server then runs from it, as the extension starts it
+    (`python -m asyncguide.server.cli serve` with bundled/libs on PYTHONPATH), with each Python
+    here, and reports a diagnostic."""
+    node = shutil.which("node")
+    assert node is not None
+    versions = " ".join(sorted(PYTHONS, key=lambda version: int(version.split(".")[1])))
+    build = subprocess.run(
+        [node, "scripts/bundle-libs.mjs"], cwd=EXTENSION, capture_output=True, text=True, timeout=NPM_TIMEOUT_S,
+        env={**os.environ, "PYTHON_VERSIONS": versions}, check=False,
+    )
+    assert build.returncode == 0, build.stderr
+    info = json.loads((EXTENSION / "bundled" / "bundle.json").read_text("utf-8"))
+    assert info["pythonVersions"] == versions.split()
+    libs = EXTENSION / "bundled" / "libs"
+    assert [path.name for path in (EXTENSION / "bundled" / "wheels").glob("asyncguide-*.whl")]
+    document = tmp_path / "poll.py"
+    document.write_text("import time\n\n\nasync def poll():\n    time.sleep(1)\n", "utf-8")
+    for version, interpreter in PYTHONS.items():
+        codes = asyncio.run(first_diagnostics(interpreter, libs, document))
+        assert codes == ["ASY100"], f"Python {version} ({interpreter})"
+
+
+async def first_diagnostics(interpreter: str, libs: Path, document: Path) -> list[str]:
+    """The codes of the first diagnostics the bundled server publishes for ``document``."""
+    from tests.server.test_lifecycle import RawConnection
+
+    pipe = asyncio.subprocess.PIPE
+    process = await asyncio.create_subprocess_exec(
+        interpreter, "-m", "asyncguide.server.cli", "serve", stdin=pipe, stdout=pipe, stderr=pipe,
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(libs)}, cwd=libs.parent,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        connection = RawConnection(process.stdout, process.stdin)  # type: ignore[arg-type]
+        settings = {"select": ["ASY100"], "debounceMs": 0}
+        await connection.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": settings})
+        connection.notify("initialized", {})
+        uri = document.as_uri()
+        text = document.read_text("utf-8")
+        connection.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
+        published = await connection.receive_until(lambda message: message.get("method") == "textDocument/publishDiagnostics")
+        await connection.request("shutdown")
+        connection.notify("exit")
+        await asyncio.wait_for(process.wait(), 30)
+        return [diagnostic["code"] for diagnostic in published["params"]["diagnostics"]]
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()

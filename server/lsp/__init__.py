@@ -11,12 +11,11 @@ encodings.
 
 from __future__ import annotations
 
-import logging
 import sys
 
 from lsprotocol import types
 
-from . import code_actions, diagnostics, documents, hover, notebooks, project, workspace
+from . import code_actions, diagnostics, documents, hover, logs, notebooks, project, workspace
 from .server import AsyncguideServer
 
 
@@ -27,6 +26,7 @@ def create_server() -> AsyncguideServer:
     ls.feature(types.SHUTDOWN)(workspace.shutdown)
     ls.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(workspace.did_change_configuration)
     ls.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)(workspace.did_change_watched_files)
+    ls.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)(workspace.did_change_workspace_folders)
     ls.feature(types.TEXT_DOCUMENT_DID_OPEN)(documents.did_open)
     ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)(documents.did_change)
     ls.feature(types.TEXT_DOCUMENT_DID_SAVE)(documents.did_save)
@@ -49,18 +49,20 @@ def create_server() -> AsyncguideServer:
 def run(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> None:
     """Serve over stdio (the default) or TCP until the client exits.
 
-    Only protocol messages go to stdout: logging goes to stderr, and so does anything printed
-    while serving (``sys.stdout`` is pointed at stderr; the protocol writes to the real stdout).
+    Only protocol messages go to stdout: logging goes to the client (``logs``), and anything
+    printed while serving goes to stderr (``sys.stdout`` is pointed at stderr; the protocol writes
+    to the real stdout).
     """
-    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(name)s %(levelname)s: %(message)s")
-    logging.getLogger("pygls.server").setLevel(logging.INFO)  # it says where it listens
     ls = create_server()
+    handler = logs.install(ls)
     if tcp:
         sys.stdout = sys.stderr
+        logs.say_where_listening()
         ls.start_tcp(host, port)
     else:
         stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
         sys.stdout = sys.stderr
         ls.start_io(stdin, stdout)
+    handler.end()
     if not ls.shut_down:
         raise SystemExit(1)

@@ -1,5 +1,8 @@
 """Code actions: a quick fix per fixable diagnostic, "disable for this line", and fix-all.
 
+The first two can be turned off (settings ``codeAction.fixViolation`` and
+``codeAction.disableRuleComment``); fix-all is asked for by kind, so it stays.
+
 Quick fixes are offered for safe and unsafe fixes alike (unsafe ones say so in their title and are
 never preferred); ``source.fixAll.asyncguide`` applies every safe fix of the document, and unsafe
 ones too when ``unsafeFixes`` is on. When the client can resolve a code action's ``edit`` lazily
@@ -48,15 +51,17 @@ def code_action(ls: AsyncguideServer, params: types.CodeActionParams) -> list[ty
     only = params.context.only
     area = ordered(document.index.from_client(params.range, ls.encoding))
     actions: list[types.CodeAction] = []
+    enabled = ls.editor_settings_for(document.path).code_action
     if allowed(types.CodeActionKind.QuickFix, only):
         touched = [d for d in document.diagnostics if touches(d.range, area)]
-        if document.syntax_error is None:  # fixes re-parse the document
+        if document.syntax_error is None and enabled.fix_violation.enable:  # fixes re-parse the document
             for diagnostic in touched:
                 if diagnostic.fix is not None:
                     action = fix_action(ls, document, diagnostic, lazy)
                     if action is not None:
                         actions.append(action)
-        actions.extend(noqa_actions(ls, document, touched))
+        if enabled.disable_rule_comment.enable:
+            actions.extend(noqa_actions(ls, document, touched))
     if allowed(FIX_ALL_KIND, only) and document.syntax_error is None:
         action = fix_all_action(ls, document, lazy)
         if action is not None:

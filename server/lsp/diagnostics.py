@@ -131,7 +131,7 @@ def to_lsp(ls: AsyncguideServer, document: Document) -> list[types.Diagnostic]:
     """The document's diagnostics in LSP form, in the negotiated position encoding."""
     index = document.index
     items = [lsp_diagnostic(diagnostic, index, ls.encoding, document.uri) for diagnostic in document.diagnostics]
-    if document.syntax_error is not None and ls.editor_settings.show_syntax_errors:
+    if document.syntax_error is not None and ls.editor_settings_for(document.path).show_syntax_errors:
         items.append(
             types.Diagnostic(
                 range=index.to_client(document.syntax_error.range, ls.encoding),
@@ -215,7 +215,7 @@ def document_opened(ls: AsyncguideServer, document: Document) -> None:
 
 def document_changed(ls: AsyncguideServer, document: Document) -> None:
     if not ls.pull_diagnostics:
-        schedule_publish(ls, document, ls.editor_settings.debounce_ms)
+        schedule_publish(ls, document, ls.editor_settings_for(document.path).debounce_ms)
 
 
 def document_closed(ls: AsyncguideServer, document: Document) -> None:

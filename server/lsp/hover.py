@@ -41,7 +41,8 @@ def hover(ls: AsyncguideServer, params: types.HoverParams) -> types.Hover | None
     markup = hover_markup(ls)
     line, column = document.index.position_from_client(params.position, ls.encoding)
     under = [diagnostic for diagnostic in document.diagnostics if diagnostic.range.contains(line, column)]
-    parts = [explain(diagnostic, markup, document.uri) for diagnostic in under]
+    with_message = not shows_diagnostics_with_hovers(ls)
+    parts = [explain(diagnostic, markup, document.uri, with_message) for diagnostic in under]
     where = under[0].range if under else None
     api = api_at(ls, document, line, column)
     if api is not None:
@@ -59,6 +60,19 @@ def hover(ls: AsyncguideServer, params: types.HoverParams) -> types.Hover | None
         contents=types.MarkupContent(kind=markup.kind, value=markup.separator.join(parts)),
         range=document.index.to_client(where, ls.encoding),
     )
+
+
+#: clients (``clientInfo.name``) whose hover shows the diagnostics under the cursor above the
+#: server's hover: VS Code and the editors built on it
+CLIENTS_SHOWING_DIAGNOSTICS_WITH_HOVERS = ("Visual Studio Code", "code-server", "VSCodium", "Cursor", "Windsurf")
+
+
+def shows_diagnostics_with_hovers(ls: AsyncguideServer) -> bool:
+    """True when the client shows a diagnostic's message in the hover itself: the server's hover
+    then leaves the message out rather than say it twice (LSP has no capability for this; the
+    client's name tells)."""
+    client = ls.client_info
+    return client is not None and client.name.startswith(CLIENTS_SHOWING_DIAGNOSTICS_WITH_HOVERS)
 
 
 def hover_markup(ls: AsyncguideServer) -> Markup:
@@ -138,13 +152,16 @@ MARKDOWN = Markup()
 PLAIN_TEXT = PlainTextMarkup()
 
 
-def explain(diagnostic: Diagnostic, markup: Markup = MARKDOWN, uri: str = "") -> str:
-    """One diagnostic: rule, message, its chain hop by hop (ASY200), the guideline bullets it
-    enforces, fix, docs link. ``uri`` is the diagnostic's document, where hops without a path are."""
+def explain(diagnostic: Diagnostic, markup: Markup = MARKDOWN, uri: str = "", with_message: bool = True) -> str:
+    """One diagnostic: rule, message (unless the client shows it already), its chain hop by hop
+    (ASY200), the guideline bullets it enforces, fix, docs link. ``uri`` is the diagnostic's
+    document, where hops without a path are."""
     rule = all_rules().get(diagnostic.code)
     if rule is None:
         return f"{markup.strong(diagnostic.code)}\n\n{markup.prose(diagnostic.message)}"
-    parts = [f"{markup.strong(rule.code)} {markup.code(rule.name)}", markup.prose(diagnostic.message)]
+    parts = [f"{markup.strong(rule.code)} {markup.code(rule.name)}"]
+    if with_message:
+        parts.append(markup.prose(diagnostic.message))
     if diagnostic.related:
         parts.append(markup.items(_hop(hop, markup, uri) for hop in diagnostic.related))
     parts.extend(markup.quote(_bullet(quote)) for quote in rule_instance(rule.code).quotes(diagnostic))

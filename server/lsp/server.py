@@ -30,6 +30,7 @@ from asyncguide.rules.config import Settings
 
 from . import notebooks
 from .documents import Document
+from .logs import ClientLogHandler
 from .positions import UTF16, prefer_utf8
 from .settings import EditorSettings, LintSettings, ProjectSettings, lint_settings, load_editor_settings, make_converter
 from .versions import ProjectVersions, versions_for
@@ -130,7 +131,10 @@ class AsyncguideServer(LanguageServer):
         #: how many documents were opened so far (tells reopened documents apart)
         self.openings = 0
         self.settings_converter = make_converter()
+        #: settings for documents outside every workspace folder, and the log level
         self.editor_settings = EditorSettings()
+        #: each workspace folder's own settings (``workspace/configuration`` with its ``scopeUri``)
+        self.folder_settings: dict[Path, EditorSettings] = {}
         self.projects = ProjectSettings()
         #: (editor settings, project settings, path) -> its LintSettings: selecting the codes every
         #: lint would otherwise redo costs a few percent of a keystroke's work
@@ -139,6 +143,8 @@ class AsyncguideServer(LanguageServer):
         self.generation = 0
         #: decided at initialize: the client pulls diagnostics, or the server pushes them
         self.pull_diagnostics = False
+        #: the client's name and version, if it said (``initialize``)
+        self.client_info: types.ClientInfo | None = None
         #: settings problems found before the client could be told (initializationOptions)
         self.unreported_problems: list[str] = []
         #: the workspace folders (None: outside any) already told that a file's syntax is newer
@@ -153,6 +159,8 @@ class AsyncguideServer(LanguageServer):
         self.project_versions: dict[Path, ProjectVersions] = {}
         #: the problems with project files shown to the user so far
         self.shown_problems: set[str] = set()
+        #: sends the log to the client (``logs.install``; None when the server runs in-process)
+        self.log_handler: ClientLogHandler | None = None
 
     # ----------------------------------------------------------------- client
 
@@ -169,40 +177,77 @@ class AsyncguideServer(LanguageServer):
         self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
 
     def log_error(self, message: str) -> None:
+        """Logged at error level: ``logs`` sends it to the client as an Error log message."""
         log.error("%s", message)
-        self.window_log_message(types.LogMessageParams(type=types.MessageType.Error, message=message))
 
     # --------------------------------------------------------------- settings
 
     def apply_editor_settings(self, raw: Any) -> bool:
-        """Load editor settings from the client's JSON; report invalid ones. True when they changed."""
+        """Load the unscoped editor settings from the client's JSON; report invalid ones. True
+        when they changed."""
         settings, problems = load_editor_settings(raw, self.settings_converter)
         for problem in problems:
             self.show_warning(problem)
-        if settings == self.editor_settings:
-            return False
-        self.editor_settings = settings
+        return self.set_editor_settings(settings)
+
+    def set_editor_settings(self, settings: EditorSettings | None, folder: Path | None = None) -> bool:
+        """Use ``settings`` for the documents of a workspace folder (``folder`` None: the unscoped
+        settings; ``settings`` None: the folder has none of its own). True when they changed."""
+        if folder is None:
+            assert settings is not None
+            if settings == self.editor_settings:
+                return False
+            self.editor_settings = settings
+            self.apply_log_level()
+        elif settings is None:
+            if self.folder_settings.pop(folder, None) is None:
+                return False
+        else:
+            if self.folder_settings.get(folder) == settings:
+                return False
+            self.folder_settings[folder] = settings
         self.generation += 1
         return True
+
+    def editor_settings_for(self, path: Path | None) -> EditorSettings:
+        """The settings of the workspace folder holding ``path``, else the unscoped ones."""
+        root = self.workspace_root(path) if path is not None and self.folder_settings else None
+        return self.folder_settings.get(root, self.editor_settings) if root is not None else self.editor_settings
+
+    def apply_log_level(self) -> None:
+        if self.log_handler is not None:
+            self.log_handler.set_level(self.editor_settings.log_level)
 
     def lint_settings(self, document: Document) -> LintSettings:
         return self.lint_settings_for_path(document.path)
 
     def lint_settings_for_path(self, path: Path | None) -> LintSettings:
         """The settings of the document (or closed file) at ``path``; None for an unsaved buffer."""
-        project, problems = self.projects.settings_for(path)
+        editor = self.editor_settings_for(path)
+        project, problems = self.projects.settings_for(path, self.configuration_file(editor, path))
         for problem in problems:
             self.shown_problems.add(problem)
             self.show_warning(f"asyncguide: {problem}")
-        key = (self.editor_settings, project, path)
+        key = (editor, project, path)
         settings = self._lint_settings.get(key)
         if settings is None:
             if len(self._lint_settings) >= LINT_SETTINGS_CACHED:  # settings changed many times: start over
                 self._lint_settings.clear()
-            settings = self._lint_settings[key] = lint_settings(self.editor_settings, project, path)
+            settings = self._lint_settings[key] = lint_settings(editor, project, path)
         # framework versions are read at the pyproject.toml's folder, else the workspace folder
         root = settings.root or (self.workspace_root(path) if path is not None else None)
         return replace(settings, versions=versions_for(self, root)) if root is not None else settings
+
+    def configuration_file(self, editor: EditorSettings, path: Path | None) -> Path | None:
+        """The file the ``configuration`` setting names: ``~`` expanded, a relative path taken from
+        the document's workspace folder (else the server's working directory)."""
+        if editor.configuration is None:
+            return None
+        file = Path(editor.configuration).expanduser()
+        if file.is_absolute():
+            return file
+        root = self.workspace_root(path) if path is not None else None
+        return (root or Path.cwd()) / file
 
     def workspace_root(self, path: Path) -> Path | None:
         """The workspace folder holding ``path`` (the innermost one), if any."""

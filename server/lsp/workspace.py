@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import platform
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
 from . import diagnostics, project, resolution, versions
 from .documents import PYTHON_SUFFIXES
@@ -26,6 +29,12 @@ def initialize(ls: AsyncguideServer, params: types.InitializeParams) -> None:
     ls.pull_diagnostics = text_document is not None and text_document.diagnostic is not None
     # the client cannot be told about bad settings before it is initialized: report them then
     ls.editor_settings, ls.unreported_problems = load_editor_settings(params.initialization_options, ls.settings_converter)
+    ls.apply_log_level()
+    if ls.log_handler is not None:
+        ls.log_handler.start_sending()
+    ls.client_info = params.client_info
+    client = params.client_info.name if params.client_info else "an unnamed client"
+    log.info("asyncguide %s on Python %s, serving %s", ls.version, platform.python_version(), client)
 
 
 async def initialized(ls: AsyncguideServer, params: types.InitializedParams) -> None:
@@ -54,18 +63,44 @@ async def register_watchers(ls: AsyncguideServer) -> None:
 
 
 async def pull_configuration(ls: AsyncguideServer) -> bool:
-    """Ask the client for the ``asyncguide`` section; True when the settings changed."""
+    """Ask the client for the ``asyncguide`` section, unscoped and for each workspace folder;
+    True when any settings changed. A problem with a setting is shown once, however many folders
+    have it."""
+    folders = [(Path(path), folder.uri) for folder in ls.workspace.folders.values() if (path := to_fs_path(folder.uri))]
+    items = [types.ConfigurationItem(section=SECTION)]
+    items.extend(types.ConfigurationItem(section=SECTION, scope_uri=uri) for _, uri in folders)
     try:
-        result = await ls.workspace_configuration_async(
-            types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
-        )
+        result = await ls.workspace_configuration_async(types.ConfigurationParams(items=items))
     except Exception as error:  # noqa: BLE001 - keep the settings we have
         log.warning("workspace/configuration failed: %s", error)
         return False
-    raw = result[0] if result else None
-    if raw is None:  # the client has no such section: keep what initializationOptions gave
-        return False
-    return ls.apply_editor_settings(raw)
+    answers = list(result or []) + [None] * (len(items) - len(result or []))
+    problems: dict[str, None] = {}
+    changed = False
+    # the client has no such section (None): keep what initializationOptions gave
+    if answers[0] is not None:
+        settings, found = load_editor_settings(answers[0], ls.settings_converter)
+        problems.update(dict.fromkeys(found))
+        changed |= ls.set_editor_settings(settings)
+    for (folder, _), raw in zip(folders, answers[1:]):
+        folder_settings = None
+        if raw is not None:
+            folder_settings, found = load_editor_settings(raw, ls.settings_converter)
+            problems.update(dict.fromkeys(found))
+        changed |= ls.set_editor_settings(folder_settings, folder)
+    for problem in problems:
+        ls.show_warning(problem)
+    return changed
+
+
+async def did_change_workspace_folders(ls: AsyncguideServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+    """A folder came or went: its settings are pulled (pygls has updated the folder list)."""
+    for removed in params.event.removed:
+        if (path := to_fs_path(removed.uri)) is not None:
+            ls.set_editor_settings(None, Path(path))
+    if ls.supports("workspace.configuration"):
+        await pull_configuration(ls)
+    diagnostics.relint_open_documents(ls)
 
 
 async def did_change_configuration(ls: AsyncguideServer, params: types.DidChangeConfigurationParams) -> None:

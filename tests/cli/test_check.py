@@ -236,7 +236,7 @@ def test_fix_writes_converged_files_and_reports_the_rest(project: Path, capsys: 
     )
     run = run_main(capsys, "check", "--select", "ASY100", "--fix")
     assert poll.read_text("utf-8") == (
-        '"""Polling."""\nimport time\nimport asyncio\n\n\nasync def poll(client):\n'
+        '"""Polling."""\nimport asyncio\nimport time\n\n\nasync def poll(client):\n'
         "    while not await client.ready():\n"
         "        await asyncio.sleep(0.5)  # wait a bit\n"
         "    await asyncio.sleep(1)\n\n\n"
@@ -254,7 +254,7 @@ def test_fix_keeps_crlf_line_endings_and_exits_1_when_problems_remain(
     poll = project / "poll.py"
     poll.write_bytes(b"import time\r\n\r\n\r\nasync def poll():\r\n    time.sleep(1)\r\n    legacy()\r\n")
     run = run_main(capsys, "check", "--select", "ASY100,TST901", "--fix")
-    assert poll.read_bytes() == b"import time\r\nimport asyncio\r\n\r\n\r\nasync def poll():\r\n    await asyncio.sleep(1)\r\n    legacy()\r\n"
+    assert poll.read_bytes() == b"import asyncio\r\nimport time\r\n\r\n\r\nasync def poll():\r\n    await asyncio.sleep(1)\r\n    legacy()\r\n"
     assert run.stdout.splitlines() == [
         "poll.py:7:5: TST901 `legacy()` is replaced by `modern()`",
         "Found 2 problems (1 fixed, 1 remaining).",
@@ -285,7 +285,7 @@ def test_diff_prints_and_writes_nothing(project: Path, capsys: pytest.CaptureFix
     run = run_main(capsys, "check", "--select", "ASY100", "--diff")
     assert poll.read_text("utf-8") == BLOCKING_SLEEP
     assert run.stdout == (
-        "--- a/app/poll.py\n+++ b/app/poll.py\n@@ -1,5 +1,6 @@\n import time\n+import asyncio\n \n \n"
+        "--- a/app/poll.py\n+++ b/app/poll.py\n@@ -1,5 +1,6 @@\n+import asyncio\n import time\n \n \n"
         " async def poll():\n-    time.sleep(1)\n+    await asyncio.sleep(1)\n"
     )
     assert run.stderr == "Would fix 1 problem.\n"
@@ -307,7 +307,7 @@ def test_diff_applies_with_git_apply(project: Path, capsys: pytest.CaptureFixtur
     poll = write(project, "poll.py", BLOCKING_SLEEP.rstrip("\n"))  # no newline at the end either
     patch = run_main(capsys, "check", "--select", "ASY100", "--diff").stdout
     subprocess.run(["git", "apply", "-"], input=patch, text=True, cwd=project, check=True)
-    assert poll.read_text("utf-8") == "import time\nimport asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)"
+    assert poll.read_text("utf-8") == "import asyncio\nimport time\n\n\nasync def poll():\n    await asyncio.sleep(1)"
 
 
 def test_statistics_count_per_code_most_frequent_first(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

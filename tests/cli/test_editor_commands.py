@@ -17,7 +17,7 @@ from .test_stdin import run_stdin
 EDITORS = Path(__file__).resolve().parents[2] / "docs" / "editors"
 #: a finding for each reading: ASY100 (fixable, warning) and ASY101 (not fixable)
 BUFFER = "import time\n\nimport requests\n\n\nasync def poll():\n    time.sleep(1)\n    requests.get('https://example.com')\n    await poll()\n"
-FIXED = BUFFER.replace("import requests\n", "import requests\nimport asyncio\n").replace("time.sleep(1)", "await asyncio.sleep(1)")
+FIXED = BUFFER.replace("import time\n", "import asyncio\nimport time\n").replace("time.sleep(1)", "await asyncio.sleep(1)")
 #: ALE's ale#handlers#unix pattern (autoload/ale/handlers/unix.vim), from Vim's very-magic syntax
 ALE_UNIX_FORMAT = re.compile(r"^[a-zA-Z]?:?[^:]+:(\d+):?(\d+)?:? ?(.+)$")
 

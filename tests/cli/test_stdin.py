@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .conftest import BLOCKING_SLEEP, Run, write
 
-FIXED_SLEEP = "import time\nimport asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n"
+FIXED_SLEEP = "import asyncio\nimport time\n\n\nasync def poll():\n    await asyncio.sleep(1)\n"
 
 
 def run_stdin(cwd: Path, source: str | bytes, *arguments: str) -> Run:
@@ -64,7 +64,7 @@ def test_fix_keeps_line_endings_and_the_encoding(project: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.decode("latin-1") == source.replace("time.sleep(1)", "await asyncio.sleep(1)").replace(
-        "import time\r\n", "import time\r\nimport asyncio\r\n"
+        "import time\r\n", "import asyncio\r\nimport time\r\n"
     )
 
 

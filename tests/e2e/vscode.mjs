@@ -1,13 +1,18 @@
 // VS Code end to end: code-server (VS Code in the browser) with the built .vsix installed, driven
-// in headless Chromium by Playwright. On a Starlette file with a blocking `time.sleep()` in a
-// handler, shows that (1) the Problems panel lists the asyncguide diagnostic, (2) hovering it shows
-// the quoted guideline, (3) the quick fix, applied and saved, changes the file on disk as
-// `asyncguide check --fix` would; then that (4) `editor.codeActionsOnSave` with
-// `source.fixAll.asyncguide` fixes a second file on save, and (5) an interpreter that does not
-// exist, set while the server runs, restarts it and is reported once with the fix. Screenshots of
-// each step go to --screenshots.
+// in headless Chromium by Playwright, with workspace trust on (VS Code's default). In a folder the
+// user trusts, on a Starlette file with a blocking `time.sleep()` in a handler, shows that (1) the
+// Problems panel lists the asyncguide diagnostic, (2) hovering it shows the quoted guideline, (3)
+// the quick fix, applied and saved, changes the file on disk as `asyncguide check --fix` would;
+// then that (4) `editor.codeActionsOnSave` with `source.fixAll.asyncguide` fixes a second file on
+// save, and (5) an interpreter that does not exist, set while the server runs, restarts it and is
+// reported once with the fix. Then, for each --python, a fresh window on a folder the user does
+// not trust (Restricted Mode) with that Python as the user's `asyncguide.interpreter` (VS Code
+// hands the extension host the login shell's PATH, so PATH cannot choose it): (6) the diagnostic
+// appears, from the bundled server on that Python. Each window prints the time from opening the file to its first
+// diagnostic. Screenshots of each step go to --screenshots, taken once the page shows what the
+// step checks.
 //
-// node vscode.mjs --code-server BIN --vsix FILE --asyncguide BIN --screenshots DIR
+// node vscode.mjs --code-server BIN --vsix FILE --asyncguide BIN --screenshots DIR [--python VERSION=BIN]...
 // (--asyncguide is the command line tool, the oracle for what the editor should show.)
 
 import { execFileSync, spawn } from "node:child_process";
@@ -27,6 +32,7 @@ const { values: options } = parseArgs({
         vsix: { type: "string" },
         asyncguide: { type: "string" },
         screenshots: { type: "string" },
+        python: { type: "string", multiple: true, default: [] },
     },
 });
 for (const name of ["code-server", "vsix", "asyncguide", "screenshots"]) {
@@ -79,22 +85,26 @@ function writeWorkspaceSettings(extra) {
 }
 writeWorkspaceSettings({});
 
-// What a person would set to keep the window quiet: no welcome page, no chat, no trust prompt.
-fs.mkdirSync(path.join(dataDir, "User"), { recursive: true });
-fs.writeFileSync(
+// What a person would set to keep the window quiet: no welcome page, no chat. Workspace trust
+// stays on: each window asks whether to trust its folder.
+function writeUserSettings(dataDir, extra = {}) {
+    fs.mkdirSync(path.join(dataDir, "User"), { recursive: true });
+    fs.writeFileSync(
     path.join(dataDir, "User", "settings.json"),
     JSON.stringify({
         "workbench.startupEditor": "none",
         "workbench.tips.enabled": false,
-        "security.workspace.trust.enabled": false,
         "chat.disableAIFeatures": true,
         "telemetry.telemetryLevel": "off",
         "extensions.autoCheckUpdates": false,
         "extensions.autoUpdate": false,
         "workbench.editor.enablePreview": false,
         "editor.hover.delay": 200,
+        ...extra,
     }),
-);
+    );
+}
+writeUserSettings(dataDir);
 
 function log(message) {
     console.log(`[vscode] ${message}`);
@@ -112,7 +122,7 @@ function freePort() {
 }
 
 /** Resolves once code-server says it listens; rejects if it exits first. */
-function startCodeServer(port) {
+function startCodeServer(port, { data = dataDir, folder = workspace, logName = "code-server.log" } = {}) {
     const child = spawn(
         options["code-server"],
         [
@@ -120,14 +130,13 @@ function startCodeServer(port) {
             "--bind-addr", `127.0.0.1:${port}`,
             "--disable-telemetry",
             "--disable-update-check",
-            "--disable-workspace-trust",
-            "--user-data-dir", dataDir,
+            "--user-data-dir", data,
             "--extensions-dir", extensionsDir,
-            workspace,
+            folder,
         ],
         { stdio: ["ignore", "pipe", "pipe"] },
     );
-    const output = fs.createWriteStream(path.join(scratch, "code-server.log"));
+    const output = fs.createWriteStream(path.join(scratch, logName));
     child.stdout.pipe(output);
     child.stderr.pipe(output);
     const listening = new Promise((resolve, reject) => {
@@ -136,7 +145,7 @@ function startCodeServer(port) {
                 resolve();
             }
         });
-        child.once("exit", (code) => reject(new Error(`code-server exited with ${code}; see ${scratch}/code-server.log`)));
+        child.once("exit", (code) => reject(new Error(`code-server exited with ${code}; see ${scratch}/${logName}`)));
     });
     return { child, listening };
 }
@@ -169,6 +178,38 @@ async function screenshot(page, name) {
     log(`screenshot ${path.relative(process.cwd(), target)}`);
 }
 
+/** A window opens a folder it has not been told to trust in Restricted Mode (code-server asks
+ *  nothing); `trust`: trust it, as a person would, from the banner's "Manage" link. */
+async function settleTrust(page, trust) {
+    const restricted = page.locator(".statusbar-item", { hasText: "Restricted Mode" });
+    await restricted.first().waitFor();
+    if (!trust) {
+        return;
+    }
+    await page.locator(".monaco-workbench a, .monaco-workbench .monaco-link", { hasText: "Manage" }).first().click();
+    const trustButton = page.locator(".workspace-trust-editor .monaco-button", { hasText: /^Trust/ }).first();
+    await trustButton.waitFor();
+    await screenshot(page, "00-workspace-trust-editor.png");
+    await trustButton.click();
+    await restricted.first().waitFor({ state: "detached" });
+    await page.keyboard.press("Control+W"); // the trust editor
+}
+
+/** Opens `name` from the Explorer and waits for its first asyncguide squiggle; the squiggle, and
+ *  the milliseconds from the click to it (printed). */
+async function openAndTimeFirstDiagnostic(page, name, label) {
+    const started = Date.now();
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: name }).click();
+    const editor = page.locator(".editor-instance .monaco-editor").first();
+    const squiggle = editor.locator(".squiggly-warning, .squiggly-error, .squiggly-info").first();
+    await squiggle.waitFor();
+    const elapsed = Date.now() - started;
+    log(`first diagnostic ${elapsed} ms after opening ${name} (${label})`);
+    firstDiagnosticTimes.push(`${label}: ${elapsed} ms`);
+    return { editor, squiggle };
+}
+
+const firstDiagnosticTimes = [];
 const failures = [];
 function check(condition, message) {
     log(`${condition ? "ok  " : "FAIL"} ${message}`);
@@ -198,15 +239,13 @@ try {
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
     await page.waitForSelector(".monaco-workbench");
+    await settleTrust(page, true);
 
     // Open the file from the Explorer, as a person would.
-    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "app.py" }).click();
-    const editor = page.locator(".editor-instance .monaco-editor").first();
+    const { editor, squiggle } = await openAndTimeFirstDiagnostic(page, "app.py", "trusted folder, python3 on PATH");
     await editor.locator(".view-lines", { hasText: "time.sleep" }).waitFor();
 
     // (1) The Problems panel lists the diagnostic.
-    const squiggle = editor.locator(".squiggly-warning, .squiggly-error, .squiggly-info").first();
-    await squiggle.waitFor();
     await editor.locator(".view-lines").click();
     await page.keyboard.press("Control+Shift+M");
     const problem = page.locator(".markers-panel .monaco-list-row", { hasText: finding.code }).first();
@@ -229,6 +268,8 @@ try {
     for (const quote of finding.quotes) {
         check(hoverText.includes(normalize(quote)), `hover quotes the guideline "${quote}"`);
     }
+    // VS Code shows the diagnostic above the server's hover: the server's part does not repeat it
+    check(hoverText.split(normalize(finding.message)).length === 2, "the hover shows the diagnostic's message once");
 
     // (3) The quick fix changes the file: the light bulb on the diagnostic's line, the fix, save.
     await page.mouse.move(0, 0);
@@ -295,6 +336,7 @@ try {
     // The server ran from the extension's bundled copy, with a python3 that has no asyncguide.
     const serverLog = findFiles(path.join(dataDir, "logs"), /asyncguide\.log$/).map((name) => fs.readFileSync(name, "utf-8")).join("\n");
     check(/Probe: .*bundled\/libs\/asyncguide\/server\/lsp/.test(serverLog), "the extension ran asyncguide from bundled/libs");
+    check(!/\[error\]/.test(serverLog.split("asyncguide.interpreter")[0]), "no [error] line in the output channel before the broken setting");
     fs.writeFileSync(path.join(options.screenshots, "extension-log.txt"), serverLog);
 } catch (error) {
     failures.push(String(error));
@@ -307,6 +349,63 @@ try {
     await browser?.close();
     codeServer.child.kill();
 }
+
+// (6) Restricted Mode, with each --python as the only python3 on PATH.
+for (const spec of options.python) {
+    const [version, interpreter] = spec.split("=");
+    await untrustedWindow(version, interpreter).catch((error) => {
+        failures.push(`Python ${version}: ${String(error)}`);
+        log(`FAIL Python ${version}: ${String(error)}`);
+    });
+}
+
+async function untrustedWindow(version, interpreter) {
+    const label = `untrusted folder, Python ${version}`;
+    const run = path.join(scratch, `untrusted-${version}`);
+    const folder = path.join(run, "workspace");
+    const data = path.join(run, "data");
+    fs.cpSync(path.join(HERE, "workspace"), folder, { recursive: true });
+    writeUserSettings(data, { "asyncguide.interpreter": interpreter });
+    const windowPort = await freePort();
+    const server = startCodeServer(windowPort, { data, folder, logName: `code-server-${version}.log` });
+    let context;
+    try {
+        await server.listening;
+        context = await chromium.launchPersistentContext(path.join(run, "chromium"), {
+            executablePath: "/usr/bin/chromium",
+            headless: true,
+            args: CHROMIUM_FLAGS,
+            viewport: { width: 1400, height: 900 },
+        });
+        const page = await context.newPage();
+        page.setDefaultTimeout(STEP_TIMEOUT_MS);
+        await page.goto(`http://127.0.0.1:${windowPort}/?folder=${encodeURIComponent(folder)}`);
+        await page.waitForSelector(".monaco-workbench");
+        await settleTrust(page, false);
+        const restricted = page.locator(".statusbar-item", { hasText: "Restricted Mode" });
+        const { editor } = await openAndTimeFirstDiagnostic(page, "app.py", label);
+        await editor.locator(".view-lines").click();
+        await page.keyboard.press("Control+Shift+M");
+        const problem = page.locator(".markers-panel .monaco-list-row", { hasText: finding.code }).first();
+        await problem.waitFor();
+        const problemText = normalize(await problem.innerText());
+        check((await restricted.count()) > 0 && problemText.includes(normalize(finding.message)), `${label}: Restricted Mode, and the Problems panel lists "${finding.message}"`);
+        await screenshot(page, `08-restricted-mode-python-${version}.png`);
+        const serverLog = findFiles(path.join(data, "logs"), /asyncguide\.log$/).map((name) => fs.readFileSync(name, "utf-8")).join("\n");
+        check(/Restricted Mode: the bundled server runs/.test(serverLog), `${label}: the extension says it runs the bundled server in Restricted Mode`);
+        const probed = /Probe: (\{.*\})/.exec(serverLog);
+        const probe = probed ? JSON.parse(probed[1]) : undefined;
+        check(probe !== undefined && probe.version.slice(0, 2).join(".") === version, `${label}: the server ran on Python ${version} (probe: ${probed?.[1]})`);
+        check(/bundled\/libs\/asyncguide\/server\/lsp/.test(probe?.asyncguide ?? ""), `${label}: from bundled/libs`);
+        check(!/\[error\]/.test(serverLog), `${label}: no [error] line in the output channel`);
+        fs.writeFileSync(path.join(options.screenshots, `extension-log-python-${version}.txt`), serverLog);
+    } finally {
+        await context?.close();
+        server.child.kill();
+    }
+}
+
+log(`first diagnostic: ${firstDiagnosticTimes.join("; ")}`);
 
 function findFiles(folder, pattern) {
     if (!fs.existsSync(folder)) {

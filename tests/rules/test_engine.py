@@ -120,7 +120,7 @@ def test_apply_edits_in_code_points_on_non_ascii_lines() -> None:
 def test_crlf_sources_keep_their_line_breaks() -> None:
     source = "import time\r\n\r\nasync def f():\r\n    time.sleep(1)\r\n"
     fixed = fix_all(source, {"ASY100"}).source
-    assert fixed == "import time\r\nimport asyncio\r\n\r\nasync def f():\r\n    await asyncio.sleep(1)\r\n"
+    assert fixed == "import asyncio\r\nimport time\r\n\r\nasync def f():\r\n    await asyncio.sleep(1)\r\n"
 
 
 @pytest.mark.parametrize(
@@ -128,12 +128,12 @@ def test_crlf_sources_keep_their_line_breaks() -> None:
     [
         ('"""Docstring."""\n\nx = 1\n', 1),
         ("#!/usr/bin/env python\n# comment\n\n@decorator\ndef f(): ...\n", 3),
-        ("from __future__ import annotations\nimport os\n\nx = 1\n", 2),
+        ("from __future__ import annotations\nimport os\n\nx = 1\n", 1),  # sorted before os
         ("", 0),
         ("# only a comment\n", 1),
     ],
 )
-def test_new_imports_go_after_docstring_and_leading_imports(source: str, line: int) -> None:
+def test_new_imports_go_after_docstring_and_future_imports(source: str, line: int) -> None:
     edit = FixContext(source).add_import("asyncio")
     assert edit == Edit(Range(line, 0, line, 0), "import asyncio\n")
 
@@ -155,9 +155,9 @@ def test_an_import_is_added_once_and_aliases_are_reused() -> None:
 
 
 def test_import_after_a_last_line_without_line_break() -> None:
-    source = "import time"
+    source = "import abc"
     edit = FixContext(source).add_import("asyncio")
-    assert apply_edits(source, [edit]) == "import time\nimport asyncio"
+    assert apply_edits(source, [edit]) == "import abc\nimport asyncio"
 
 
 def test_fix_all_converges_and_leaves_valid_code() -> None:

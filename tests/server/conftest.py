@@ -112,16 +112,23 @@ async def start_server() -> AsyncIterator[StartServer]:
         folders: Sequence[Path] = (),
         command: list[str] = SERVER,
         env: dict[str, str] | None = None,
+        client_name: str | None = None,
+        configuration: dict[str, Any] | None = None,
     ) -> Client:
-        """``env``: more environment variables for the server process."""
+        """``env``: more environment variables for the server process. ``configuration``: the
+        ``asyncguide`` section the client answers ``workspace/configuration`` with, by scope URI
+        ("" for no scope)."""
         config = ClientServerConfig(server_command=command, client_factory=make_client, server_env={**os.environ, **(env or {})})
         client = await config.start()
         assert isinstance(client, Client)
         clients.append(client)
+        for scope, section in (configuration or {}).items():
+            client.set_configuration(section, section="asyncguide", scope_uri=scope or None)
         client.initialize_result = await client.initialize_session(
             types.InitializeParams(
                 capabilities=capabilities or push_capabilities(),
                 initialization_options=initialization_options,
+                client_info=types.ClientInfo(name=client_name) if client_name else None,
                 workspace_folders=[types.WorkspaceFolder(uri=uri(folder), name=folder.name) for folder in folders]
                 or None,
             )

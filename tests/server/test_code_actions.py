@@ -23,7 +23,7 @@ from .conftest import (
 
 TEST_RULES_SERVER = [sys.executable, "-m", "tests.server.server_with_test_rules"]
 SLEEP_TITLE = "ASY100: Replace with `await asyncio.sleep(...)`"
-FIXED_SLEEP = "import time\nimport asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n"
+FIXED_SLEEP = "import asyncio\nimport time\n\n\nasync def poll():\n    await asyncio.sleep(1)\n"
 
 
 async def test_quick_fix_resolved_lazily_then_applied_removes_the_diagnostic(
@@ -118,7 +118,7 @@ async def test_fix_all_applies_every_safe_fix(start_server: StartServer, tmp_pat
     resolved = await client.code_action_resolve_async(fix_all)
     fixed = apply(text, edits_of(resolved.edit, uri))
     assert fixed == (
-        "import time\nimport asyncio\n\n\nasync def poll():\n"
+        "import asyncio\nimport time\n\n\nasync def poll():\n"
         "    await asyncio.sleep(1)\n    await asyncio.sleep(2)  # keep this comment\n"
     )
     change(client, uri, 2, (None, fixed))

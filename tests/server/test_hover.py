@@ -36,6 +36,19 @@ async def test_hover_explains_the_diagnostic_under_the_cursor(start_server: Star
     assert f"({rule_url('ASY100')})" in text
 
 
+async def test_in_vs_code_the_hover_leaves_out_the_message_shown_above_it(start_server: StartServer, tmp_path: Path) -> None:
+    client = await start_server(initialization_options=FAST, client_name="Visual Studio Code")
+    uri = open_document(client, tmp_path / "poll.py", BLOCKING_SLEEP)
+    [diagnostic] = (await wait_for_publish(client, uri, version=1)).diagnostics
+
+    hover = await hover_at(client, uri, 4, 9)
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    text = hover.contents.value
+    assert diagnostic.message not in text
+    assert text.startswith("**ASY100** `blocking-sleep-in-async`\n\n> Create proper sleep calls")
+    assert "**Fix** (safe)" in text
+
+
 async def test_no_hover_away_from_diagnostics(start_server: StartServer, tmp_path: Path) -> None:
     client = await start_server(initialization_options=FAST)
     uri = open_document(client, tmp_path / "poll.py", BLOCKING_SLEEP)

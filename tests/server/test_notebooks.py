@@ -118,15 +118,15 @@ async def test_a_quick_fix_in_a_cell_edits_the_cells_it_needs(start_server: Star
     cells = open_notebook(client, notebook)
     await wait_for_publish(client, cells[2], version=1)
     [fix] = [action for action in await code_actions(client, cells[2], span(1, 6, 1, 6)) if action.title.startswith("ASY100:")]
-    # `await asyncio.sleep(1)` in the cell, `import asyncio` after the imports of the first code cell
+    # `await asyncio.sleep(1)` in the cell, `import asyncio` among the imports of the first code cell
     assert apply(CELLS[2][2], edits_of(fix.edit, cells[2])) == "async def poll():\n    await asyncio.sleep(1)\n    return 200"
-    assert apply(CELLS[1][2], edits_of(fix.edit, cells[1])) == "import time\nimport asyncio\n%load_ext autoreload"
+    assert apply(CELLS[1][2], edits_of(fix.edit, cells[1])) == "import asyncio\nimport time\n%load_ext autoreload"
     assert edits_of(fix.edit, cells[3]) == []
     [run_fix] = [action for action in await code_actions(client, cells[3], span(2, 12, 2, 12)) if action.title.startswith("ASY170:")]
     assert apply(CELLS[3][2], edits_of(run_fix.edit, cells[3])) == "!echo starting\nimport uvloop\nstatus = await poll()"
     [fix_all] = await code_actions(client, cells[3], span(0, 0, 0, 0), only=["source.fixAll.asyncguide"])
     assert [apply(text, edits_of(fix_all.edit, cell)) for cell, (_, _, text) in zip(cells[1:], CELLS[1:])] == [
-        "import time\nimport asyncio\n%load_ext autoreload",
+        "import asyncio\nimport time\n%load_ext autoreload",
         "async def poll():\n    await asyncio.sleep(1)\n    return 200",
         "!echo starting\nimport uvloop\nstatus = await poll()",
     ]

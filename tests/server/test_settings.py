@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from asyncguide.rules.config import Settings
 from asyncguide.server.lsp.settings import (
+    CodeActionSettings,
     EditorSettings,
+    Toggle,
     ProjectSettings,
     combine,
     lint_settings,
@@ -65,6 +68,13 @@ def test_nothing_configured_gives_the_defaults() -> None:
         ("showSyntaxErrors", 1, "must be true or false"),
         ("configurationPreference", "editorOnly", "'editorFirst', 'filesystemFirst'"),
         ("diagnosticMode", "everything", "'openFilesOnly', 'workspace'"),
+        ("logLevel", "verbose", "'error', 'warning', 'info', 'debug'"),
+        ("extendSelect", ["NOPE1"], "'NOPE1' is neither a rule code nor a prefix"),
+        ("exclude", "build", "must be a list of glob patterns"),
+        ("configuration", 3, "must be the path of a TOML file"),
+        ("enable", "yes", "must be true or false"),
+        ("codeAction", {"fixViolation": {"enable": "no"}}, "fixViolation.enable: must be true or false"),
+        ("codeAction", [], "must be an object"),
     ],
 )
 def test_an_invalid_setting_is_named_and_keeps_its_default(key: str, value: object, reason: str) -> None:
@@ -95,6 +105,41 @@ def test_editor_first_overrides_the_pyproject_selection() -> None:
     assert combined.extend_select == ()  # the editor's select is the whole selection
     assert combined.ignore == ("ASY102",)
     assert combined.unsafe_fixes is True
+
+
+def test_nested_code_action_settings_load_from_camel_case_keys() -> None:
+    settings, problems = load_editor_settings({"codeAction": {"disableRuleComment": {"enable": False}}}, CONVERTER)
+    assert problems == []
+    assert settings.code_action == CodeActionSettings(disable_rule_comment=Toggle(enable=False))
+
+
+def test_editor_extend_select_and_exclude_add_to_the_pyprojects() -> None:
+    project = replace(PROJECT, exclude=("build/*",))
+    combined = combine(EditorSettings(extend_select=("ASY104",), exclude=("gen/*",)), project)
+    assert combined.select == ("ASY100",) and combined.extend_select == ("ASY101", "ASY104")
+    assert combined.exclude == ("build/*", "gen/*")
+    # with the editor's select, extendSelect adds to that instead
+    assert combine(EditorSettings(select=("ASY103",), extend_select=("ASY104",)), project).extend_select == ("ASY104",)
+
+
+def test_enable_off_excludes_every_document(tmp_path: Path) -> None:
+    assert lint_settings(EditorSettings(enable=False), Settings(), tmp_path / "app.py").excluded
+    assert not lint_settings(EditorSettings(), Settings(), tmp_path / "app.py").excluded
+
+
+def test_the_configuration_file_replaces_the_nearest_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.asyncguide]\nselect = ["ASY100"]\n')
+    shared = tmp_path / "shared" / "asyncguide.toml"
+    shared.parent.mkdir()
+    shared.write_text('[tool.asyncguide]\nselect = ["ASY101"]\n')
+    projects = ProjectSettings()
+    assert projects.settings_for(tmp_path / "app.py", shared)[0].select == ("ASY101",)
+    assert projects.settings_for(tmp_path / "app.py")[0].select == ("ASY100",)
+    # a missing file is reported once, with the defaults
+    missing = tmp_path / "missing.toml"
+    settings, [problem] = projects.settings_for(tmp_path / "app.py", missing)
+    assert settings == Settings() and str(missing) in problem
+    assert projects.settings_for(tmp_path / "app.py", missing) == (Settings(), [])
 
 
 def test_filesystem_first_keeps_a_configured_pyproject() -> None:

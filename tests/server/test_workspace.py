@@ -12,7 +12,9 @@ from .conftest import (
     BLOCKING_SLEEP,
     FAST,
     StartServer,
+    code_actions,
     open_document,
+    span,
     uri,
     wait_for_message,
     wait_for_publish,
@@ -117,6 +119,51 @@ async def test_each_workspace_folder_uses_its_own_pyproject(start_server: StartS
     second = open_document(client, ignoring / "src" / "poll.py", BLOCKING_SLEEP)
     assert codes(await wait_for_publish(client, first, version=1)) == ["ASY100"]
     assert codes(await wait_for_publish(client, second, version=1)) == []
+
+
+async def test_each_workspace_folder_uses_its_own_editor_settings(start_server: StartServer, tmp_path: Path) -> None:
+    """Multi-root: the server asks for the settings of each folder (scopeUri) and lints and offers
+    actions with the document's folder's settings; outside every folder, the unscoped settings."""
+    plain, strict, off = tmp_path / "plain", tmp_path / "strict", tmp_path / "off"
+    for folder in (plain, strict, off):
+        folder.mkdir()
+    client = await start_server(
+        initialization_options=FAST,
+        folders=[plain, strict, off],
+        configuration={
+            "": {"select": ["ASY100"], "debounceMs": 0},
+            uri(strict): {
+                "select": ["ASY101"],
+                "extendSelect": ["ASY100", "ASY121"],
+                "exclude": ["generated_*.py"],
+                "debounceMs": 0,
+                "codeAction": {"fixViolation": {"enable": False}},
+            },
+            uri(off): {"enable": False, "debounceMs": 0},
+        },
+    )
+    documents = {
+        "plain": open_document(client, plain / "poll.py", BLOCKING_SLEEP),
+        "strict": open_document(client, strict / "poll.py", BLOCKING_SLEEP),
+        "generated": open_document(client, strict / "generated_poll.py", BLOCKING_SLEEP),
+        "off": open_document(client, off / "poll.py", BLOCKING_SLEEP),
+        "outside": open_document(client, tmp_path / "poll.py", BLOCKING_SLEEP),
+    }
+    # the first publish may come before the server has the folders' settings: wait for the last one
+    await wait_for_publish(client, documents["off"], where=lambda params: not params.diagnostics)
+    await wait_for_publish(client, documents["generated"], where=lambda params: not params.diagnostics)
+    await wait_for_publish(client, documents["strict"], where=lambda params: codes(params) == ["ASY121", "ASY100"])
+    for name in ("plain", "outside"):
+        assert {tuple(codes(params)) for params in client.published if params.uri == documents[name]} == {("ASY100",)}, name
+
+    async def actions(document: str) -> list[str]:
+        return [action.title for action in await code_actions(client, document, span(3, 0, 4, 17))]
+
+    plain_actions = await actions(documents["plain"])
+    assert any(title.startswith("ASY100: Replace") for title in plain_actions), plain_actions
+    strict_actions = await actions(documents["strict"])
+    assert not any(title.startswith("ASY100: ") for title in strict_actions), strict_actions  # fixViolation off there
+    assert "Disable ASY100 for this line" in strict_actions, strict_actions
 
 
 @pytest.mark.parametrize(("preference", "expected"), [("editorFirst", []), ("filesystemFirst", ["ASY100"])])

@@ -1,10 +1,14 @@
-// Entry point: one asyncguide server per window, restarted on demand, on a change of interpreter
-// or import strategy, and when the workspace folders change.
+// Entry point: one asyncguide server per window, restarted on demand, on a change of interpreter,
+// executable or import strategy, when the workspace folders change, and when the workspace is
+// trusted (Restricted Mode runs only the bundled server).
 
 import * as vscode from "vscode";
 
 import { AsyncguideServer } from "./common/server";
 import { classifyChange } from "./common/settings";
+
+/** The server's "fix all" code action kind (server/lsp/code_actions.py). */
+const FIX_ALL_KIND = "source.fixAll.asyncguide";
 
 let server: AsyncguideServer | undefined;
 
@@ -17,6 +21,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         running,
         vscode.commands.registerCommand("asyncguide.restart", () => running.restart("the restart command", true)),
         vscode.commands.registerCommand("asyncguide.showLogs", () => log.show()),
+        vscode.commands.registerCommand("asyncguide.fixAll", () =>
+            vscode.commands.executeCommand("editor.action.sourceAction", { kind: FIX_ALL_KIND, apply: "first" }),
+        ),
+        vscode.workspace.onDidGrantWorkspaceTrust(() => void running.restart("the workspace is trusted now")),
         vscode.workspace.onDidChangeConfiguration((event) => {
             switch (classifyChange(event)) {
                 case "restart":

@@ -131,16 +131,23 @@ export function parseProbe(stdout: string): ProbeResult | undefined {
 /** What the probe process did: its output, or why it did not run or answer. */
 export type ProbeOutcome = { kind: "answered"; stdout: string } | { kind: "failed"; reason: string };
 
-/** Written by the build next to bundled/libs: which Python the bundled packages were installed
- *  with, and whether they hold compiled extensions (which only load in that Python). */
+/** Written by the build next to bundled/libs: the Pythons whose compiled extensions (libcst's)
+ *  the bundle holds, and for which platform; `native` false when it holds none. */
 export interface BundleInfo {
-    cacheTag: string;
+    cacheTags: string[];
     platform: string;
-    pythonVersion: string;
+    pythonVersions: string[];
     native: boolean;
 }
 
-export type FixAction = "openInterpreterSetting" | "selectInterpreter" | "useFromEnvironment" | "useBundled" | "showLogs";
+export type FixAction =
+    | "openInterpreterSetting"
+    | "openPathSetting"
+    | "selectInterpreter"
+    | "useFromEnvironment"
+    | "useBundled"
+    | "installBundledWheel"
+    | "showLogs";
 
 export interface Problem {
     message: string;
@@ -153,12 +160,25 @@ export interface AssessmentInput {
     probe: ProbeOutcome | undefined;
     /** undefined when the extension holds no bundled server (built without `build:libs`). */
     bundle: BundleInfo | undefined;
+    /** The asyncguide wheel bundled with the extension, to install into an interpreter. */
+    wheel: string | undefined;
     pythonExtensionInstalled: boolean;
+    /** false in Restricted Mode: nothing is installed into an interpreter then. */
+    trusted: boolean;
+}
+
+/** How to get asyncguide into `python`, in words that work today (asyncguide is not on PyPI yet). */
+function installAdvice(python: string, wheel: string | undefined, trusted: boolean): string {
+    if (wheel !== undefined && trusted) {
+        return `install asyncguide into it from the wheel bundled with this extension (Install asyncguide), or from a source checkout ("${python} -m pip install <checkout>")`;
+    }
+    return `install asyncguide into it from a source checkout ("${python} -m pip install <checkout>", or a wheel built there by "python -m build")`;
 }
 
 /** Why the server cannot start with this interpreter, with the fixes to offer; undefined when it can. */
 export function assess(input: AssessmentInput): Problem | undefined {
     const { choice, strategy, probe, bundle } = input;
+    const install: FixAction[] = input.wheel !== undefined && input.trusted ? ["installBundledWheel"] : [];
     const chooseAnother: FixAction[] = input.pythonExtensionInstalled
         ? ["selectInterpreter", "openInterpreterSetting"]
         : ["openInterpreterSetting"];
@@ -198,23 +218,23 @@ export function assess(input: AssessmentInput): Problem | undefined {
             return {
                 message:
                     "This build of the asyncguide extension has no bundled server (bundled/libs is empty): rebuild it with `vscode-extension/build`, " +
-                    `or install asyncguide into ${named} ("${choice.command} -m pip install asyncguide") and set asyncguide.importStrategy to "fromEnvironment".`,
-                actions: ["useFromEnvironment"],
+                    `or ${installAdvice(choice.command, input.wheel, input.trusted)} and set asyncguide.importStrategy to "fromEnvironment".`,
+                actions: [...install, "useFromEnvironment"],
             };
         }
-        if (bundle.native && (bundle.cacheTag !== result.cacheTag || bundle.platform !== result.platform)) {
+        if (bundle.native && (!bundle.cacheTags.includes(result.cacheTag) || bundle.platform !== result.platform)) {
             return {
                 message:
-                    `The asyncguide server bundled with this extension was built for Python ${bundle.pythonVersion} (${bundle.cacheTag}, ${bundle.platform}), ` +
+                    `The asyncguide server bundled with this extension runs on Python ${bundle.pythonVersions.join(", ")} (${bundle.platform}), ` +
                     `and ${named} is Python ${result.version.join(".")} (${result.cacheTag}, ${result.platform}). ` +
-                    `Choose a Python ${bundle.pythonVersion} interpreter, or install asyncguide into this one ("${choice.command} -m pip install asyncguide") and set asyncguide.importStrategy to "fromEnvironment".`,
-                actions: ["useFromEnvironment", ...chooseAnother],
+                    `Choose one of those, or ${installAdvice(choice.command, input.wheel, input.trusted)} and set asyncguide.importStrategy to "fromEnvironment".`,
+                actions: input.trusted ? [...install, ...chooseAnother] : chooseAnother,
             };
         }
         if (result.asyncguide === null) {
             return {
                 message: `The asyncguide server bundled with this extension does not load in ${named}: ${result.importError ?? "not found"}.`,
-                actions: ["showLogs", "useFromEnvironment"],
+                actions: ["showLogs", ...chooseAnother],
             };
         }
         return undefined;
@@ -223,9 +243,9 @@ export function assess(input: AssessmentInput): Problem | undefined {
         const missing = result.importError === null || /No module named 'asyncguide/.test(result.importError);
         return {
             message: missing
-                ? `asyncguide is not installed in ${named}. Install it with "${choice.command} -m pip install asyncguide", or set asyncguide.importStrategy to "useBundled" to run the copy bundled with this extension.`
-                : `asyncguide is installed in ${named} but does not load: ${result.importError}. Reinstall it with "${choice.command} -m pip install --force-reinstall asyncguide", or use the bundled copy.`,
-            actions: ["useBundled", ...chooseAnother],
+                ? `asyncguide is not installed in ${named}: ${installAdvice(choice.command, input.wheel, input.trusted)}, or set asyncguide.importStrategy to "useBundled" to run the copy bundled with this extension.`
+                : `asyncguide is installed in ${named} but does not load: ${result.importError}. Reinstall it (${installAdvice(choice.command, input.wheel, input.trusted)}), or use the bundled copy.`,
+            actions: [...install, "useBundled", ...chooseAnother],
         };
     }
     return undefined;
@@ -233,6 +253,8 @@ export function assess(input: AssessmentInput): Problem | undefined {
 
 export const ACTION_LABELS: Record<FixAction, string> = {
     openInterpreterSetting: "Open Interpreter Setting",
+    openPathSetting: "Open Path Setting",
+    installBundledWheel: "Install asyncguide",
     selectInterpreter: "Select Python Interpreter",
     useFromEnvironment: "Use Installed asyncguide",
     useBundled: "Use Bundled asyncguide",

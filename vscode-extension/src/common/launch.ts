@@ -39,3 +39,13 @@ export function serverLaunch(
     }
     return { command: interpreter, args: [...SERVER_ARGS], env };
 }
+
+/** The first of the `asyncguide.path` executables that exists. */
+export function chooseExecutable(paths: readonly string[], isExecutableFile: (file: string) => boolean): string | undefined {
+    return paths.find((file) => isExecutableFile(file));
+}
+
+/** `asyncguide serve` run by a configured executable (`asyncguide.path`). */
+export function executableLaunch(executable: string, baseEnv: Record<string, string | undefined>): Launch {
+    return { command: executable, args: ["serve"], env: { ...baseEnv, PYTHONUNBUFFERED: "1" } };
+}

@@ -3,6 +3,7 @@
 
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import * as path from "node:path";
 
 import { PythonExtension } from "@vscode/python-extension";
 import * as vscode from "vscode";
@@ -44,16 +45,18 @@ export async function onDidChangePythonInterpreter(listener: () => void): Promis
     return api.environments.onDidChangeActiveEnvironmentPath(() => listener());
 }
 
-export function pythonOnPath(): string | undefined {
-    const isExecutableFile = (file: string): boolean => {
-        try {
-            fs.accessSync(file, fs.constants.X_OK);
-            return fs.statSync(file).isFile();
-        } catch {
-            return false;
-        }
-    };
-    return findOnPath(pythonNames(process.platform), process.env.PATH, process.platform, isExecutableFile, process.env.PATHEXT);
+export function isExecutableFile(file: string): boolean {
+    try {
+        fs.accessSync(file, fs.constants.X_OK);
+        return fs.statSync(file).isFile();
+    } catch {
+        return false;
+    }
+}
+
+/** `python3` on `searchPath` (default: PATH). */
+export function pythonOnPath(searchPath: string | undefined = process.env.PATH): string | undefined {
+    return findOnPath(pythonNames(process.platform), searchPath, process.platform, isExecutableFile, process.env.PATHEXT);
 }
 
 /** Runs the probe with the environment the server would get. */
@@ -72,6 +75,33 @@ export function probeInterpreter(launch: Launch, cwd: string): Promise<ProbeOutc
                 }
             },
         );
+    });
+}
+
+/** The asyncguide wheel the build puts in bundled/wheels (`python -m build`), if any. */
+export function findBundledWheel(extensionPath: string): string | undefined {
+    const folder = path.join(extensionPath, "bundled", "wheels");
+    try {
+        const wheel = fs.readdirSync(folder).find((name) => /^asyncguide-.*\.whl$/.test(name));
+        return wheel === undefined ? undefined : path.join(folder, wheel);
+    } catch {
+        return undefined;
+    }
+}
+
+const INSTALL_TIMEOUT_MS = 300_000;
+
+/** `python -m pip install <wheel>`: what pip said, or why it failed. */
+export function installWheel(python: string, wheel: string): Promise<ProbeOutcome> {
+    return new Promise((resolve) => {
+        execFile(python, ["-m", "pip", "install", wheel], { timeout: INSTALL_TIMEOUT_MS, windowsHide: true }, (error, stdout, stderr) => {
+            if (error !== null) {
+                const detail = stderr.trim().split(/\r?\n/).pop();
+                resolve({ kind: "failed", reason: detail ? `${error.message.split("\n")[0]} (${detail})` : error.message.split("\n")[0] });
+            } else {
+                resolve({ kind: "answered", stdout });
+            }
+        });
     });
 }
 

@@ -16,8 +16,11 @@ import {
 } from "vscode-languageclient/node";
 
 import { ACTION_LABELS, assess, chooseInterpreter, describeSource, type FixAction, type Problem } from "./interpreter";
-import { bundleInfoFile, serverLaunch } from "./launch";
+import { bundleInfoFile, chooseExecutable, executableLaunch, serverLaunch, type Launch } from "./launch";
 import {
+    findBundledWheel,
+    installWheel,
+    isExecutableFile,
     onDidChangePythonInterpreter,
     probeInterpreter,
     pythonExtensionInstalled,
@@ -27,6 +30,7 @@ import {
 } from "./python";
 import { gaveUpMessage, RestartBudget } from "./restarts";
 import { readSettings, SECTION, serverSettings, type ExtensionSettings } from "./settings";
+import { insideFolders, pathOutside, restrictForUntrustedWorkspace } from "./trust";
 
 const CLIENT_ID = "asyncguide";
 const CLIENT_NAME = "asyncguide";
@@ -49,6 +53,8 @@ export class AsyncguideServer implements vscode.Disposable {
     private queue: Promise<void> = Promise.resolve();
     /** The last problem shown, so the same one is not shown again at each restart. */
     private shownProblem: string | undefined;
+    /** The interpreter the "Install Bundled asyncguide" action installs into. */
+    private pendingInstall: string | undefined;
     private readonly disposables: vscode.Disposable[] = [];
 
     constructor(
@@ -81,15 +87,14 @@ export class AsyncguideServer implements vscode.Disposable {
         });
     }
 
-    /** Sends the server's settings to the running server (it also asks for them itself). */
+    /** Tells the running server the settings changed: it asks for each folder's (`workspace/configuration`). */
     async notifySettingsChanged(): Promise<void> {
         const client = this.client;
         if (client === undefined || !client.isRunning()) {
             return;
         }
-        const settings = currentSettings(settingsScope()).server;
-        this.log.info(`Settings changed: ${JSON.stringify(settings)}`);
-        await client.sendNotification(DidChangeConfigurationNotification.type, { settings: { [SECTION]: settings } });
+        this.log.info("Settings changed; the server asks for them.");
+        await client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     }
 
     stop(): Promise<void> {
@@ -111,42 +116,17 @@ export class AsyncguideServer implements vscode.Disposable {
     }
 
     private async startNow(): Promise<void> {
-        const scope = settingsScope();
-        const settings = currentSettings(scope);
-        const extensionInstalled = pythonExtensionInstalled();
-        const choice = chooseInterpreter(
-            settings.interpreter,
-            settings.interpreter === "" ? await pythonExtensionInterpreter(scope?.uri, this.log) : undefined,
-            pythonOnPath(),
-        );
-        const extensionPath = this.context.extensionPath;
-        const launch = choice && serverLaunch(choice.command, settings.importStrategy, extensionPath, process.env);
-        if (choice !== undefined) {
-            this.log.info(`Interpreter: ${choice.command} (${describeSource(choice)}); asyncguide: ${settings.importStrategy}.`);
-        }
-        const probe = launch && (await probeInterpreter(launch, extensionPath));
-        const problem = assess({
-            choice,
-            strategy: settings.importStrategy,
-            probe,
-            bundle: readBundleInfo(bundleInfoFile(extensionPath)),
-            pythonExtensionInstalled: extensionInstalled,
-        });
-        if (problem !== undefined || launch === undefined) {
-            if (problem !== undefined) {
-                this.showProblem(problem);
-            }
+        const launch = await this.chooseLaunch();
+        if (launch === undefined) {
             return;
         }
-        if (probe?.kind === "answered") {
-            this.log.info(`Probe: ${probe.stdout.trim()}`);
-        }
+        const extensionPath = this.context.extensionPath;
         const serverOptions: ServerOptions = {
             command: launch.command,
             args: launch.args,
             options: { env: launch.env, cwd: extensionPath },
         };
-        const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, this.clientOptions(settings));
+        const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, this.clientOptions());
         this.client = client;
         try {
             await client.start();
@@ -161,7 +141,68 @@ export class AsyncguideServer implements vscode.Disposable {
         }
     }
 
-    private clientOptions(settings: ExtensionSettings): LanguageClientOptions {
+    /** What runs the server: an `asyncguide.path` executable, else the chosen interpreter once
+     *  the probe says it can; undefined (the problem shown) when nothing can. In an untrusted
+     *  workspace only what the workspace cannot choose (`trust.ts`). */
+    private async chooseLaunch(): Promise<Launch | undefined> {
+        const scope = settingsScope();
+        const trusted = vscode.workspace.isTrusted;
+        const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
+        let settings = currentSettings(scope);
+        if (!trusted) {
+            const restricted = restrictForUntrustedWorkspace(settings, folders);
+            settings = restricted.settings;
+            this.log.info(
+                "Restricted Mode: the bundled server runs on a Python interpreter outside the workspace" +
+                    (restricted.ignored.length > 0 ? `; ignored: ${restricted.ignored.join(", ")}.` : "."),
+            );
+        }
+        const extensionPath = this.context.extensionPath;
+        if (settings.path.length > 0) {
+            const executable = chooseExecutable(settings.path, isExecutableFile);
+            if (executable === undefined) {
+                this.showProblem({
+                    message: `None of the asyncguide executables in asyncguide.path exists: ${settings.path.join(", ")}. Fix the setting, or empty it to run the bundled server.`,
+                    actions: ["openPathSetting"],
+                });
+                return undefined;
+            }
+            this.log.info(`Server: ${executable} serve (asyncguide.path).`);
+            return executableLaunch(executable, process.env);
+        }
+        const extensionInstalled = pythonExtensionInstalled();
+        let fromExtension = settings.interpreter === "" ? await pythonExtensionInterpreter(scope?.uri, this.log) : undefined;
+        if (!trusted && fromExtension !== undefined && insideFolders(fromExtension, folders)) {
+            this.log.info(`Restricted Mode: the Python extension's interpreter ${fromExtension} is inside the workspace; not used.`);
+            fromExtension = undefined;
+        }
+        const choice = chooseInterpreter(settings.interpreter, fromExtension, pythonOnPath(trusted ? process.env.PATH : pathOutside(process.env.PATH, folders)));
+        const launch = choice && serverLaunch(choice.command, settings.importStrategy, extensionPath, process.env);
+        if (choice !== undefined) {
+            this.log.info(`Interpreter: ${choice.command} (${describeSource(choice)}); asyncguide: ${settings.importStrategy}.`);
+        }
+        const probe = launch && (await probeInterpreter(launch, extensionPath));
+        const problem = assess({
+            choice,
+            strategy: settings.importStrategy,
+            probe,
+            bundle: readBundleInfo(bundleInfoFile(extensionPath)),
+            wheel: findBundledWheel(extensionPath),
+            pythonExtensionInstalled: extensionInstalled,
+            trusted,
+        });
+        if (problem !== undefined) {
+            this.pendingInstall = choice?.command;
+            this.showProblem(problem);
+            return undefined;
+        }
+        if (probe?.kind === "answered") {
+            this.log.info(`Probe: ${probe.stdout.trim()}`);
+        }
+        return launch;
+    }
+
+    private clientOptions(): LanguageClientOptions {
         const budget = new RestartBudget();
         return {
             documentSelector: [
@@ -172,7 +213,7 @@ export class AsyncguideServer implements vscode.Disposable {
                 { scheme: "vscode-notebook-cell", language: "python" },
             ],
             outputChannel: this.log,
-            initializationOptions: settings.server,
+            initializationOptions: currentSettings(settingsScope()).server,
             errorHandler: {
                 error: (_error, _message, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
                 closed: () => {
@@ -197,8 +238,13 @@ export class AsyncguideServer implements vscode.Disposable {
                             if (item.section !== SECTION) {
                                 return answers[index];
                             }
-                            const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : settingsScope();
-                            return serverSettings(vscode.workspace.getConfiguration(SECTION, scope));
+                            // each workspace folder's own settings (the server asks per folder)
+                            const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
+                            const folder = scope && vscode.workspace.getWorkspaceFolder(scope);
+                            return serverSettings(vscode.workspace.getConfiguration(SECTION, scope), {
+                                workspaceFolder: folder?.uri.fsPath,
+                                userHome: os.homedir(),
+                            });
                         });
                         return mapped;
                     },
@@ -234,12 +280,41 @@ export class AsyncguideServer implements vscode.Disposable {
         });
     }
 
+    /** `python -m pip install <the wheel bundled with the extension>` into the interpreter the
+     *  problem was about, then a restart with `fromEnvironment`. */
+    private async installBundledWheel(): Promise<void> {
+        const wheel = findBundledWheel(this.context.extensionPath);
+        const python = this.pendingInstall;
+        if (wheel === undefined || python === undefined) {
+            return;
+        }
+        this.log.info(`Installing ${wheel} into ${python}.`);
+        const outcome = await vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Notification, title: `Installing asyncguide into ${python}` },
+            () => installWheel(python, wheel),
+        );
+        if (outcome.kind === "failed") {
+            this.showProblem({ message: `Installing asyncguide into "${python}" failed: ${outcome.reason}`, actions: ["showLogs"] });
+            return;
+        }
+        this.log.info(outcome.stdout.trim());
+        const configuration = vscode.workspace.getConfiguration(SECTION, settingsScope());
+        await configuration.update("importStrategy", "fromEnvironment", settingsScope() ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+        await this.restart("asyncguide was installed into the interpreter", true);
+    }
+
     private async fix(action: FixAction): Promise<void> {
         const configuration = vscode.workspace.getConfiguration(SECTION, settingsScope());
         const target = settingsScope() ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
         switch (action) {
             case "openInterpreterSetting":
                 await vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.interpreter`);
+                break;
+            case "openPathSetting":
+                await vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.path`);
+                break;
+            case "installBundledWheel":
+                await this.installBundledWheel();
                 break;
             case "selectInterpreter":
                 await vscode.commands.executeCommand("python.setInterpreter");

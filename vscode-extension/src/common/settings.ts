@@ -10,18 +10,24 @@ export const SECTION = "asyncguide";
 
 /** Settings the server reads (server/lsp/settings.py), by their camelCase names. */
 export const SERVER_SETTING_KEYS = [
+    "enable",
     "select",
+    "extendSelect",
     "ignore",
+    "exclude",
+    "configuration",
     "unsafeFixes",
     "debounceMs",
     "showSyntaxErrors",
     "configurationPreference",
     "diagnosticMode",
+    "logLevel",
+    "codeAction",
 ] as const;
 export type ServerSettingKey = (typeof SERVER_SETTING_KEYS)[number];
 
 /** Settings that decide which process runs: changing one restarts the server. */
-export const LAUNCH_SETTING_KEYS = ["interpreter", "importStrategy"] as const;
+export const LAUNCH_SETTING_KEYS = ["interpreter", "path", "importStrategy"] as const;
 
 /** What the server receives, as `initializationOptions` and as the `asyncguide` section. Values
  *  are passed as the user wrote them: the server validates them and names an invalid one. */
@@ -30,6 +36,8 @@ export type ServerSettings = Partial<Record<ServerSettingKey, unknown>>;
 export interface ExtensionSettings {
     /** The interpreter the user configured, variables expanded; "" when none. */
     interpreter: string;
+    /** `asyncguide` executables to run instead, variables expanded; the first that exists wins. */
+    path: string[];
     importStrategy: ImportStrategy;
     server: ServerSettings;
 }
@@ -47,22 +55,27 @@ export interface Variables {
 
 export function readSettings(config: ConfigurationReader, variables: Variables): ExtensionSettings {
     const interpreter = config.get<unknown>("interpreter");
+    const executables = config.get<unknown>("path");
     const strategy = config.get<unknown>("importStrategy");
     return {
         interpreter: typeof interpreter === "string" ? expandVariables(interpreter.trim(), variables) : "",
+        path: Array.isArray(executables)
+            ? executables.filter((item): item is string => typeof item === "string" && item.trim() !== "").map((item) => expandVariables(item.trim(), variables))
+            : [],
         importStrategy: IMPORT_STRATEGIES.includes(strategy as ImportStrategy) ? (strategy as ImportStrategy) : "useBundled",
-        server: serverSettings(config),
+        server: serverSettings(config, variables),
     };
 }
 
 /** The server's settings that are set: `null` (VS Code's default for select, ignore and
- *  unsafeFixes) and unset values are left out, so `pyproject.toml` decides them. */
-export function serverSettings(config: ConfigurationReader): ServerSettings {
+ *  unsafeFixes) and unset values are left out, so `pyproject.toml` decides them. Variables in
+ *  `configuration` (a file path) are expanded; the server takes a relative one from the folder. */
+export function serverSettings(config: ConfigurationReader, variables: Variables): ServerSettings {
     const settings: ServerSettings = {};
     for (const key of SERVER_SETTING_KEYS) {
         const value = config.get<unknown>(key);
         if (value !== null && value !== undefined) {
-            settings[key] = value;
+            settings[key] = key === "configuration" && typeof value === "string" ? expandVariables(value.trim(), variables) : value;
         }
     }
     return settings;

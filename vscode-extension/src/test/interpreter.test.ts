@@ -72,7 +72,13 @@ function probeOutput(overrides: Partial<ProbeResult> = {}): string {
     return `some startup noise\n${JSON.stringify(result)}\n`;
 }
 
-const BUNDLE: BundleInfo = { cacheTag: "cpython-312", platform: "linux-x86_64", pythonVersion: "3.12", native: true };
+const BUNDLE: BundleInfo = {
+    cacheTags: ["cpython-310", "cpython-311", "cpython-312"],
+    platform: "linux-x86_64",
+    pythonVersions: ["3.10", "3.11", "3.12"],
+    native: true,
+};
+const WHEEL = "/ext/bundled/wheels/asyncguide-0.1.0-py3-none-any.whl";
 
 function input(overrides: Partial<AssessmentInput> = {}): AssessmentInput {
     return {
@@ -80,7 +86,9 @@ function input(overrides: Partial<AssessmentInput> = {}): AssessmentInput {
         strategy: "useBundled",
         probe: { kind: "answered", stdout: probeOutput() },
         bundle: BUNDLE,
+        wheel: undefined,
         pythonExtensionInstalled: false,
+        trusted: true,
         ...overrides,
     };
 }
@@ -148,11 +156,25 @@ describe("assess", () => {
         assert.deepEqual(problem?.actions, ["useFromEnvironment"]);
     });
 
-    it("explains a bundle built for another Python, with both versions", () => {
+    it("accepts every Python the bundle holds compiled extensions for", () => {
+        for (const [minor, tag] of [[10, "cpython-310"], [11, "cpython-311"], [12, "cpython-312"]] as const) {
+            const probe = { kind: "answered" as const, stdout: probeOutput({ version: [3, minor, 0], cacheTag: tag }) };
+            assert.equal(assess(input({ probe })), undefined, tag);
+        }
+    });
+
+    it("explains a Python the bundle holds no compiled extensions for, naming those it has", () => {
         const probe = { kind: "answered" as const, stdout: probeOutput({ version: [3, 13, 1], cacheTag: "cpython-313" }) };
-        const problem = assess(input({ probe }));
-        assert.match(problem?.message ?? "", /built for Python 3\.12 \(cpython-312, linux-x86_64\).*is Python 3\.13\.1 \(cpython-313, linux-x86_64\)/);
-        assert.deepEqual(problem?.actions, ["useFromEnvironment", "openInterpreterSetting"]);
+        const problem = assess(input({ probe, wheel: WHEEL }));
+        assert.match(problem?.message ?? "", /runs on Python 3\.10, 3\.11, 3\.12 \(linux-x86_64\).*is Python 3\.13\.1 \(cpython-313, linux-x86_64\)/);
+        assert.deepEqual(problem?.actions, ["installBundledWheel", "openInterpreterSetting"]);
+    });
+
+    it("offers no install in Restricted Mode", () => {
+        const probe = { kind: "answered" as const, stdout: probeOutput({ version: [3, 13, 1], cacheTag: "cpython-313" }) };
+        const problem = assess(input({ probe, wheel: WHEEL, trusted: false }));
+        assert.deepEqual(problem?.actions, ["openInterpreterSetting"]);
+        assert.doesNotMatch(problem?.message ?? "", /Install asyncguide/);
     });
 
     it("reports the import error of a bundle that does not load", () => {
@@ -166,8 +188,13 @@ describe("assess", () => {
             stdout: probeOutput({ asyncguide: null, importError: "ModuleNotFoundError: No module named 'asyncguide'" }),
         };
         const problem = assess(input({ strategy: "fromEnvironment", bundle: undefined, probe }));
-        assert.match(problem?.message ?? "", /asyncguide is not installed in "\/usr\/bin\/python3".*"\/usr\/bin\/python3 -m pip install asyncguide"/);
+        assert.match(problem?.message ?? "", /asyncguide is not installed in "\/usr\/bin\/python3".*"\/usr\/bin\/python3 -m pip install <checkout>"/);
         assert.deepEqual(problem?.actions, ["useBundled", "openInterpreterSetting"]);
+        // asyncguide is not on PyPI yet: no message offers `pip install asyncguide`
+        assert.doesNotMatch(problem?.message ?? "", /pip install asyncguide/);
+        const withWheel = assess(input({ strategy: "fromEnvironment", bundle: undefined, probe, wheel: WHEEL }));
+        assert.match(withWheel?.message ?? "", /from the wheel bundled with this extension \(Install asyncguide\)/);
+        assert.deepEqual(withWheel?.actions, ["installBundledWheel", "useBundled", "openInterpreterSetting"]);
     });
 
     it("with fromEnvironment, tells a broken install from a missing one", () => {

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 
-import { bundledLibs, serverLaunch } from "../common/launch";
+import { bundledLibs, chooseExecutable, executableLaunch, serverLaunch } from "../common/launch";
 
 const EXTENSION = path.join(path.sep, "ext", "asyncguide-0.1.0");
 
@@ -27,5 +27,15 @@ describe("serverLaunch", () => {
     it("leaves PYTHONPATH as it is with fromEnvironment", () => {
         assert.equal(serverLaunch("python3", "fromEnvironment", EXTENSION, { PYTHONPATH: "/mine" }).env.PYTHONPATH, "/mine");
         assert.equal("PYTHONPATH" in serverLaunch("python3", "fromEnvironment", EXTENSION, {}).env, false);
+    });
+});
+
+describe("asyncguide.path", () => {
+    it("runs the first configured executable that exists, with `serve`", () => {
+        const exists = (file: string) => file === "/venv/bin/asyncguide";
+        assert.equal(chooseExecutable(["/nope/asyncguide", "/venv/bin/asyncguide"], exists), "/venv/bin/asyncguide");
+        assert.equal(chooseExecutable(["/nope/asyncguide"], exists), undefined);
+        const launch = executableLaunch("/venv/bin/asyncguide", { HOME: "/home/dev" });
+        assert.deepEqual([launch.command, launch.args, launch.env.HOME], ["/venv/bin/asyncguide", ["serve"], "/home/dev"]);
     });
 });

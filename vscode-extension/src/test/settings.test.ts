@@ -24,7 +24,7 @@ const DEFAULTS = {
 
 describe("server settings", () => {
     it("leave out what is unset, so pyproject.toml decides select, ignore and unsafeFixes", () => {
-        assert.deepEqual(serverSettings(reader(DEFAULTS)), {
+        assert.deepEqual(serverSettings(reader(DEFAULTS), variables), {
             debounceMs: 150,
             showSyntaxErrors: false,
             configurationPreference: "editorFirst",
@@ -43,7 +43,14 @@ describe("server settings", () => {
                 showSyntaxErrors: true,
                 configurationPreference: "filesystemFirst",
                 diagnosticMode: "workspace",
+                enable: false,
+                extendSelect: ["TOR"],
+                exclude: ["migrations/*"],
+                configuration: "${workspaceFolder}/tools/asyncguide.toml",
+                logLevel: "debug",
+                codeAction: { fixViolation: { enable: false }, disableRuleComment: { enable: true } },
             }),
+            variables,
         );
         assert.deepEqual(settings, {
             select: ["ASY", "STA"],
@@ -53,21 +60,27 @@ describe("server settings", () => {
             showSyntaxErrors: true,
             configurationPreference: "filesystemFirst",
             diagnosticMode: "workspace",
+            enable: false,
+            extendSelect: ["TOR"],
+            exclude: ["migrations/*"],
+            configuration: "/work/app/tools/asyncguide.toml",
+            logLevel: "debug",
+            codeAction: { fixViolation: { enable: false }, disableRuleComment: { enable: true } },
         });
     });
 
     it("keep the extension's own settings to the extension", () => {
-        const settings = serverSettings(reader({ ...DEFAULTS, interpreter: "/usr/bin/python3", importStrategy: "fromEnvironment" }));
+        const settings = serverSettings(reader({ ...DEFAULTS, interpreter: "/usr/bin/python3", importStrategy: "fromEnvironment" }), variables);
         assert.equal("interpreter" in settings, false);
         assert.equal("importStrategy" in settings, false);
     });
 
     it("pass an invalid value on as written, for the server to name it", () => {
-        assert.deepEqual(serverSettings(reader({ debounceMs: "soon" })), { debounceMs: "soon" });
+        assert.deepEqual(serverSettings(reader({ debounceMs: "soon" }), variables), { debounceMs: "soon" });
     });
 
     it("treat an empty select as a selection of nothing, not as unset", () => {
-        assert.deepEqual(serverSettings(reader({ select: [] })), { select: [] });
+        assert.deepEqual(serverSettings(reader({ select: [] }), variables), { select: [] });
     });
 });
 
@@ -81,6 +94,12 @@ describe("extension settings", () => {
     it("expand variables in the interpreter path", () => {
         const settings = readSettings(reader({ ...DEFAULTS, interpreter: " ${workspaceFolder}/.venv/bin/python " }), variables);
         assert.equal(settings.interpreter, "/work/app/.venv/bin/python");
+    });
+
+    it("expand variables in the asyncguide executables and drop empty ones", () => {
+        const settings = readSettings(reader({ ...DEFAULTS, path: ["${workspaceFolder}/.venv/bin/asyncguide", " ", 3] }), variables);
+        assert.deepEqual(settings.path, ["/work/app/.venv/bin/asyncguide"]);
+        assert.deepEqual(readSettings(reader(DEFAULTS), variables).path, []);
     });
 
     it("fall back to useBundled for an unknown import strategy", () => {
@@ -108,13 +127,14 @@ describe("expandVariables", () => {
 describe("classifyChange", () => {
     const changed = (...sections: string[]) => ({ affectsConfiguration: (section: string) => sections.includes(section) });
 
-    it("restarts the server for the interpreter and the import strategy", () => {
+    it("restarts the server for the interpreter, the executable and the import strategy", () => {
         assert.equal(classifyChange(changed("asyncguide.interpreter")), "restart");
+        assert.equal(classifyChange(changed("asyncguide.path")), "restart");
         assert.equal(classifyChange(changed("asyncguide.importStrategy", "asyncguide.select")), "restart");
     });
 
     it("sends the server's own settings to the running server", () => {
-        for (const key of ["select", "ignore", "unsafeFixes", "debounceMs", "showSyntaxErrors", "configurationPreference", "diagnosticMode"]) {
+        for (const key of ["select", "ignore", "unsafeFixes", "debounceMs", "showSyntaxErrors", "configurationPreference", "enable", "extendSelect", "exclude", "configuration", "logLevel", "codeAction", "diagnosticMode"]) {
             assert.equal(classifyChange(changed(`asyncguide.${key}`)), "notify", key);
         }
     });
