@@ -15,7 +15,7 @@ import sys
 from lsprotocol import types
 
 from . import code_actions, diagnostics, documents, hover, workspace
-from .server import AsyncguideServer
+from .server import AsyncguideServer, listening_log
 
 
 def create_server() -> AsyncguideServer:
@@ -46,7 +46,7 @@ def run(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> None:
     while serving (``sys.stdout`` is pointed at stderr; the protocol writes to the real stdout).
     """
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(name)s %(levelname)s: %(message)s")
-    logging.getLogger("pygls.server").setLevel(logging.INFO)  # it says where it listens
+    listening_log.setLevel(logging.INFO)  # it says where it listens
     ls = create_server()
     if tcp:
         sys.stdout = sys.stderr
