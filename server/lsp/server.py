@@ -64,6 +64,23 @@ class AsyncguideProtocol(LanguageServerProtocol):
     #: the client sent ``initialize``
     initialize_received = False
 
+    def _execute_handler(self, msg_id: Any, handler: Any, callback: Any, args: Any = None, kwargs: Any = None) -> None:
+        """pygls's, forgetting each handler's future once it is done.
+
+        pygls keeps the future of a coroutine, thread or generator handler in ``_request_futures``
+        (to cancel it on ``$/cancelRequest``) and drops it only after answering a request. A
+        notification's (every didOpen, didChange and didClose here) would stay there, done, for the
+        rest of the session: a thousand documents opened, or keystrokes, a thousand futures more.
+        """
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        future = self._request_futures.get(msg_id)
+        if future is not None:
+            future.add_done_callback(lambda done: self._forget(msg_id, done))
+
+    def _forget(self, msg_id: Any, future: Any) -> None:
+        if self._request_futures.get(msg_id) is future:
+            del self._request_futures[msg_id]
+
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, types.InitializeResult]:
         prefer_utf8(params.capabilities)
