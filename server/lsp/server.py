@@ -78,8 +78,9 @@ class AsyncguideProtocol(LanguageServerProtocol):
             future.add_done_callback(lambda done: self._forget(msg_id, done))
 
     def _forget(self, msg_id: Any, future: Any) -> None:
+        # (called in a worker thread for a thread handler: pop, which the request's answer may beat)
         if self._request_futures.get(msg_id) is future:
-            del self._request_futures[msg_id]
+            self._request_futures.pop(msg_id, None)
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, types.InitializeResult]:
