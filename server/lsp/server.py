@@ -65,22 +65,19 @@ class AsyncguideProtocol(LanguageServerProtocol):
     initialize_received = False
 
     def _execute_handler(self, msg_id: Any, handler: Any, callback: Any, args: Any = None, kwargs: Any = None) -> None:
-        """pygls's, forgetting each handler's future once it is done.
+        """pygls's, after forgetting the futures of the handlers that are done.
 
         pygls keeps the future of a coroutine, thread or generator handler in ``_request_futures``
-        (to cancel it on ``$/cancelRequest``) and drops it only after answering a request. A
-        notification's (every didOpen, didChange and didClose here) would stay there, done, for the
-        rest of the session: a thousand documents opened, or keystrokes, a thousand futures more.
+        (to cancel it on ``$/cancelRequest`` or ``shutdown``) and drops it only after answering a
+        request. A notification's (every didOpen, didChange and didClose here) would stay there,
+        done, for the rest of the session: a thousand documents opened, or keystrokes, a thousand
+        futures more. (Swept here rather than in a done callback: ``shutdown`` cancels futures
+        while it iterates over them.)
         """
+        for done, future in list(self._request_futures.items()):  # list(): a worker thread may pop
+            if future.done():
+                self._request_futures.pop(done, None)
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
-        future = self._request_futures.get(msg_id)
-        if future is not None:
-            future.add_done_callback(lambda done: self._forget(msg_id, done))
-
-    def _forget(self, msg_id: Any, future: Any) -> None:
-        # (called in a worker thread for a thread handler: pop, which the request's answer may beat)
-        if self._request_futures.get(msg_id) is future:
-            self._request_futures.pop(msg_id, None)
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, types.InitializeResult]:
