@@ -1,9 +1,11 @@
 """Generate the rule reference and the guideline maps from the rules themselves.
 
 Writes ``docs/rules/<CODE>.md`` for every registered rule (``render_markdown`` of its docstring and
-guideline quotes), ``docs/rules/index.md`` (a table of every rule), the rule list inside the
-marked block of ``docs/changelog.md``, and ``docs/guidelines/<document>.md`` for each guideline
-document (its bullets, section by section, with the rules enforcing each or why none can).
+guideline quotes, and what the rule found on the real-application corpus), ``docs/rules/index.md``
+(a table of every rule), ``docs/precision.md`` (the corpus and the figures per rule, from
+``benchmarks/precision/summary.json``), the rule list inside the marked block of
+``docs/changelog.md``, and ``docs/guidelines/<document>.md`` for each guideline document (its
+bullets, section by section, with the rules enforcing each or why none can).
 Deletes pages of rules and documents that no longer exist.
 
     .venv/bin/python docs/generate.py          # regenerate
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import re
 import sys
 from pathlib import Path
@@ -23,14 +26,18 @@ from pathlib import Path
 from asyncguide.rules.documentation import fix_summary, render_markdown
 from asyncguide.rules.guideline_map import Entry, Status, counts, guideline_map, not_checkable_file
 from asyncguide.rules.guidelines import DOCUMENTS
-from asyncguide.rules.registry import PACKS, all_rules
+from asyncguide.rules.registry import PACKS, all_rules, group_of
 from asyncguide.rules.rule import FixAvailability, Rule
+from asyncguide.server.check import SYNTAX_ERROR_CODE
 from asyncguide.server.guideline_report import MARKS
 
 DOCS = Path(__file__).resolve().parent
 RULES_DIR = DOCS / "rules"
 GUIDELINES_DIR = DOCS / "guidelines"
 CHANGELOG = DOCS / "changelog.md"
+PRECISION_PAGE = DOCS / "precision.md"
+#: written by benchmarks/precision/triage.py from the corpus's findings and the verdicts on them
+PRECISION_SUMMARY = DOCS.parent / "benchmarks" / "precision" / "summary.json"
 REGENERATE = ".venv/bin/python docs/generate.py"
 
 #: the changelog's generated block lies between these two lines
@@ -55,8 +62,118 @@ def source_of(rule: type[Rule]) -> str:
     return "rules/" + "/".join(rule.__module__.split(".")[2:]) + ".py"
 
 
-def rule_page(rule: type[Rule]) -> str:
-    return PAGE_NOTICE.format(source=source_of(rule)) + "\n\n" + render_markdown(rule)
+def rule_page(rule: type[Rule], precision: dict) -> str:
+    fact = corpus_fact(rule, precision)
+    return PAGE_NOTICE.format(source=source_of(rule)) + "\n\n" + render_markdown(rule, [fact])
+
+
+def load_precision() -> dict:
+    return json.loads(PRECISION_SUMMARY.read_text("utf-8"))
+
+
+def corpus_fact(rule: type[Rule], precision: dict) -> str:
+    """What the rule found on the real-application corpus, and what the findings were judged."""
+    corpus = "[real-application corpus](../precision.md)"
+    if rule.opt_in:
+        return f"Precision: off by default, so not run on the {corpus}."
+    figures = precision["rules"].get(rule.code)
+    if figures is None:
+        return f"Precision: no finding on the {corpus}."
+    found = plural(figures["findings"], "finding")
+    if not figures["judged"]:
+        return f"Precision: {found} on the {corpus}, none judged yet."
+    return (f"Precision: {found} on the {corpus}; of the {figures['judged']} judged, "
+            f"{judged_breakdown(figures)}.")
+
+
+def judged_breakdown(figures: dict) -> str:
+    """``13 worth acting on, 1 wrong, 0 debatable (precision 93%)``."""
+    decided = figures["TP"] + figures["FP"]
+    share = f" (precision {percent(figures['TP'], decided)})" if decided else ""
+    return f"{figures['TP']} worth acting on, {figures['FP']} wrong, {figures['debatable']} debatable{share}"
+
+
+def percent(part: float, whole: float) -> str:
+    return f"{part / whole:.0%}" if whole else "—"
+
+
+def precision_page(rules: dict[str, type[Rule]], precision: dict) -> str:
+    """The corpus, the verdicts over all its findings, and the figures per rule."""
+    projects = precision["projects"]
+    total = precision["total"]
+    lines = sum(project["lines"] for project in projects.values())
+    findings_of: dict[str, int] = {}
+    page = [
+        "<!-- generated from benchmarks/precision/summary.json by docs/generate.py; do not edit -->",
+        "",
+        "# Precision on real applications",
+        "",
+        f"How many findings are worth acting on? asyncguide checks {plural(len(projects), 'real application')} "
+        f"({lines:,} lines) with default settings, as a new user would, on Python {precision['python']}, and "
+        "each finding is read in context and judged: **worth acting on** (a maintainer would want to change "
+        "the code), **wrong**, or **debatable** (reasonable people differ). Precision is worth acting on "
+        "÷ (worth acting on + wrong). The corpus, the findings and every verdict with its reason are in "
+        "the repository, in `benchmarks/precision/`; `benchmarks/run precision` repeats the run.",
+        "",
+        "| Findings | Judged | Worth acting on | Wrong | Debatable | Precision |",
+        "|---:|---:|---:|---:|---:|---:|",
+        precision_row(total),
+        "",
+        *estimate_note(precision),
+        "## Per rule",
+        "",
+        "Rules of the default group; the opt-in rules (group `opinion`) are off in this run.",
+        "",
+        "| Rule | Findings | Judged | Worth acting on | Wrong | Debatable | Precision |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for code, figures in precision["rules"].items():
+        rule = rules.get(code)
+        name = f"[{code}](rules/{code}.md) `{rule.name}`" if rule else code
+        if code == SYNTAX_ERROR_CODE:
+            name = f"{code} (a file that does not parse)"
+        page.append(f"| {name} " + precision_row(figures))
+        findings_of[code] = figures["findings"]
+    silent = [code for code, rule in rules.items() if not rule.opt_in and code not in findings_of]
+    page += [
+        "",
+        f"{plural(len(silent), 'default rule')} found nothing on the corpus: "
+        + ", ".join(f"[{code}](rules/{code}.md)" for code in silent) + ".",
+        "",
+        "## The corpus",
+        "",
+        "The application's own package, without its tests and vendored code; of the largest, the "
+        "parts that serve HTTP.",
+        "",
+        "| Application | Version | Framework | Files | Lines |",
+        "|---|---|---|---:|---:|",
+    ]
+    for name, project in projects.items():
+        page.append(f"| {name} | {project['version']} | {project['framework']} | {project['files']} | "
+                    f"{project['lines']:,} |")
+    return "\n".join(page) + "\n"
+
+
+def estimate_note(precision: dict) -> list[str]:
+    """While not every finding is judged: the verdicts extrapolated, rule by rule, to all findings."""
+    total, estimated = precision["total"], precision["estimated"]
+    if total["judged"] == total["findings"] or not estimated["findings"]:
+        return []
+    decided = estimated["TP"] + estimated["FP"]
+    return [
+        f"Not every finding is judged yet. Extrapolating each rule's verdicts to all its findings "
+        f"(the {estimated['findings']} findings of the rules with verdicts): precision "
+        f"{percent(estimated['TP'], decided)}, and {percent(estimated['debatable'], estimated['findings'])} "
+        "of the findings debatable.",
+        "",
+    ]
+
+
+def precision_row(figures: dict) -> str:
+    decided = figures["TP"] + figures["FP"]
+    cells = [figures["findings"], figures["judged"], figures["TP"], figures["FP"], figures["debatable"],
+             percent(figures["TP"], decided)]
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
 
 
 def plural(count: int, noun: str) -> str:
@@ -77,8 +194,8 @@ def rules_index(rules: dict[str, type[Rule]]) -> str:
         "the guideline it enforces (quoted), an example, the fix, and how safe the fix is. "
         "Select and ignore rules by code or prefix: see [Configuration](../configuration.md).",
         "",
-        "| Code | Name | Framework | Severity | Fix | Summary |",
-        "|---|---|---|---|---|---|",
+        "| Code | Name | Framework | Severity | Fix | Group | Summary |",
+        "|---|---|---|---|---|---|---|",
     ]
     for code, rule in rules.items():
         cells = [
@@ -87,13 +204,16 @@ def rules_index(rules: dict[str, type[Rule]]) -> str:
             rule.framework,
             rule.severity.value,
             FIX_LABELS[rule.fix_availability],
+            group_of(rule),
             table_cell(rule.summary),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines.append("In the Fix column, *always* means every finding comes with a fix, *sometimes* that "
-                 "some do, and — that the rule has none. `asyncguide rules` prints this table and "
-                 "`asyncguide explain CODE` prints one page.")
+                 "some do, and — that the rule has none. Rules of the *opinion* group are off unless "
+                 "selected ([opt-in rules](../configuration.md#opt-in-rules)). `asyncguide rules` prints "
+                 "this table and `asyncguide explain CODE` prints one page; [Precision](../precision.md) "
+                 "shows how many findings of each rule were worth acting on in real applications.")
     return "\n".join(lines) + "\n"
 
 
@@ -177,8 +297,10 @@ def guideline_page(document: str, rules: dict[str, type[Rule]]) -> str:
 def expected_files() -> dict[Path, str]:
     """Every generated file and the text it must have."""
     rules = all_rules()
-    files = {RULES_DIR / f"{code}.md": rule_page(rule) for code, rule in rules.items()}
+    precision = load_precision()
+    files = {RULES_DIR / f"{code}.md": rule_page(rule, precision) for code, rule in rules.items()}
     files[RULES_DIR / "index.md"] = rules_index(rules)
+    files[PRECISION_PAGE] = precision_page(rules, precision)
     files[CHANGELOG] = with_rule_list(CHANGELOG.read_text("utf-8"), rules)
     files.update({GUIDELINES_DIR / f"{document}.md": guideline_page(document, rules) for document in DOCUMENTS})
     return files

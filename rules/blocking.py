@@ -77,6 +77,8 @@ class BlockingCallRule(Rule):
     node_types = (ast.Call,)
     #: qualified call name (or ``prefix.*``) -> what to use instead, for the message
     calls: ClassVar[dict[str, str]]
+    #: qualified call names a ``prefix.*`` key of ``calls`` matches that do no blocking I/O
+    exempt: ClassVar[frozenset[str]] = frozenset()
     #: framework -> what to use instead in that framework's handlers, where it has a better answer
     framework_replacements: ClassVar[dict[str, str]] = {}
     #: framework -> further bullets of its guideline that this rule enforces in its handlers
@@ -102,6 +104,8 @@ class BlockingCallRule(Rule):
         return self.guidelines + FRAMEWORK_OFFLOAD[framework].quotes + self.framework_quotes.get(framework, ())
 
     def replacement(self, name: str) -> str | None:
+        if name in self.exempt:
+            return None
         found = self.calls.get(name)
         if found is not None:
             return found
@@ -115,8 +119,8 @@ class BlockingCallRule(Rule):
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)
-        if not model.in_async_context(node):
-            return
+        if not model.in_async_context(node) or isinstance(model.parent(node), ast.Await):
+            return  # an awaited call is not the blocking function, whatever its name says
         for name in self.call_names(node, model):
             replacement = self.replacement(name)
             if replacement is not None:

@@ -5,7 +5,7 @@ Keys (kebab-case, as in the file):
 =================== ================================================== =====================
 key                 meaning                                            default
 =================== ================================================== =====================
-select              codes or prefixes to enable                        every rule
+select              codes, prefixes or a group to enable               every default rule
 ignore              codes or prefixes to disable                       none
 extend-select       codes or prefixes enabled on top of ``select``     none
 per-file-ignores    glob -> codes or prefixes disabled in those files  none

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .guidelines import Bullet
+from .registry import OPT_IN_GROUP
+from .noqa import UNUSED_NOQA_CODE
 from .rule import FixAvailability, Rule
 
 DOCS_URL = "https://asyncguide.readthedocs.io/en/latest"
 
 
+#: where the codes of asyncguide itself, which are no rules, are documented
+_TOOL_CODE_PAGES = {UNUSED_NOQA_CODE: "configuration/#unused-noqa-codes"}
+
+
 def rule_url(code: str) -> str:
-    """The rule's page on the documentation site (``codeDescription.href`` of its diagnostics)."""
-    return f"{DOCS_URL}/rules/{code}/"
+    """The rule's page on the documentation site (``codeDescription.href`` of its diagnostics); for
+    a code of asyncguide itself, the section documenting it."""
+    return f"{DOCS_URL}/{_TOOL_CODE_PAGES.get(code, f'rules/{code}/')}"
 
 
 def quoted(bullet: Bullet) -> str:
@@ -35,13 +44,25 @@ def fix_summary(rule: type[Rule]) -> str:
     return f"{when} fixable: {rule.fix_title}."
 
 
-def render_markdown(rule: type[Rule]) -> str:
-    """The full page of one rule: title, facts, its guideline quotes, then its documented sections."""
+def group_summary(rule: type[Rule]) -> str:
+    if not rule.opt_in:
+        return "default (on unless ignored)."
+    return (f"{OPT_IN_GROUP} (off unless selected: `extend-select = [\"{OPT_IN_GROUP}\"]` for the group, "
+            f"or `[\"{rule.code}\"]`).")
+
+
+def render_markdown(rule: type[Rule], more_facts: Sequence[str] = ()) -> str:
+    """The full page of one rule: title, facts (``more_facts`` last), its guideline quotes, then its
+    documented sections."""
     sections = rule.documentation()
+    facts = [
+        f"Framework: {rule.framework}", f"Severity: {rule.severity.value}", f"Fix: {fix_summary(rule)}",
+        f"Group: {group_summary(rule)}", *more_facts,
+    ]
     parts = [
         f"# {rule.code}: {rule.name}",
         f"{rule.summary}",
-        f"- Framework: {rule.framework}\n- Severity: {rule.severity.value}\n- Fix: {fix_summary(rule)}",
+        "\n".join(f"- {fact}" for fact in facts),
         "## Guideline",
         guideline_quotes(rule),
     ]

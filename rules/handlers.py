@@ -398,6 +398,50 @@ CONNECTION_TYPES = frozenset(
     }
 )
 
+#: what the frameworks pass first to the request handlers, error handlers and middleware they
+#: await: a function whose first parameter is annotated with one is such a callback, even when it
+#: is registered in another module
+REQUEST_TYPES = CONNECTION_TYPES | {
+    "aiohttp.web.Request",
+    "aiohttp.web.BaseRequest",
+    "aiohttp.web_request.Request",
+    "aiohttp.web_request.BaseRequest",
+    "sanic.Request",
+    "sanic.request.Request",
+}
+
+
+def takes_request(function: FunctionInfo, model: SemanticModel) -> bool:
+    """``async def healthcheck(_: web.Request)``: the first parameter (after ``self``) is annotated
+    as a framework's request or WebSocket."""
+    arguments = function.node.args
+    positional = [*arguments.posonlyargs, *arguments.args][1 if function.class_info is not None else 0 :]
+    annotation = positional[0].annotation if positional else None
+    return annotation is not None and model.annotation_type(annotation) in REQUEST_TYPES
+
+
+#: FastAPI's parameter functions: a function with a parameter declared through one (as its default
+#: or in ``Annotated[...]``) is called by FastAPI's dependency injection, a path operation's dependency
+FASTAPI_PARAMETERS = frozenset(
+    f"fastapi.{module}{name}"
+    for module in ("", "params.", "param_functions.")
+    for name in ("Depends", "Security", "Query", "Path", "Header", "Cookie", "Body", "Form", "File")
+)
+_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+
+
+def injected_by_fastapi(function: FunctionInfo, model: SemanticModel) -> bool:
+    """``async def current_user(token: Annotated[str, Depends(oauth2)])``: a parameter declared with
+    ``Depends``, ``Query``, ``Header``… makes the function a FastAPI dependency, wherever it is used."""
+    arguments = function.node.args
+    declared = [*arguments.defaults, *(d for d in arguments.kw_defaults if d is not None)]
+    for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+        annotation = arg.annotation
+        if isinstance(annotation, ast.Subscript) and model.qualified_name(annotation.value) in _ANNOTATED:
+            declared += annotation.slice.elts[1:] if isinstance(annotation.slice, ast.Tuple) else []
+    return any(isinstance(d, ast.Call) and model.qualified_name(d.func) in FASTAPI_PARAMETERS for d in declared)
+
+
 BASE_HTTP_MIDDLEWARE = "starlette.middleware.base.BaseHTTPMiddleware"
 #: the classes that wrap a middleware class for an application's ``middleware=[...]``
 MIDDLEWARE_WRAPPERS = frozenset({"starlette.middleware.Middleware", "fastapi.middleware.Middleware"})

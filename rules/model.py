@@ -76,6 +76,12 @@ FRAMEWORK_TITLES: dict[str, str] = {
 }
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
+#: the modules of typing's special forms
+_TYPING_MODULES = frozenset({"typing", "typing_extensions"})
+#: special forms whose first argument is the declared type (``Union`` only when the rest is None)
+_WRAPPING_ANNOTATIONS = frozenset({"Optional", "Annotated", "Union", "ClassVar", "Final"})
+#: forms that declare a class rather than an instance of it
+_CLASS_ANNOTATIONS = frozenset({"Type", "type"})
 #: CPython 3.11 can fail two ``ast.parse`` calls running at once in two threads ("AST constructor
 #: recursion depth mismatch", gh-106905); the server parses in its resolution worker too
 PARSE_LOCK = threading.Lock()
@@ -151,6 +157,8 @@ class ClassInfo:
     methods: dict[str, FunctionInfo] = field(default_factory=dict)
     #: ``self.<name> = <value>`` assignments in its methods
     attributes: dict[str, list[ast.expr]] = field(default_factory=dict)
+    #: ``self.<name>: <annotation>`` declarations in its methods (class-body ones are bindings of its scope)
+    annotations: dict[str, list[ast.expr]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -275,6 +283,8 @@ class SemanticModel:
         self._ascii_lines: dict[int, bool] = {}
         self._qualified_names: dict[int, str | None] = {}
         self._instance_types: dict[int, str | None] = {}
+        #: id(string annotation) -> its parsed expression, placed where the string stands (``annotation_type``)
+        self._string_annotations: dict[int, ast.expr | None] = {}
         #: id(call) -> ``handlers.configured_middleware(self, call)``
         self._configured_middleware: dict[int, str | None] = {}
         #: callee name -> the calls by it (``calls_named``), made on first use
@@ -705,9 +715,17 @@ class SemanticModel:
             # self.<attr>, assigned in a method of the enclosing class
             function = self.enclosing_function(expr)
             if function and function.class_info and _is_self(function, expr.value.id):
-                values = function.class_info.attributes.get(expr.attr, ())
+                class_info = function.class_info
+                values = class_info.attributes.get(expr.attr, ())
                 for value in values:
                     found = self._instance_type(value, depth + 1)
+                    if found:
+                        return found
+                # declared: ``self.jobs: Queue[str] = ...`` in a method, ``jobs: Queue[str]`` in the class body
+                declared = list(class_info.annotations.get(expr.attr, ()))
+                declared += [b.annotation for b in class_info.scope.bindings.get(expr.attr, ()) if b.annotation is not None]
+                for annotation in declared:
+                    found = self._annotation_type(annotation, depth + 1)
                     if found:
                         return found
         if isinstance(expr, ast.Attribute):
@@ -732,27 +750,50 @@ class SemanticModel:
         return None
 
     def annotation_type(self, annotation: ast.expr) -> str | None:
-        """The qualified class an annotation declares (``Optional[X]``, ``X | None`` and
-        ``Annotated[X, ...]`` seen through), or None."""
+        """The qualified class an annotation declares (``Optional[X]``, ``X | None``, ``Union[X, None]``,
+        ``Annotated[X, ...]``, ``ClassVar[X]``, ``Final[X]`` and string annotations seen through; a
+        generic's origin: ``queue.Queue`` for ``queue.Queue[str]``), or None."""
         return self._annotation_type(annotation, 0)
 
     def _annotation_type(self, annotation: ast.expr, depth: int) -> str | None:
-        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        if depth > 8:
             return None
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            parsed = self._string_annotation(annotation)
+            return self._annotation_type(parsed, depth + 1) if parsed is not None else None
         if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
             # X | None
-            for side in (annotation.left, annotation.right):
-                if not (isinstance(side, ast.Constant) and side.value is None):
-                    return self._annotation_type(side, depth + 1)
+            sides = [s for s in (annotation.left, annotation.right) if not (isinstance(s, ast.Constant) and s.value is None)]
+            return self._annotation_type(sides[0], depth + 1) if len(sides) == 1 else None
         if isinstance(annotation, ast.Subscript):
             outer = self._qualified_name(annotation.value, depth + 1)
-            if outer in ("typing.Optional", "typing.Annotated", "typing_extensions.Annotated"):
+            if outer is None or outer.rpartition(".")[2] in _CLASS_ANNOTATIONS:
+                return None  # ``type[X]`` is the class, not an instance
+            if outer.rpartition(".")[2] in _WRAPPING_ANNOTATIONS and outer.partition(".")[0] in _TYPING_MODULES:
                 inner = annotation.slice
-                if isinstance(inner, ast.Tuple):
-                    inner = inner.elts[0]
-                return self._annotation_type(inner, depth + 1)
-            return None
+                members = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+                if outer.endswith("Union"):
+                    members = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
+                    return self._annotation_type(members[0], depth + 1) if len(members) == 1 else None
+                return self._annotation_type(members[0], depth + 1)
+            return outer  # a generic class: ``queue.Queue[str]`` is a ``queue.Queue``
         return self._qualified_name(annotation, depth + 1)
+
+    def _string_annotation(self, annotation: ast.Constant) -> ast.expr | None:
+        """The expression a string annotation holds, its names looked up where the string stands."""
+        key = id(annotation)
+        if key not in self._string_annotations:
+            try:
+                parsed: ast.expr | None = ast.parse(annotation.value.strip(), mode="eval").body
+            except SyntaxError:
+                parsed = None
+            if parsed is not None:
+                scope = self.scope(annotation)
+                for node in ast.walk(parsed):
+                    ast.copy_location(node, annotation)
+                    node._ag_scope = scope  # type: ignore[attr-defined]
+            self._string_annotations[key] = parsed
+        return self._string_annotations[key]
 
     def function_def(self, expr: ast.AST) -> FunctionInfo | None:
         """The function of this module that ``expr`` names: ``f``, ``self.m``, ``cls.m``, ``C.m``."""
@@ -1593,8 +1634,12 @@ class _Walker:
         if isinstance(target, ast.Name):
             self.bind(target.id, kind, node, value=value)
         elif isinstance(target, (ast.Tuple, ast.List)):
-            for element in target.elts:
-                self.bind_targets(element, kind, node)
+            # ``src, dst = Path(a), Path(b)``: each name gets its own value when the sides pair up
+            values = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) else None
+            if values is not None and any(isinstance(v, ast.Starred) for v in [*values, *target.elts]):
+                values = None
+            for index, element in enumerate(target.elts):
+                self.bind_targets(element, kind, node, values[index] if values is not None else None)
         elif isinstance(target, ast.Starred):
             self.bind_targets(target.value, kind, node)
         elif isinstance(target, ast.Attribute) and value is not None and isinstance(target.value, ast.Name):
@@ -1610,8 +1655,14 @@ class _Walker:
     def ann_assign(self, node: ast.AnnAssign) -> None:
         if isinstance(node.target, ast.Name):
             self.bind(node.target.id, "annotation", node, value=node.value, annotation=node.annotation)
-        elif node.value is not None:
-            self.bind_targets(node.target, "assignment", node, node.value)
+        else:
+            if node.value is not None:
+                self.bind_targets(node.target, "assignment", node, node.value)
+            target = node.target
+            function = self.scope.function if self.scope.kind == "function" else None
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and function and function.class_info:
+                if _is_self(function, target.value.id):
+                    function.class_info.annotations.setdefault(target.attr, []).append(node.annotation)
         self.children(node)
 
     def named_expr(self, node: ast.NamedExpr) -> None:

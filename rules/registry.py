@@ -1,7 +1,10 @@
-"""Every rule, by code, and selection of rules by code or code prefix.
+"""Every rule, by code, and selection of rules by code, code prefix or group.
 
 A rule registers itself by being defined (``Rule.__init_subclass__``); a pack's ``__init__``
 imports every module of its folder (``import_pack_modules``), so adding a rule is adding one file.
+
+Rules are in one of two groups: ``default`` (on unless ignored) and ``opinion`` (``Rule.opt_in``:
+off unless selected by its code or by the group's name, ``extend-select = ["opinion"]``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,15 @@ if TYPE_CHECKING:
 
 #: the rule packs, one folder each under rules/
 PACKS = ("asyncio", "starlette", "aiohttp", "sanic", "tornado")
+
+#: the group of the rules that are on by default, and of the opt-in rules (``Rule.opt_in``)
+DEFAULT_GROUP = "default"
+OPT_IN_GROUP = "opinion"
+#: the selector naming every opt-in rule (selectors are upper case)
+OPT_IN_SELECTOR = OPT_IN_GROUP.upper()
+#: codes of asyncguide itself rather than of a rule (``noqa``): a selector enables one only by
+#: naming it in full (``extend-select = ["ASG001"]``), never through "ALL" or a prefix
+TOOL_CODES = frozenset({"ASG001"})
 
 _CODE = re.compile(r"^[A-Z]{3}[0-9]{3}$")
 _rules: dict[str, type[Rule]] = {}
@@ -63,19 +75,43 @@ def rule(code: str) -> type[Rule] | None:
     return all_rules().get(code)
 
 
+def group_of(rule: type[Rule]) -> str:
+    return OPT_IN_GROUP if rule.opt_in else DEFAULT_GROUP
+
+
 def is_known_selector(selector: str) -> bool:
-    """True when ``selector`` is a rule code or a prefix of one ("ASY", "ASY1", "ASY100")."""
-    return selector == "ALL" or any(code.startswith(selector) for code in all_rules())
+    """True when ``selector`` is a rule code, a prefix of one ("ASY", "ASY1", "ASY100"), ``ALL``,
+    the opt-in group's name or one of ``TOOL_CODES``."""
+    return (
+        selector in ("ALL", OPT_IN_SELECTOR)
+        or selector in TOOL_CODES
+        or any(code.startswith(selector) for code in all_rules())
+    )
 
 
 def expand(selectors: Iterable[str]) -> set[str]:
-    """The codes a list of codes and prefixes names. An unknown selector is an error."""
+    """The codes a list of selectors names, opt-in rules included. An unknown selector is an error."""
     codes: set[str] = set()
     for selector in selectors:
         if not is_known_selector(selector):
-            raise SelectionError(f"{selector!r} is neither a rule code nor a prefix of one")
-        codes.update(code for code in all_rules() if selector == "ALL" or code.startswith(selector))
+            raise SelectionError(f"{selector!r} is neither a rule code nor a prefix of one, nor the group {OPT_IN_GROUP!r}")
+        if selector in TOOL_CODES:
+            codes.add(selector)
+            continue
+        codes.update(code for code, rule in all_rules().items() if _names(selector, code, rule))
     return codes
+
+
+def _names(selector: str, code: str, rule: type[Rule]) -> bool:
+    if selector == OPT_IN_SELECTOR:
+        return rule.opt_in
+    return selector == "ALL" or code.startswith(selector)
+
+
+def _enables(selector: str, code: str, rule: type[Rule]) -> bool:
+    """Whether selecting ``selector`` turns on ``rule``: an opt-in rule only by its code or group,
+    so that ``select = ["STA"]`` or ``ALL`` keeps them off."""
+    return not rule.opt_in or selector in (code, OPT_IN_SELECTOR)
 
 
 def select(
@@ -83,15 +119,18 @@ def select(
     ignore: Iterable[str] = (),
     extend_select: Iterable[str] = (),
 ) -> frozenset[str]:
-    """The enabled codes: ``select`` (default: every rule) plus ``extend_select``, less ``ignore``.
+    """The enabled codes: ``select`` (default: every rule of the default group) plus
+    ``extend_select``, less ``ignore``. An opt-in rule is enabled only by its code or its group.
 
     A more specific selector wins over a less specific one, as in ruff: ``select=["ASY"],
     ignore=["ASY1"], extend_select=["ASY100"]`` enables ASY100 but no other ASY1xx.
     """
+    rules = all_rules()
     chosen: dict[str, int] = {}  # code -> specificity of the selector that enabled it
     for selector in [*(select if select is not None else ["ALL"]), *extend_select]:
         for code in expand([selector]):
-            chosen[code] = max(chosen.get(code, -1), _specificity(selector))
+            if code in TOOL_CODES or _enables(selector, code, rules[code]):
+                chosen[code] = max(chosen.get(code, -1), _specificity(selector))
     for selector in ignore:
         for code in expand([selector]):
             if code in chosen and chosen[code] <= _specificity(selector):
@@ -100,4 +139,7 @@ def select(
 
 
 def _specificity(selector: str) -> int:
+    """How precisely a selector names a rule: the opt-in group names each of its rules, as a code."""
+    if selector == OPT_IN_SELECTOR:
+        return len("ASY100")
     return 0 if selector == "ALL" else len(selector)

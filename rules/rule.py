@@ -128,6 +128,10 @@ class Rule:
     guidelines: ClassVar[tuple[Quote, ...]]
     node_types: ClassVar[tuple[type[ast.AST], ...]]
     fix_availability: ClassVar[FixAvailability] = FixAvailability.NEVER
+    #: in the opt-in group (``registry.OPT_IN_GROUP``): off unless selected by its code or the group's
+    #: name. For rules whose findings reasonable people act on differently: a preference, a
+    #: hardening step that not every deployment needs, demo-level code
+    opt_in: ClassVar[bool] = False
     fix_title: ClassVar[str | None] = None
     #: codes of more general rules that this one restates, more precisely, at the same place
     #: (STA011 "fire-and-forget task in an endpoint" restates ASY111 "discarded task"): where

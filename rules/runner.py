@@ -16,13 +16,14 @@ from itertools import chain, repeat
 from typing import Protocol
 
 from .model import PARSE_LOCK, SemanticModel, split_lines
+from .newer_syntax import newer_syntax, newer_syntax_message
+from .noqa import UNUSED_NOQA_CODE, NoqaComments
 from .registry import all_rules
 from .rule import Diagnostic, Range, Rule
 from .versions import VersionLookup
 
 log = logging.getLogger("asyncguide")
 
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _SKIP_FILE = re.compile(r"^\s*#\s*asyncguide:\s*skip-file\s*$")
 
 
@@ -46,6 +47,8 @@ class InternalError:
 class SyntaxErrorInfo:
     message: str
     range: Range
+    #: the Python whose syntax the file uses, when the running one is older (``newer_syntax``)
+    needs_python: tuple[int, int] | None = None
 
 
 @dataclass
@@ -149,7 +152,9 @@ def _lint(
     model.resolver = resolver
     model.versions = versions
     result = LintResult(model=model)
-    for code in sorted(set(codes)):
+    codes = set(codes)
+    rules = all_rules()
+    for code in sorted(codes & rules.keys()):
         rule = rule_instance(code)
         if rule.framework != "asyncio" and not model.uses(rule.framework):
             continue
@@ -166,7 +171,10 @@ def _lint(
         except Exception as error:  # noqa: BLE001 - a broken rule must not stop the others
             log.exception("rule %s failed", code)
             result.internal_errors.append(InternalError(code, f"{type(error).__name__}: {error}"))
-    result.diagnostics = [d for d in drop_superseded(result.diagnostics) if not is_suppressed(d, model.lines)]
+    noqa = NoqaComments(model)
+    result.diagnostics = [d for d in drop_superseded(result.diagnostics) if not noqa.suppresses(d)]
+    if UNUSED_NOQA_CODE in codes:
+        result.diagnostics.extend(d for d in noqa.unused(codes, rules) if not noqa.suppresses(d))
     result.diagnostics.sort(key=lambda d: (d.range, d.code))
     return result
 
@@ -183,26 +191,6 @@ def drop_superseded(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if (d.code, d.range.start_line, d.range.start_column) not in superseded]
 
 
-def is_suppressed(diagnostic: Diagnostic, lines: list[str]) -> bool:
-    """True when the diagnostic's first line has ``# noqa`` or ``# noqa: <its code>``."""
-    line = lines[diagnostic.range.start_line] if diagnostic.range.start_line < len(lines) else ""
-    if "#" not in line:
-        return False
-    for match in _NOQA.finditer(line):
-        codes = match.group("codes")
-        if codes is None or diagnostic.code in {c.strip().upper() for c in codes.split(",")}:
-            return True
-    return False
-
-
-def noqa_codes(line: str) -> tuple[re.Match[str] | None, list[str]]:
-    """The line's ``# noqa`` comment, and the codes it lists (empty for a bare ``# noqa``)."""
-    match = _NOQA.search(line)
-    if match is None or match.group("codes") is None:
-        return match, []
-    return match, [c.strip().upper() for c in match.group("codes").split(",")]
-
-
 def syntax_error_info(source: str, error: SyntaxError) -> SyntaxErrorInfo:
     lines = split_lines(source)
     line = max((error.lineno or 1) - 1, 0)
@@ -210,7 +198,11 @@ def syntax_error_info(source: str, error: SyntaxError) -> SyntaxErrorInfo:
     column = max((error.offset or 1) - 1, 0)
     column = min(column, len(lines[line]))
     end_column = len(lines[line]) if column >= len(lines[line]) else column + 1
-    return SyntaxErrorInfo(f"SyntaxError: {error.msg}", Range(line, column, line, max(end_column, column)))
+    where = Range(line, column, line, max(end_column, column))
+    found = newer_syntax(source, error)
+    if found is not None:
+        return SyntaxErrorInfo(f"SyntaxError: {newer_syntax_message(found)}", where, found.python)
+    return SyntaxErrorInfo(f"SyntaxError: {error.msg}", where)
 
 
 def parses(source: str) -> bool:

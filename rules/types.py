@@ -65,12 +65,17 @@ RETURN_TYPES: dict[str, str] = {
     },
     "pathlib.PosixPath": "pathlib.Path",
     "pathlib.WindowsPath": "pathlib.Path",
+    # files: the object every opener returns is some ``io.IOBase`` (which one depends on the mode)
+    **{opener: "io.IOBase" for opener in ("builtins.open", "io.open", "io.open_code", "os.fdopen", "pathlib.Path.open")},
     # HTTP clients
     "requests.session": "requests.Session",
     "requests.sessions.Session": "requests.Session",
     "urllib3.PoolManager.request": "urllib3.BaseHTTPResponse",
     "urllib3.connection_from_url": "urllib3.HTTPConnectionPool",
     "urllib3.poolmanager.PoolManager": "urllib3.PoolManager",
+    "urllib3.PoolManager.connection_from_url": "urllib3.HTTPConnectionPool",
+    "urllib3.PoolManager.connection_from_host": "urllib3.HTTPConnectionPool",
+    "urllib3.connectionpool.connection_from_url": "urllib3.HTTPConnectionPool",
     "urllib.request.build_opener": "urllib.request.OpenerDirector",
     # async drivers
     "asyncpg.connect": "asyncpg.Connection",

@@ -7,9 +7,11 @@ runs in worker processes (``--jobs``), so everything it receives and returns is 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import io
 import logging
+import os
 import tokenize
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -19,6 +21,7 @@ from typing import Literal
 
 from ..rules.config import Settings, find_pyproject, load_pyproject
 from ..rules.fixes import fix_all
+from ..rules.model import split_lines
 from ..rules.resolve import JediResolver
 from ..rules.rule import Applicability, Diagnostic, Range, Severity
 from ..rules.runner import InternalError, lint
@@ -40,10 +43,14 @@ class CheckOptions:
 
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] | None = None
+    #: enabled on top of the file's selection (or of ``select``)
+    extend_select: tuple[str, ...] = ()
     target_version: tuple[int, int] | None = None
     mode: Mode = "check"
     unsafe_fixes: bool = False
     jobs: int = 1
+    #: apply ``exclude`` to files named on the command line (and to ``--stdin-filename``) too
+    force_exclude: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,9 @@ class FileTask:
     #: where imports resolve from for ASY110, and framework versions are read from (``rules.versions``):
     #: the nearest pyproject.toml's folder, else the checked root
     project_root: Path
+    #: the text to check instead of the file's (read from stdin); fixes are then returned in
+    #: ``FileResult.fixed_source``, not written
+    text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,9 @@ class Finding:
     fixable: bool
     #: it has an unsafe fix that ``--unsafe-fixes`` would enable
     unsafe_fix_hidden: bool = False
+    #: the line it starts on, stripped of surrounding white space: fingerprints use it, so that
+    #: a finding keeps its fingerprint when lines are inserted above it
+    line_text: str = ""
 
 
 @dataclass
@@ -80,6 +93,8 @@ class FileResult:
     diff: str = ""
     #: what failed outside a rule's check, one line each for stderr
     failures: list[str] = field(default_factory=list)
+    #: the text after the fixes, for a ``FileTask.text`` fixed with ``--fix``
+    fixed_source: str | None = None
 
 
 class SettingsCache:
@@ -122,10 +137,12 @@ class SettingsCache:
 
 def with_options(settings: Settings, options: CheckOptions) -> Settings:
     """The file's settings with the command line's choices on top (``--select`` replaces the
-    configured ``select`` and ``extend-select``; ``--ignore`` replaces ``ignore``)."""
+    configured ``select`` and ``extend-select``, ``--extend-select`` adds to them; ``--ignore``
+    replaces ``ignore``)."""
+    configured_extension = () if options.select is not None else settings.extend_select
     return settings.with_overrides(
         select=options.select,
-        extend_select=() if options.select is not None else None,
+        extend_select=configured_extension + options.extend_select,
         ignore=options.ignore,
         target_version=options.target_version,
     )
@@ -134,9 +151,23 @@ def with_options(settings: Settings, options: CheckOptions) -> Settings:
 def run_check(paths: Sequence[str], options: CheckOptions) -> list[FileResult]:
     """Check every Python file under ``paths``. Raises ``ConfigError`` and ``FileNotFoundError``."""
     settings_cache = SettingsCache()
-    sources = python_files(paths, settings_cache.is_excluded)
+    sources = python_files(paths, settings_cache.is_excluded, options.force_exclude)
     tasks = [file_task(source, settings_cache, options) for source in sources]
     return run_tasks(tasks, options.jobs)
+
+
+def check_text(text: str, filename: str, options: CheckOptions) -> FileResult | None:
+    """Check ``text`` (read from stdin) as if it were the file ``filename``: that path's settings,
+    reported under that path; the path need not exist. None when ``--force-exclude`` excludes the
+    path. Raises ``ConfigError``."""
+    settings_cache = SettingsCache()
+    path = Path(os.path.abspath(filename))
+    if options.force_exclude and settings_cache.is_excluded(path):
+        return None
+    working_folder = Path.cwd()
+    source = SourceFile(path, working_folder if working_folder in path.parents else path.parent)
+    task = dataclasses.replace(file_task(source, settings_cache, options), text=text)
+    return check_file(task)
 
 
 def file_task(source: SourceFile, settings_cache: SettingsCache, options: CheckOptions) -> FileTask:
@@ -181,11 +212,14 @@ def quiet_engine_logging() -> None:
 
 def check_file(task: FileTask) -> FileResult:
     result = FileResult(task.path, task.display_path)
-    try:
-        source, encoding = read_source(task.path)
-    except (OSError, SyntaxError, UnicodeDecodeError) as error:  # SyntaxError: a bad coding cookie
-        result.findings.append(Finding(unreadable(f"cannot read the file: {error}"), fixable=False))
-        return result
+    if task.text is not None:
+        source, encoding = task.text, "utf-8"
+    else:
+        try:
+            source, encoding = read_source(task.path)
+        except (OSError, SyntaxError, UnicodeDecodeError) as error:  # SyntaxError: a bad coding cookie
+            result.findings.append(Finding(unreadable(f"cannot read the file: {error}"), fixable=False))
+            return result
     # ASY110 asks it whether imported callees are coroutine functions; jedi loads only then
     resolver = JediResolver(str(task.path), str(task.project_root))
     if task.mode != "check":
@@ -198,18 +232,24 @@ def check_file(task: FileTask) -> FileResult:
         log.exception("checking %s failed", task.path)
         result.failures.append(f"internal error while checking {task.display_path}: {type(error).__name__}: {error}")
         return result
+    lines = linted.model.lines if linted.model is not None else split_lines(source)
     for diagnostic in linted.diagnostics:
         result.findings.append(
             Finding(
                 diagnostic,
                 fixable=diagnostic.fix is Applicability.SAFE or (diagnostic.fix is Applicability.UNSAFE and task.unsafe_fixes),
                 unsafe_fix_hidden=diagnostic.fix is Applicability.UNSAFE and not task.unsafe_fixes,
+                line_text=line_text(lines, diagnostic.range.start_line),
             )
         )
     if linted.syntax_error is not None:
         error = linted.syntax_error
         result.findings.append(
-            Finding(Diagnostic(SYNTAX_ERROR_CODE, error.message, error.range, Severity.ERROR), fixable=False)
+            Finding(
+                Diagnostic(SYNTAX_ERROR_CODE, error.message, error.range, Severity.ERROR),
+                fixable=False,
+                line_text=line_text(lines, error.range.start_line),
+            )
         )
     result.internal_errors = linted.internal_errors
     return result
@@ -233,6 +273,8 @@ def fix_file(task: FileTask, source: str, encoding: str, resolver: JediResolver,
         return source
     if task.mode == "diff":
         result.diff = unified_diff(source, fixed.source, task.display_path)
+    elif task.text is not None:
+        result.fixed_source = fixed.source
     else:
         try:
             task.path.write_bytes(fixed.source.encode(encoding))
@@ -245,9 +287,18 @@ def fix_file(task: FileTask, source: str, encoding: str, resolver: JediResolver,
 
 def read_source(path: Path) -> tuple[str, str]:
     """The file's text, line endings kept, and its encoding (PEP 263 cookie or BOM, else UTF-8)."""
-    raw = path.read_bytes()
+    return decode_source(path.read_bytes())
+
+
+def decode_source(raw: bytes) -> tuple[str, str]:
+    """Python source as text, line endings kept, and its encoding. Raises ``SyntaxError`` for a
+    bad coding cookie, ``UnicodeDecodeError``."""
     encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
     return raw.decode(encoding), encoding
+
+
+def line_text(lines: list[str], line: int) -> str:
+    return lines[line].strip() if line < len(lines) else ""
 
 
 def unreadable(message: str) -> Diagnostic:

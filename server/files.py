@@ -6,7 +6,7 @@ git, the walk skips the usual tool and environment folders (``SKIPPED_FOLDERS``)
 ``.gitignore`` files it meets with ``GitIgnore``, a matcher for the common subset of the syntax.
 Both ways skip virtual environments (folders holding a ``pyvenv.cfg``) and whatever the caller's
 ``is_excluded`` rejects (the ``exclude`` globs of ``[tool.asyncguide]``). A file named on the
-command line is always checked.
+command line is always checked, unless ``--force-exclude`` (pre-commit names every file).
 """
 
 from __future__ import annotations
@@ -27,6 +27,11 @@ SKIPPED_FOLDERS = frozenset(
 )
 
 
+#: notebooks are not read yet; the pre-commit hooks name them (``types_or: [python, jupyter]``),
+#: and they are skipped rather than reported as Python that does not parse
+NOTEBOOK_SUFFIX = ".ipynb"
+
+
 @dataclass(frozen=True)
 class SourceFile:
     path: Path  # absolute
@@ -35,8 +40,11 @@ class SourceFile:
     root: Path
 
 
-def python_files(arguments: Iterable[str | os.PathLike[str]], is_excluded: Callable[[Path], bool]) -> list[SourceFile]:
-    """Every file to check under ``arguments`` (files and folders), each once, sorted by path.
+def python_files(
+    arguments: Iterable[str | os.PathLike[str]], is_excluded: Callable[[Path], bool], force_exclude: bool = False
+) -> list[SourceFile]:
+    """Every file to check under ``arguments`` (files and folders), each once, sorted by path. A file
+    named in ``arguments`` is checked even when ``is_excluded`` rejects it, unless ``force_exclude``.
 
     Raises ``FileNotFoundError`` for an argument that does not exist.
     """
@@ -44,6 +52,8 @@ def python_files(arguments: Iterable[str | os.PathLike[str]], is_excluded: Calla
     for argument in arguments:
         path = Path(os.path.abspath(argument))
         if path.is_file():
+            if (force_exclude and is_excluded(path)) or path.suffix == NOTEBOOK_SUFFIX:
+                continue
             working_folder = Path.cwd()
             root = working_folder if working_folder in path.parents else path.parent
             found.setdefault(path, SourceFile(path, root))

@@ -1,4 +1,5 @@
-"""How ``asyncguide check`` prints its findings: text, JSON, SARIF 2.1.0, statistics.
+"""How ``asyncguide check`` prints its findings: text, JSON, SARIF 2.1.0, statistics, and the
+formats CI services read: GitHub workflow commands, GitLab Code Quality, JUnit XML.
 
 Positions are printed 1-based, columns counted in code points (``str`` characters); an end column
 is the column just after the last character, as in SARIF.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from xml.etree import ElementTree
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from importlib.metadata import version
@@ -15,8 +17,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..rules.documentation import DOCS_URL, rule_url
+from ..rules.noqa import UNUSED_NOQA_CODE, UNUSED_NOQA_NAME
 from ..rules.registry import all_rules
 from .check import SYNTAX_ERROR_CODE, SYNTAX_ERROR_NAME, FileResult, Finding
+from .fingerprints import file_fingerprints
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_LEVELS = {"error": "error", "warning": "warning", "information": "note"}
@@ -92,7 +96,7 @@ def json_report(results: Sequence[FileResult]) -> str:
 
 def sarif_report(results: Sequence[FileResult]) -> str:
     """A SARIF 2.1.0 log with one run: every rule as a reporting descriptor, every finding a result."""
-    descriptors = [_syntax_error_descriptor()] + [
+    descriptors = [_syntax_error_descriptor(), _unused_noqa_descriptor()] + [
         {
             "id": code,
             "name": rule.name,
@@ -166,6 +170,16 @@ def _syntax_error_descriptor() -> dict:
     }
 
 
+def _unused_noqa_descriptor() -> dict:
+    return {
+        "id": UNUSED_NOQA_CODE,
+        "name": UNUSED_NOQA_NAME,
+        "shortDescription": {"text": "A # noqa comment lists codes that suppress nothing on its line"},
+        "helpUri": rule_url(UNUSED_NOQA_CODE),
+        "defaultConfiguration": {"level": "warning"},
+    }
+
+
 def statistics(results: Sequence[FileResult]) -> list[tuple[str, int, int]]:
     """(code, findings, fixable findings) per code, most frequent first."""
     counts: Counter[str] = Counter()
@@ -178,7 +192,7 @@ def statistics(results: Sequence[FileResult]) -> list[tuple[str, int, int]]:
 
 def rule_name(code: str) -> str:
     rule = all_rules().get(code)
-    return rule.name if rule is not None else SYNTAX_ERROR_NAME
+    return rule.name if rule is not None else {SYNTAX_ERROR_CODE: SYNTAX_ERROR_NAME, UNUSED_NOQA_CODE: UNUSED_NOQA_NAME}[code]
 
 
 def statistics_text(results: Sequence[FileResult]) -> str:
@@ -197,3 +211,116 @@ def statistics_json(results: Sequence[FileResult]) -> str:
         for code, count, fixable in statistics(results)
     ]
     return json.dumps(rows, indent=2) + "\n"
+
+
+#: GitHub workflow commands by severity
+GITHUB_COMMANDS = {"error": "error", "warning": "warning", "information": "notice"}
+
+
+def github_report(results: Sequence[FileResult]) -> str:
+    """One GitHub Actions workflow command per finding (``::warning file=…,line=…::message``), which
+    the run shows as an annotation on the pull request's diff."""
+    lines = []
+    for result, finding in each_finding(results):
+        diagnostic = finding.diagnostic
+        position = diagnostic.range
+        properties = {
+            "file": Path(result.display_path).as_posix(),
+            "line": position.start_line + 1,
+            "col": position.start_column + 1,
+            "endLine": position.end_line + 1,
+            "endColumn": position.end_column + 1,
+            "title": f"{diagnostic.code} {rule_name(diagnostic.code)}",
+        }
+        rendered = ",".join(f"{key}={_github_property(str(value))}" for key, value in properties.items())
+        message = _github_data(f"{diagnostic.code} {diagnostic.message}\n{annotation_details(diagnostic.code)}".rstrip())
+        lines.append(f"::{GITHUB_COMMANDS[diagnostic.severity.value]} {rendered}::{message}")
+    return "".join(line + "\n" for line in lines)
+
+
+def annotation_details(code: str) -> str:
+    """What an annotation adds under the message: the first guideline bullet the rule enforces and
+    the rule's page."""
+    rule = all_rules().get(code)
+    if rule is None:
+        return ""
+    details = [f"Guideline ({quote.document}, {quote.section}): {quote.text}" for quote in rule.guidelines[:1]]
+    return "\n".join([*details, rule_url(code)])
+
+
+def _github_data(text: str) -> str:
+    """Escape a workflow command's message, as the Actions runner unescapes it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+#: GitLab Code Quality severities by severity
+GITLAB_SEVERITIES = {"error": "critical", "warning": "major", "information": "info"}
+
+
+def gitlab_report(results: Sequence[FileResult]) -> str:
+    """A GitLab Code Quality report: a JSON array, one issue per finding, each with a fingerprint
+    that survives lines inserted above it (``fingerprints``)."""
+    issues = []
+    for result in results:
+        path = Path(result.display_path).as_posix()
+        for finding, fingerprint in zip(result.findings, file_fingerprints(result, path)):
+            diagnostic = finding.diagnostic
+            issues.append(
+                {
+                    "description": f"{diagnostic.code} {diagnostic.message}",
+                    "check_name": diagnostic.code,
+                    "fingerprint": fingerprint,
+                    "severity": GITLAB_SEVERITIES[diagnostic.severity.value],
+                    "location": {
+                        "path": path,
+                        "lines": {"begin": diagnostic.range.start_line + 1, "end": diagnostic.range.end_line + 1},
+                    },
+                }
+            )
+    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+
+
+def junit_report(results: Sequence[FileResult]) -> str:
+    """JUnit XML: a test suite per file, a failing test case per finding; a file without findings
+    has one passing test case, so CI lists what was checked."""
+    suites = ElementTree.Element("testsuites", name="asyncguide")
+    total = failures = 0
+    for result in results:
+        suite = ElementTree.SubElement(suites, "testsuite", name=result.display_path)
+        for finding in result.findings:
+            diagnostic = finding.diagnostic
+            line, column = diagnostic.range.start_line + 1, diagnostic.range.start_column + 1
+            case = ElementTree.SubElement(
+                suite, "testcase", name=f"{diagnostic.code} at line {line}, column {column}",
+                classname=result.display_path, file=result.display_path, line=str(line),
+            )
+            failure = ElementTree.SubElement(case, "failure", message=diagnostic.message, type=diagnostic.code)
+            failure.text = f"{result.display_path}:{line}:{column}: {diagnostic.code} {diagnostic.message}"
+        if not result.findings:
+            ElementTree.SubElement(suite, "testcase", name="no findings", classname=result.display_path, file=result.display_path)
+        cases = max(len(result.findings), 1)
+        suite.set("tests", str(cases))
+        suite.set("failures", str(len(result.findings)))
+        suite.set("errors", "0")
+        total += cases
+        failures += len(result.findings)
+    suites.set("tests", str(total))
+    suites.set("failures", str(failures))
+    suites.set("errors", "0")
+    ElementTree.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode") + "\n"
+
+
+#: ``--format`` -> the report it prints
+REPORTS = {
+    "text": text_report,
+    "json": json_report,
+    "sarif": sarif_report,
+    "github": github_report,
+    "gitlab": gitlab_report,
+    "junit": junit_report,
+}

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
+from ..tracebacks import traceback_kept
 from ..frameworks.aiohttp import is_aiohttp_handler, is_middleware
 
 #: how ``logger`` objects are made, so ``logger.error`` is known to be logging's
@@ -16,7 +17,9 @@ class ErrorLoggedWithoutTraceback(Rule):
     """
     ## What it does
     Finds `logger.error(...)` (or `logging.error(...)`) in an `except` block of an aiohttp
-    handler or middleware, without `exc_info=`.
+    handler or middleware, without `exc_info=`. A block that raises the exception on (`raise`,
+    `raise error`, `raise web.HTTPBadGateway() from error`) or logged its traceback already is
+    left alone.
 
     ## Why is this bad?
     The log line says that something failed but not where: the traceback of the exception being
@@ -67,7 +70,8 @@ class ErrorLoggedWithoutTraceback(Rule):
         function = model.enclosing_function(node)
         if not (is_aiohttp_handler(function) or is_middleware(model, function)):
             return
-        if not any(isinstance(a, ast.ExceptHandler) for a in _ancestors_in_function(model, node)):
+        handler = next((a for a in _ancestors_in_function(model, node) if isinstance(a, ast.ExceptHandler)), None)
+        if handler is None or traceback_kept(node, handler, model):
             return
         yield self.diagnostic(
             node,

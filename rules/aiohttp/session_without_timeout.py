@@ -14,6 +14,20 @@ TIMEOUT = "aiohttp.ClientTimeout"
 TIMEOUT_KEYWORDS = ("timeout", "read_timeout", "conn_timeout")
 #: ClientTimeout's limits, in positional order (``ceil_threshold`` limits nothing)
 LIMITS = ("total", "connect", "sock_read", "sock_connect")
+#: the session's methods that send a request, which take their own ``timeout=``
+REQUEST_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "ws_connect"})
+#: context managers that cancel what runs inside them after a delay
+TIMEOUT_CONTEXTS = frozenset(
+    {
+        "asyncio.timeout",
+        "asyncio.timeout_at",
+        "async_timeout.timeout",
+        "async_timeout.timeout_at",
+        "anyio.fail_after",
+        "anyio.move_on_after",
+    }
+)
+WAIT_FOR = frozenset({"asyncio.wait_for", "asyncio.tasks.wait_for"})
 
 
 class ClientSessionWithoutTimeout(Rule):
@@ -21,6 +35,11 @@ class ClientSessionWithoutTimeout(Rule):
     ## What it does
     Finds `aiohttp.ClientSession()` created without `timeout=`, and `aiohttp.ClientTimeout()`
     that sets no limit at all (no arguments, or only `None`s).
+
+    A session used only in the function that creates it is left alone when every request it
+    sends is limited already: a per-request `timeout=`, or inside `async with
+    asyncio.timeout(...)` / `async_timeout.timeout(...)` / `anyio.fail_after(...)`, or awaited
+    through `asyncio.wait_for(..., timeout)`.
 
     ## Why is this bad?
     A session's default timeout is 5 minutes for a whole request. A slow or stalled upstream
@@ -73,6 +92,8 @@ class ClientSessionWithoutTimeout(Rule):
         if name == SESSION:
             if _has_unpacking(node) or any(_sets_limit(keyword(node, name)) for name in TIMEOUT_KEYWORDS):
                 return
+            if _every_request_timed(node, model):
+                return
             yield self.diagnostic(
                 node,
                 model,
@@ -99,3 +120,44 @@ def _has_unpacking(call: ast.Call) -> bool:
 
 def _sets_limit(value: ast.expr | None) -> bool:
     return value is not None and not (isinstance(value, ast.Constant) and value.value is None)
+
+
+def _every_request_timed(session: ast.Call, model: SemanticModel) -> bool:
+    """True when the session is bound to a name used only to send requests (and to close it), at
+    least one, each with a time limit of its own or around it."""
+    use, target = model.value_use(session)
+    if use == "with" and isinstance(target, ast.withitem):
+        target = target.optional_vars
+    elif use != "bound":
+        return False
+    binding = model.lookup(target.id, target) if isinstance(target, ast.Name) else None
+    if binding is None:
+        return False
+    requests = 0
+    for name in model.references(binding):
+        attribute = model.parent(name)
+        call = model.parent(attribute)
+        if not (isinstance(attribute, ast.Attribute) and isinstance(call, ast.Call) and call.func is attribute):
+            return False  # passed on, stored or returned: its other requests are out of sight
+        if attribute.attr in REQUEST_METHODS:
+            if not _timed(call, model):
+                return False
+            requests += 1
+    return requests > 0
+
+
+def _timed(request: ast.Call, model: SemanticModel) -> bool:
+    if _sets_limit(keyword(request, "timeout")):
+        return True
+    function = model.enclosing_function(request)
+    for ancestor in model.ancestors(request):
+        if ancestor is getattr(function, "node", None):
+            break
+        if isinstance(ancestor, (ast.With, ast.AsyncWith)) and any(
+            isinstance(item.context_expr, ast.Call) and model.qualified_name(item.context_expr.func) in TIMEOUT_CONTEXTS
+            for item in ancestor.items
+        ):
+            return True
+        if isinstance(ancestor, ast.Call) and model.qualified_name(ancestor.func) in WAIT_FOR:
+            return True
+    return False

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity, callees_of
+from ..tls import behind_opt_in
 from ..frameworks.aiohttp import qualified
 
 REQUEST_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "ws_connect")
@@ -29,7 +30,8 @@ class TlsVerificationDisabled(Rule):
     Finds TLS certificate verification turned off for aiohttp clients: `ssl=False` or
     `verify_ssl=False` passed to a request method, `ws_connect`, `aiohttp.request` or
     `TCPConnector`; an `SSLContext` given `verify_mode = ssl.CERT_NONE` or `check_hostname =
-    False`; and `ssl._create_unverified_context()`.
+    False`; and `ssl._create_unverified_context()`. Settings made only behind an explicit option
+    (`if args.ssl_insecure:`, `if not verify_ssl:`) are the user's choice and are left alone.
 
     ## Why is this bad?
     Without verification, TLS still encrypts but no longer proves who is on the other end: anyone
@@ -85,6 +87,8 @@ class TlsVerificationDisabled(Rule):
     callees = callees_of(TLS_CALLS, (UNVERIFIED_CONTEXT,))  # `REQUEST_METHODS` on an untyped receiver too
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+        if behind_opt_in(node, model):
+            return  # the user's explicit choice (`if args.insecure:`)
         if isinstance(node, ast.Assign):
             yield from self._check_context_setting(node, model)
             return

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterator
 
 from ..guidelines import Quote
+from ..handlers import injected_by_fastapi, takes_request
 from ..model import FunctionInfo, SemanticModel
 from ..rule import Diagnostic, Rule, Severity
+from .unawaited_coroutine import coroutine_callee
 
 #: the parameters of an ASGI application, which must be a coroutine function
 _ASGI_PARAMETERS = ("scope", "receive", "send")
@@ -34,11 +37,18 @@ class AsyncWithoutAwait(Rule):
     functions the module passes somewhere as a value (`app.on_startup.append(f)`,
     `add_event_handler("startup", f)`, `lifespan=f`, `exception_handlers={404: f}`), and functions
     with a framework callback's signature, which another module may register: a first parameter
-    `request`, `req`, `websocket` or `ws` (views, error handlers, middlewares), or `app` in a module
-    that imports a web framework (startup and shutdown hooks). Tests are left alone too: functions
+    `request`, `req`, `websocket` or `ws`, or one annotated as a framework's request or WebSocket
+    (`async def healthcheck(_: web.Request)`: views, error handlers, middlewares, which aiohttp and
+    the others require to be coroutine functions), or `app` in a module that imports a web framework
+    (startup and shutdown hooks), and FastAPI dependencies, which declare a parameter with
+    `Depends()`, `Query()`, `Header()`… (as a plain `def`, FastAPI would run them in a thread pool). Tests are left alone too: functions
     and methods named `test…` and the async hooks of `unittest.IsolatedAsyncioTestCase`
     (`asyncSetUp`, `asyncTearDown`), which test runners call as coroutines so that they run inside
     an event loop even when they await nothing.
+
+    When the function returns the result of a call that makes a coroutine (`return fetch(url)`
+    for an `async def fetch`), the message says the `await` is missing rather than advising a plain
+    `def`; when the returned call is not known (`return coll.find(query).to_list()`), it says both.
 
     ## Why is this bad?
     Such a coroutine never gives the event loop a chance to run anything else: it runs from start
@@ -89,12 +99,43 @@ class AsyncWithoutAwait(Rule):
             return
         if _passed_as_value(function, model):
             return
-        message = (
-            f"`async def {function.qualname}` never uses `await`, `async for` or `async with`, so it never "
-            "lets the event loop run anything else; make it a plain `def` (and drop the `await` where it is called)"
-        )
-        yield Diagnostic(self.code, message, model.header_range(node), self.severity)
+        yield Diagnostic(self.code, _message(function, model), model.header_range(node), self.severity)
 
+
+def _message(function: FunctionInfo, model: SemanticModel) -> str:
+    """The advice: a plain ``def``, unless what the function returns may be the awaitable it forgot to await."""
+    never = f"`async def {function.qualname}` never uses `await`, `async for` or `async with`"
+    returned = [r.value for r in model.nodes_in(function, ast.Return) if isinstance(r, ast.Return) and isinstance(r.value, ast.Call)]
+    for call in returned:
+        callee = coroutine_callee(call, model)  # type: ignore[arg-type]
+        if callee is not None:
+            return (
+                f"{never}, and returns `{callee}(...)` without awaiting it: its callers get a coroutine, not its "
+                f"result; write `return await {model.segment(call.func)}(...)`"  # type: ignore[union-attr]
+            )
+    unknown = [c for c in returned if not _plainly_sync(model.qualified_name(c.func))]  # type: ignore[union-attr]
+    if unknown:
+        shown = model.segment(unknown[0].func)  # type: ignore[union-attr]
+        shown = shown if len(shown) <= 40 and "\n" not in shown else "the returned call"
+        return (
+            f"{never}: if `{shown}(...)` returns an awaitable (a coroutine or a future), the `await` is "
+            "missing and its callers get the awaitable, not its result; otherwise make it a plain `def` "
+            "(and drop the `await` where it is called)"
+        )
+    return (
+        f"{never}, so it never lets the event loop run anything else; make it a plain `def` (and drop the "
+        "`await` where it is called)"
+    )
+
+
+def _plainly_sync(name: str | None) -> bool:
+    """A callee of the standard library (``builtins.dict``, ``re.compile.findall``), whose result is
+    no awaitable unless asyncio's."""
+    module = (name or "").split(".")[0]
+    return module in _STANDARD_LIBRARY and module != "asyncio"
+
+
+_STANDARD_LIBRARY = frozenset(sys.stdlib_module_names)
 
 #: the coroutine hooks of unittest.IsolatedAsyncioTestCase, which the runner awaits
 _ASYNC_TEST_HOOKS = frozenset({"asyncSetUp", "asyncTearDown"})
@@ -134,10 +175,12 @@ def _is_asgi_app(function: FunctionInfo) -> bool:
 def _looks_like_framework_callback(function: FunctionInfo, model: SemanticModel) -> bool:
     """``async def view(request)``, ``async def on_startup(app)``: the signature of a handler or
     hook that a framework awaits, registered where this module cannot see."""
+    if injected_by_fastapi(function, model):
+        return True  # FastAPI would run it in a thread pool if it were a plain `def`
     names = _parameters(function)
     if not names:
         return False
-    if names[0] in _HANDLER_FIRST_PARAMETERS:
+    if names[0] in _HANDLER_FIRST_PARAMETERS or takes_request(function, model):
         return True
     return names[0] == _APP_PARAMETER and any(model.uses(framework) for framework in _WEB_FRAMEWORKS)
 

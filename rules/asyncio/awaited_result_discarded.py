@@ -11,13 +11,27 @@ from ..rule import Diagnostic, Rule, Severity
 #: how coroutines that take input are named: awaiting them for the taking alone is deliberate
 CONSUMING_PREFIXES = ("read", "recv", "receive", "drain", "consume", "skip")
 
+#: the first word of coroutines named for their value: a query or a computation, whose only purpose
+#: is what it returns. Others (``insert``, ``delete``, ``refresh``, ``ensure_exists``) return a value
+#: too, but are awaited for their effect as often as not.
+QUERY_VERBS = frozenset(
+    {"get", "fetch", "fetchone", "fetchall", "fetchrow", "fetchval", "find", "load", "lookup", "query", "search"}
+    | {"select", "list", "count", "compute", "calculate", "parse"}
+)
+
 
 class AwaitedResultDiscarded(Rule):
     """
     ## What it does
     Finds `await f(...)` as a statement of its own, where `f` is a coroutine function of the same
-    module whose only purpose is its result: every `return` in it returns a value and it ends in
-    a `return` (a getter such as `fetch_user()` or `compute_total()`).
+    module whose only purpose is its result: it is named as a query or a computation (`get…`,
+    `fetch…`, `find…`, `load…`, `query…`, `count…`, `compute…`, `parse…` and the like), every
+    `return` in it returns a value, it ends in a `return`, it is not annotated `-> None` and it
+    raises nothing itself (a getter such as `fetch_user()` or `compute_total()`).
+
+    Coroutines awaited for their effect are left alone even when they return something: an
+    insert, an HTTP `DELETE`, a `refresh()`, an existence check that raises (`get_or_404()`),
+    a wrapper annotated `-> None` that ends in `return await other()`.
 
     Coroutines that take input (named `read…`, `recv…`, `receive…`, `drain…`, `consume…` or
     `skip…`) are left alone: awaiting `self.read()` or `receive()` to consume and drop what comes
@@ -67,8 +81,11 @@ class AwaitedResultDiscarded(Rule):
         callee = model.function_def(node.value.func)
         if callee is None or not callee.is_async or callee.yields or not callee.node.body:
             return
-        if callee.name.lstrip("_").startswith(CONSUMING_PREFIXES):
-            return  # awaited to consume input, the data dropped on purpose
+        name = callee.name.lstrip("_").lower()
+        if name.startswith(CONSUMING_PREFIXES) or name.split("_")[0] not in QUERY_VERBS:
+            return  # awaited to consume input, or possibly for an effect: the value may be incidental
+        if _annotated_none(callee.node.returns) or model.nodes_in(callee, ast.Raise):
+            return  # declared to return nothing, or a check that raises: awaited for the check
         if not isinstance(callee.node.body[-1], ast.Return):
             return  # may fall off its end: returning a value is not its purpose
         returns = model.nodes_in(callee, ast.Return)
@@ -79,6 +96,10 @@ class AwaitedResultDiscarded(Rule):
             f"but `{callee.qualname}` exists to return a value; use it, return it, or drop the call"
         )
         yield self.diagnostic(node, model, message)
+
+
+def _annotated_none(annotation: ast.expr | None) -> bool:
+    return isinstance(annotation, ast.Constant) and annotation.value in (None, "None")
 
 
 def _returns_nothing(statement: ast.AST) -> bool:

@@ -6,6 +6,10 @@ from ..guidelines import Quote
 _OPEN = "`aiofiles.open()`, `anyio.open_file()`, or `await asyncio.to_thread(...)` around the file work"
 
 
+def _in_thread(call: str) -> str:
+    return f"`await asyncio.to_thread({call}, ...)`"
+
+
 def _path_method(method: str) -> str:
     return f"`await asyncio.to_thread(path.{method}, ...)` or `await anyio.Path(path).{method}(...)`"
 
@@ -16,6 +20,12 @@ BLOCKING_FILE_CALLS: dict[str, str] = {
     "builtins.open": _OPEN,
     "io.open": _OPEN,
     "codecs.open": _OPEN,
+    "io.open_code": _OPEN,
+    "os.fdopen": "`aiofiles` or `anyio.wrap_file()` around the file, or `await asyncio.to_thread(...)` around the file work",
+    **{
+        f"shutil.{function}": _in_thread(f"shutil.{function}")
+        for function in ("copyfileobj", "copyfile", "copy", "copy2", "copytree", "rmtree", "move", "make_archive", "unpack_archive")
+    },
     **{
         f"pathlib.Path.{method}": _path_method(method)
         for method in ("read_text", "read_bytes", "write_text", "write_bytes", "open")
@@ -26,9 +36,13 @@ BLOCKING_FILE_CALLS: dict[str, str] = {
 class BlockingFileIO(BlockingCallRule):
     """
     ## What it does
-    Finds synchronous file I/O in async code: the builtin `open()`, `io.open()`, `codecs.open()`, and
-    the `pathlib.Path` methods `read_text()`, `read_bytes()`, `write_text()`, `write_bytes()` and
-    `open()`, in a coroutine or a request handler.
+    Finds synchronous file I/O in async code: the builtin `open()`, `io.open()`, `io.open_code()`,
+    `codecs.open()`, `os.fdopen()`, the `shutil` functions that copy, move, delete or archive files
+    (`copyfileobj()`, `copyfile()`, `copy()`, `copy2()`, `copytree()`, `rmtree()`, `move()`,
+    `make_archive()`, `unpack_archive()`), and the `pathlib.Path` methods `read_text()`,
+    `read_bytes()`, `write_text()`, `write_bytes()` and `open()` (on any expression known to be a
+    path: `base.joinpath(name).open()`, `(root / name).read_text()`), in a coroutine or a request
+    handler. An awaited call (`await open(...)` where `open` is an async replacement) is not reported.
 
     ## Why is this bad?
     Disk I/O has no readiness notification the event loop could wait on: a read or write runs to

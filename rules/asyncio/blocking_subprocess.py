@@ -29,6 +29,8 @@ BLOCKING_PROCESS_CALLS: dict[str, str] = {
         f"os.{spawn}": "`await asyncio.create_subprocess_exec()`"
         for spawn in ("spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe")
     },
+    "os.posix_spawn": "`await asyncio.create_subprocess_exec()`",
+    "os.posix_spawnp": "`await asyncio.create_subprocess_exec()`",
     "os.wait": _WAIT,
     "os.waitpid": _WAIT,
     "os.wait3": _WAIT,
@@ -46,11 +48,13 @@ class BlockingSubprocess(BlockingCallRule):
     """
     ## What it does
     Finds synchronous process calls in async code: `subprocess.run()`, `call()`, `check_call()`,
-    `check_output()`, `Popen()` (and a `Popen`'s `wait()`/`communicate()`), `os.system()`,
-    `os.popen()`, `os.spawn*()` and `os.wait*()`, in a coroutine or a request handler.
+    `check_output()`, a `Popen`'s `wait()`/`communicate()` and `with Popen(...)` (leaving it
+    waits for the child), `os.system()`, `os.popen()`, `os.spawn*()`,
+    `os.posix_spawn()`/`posix_spawnp()` and `os.wait*()`, in a coroutine or a request handler.
 
-    `os.spawn*(os.P_NOWAIT, …)` and `os.waitpid(pid, os.WNOHANG)`, which return at once, are not
-    reported.
+    `Popen(...)` alone (it starts the child and returns; a long-lived child may never be waited
+    for), `os.spawn*(os.P_NOWAIT, …)` and `os.waitpid(pid, os.WNOHANG)`, which return at once,
+    are not reported.
 
     ## Why is this bad?
     These calls wait for the child process (or fork it and wait for its output) on the event loop's
@@ -103,8 +107,11 @@ class BlockingSubprocess(BlockingCallRule):
 
 
 def _returns_at_once(call: ast.Call, model: SemanticModel) -> bool:
-    """True for a spawn that does not wait for the child, or a wait that only polls."""
+    """True for a start that does not wait for the child (``Popen()`` outside a ``with``, a spawn in
+    a non-waiting mode), or a wait that only polls."""
     name = model.qualified_name(call.func) or ""
+    if name == "subprocess.Popen":
+        return model.value_use(call)[0] != "with"  # only leaving `with Popen(...)` waits for the child
     if name.startswith("os.spawn"):
         mode = argument(call, 0)
         return mode is not None and model.qualified_name(mode) in _NON_WAITING_SPAWN_MODES

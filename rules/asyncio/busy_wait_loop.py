@@ -16,9 +16,10 @@ class BusyWaitLoop(Rule):
     ## What it does
     Finds polling loops in coroutines: `while <condition>:` whose body only awaits
     `asyncio.sleep(...)` (a `pass`, `continue` or docstring aside), waiting for the condition to
-    change. A constant condition (`while True:` keeping a task alive) is not polling, and a
-    condition that awaits (`while not await client.ping():`, a retry loop) checks something outside
-    the process: neither is reported.
+    change; and `while True:` whose body is one `if <condition>: break` (or `return`) and the
+    sleep. A `while True:` that only sleeps (keeping a task alive) is not polling, and a condition
+    that awaits (`while not await client.ping():`, a retry loop) checks something outside the
+    process: neither is reported.
 
     ## Why is this bad?
     The loop wakes up every interval to look at a flag: it reacts late by up to a whole interval,
@@ -57,14 +58,12 @@ class BusyWaitLoop(Rule):
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.While)
-        if not model.in_async_context(node) or isinstance(node.test, ast.Constant):
+        if not model.in_async_context(node):
             return
-        sleeps = [statement for statement in node.body if not _is_filler(statement)]
-        if not sleeps or not all(_is_awaited_sleep(statement, model) for statement in sleeps):
-            return
-        if _awaits_in(node.test, model):
+        condition_node = _polled_condition(node, model)
+        if condition_node is None or _awaits_in(condition_node, model):
             return  # `while not await client.ping():` polls something outside the process: a retry loop
-        condition = " ".join(model.segment(node.test).split())
+        condition = " ".join(model.segment(condition_node).split())
         if len(condition) > 40:
             condition = condition[:37] + "..."
         message = (
@@ -76,7 +75,35 @@ class BusyWaitLoop(Rule):
         yield Diagnostic(self.code, message, Range(start.start_line, start.start_column, end.end_line, end.end_column), self.severity)
 
 
+def _polled_condition(loop: ast.While, model: SemanticModel) -> ast.expr | None:
+    """The condition a loop polls between sleeps: its test when its body only sleeps, or the test
+    of the one ``if ...: break`` (or ``return``) of a ``while True:`` whose body otherwise only
+    sleeps. ``while ...:`` is a condition still to be written, not a loop kept alive."""
+    statements = [statement for statement in loop.body if not _is_filler(statement)]
+    sleeps = [statement for statement in statements if _is_awaited_sleep(statement, model)]
+    if not sleeps:
+        return None
+    if not (isinstance(loop.test, ast.Constant) and loop.test.value is not Ellipsis):
+        return loop.test if len(sleeps) == len(statements) else None
+    exits = [statement for statement in statements if statement not in sleeps]
+    if not loop.test.value or len(exits) != 1 or not _is_exit_test(exits[0]):
+        return None
+    return exits[0].test  # type: ignore[attr-defined]
+
+
+def _is_exit_test(statement: ast.stmt) -> bool:
+    """``if <condition>: break`` (or ``return``, with a value or not), no ``else``."""
+    return (
+        isinstance(statement, ast.If)
+        and not statement.orelse
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], (ast.Break, ast.Return))
+    )
+
+
 def _awaits_in(expression: ast.expr, model: SemanticModel) -> bool:
+    if isinstance(expression, ast.Await):
+        return True
     return any(any(a is expression for a in model.ancestors(await_)) for await_ in model.nodes(ast.Await))
 
 

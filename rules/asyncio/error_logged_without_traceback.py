@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
 from ..rule import Diagnostic, Rule, Severity
+from ..tracebacks import traceback_kept
 
 #: logging methods that drop the traceback unless given exc_info
 ERROR_METHODS = frozenset({"error", "critical", "warning"})
@@ -17,6 +18,10 @@ class ErrorLoggedWithoutTraceback(Rule):
     Finds, in an `except` block of a coroutine, `logger.error(...)` (or `critical`, `warning`, or
     the `logging` module's functions) that logs the caught exception (it is among the arguments)
     without `exc_info`, instead of `logger.exception(...)`.
+
+    Left alone: a handler that raises the exception on (`raise`, `raise error`, `raise
+    Other(...) from error`), one that logged the traceback already, and a `warning` about a
+    specific, expected error (`except KeyError`, not `except Exception` or `except OSError`).
 
     ## Why is this bad?
     Logging `str(exc)` keeps only the message: "Connection reset by peer" with no traceback says
@@ -71,6 +76,8 @@ class ErrorLoggedWithoutTraceback(Rule):
             return
         if not any(isinstance(arg, ast.Name) and arg.id == handler.name for arg in _arguments(node)):
             return  # the exception is not what is logged
+        if traceback_kept(node, handler, model):
+            return
         message = (
             f"`{model.segment(node.func)}()` in {model.context_label(node)} logs `{handler.name}` without its "
             "traceback, so the log does not show where it failed; use `.exception(...)` (or `exc_info=True`)"

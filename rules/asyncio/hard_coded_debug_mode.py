@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, argument, keyword
 from ..rule import Diagnostic, Rule, Severity, callees_of
+from ..scripts import is_main_guard
 
 #: calls that take ``debug=`` to switch asyncio's debug mode on
 DEBUG_KEYWORD_CALLS = frozenset({"asyncio.run", "asyncio.runners.run", "asyncio.Runner", "asyncio.runners.Runner"})
@@ -71,7 +72,7 @@ class HardCodedDebugMode(Rule):
             return
         if not (isinstance(switch, ast.Constant) and switch.value is True):
             return  # off, or taken from a setting
-        if any(isinstance(ancestor, (ast.If, ast.IfExp)) and not _is_main_guard(ancestor.test) for ancestor in model.ancestors(node)):
+        if any(isinstance(ancestor, (ast.If, ast.IfExp)) and not is_main_guard(ancestor.test) for ancestor in model.ancestors(node)):
             return  # switched on under a condition (a setting, an environment variable)
         function = model.enclosing_function(node)
         if function is not None and function.name.startswith("test"):
@@ -82,13 +83,3 @@ class HardCodedDebugMode(Rule):
             "`PYTHONASYNCIODEBUG=1`, `python -X dev` or a setting"
         )
         yield self.diagnostic(switch, model, message)
-
-
-def _is_main_guard(test: ast.expr) -> bool:
-    """``__name__ == "__main__"``: true on every run of a script, so no switch."""
-    return (
-        isinstance(test, ast.Compare)
-        and isinstance(test.left, ast.Name)
-        and test.left.id == "__name__"
-        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
-    )

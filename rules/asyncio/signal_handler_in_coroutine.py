@@ -18,7 +18,9 @@ class SignalHandlerInCoroutine(Rule):
     """
     ## What it does
     Finds `signal.signal(signum, handler)` called in a coroutine, with a handler of its own
-    (restoring `SIG_DFL` / `SIG_IGN` is left alone).
+    (restoring `SIG_DFL` / `SIG_IGN` is left alone, and so is the fallback in
+    `except NotImplementedError:` after `try: loop.add_signal_handler(...)`, for event loops that
+    cannot handle signals, such as Windows's).
 
     ## Why is this bad?
     A `signal.signal` handler runs in the main thread between two bytecodes, at any point, even in
@@ -71,9 +73,34 @@ class SignalHandlerInCoroutine(Rule):
             return
         if len(node.args) >= 2 and model.qualified_name(node.args[1]) in DEFAULT_HANDLERS:
             return
+        if _fallback_for_add_signal_handler(node, model):
+            return
         message = (
             f"`signal.signal()` in {model.context_label(node)} installs a handler that runs between any two "
             "bytecodes, outside the event loop, where touching tasks, events or the loop is unsafe; use "
             "`asyncio.get_running_loop().add_signal_handler()`"
         )
         yield self.diagnostic(node, model, message)
+
+
+def _fallback_for_add_signal_handler(call: ast.Call, model: SemanticModel) -> bool:
+    """``try: loop.add_signal_handler(...)`` / ``except NotImplementedError: signal.signal(...)``:
+    the way to handle signals where the loop cannot (Windows)."""
+    for ancestor in model.ancestors(call):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return False
+        if not isinstance(ancestor, ast.ExceptHandler) or ancestor.type is None:
+            continue
+        caught = ancestor.type.elts if isinstance(ancestor.type, ast.Tuple) else [ancestor.type]
+        if "builtins.NotImplementedError" not in {model.qualified_name(c) for c in caught}:
+            continue
+        statement = model.parent(ancestor)
+        if any(_in_try_body(node, statement, model) for node in model.attributes_named("add_signal_handler")):
+            return True
+    return False
+
+
+def _in_try_body(node: ast.AST, statement: ast.AST, model: SemanticModel) -> bool:
+    """``node`` is in the body of the ``try`` statement (not in one of its handlers)."""
+    body = getattr(statement, "body", [])
+    return any(ancestor in body for ancestor in model.ancestors(node))

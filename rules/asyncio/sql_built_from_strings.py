@@ -58,6 +58,15 @@ _SQL_WORDS = re.compile(
     r"create|drop|alter|truncate|returning|set)\b",
     re.IGNORECASE,
 )
+#: statements that take no bind parameters at all: the identifiers and settings in DDL (``CREATE
+#: DATABASE``, ``ALTER TABLE``), ``SET`` / ``SHOW`` and the like can only be formatted into the text
+_UNPARAMETERISED_STATEMENT = re.compile(
+    r"^\s*(create|drop|alter|truncate|grant|revoke|comment|set|reset|show|vacuum|analyze|listen|unlisten|use|pragma|"
+    r"savepoint|release|rollback\s+to|attach|detach)\b",
+    re.IGNORECASE,
+)
+#: how functions that escape or quote a value or an identifier for SQL are named
+_ESCAPING = re.compile(r"escape|quote", re.IGNORECASE)
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _CONSTANT_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
 #: ``%`` conversions that only accept numbers (and ``%%``): they cannot carry SQL
@@ -90,7 +99,14 @@ class SqlBuiltFromStrings(Rule):
     `tx`…). Only SQL-looking strings count: their literal parts contain `SELECT`, `INSERT`,
     `WHERE`, `FROM`… Values that cannot carry SQL are allowed: literals, names bound only to
     literals, `ALL_CAPS` constants, `int()`/`float()`/`len()` results, numeric conversions
-    (`%d`, `{n:d}`), and placeholder lists built from literals (`", ".join("?" * len(ids))`).
+    (`%d`, `{n:d}`), placeholder lists built from literals (`", ".join("?" * len(ids))`,
+    `", ".join(f"${i + 1}" for i in range(n))`), and names taken from or checked against an
+    allow-list (`for column in SORTABLE`, `if column not in {"name", "email"}: raise ...`), and
+    what a function named for escaping or quoting returns (`escape_sqlite(table)`,
+    `quote_ident(name)`).
+    Statements that take no parameters at all are left alone: DDL (`CREATE DATABASE {name}`,
+    `ALTER TABLE`, `GRANT`), `SET` / `SHOW` and the like, whose identifiers and settings can only
+    be written into the text.
 
     ## Why is this bad?
     A value formatted into SQL becomes SQL: a user id of `1 OR 1=1`, or a name containing a
@@ -145,7 +161,7 @@ class SqlBuiltFromStrings(Rule):
             if query is None:
                 return
         built = _built_sql(query, model) or _built_through_variable(query, node, model)
-        if built is None or not _SQL_WORDS.search(built.literal):
+        if built is None or not _SQL_WORDS.search(built.literal) or _UNPARAMETERISED_STATEMENT.match(built.literal):
             return
         receiver = model.segment(node.func.value)
         method = f"{receiver}.{node.func.attr}" if len(receiver) <= 40 and "\n" not in receiver else node.func.attr
@@ -292,17 +308,54 @@ def _is_safe(expr: ast.expr, model: SemanticModel) -> bool:
     if isinstance(expr, ast.Constant):
         return True
     if isinstance(expr, ast.Name):
-        if _CONSTANT_NAME.match(expr.id) or _constant_value(expr, model) is not None:
+        if _CONSTANT_NAME.match(expr.id) or _constant_value(expr, model) is not None or _allow_listed(expr, model):
             return True
         binding = model.lookup(expr.id, expr)
         return binding is not None and binding.value is not None and binding.kind == "assignment" and _is_placeholders(binding.value, model)
     if isinstance(expr, ast.Attribute):
         return bool(_CONSTANT_NAME.match(expr.attr)) or expr.attr == "__tablename__"
     if isinstance(expr, ast.Call):
+        callee = expr.func.id if isinstance(expr.func, ast.Name) else expr.func.attr if isinstance(expr.func, ast.Attribute) else ""
+        if _ESCAPING.search(callee):
+            return True  # `escape_sqlite(table)`, `quote_ident(name)`: made safe to write into SQL
         return model.qualified_name(expr.func) in _NUMERIC_CALLS or _is_placeholders(expr, model)
     if isinstance(expr, ast.BinOp):
         return _is_placeholders(expr, model)
     return False
+
+
+def _allow_listed(name: ast.Name, model: SemanticModel) -> bool:
+    """A name (a column, a table) taken from an allow-list, or checked against one earlier in its
+    function: ``for column in SORTABLE_COLUMNS``, ``if column not in ("name", "created"): raise``."""
+    binding = model.lookup(name.id, name)
+    if binding is not None and binding.kind == "loop" and isinstance(binding.node, (ast.For, ast.AsyncFor, ast.comprehension)):
+        if _is_allow_list(binding.node.iter):
+            return True
+    function = model.enclosing_function(name)
+    checks = model.nodes_in(function, ast.Compare) if function is not None else []
+    return any(
+        isinstance(check, ast.Compare)
+        and isinstance(check.left, ast.Name)
+        and check.left.id == name.id
+        and len(check.ops) == 1
+        and isinstance(check.ops[0], (ast.In, ast.NotIn))
+        and _is_allow_list(check.comparators[0])
+        and (check.lineno, check.col_offset) < (name.lineno, name.col_offset)
+        for check in checks
+    )
+
+
+def _is_allow_list(expr: ast.expr) -> bool:
+    """A collection of literals, a constant (``ALLOWED_COLUMNS``, ``Model.FIELDS``) or its ``.keys()``."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "keys" and not expr.args:
+        expr = expr.func.value
+    if isinstance(expr, (ast.Set, ast.Tuple, ast.List)):
+        return all(isinstance(e, ast.Constant) for e in expr.elts)
+    if isinstance(expr, ast.Dict):
+        return all(isinstance(k, ast.Constant) for k in expr.keys)
+    if isinstance(expr, ast.Name):
+        return bool(_CONSTANT_NAME.match(expr.id))
+    return isinstance(expr, ast.Attribute) and bool(_CONSTANT_NAME.match(expr.attr))
 
 
 def _is_safe_formatted(value: ast.FormattedValue, model: SemanticModel) -> bool:
@@ -331,19 +384,45 @@ def _is_placeholders(expr: ast.expr, model: SemanticModel) -> bool:
         return False
     if not isinstance(expr.func.value, ast.Constant) or len(expr.args) != 1:
         return False
-    joined = expr.args[0]
-    if isinstance(joined, (ast.GeneratorExp, ast.ListComp)):
-        element = joined.elt
+    return _are_placeholder_items(expr.args[0], model)
+
+
+def _are_placeholder_items(items: ast.expr, model: SemanticModel) -> bool:
+    """What a placeholder list joins: literals, ``f"${i}"`` over a counter, or a name bound to such
+    a list."""
+    if isinstance(items, ast.Name):
+        binding = model.lookup(items.id, items)
+        return binding is not None and binding.kind == "assignment" and isinstance(binding.value, ast.ListComp) and _are_placeholder_items(binding.value, model)
+    if isinstance(items, (ast.GeneratorExp, ast.ListComp)):
+        element = items.elt
         if isinstance(element, ast.JoinedStr):
-            loop_names = {g.target.id for g in joined.generators if isinstance(g.target, ast.Name) and _counts(g.iter, model)}
+            numbers = {name for g in items.generators for name in _counters(g, model)}
             return all(
-                isinstance(v, ast.Constant) or (isinstance(v, ast.FormattedValue) and isinstance(v.value, ast.Name) and v.value.id in loop_names)
+                isinstance(v, ast.Constant) or (isinstance(v, ast.FormattedValue) and _is_number_of(v.value, numbers))
                 for v in element.values
             )
         return isinstance(element, ast.Constant)
-    return _is_placeholders(joined, model)
+    return _is_placeholders(items, model)
 
 
-def _counts(iterable: ast.expr, model: SemanticModel) -> bool:
-    """``range(...)``: a loop over numbers."""
-    return isinstance(iterable, ast.Call) and model.qualified_name(iterable.func) == "builtins.range"
+def _counters(generator: ast.comprehension, model: SemanticModel) -> list[str]:
+    """The names a comprehension's loop binds to numbers: ``i`` of ``for i in range(n)`` and of
+    ``for i, value in enumerate(values)``."""
+    iterable, target = generator.iter, generator.target
+    if not isinstance(iterable, ast.Call):
+        return []
+    callee = model.qualified_name(iterable.func)
+    if callee == "builtins.range" and isinstance(target, ast.Name):
+        return [target.id]
+    if callee == "builtins.enumerate" and isinstance(target, ast.Tuple) and target.elts and isinstance(target.elts[0], ast.Name):
+        return [target.elts[0].id]
+    return []
+
+
+def _is_number_of(expr: ast.expr, numbers: set[str]) -> bool:
+    """A counter, or arithmetic on counters and number literals (``i + 1``)."""
+    if isinstance(expr, ast.Name):
+        return expr.id in numbers
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, int)
+    return isinstance(expr, ast.BinOp) and _is_number_of(expr.left, numbers) and _is_number_of(expr.right, numbers)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from ..fixes import FixContext
 from ..guidelines import Quote
-from ..model import SemanticModel
+from ..model import ClassInfo, SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
 
 #: async-only context managers: the qualified name of the class (or factory) an instance comes from
@@ -25,6 +25,8 @@ ASYNC_CONTEXT_MANAGERS = {
     "asyncio.timeouts.timeout": "asyncio.timeout()",
     "asyncio.TaskGroup": "asyncio.TaskGroup",
     "asyncio.taskgroups.TaskGroup": "asyncio.TaskGroup",
+    "async_timeout.timeout": "async_timeout.timeout()",
+    "async_timeout.timeout_at": "async_timeout.timeout_at()",
     "aiohttp.ClientSession": "aiohttp.ClientSession",
     "aiohttp.client.ClientSession": "aiohttp.ClientSession",
     "aiohttp.ClientResponse": "aiohttp.ClientResponse",
@@ -40,9 +42,10 @@ class SyncWithAsyncContextManager(Rule):
     ## What it does
     Finds `with` (not `async with`) in a coroutine on an async context manager: an
     `asyncio.Lock`, `Semaphore`, `BoundedSemaphore` or `Condition`, `asyncio.timeout()` /
-    `timeout_at()`, an `asyncio.TaskGroup`, an `aiohttp.ClientSession` or response, whether
-    created in the `with` or held in a variable, attribute or annotated parameter. Also the
-    pre-3.9 form `with await lock:`.
+    `timeout_at()`, `async_timeout.timeout()`, an `asyncio.TaskGroup`, an `aiohttp.ClientSession`
+    or response, whether created in the `with` or held in a variable, attribute or annotated
+    parameter; and instances of a class of the module that defines `__aenter__` but no
+    `__enter__` (its bases all of the module too). Also the pre-3.9 form `with await lock:`.
 
     ## Why is this bad?
     These objects implement only `__aenter__` / `__aexit__`: plain `with` raises `TypeError`
@@ -129,6 +132,40 @@ def _is_legacy_acquire(expression: ast.expr, model: SemanticModel) -> bool:
     return ASYNC_CONTEXT_MANAGERS.get(model.instance_type(expression.value) or "") in LEGACY_AWAIT_ACQUIRE
 
 
+#: bases a class of the module may have and still be known to define no ``__enter__`` of its own
+_PLAIN_BASES = frozenset({"builtins.object", "abc.ABC", "typing.Generic", "typing_extensions.Generic"})
+
+
 def _async_manager(expression: ast.expr, model: SemanticModel) -> str | None:
     """How messages name the async context manager ``expression`` evaluates to, or None."""
-    return ASYNC_CONTEXT_MANAGERS.get(model.instance_type(expression) or "")
+    known = ASYNC_CONTEXT_MANAGERS.get(model.instance_type(expression) or "")
+    if known is not None:
+        return known
+    class_info = _class_of(expression, model)
+    if class_info is not None and _async_only(class_info, model):
+        return class_info.name
+    return None
+
+
+def _class_of(expression: ast.expr, model: SemanticModel) -> ClassInfo | None:
+    """The class of this module ``expression`` is an instance of: ``Cls(...)``, or a name assigned one."""
+    if isinstance(expression, ast.Name):
+        binding = model.lookup(expression.id, expression)
+        expression = binding.value if binding is not None and binding.kind == "assignment" else None  # type: ignore[assignment]
+    if isinstance(expression, ast.Call):
+        return model.class_def(expression.func)
+    return None
+
+
+def _async_only(class_info: ClassInfo, model: SemanticModel) -> bool:
+    """True when the class (with its bases, all of this module or plain) defines ``__aenter__`` and
+    no ``__enter__``: a base of another module might define ``__enter__``."""
+    if model.find_method(class_info, "__aenter__") is None or model.find_method(class_info, "__enter__") is not None:
+        return False
+    classes = [class_info, *(base for base in model.base_classes(class_info) if isinstance(base, ClassInfo))]
+    for current in classes:
+        for base in current.node.bases:
+            target = base.value if isinstance(base, ast.Subscript) else base
+            if model.class_def(target) is None and model.qualified_name(target) not in _PLAIN_BASES:
+                return False
+    return True

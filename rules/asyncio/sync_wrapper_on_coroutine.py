@@ -4,8 +4,12 @@ import ast
 from collections.abc import Iterator
 
 from ..guidelines import Quote
-from ..model import SemanticModel
+from ..handlers import HTTP_METHODS
+from ..model import FunctionInfo, SemanticModel
 from ..rule import Diagnostic, Rule, Severity
+
+#: the methods Tornado calls on a request handler, awaiting what they return
+TORNADO_HANDLER_METHODS = frozenset({*HTTP_METHODS, "prepare", "open", "on_message"})
 
 
 class SyncWrapperOnCoroutine(Rule):
@@ -14,6 +18,11 @@ class SyncWrapperOnCoroutine(Rule):
     Finds a decorator of the same module applied to an `async def` when the function it returns
     is a plain `def` wrapper that calls the decorated function: `def wrapper(*args, **kwargs):
     return func(*args, **kwargs)`.
+
+    Wrappers that run the coroutine they create (`return asyncio.run(func(*args))`,
+    `loop.run_until_complete(...)`, a click command adapter) are left alone, and so are wrappers
+    returning the coroutine from a Tornado handler method: Tornado awaits whatever a handler
+    method returns.
 
     ## Why is this bad?
     The decorated function is no longer a coroutine function: `inspect.iscoroutinefunction()`
@@ -70,11 +79,13 @@ class SyncWrapperOnCoroutine(Rule):
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.AsyncFunctionDef)
+        # Tornado awaits whatever a handler method returns: a wrapper returning the coroutine is fine
+        returning_is_enough = _tornado_handler_method(model.function_info(node), model)
         for decorator in node.decorator_list:
             decorator_function = model.function_def(decorator)
             if decorator_function is None or decorator_function.is_async:
                 continue
-            wrapper = _sync_wrapper(decorator_function.node, model)
+            wrapper = _sync_wrapper(decorator_function.node, model, returning_is_enough)
             if wrapper is None:
                 continue
             message = (
@@ -85,19 +96,39 @@ class SyncWrapperOnCoroutine(Rule):
             yield self.diagnostic(decorator, model, message)
 
 
-def _sync_wrapper(decorator: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticModel) -> ast.FunctionDef | None:
-    """The plain ``def`` the decorator returns, when it calls the decorator's (first) parameter and the
-    decorator has no ``async def`` wrapper at all."""
+def _tornado_handler_method(function: FunctionInfo | None, model: SemanticModel) -> bool:
+    """A method Tornado calls on a request handler: known to be one, or named like one in a module
+    using Tornado whose class may derive from a handler defined elsewhere."""
+    if function is None or function.class_info is None:
+        return False
+    if function.handler is not None:
+        return function.handler.framework == "tornado"
+    return model.uses("tornado") and function.name in TORNADO_HANDLER_METHODS
+
+
+def _sync_wrapper(
+    decorator: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticModel, returning_is_enough: bool
+) -> ast.FunctionDef | None:
+    """The plain ``def`` the decorator returns, when it calls the decorator's (first) parameter and
+    leaves the coroutine unrun (neither hands it to a call, such as ``asyncio.run(func(...))``, nor,
+    when ``returning_is_enough``, returns it), and the decorator has no ``async def`` wrapper at all."""
     if not decorator.args.args:
         return None
     if any(decorator in model.ancestors(inner) for inner in model.nodes(ast.AsyncFunctionDef)):
         return None  # it has an async wrapper too, for coroutine functions
     wrapped = decorator.args.args[0].arg
+    handed_on = {"argument", "returned"} if returning_is_enough else {"argument"}
     returned = {s.value.id for s in decorator.body if isinstance(s, ast.Return) and isinstance(s.value, ast.Name)}
     for statement in decorator.body:
         if isinstance(statement, ast.FunctionDef) and statement.name in returned:
             wrapper = model.function_info(statement)
             calls = model.nodes_in(wrapper, ast.Call) if wrapper is not None else []
-            if any(isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == wrapped for call in calls):
+            if any(
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Name)
+                and call.func.id == wrapped
+                and model.value_use(call)[0] not in handed_on
+                for call in calls
+            ):
                 return statement
     return None

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity, callees_of
+from ..tls import behind_opt_in
 
 #: the verify mode that accepts any certificate
 CERT_NONE = frozenset({"ssl.CERT_NONE", "ssl.VerifyMode.CERT_NONE"})
@@ -23,6 +24,8 @@ class TlsVerificationOff(Rule):
     `ssl._create_unverified_context()`.
 
     Modules that use aiohttp are left to `AIO` rules, which report the same settings there.
+    Verification turned off only behind an explicit option (`if args.ssl_insecure:`,
+    `if not verify_ssl:`) is the user's choice and is left alone.
 
     ## Why is this bad?
     Without verification, TLS still encrypts but no longer proves who is on the other end: anyone
@@ -66,7 +69,7 @@ class TlsVerificationOff(Rule):
     callees = callees_of(UNVERIFIED_CONTEXTS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
-        if model.uses("aiohttp"):
+        if model.uses("aiohttp") or behind_opt_in(node, model):
             return
         if isinstance(node, ast.Call):
             if model.qualified_name(node.func) in UNVERIFIED_CONTEXTS:
@@ -91,3 +94,4 @@ class TlsVerificationOff(Rule):
                     "(`create_default_context(cafile=...)`) instead"
                 )
                 yield self.diagnostic(node, model, message)
+

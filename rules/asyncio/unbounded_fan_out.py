@@ -41,6 +41,18 @@ LIMIT_WORDS = frozenset({"sem", "semaphore", "semaphores", "limiter", "throttle"
 #: more words that say so where only a limiter fits: ``async with self.rate_limit:``
 ENTERED_LIMIT_WORDS = LIMIT_WORDS | {"limit"}
 
+#: words ending the name of a collection of an application's parts (``self.providers``,
+#: ``signal.receivers``, ``app.state.backends``): a small set fixed by configuration, not input
+COMPONENT_WORDS = frozenset(
+    {
+        "providers", "receivers", "listeners", "handlers", "callbacks", "hooks", "plugins", "extensions",
+        "backends", "services", "servers", "sinks", "exporters", "middlewares", "subscribers", "observers",
+    }
+)
+
+#: calls that hand their argument back as is, for the type checker or as a copy: ``cast(list, g)``
+_SAME_ITEMS = {"typing.cast": 1, "builtins.list": 0, "builtins.tuple": 0, "builtins.sorted": 0}
+
 #: wrappers that start their argument as a task: the coroutine call is inside
 _TASK_WRAPPERS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task"})
 
@@ -68,9 +80,12 @@ class UnboundedFanOut(Rule):
     `async with <semaphore>` is in the function, and the per-item call neither takes a semaphore
     nor enters one itself.
 
-    It leaves alone fan-outs over a fixed collection (a literal, `range(8)`), pools of workers that
-    do not depend on the item (`[worker(queue) for _ in range(n)]`), and batches (iterating over a
-    slice or over the variable of an enclosing `for` loop).
+    It leaves alone fan-outs over a fixed collection (a literal, `range(8)`, the parts an
+    application is configured with: `self.providers`, `signal.receivers`, `backends`…), pools of
+    workers that do not depend on the item (`[worker(queue) for _ in range(n)]`), batches
+    (iterating over a slice or over the variable of an enclosing `for` loop, also after
+    `batch = cast(list, batch)`), and awaiting tasks that exist already
+    (`[t for t in asyncio.all_tasks() if t is not current]`): those start nothing.
 
     ## Why is this bad?
     The call starts one task per item, all at once. With ten items it is fine; with the ten
@@ -149,6 +164,8 @@ def _fan_out(collection: ast.expr, call: ast.Call, model: SemanticModel) -> _Fan
         collection = binding.value
     if isinstance(collection, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
         element = collection.elt
+        if isinstance(element, (ast.Name, ast.Attribute, ast.Subscript)):
+            return None  # awaitables that exist already (`[t for t in asyncio.all_tasks() if ...]`): none is started here
         callee = _per_item_call(element, model)
         return _FanOut(collection.generators[0].iter, element, callee.func if callee else None, collection)
     if isinstance(collection, ast.Call) and model.qualified_name(collection.func) == "builtins.map":
@@ -171,16 +188,39 @@ def _is_bounded(fan_out: _FanOut, call: ast.Call, model: SemanticModel) -> bool:
         return True
     if isinstance(iterable, ast.Subscript) and isinstance(iterable.slice, ast.Slice):
         return True  # items[start:start + size]: a batch
+    if _is_components(iterable):
+        return True
+    iterable = _same_items(iterable, model) or iterable
     if isinstance(iterable, ast.Name):
         binding = model.lookup(iterable.id, iterable)
+        value = binding.value if binding is not None else None
+        passed = _same_items(value, model) if binding is not None and binding.kind == "assignment" else None
+        if isinstance(passed, ast.Name) and binding is not None:  # `batch = cast(list, batch)`: still the loop's batch
+            earlier = [b for b in binding.scope.bindings.get(passed.id, []) if b.position < binding.position]
+            binding = earlier[-1] if passed.id == iterable.id and earlier else model.lookup(passed.id, passed)
+            value = binding.value if binding is not None else None
         if binding is not None and binding.kind == "loop" and model.enclosing_function(binding.node) is model.enclosing_function(call):
             return True  # `for batch in batches:` around the call
-        value = binding.value if binding is not None else None
         if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice):
             return True
     if fan_out.comprehension is not None and fan_out.element is not None:
         return not _uses_item(fan_out.element, model)  # workers that do not depend on the item
     return False
+
+
+def _same_items(expr: ast.expr | None, model: SemanticModel) -> ast.expr | None:
+    """The collection ``cast(list, batch)``, ``list(batch)`` or ``sorted(batch)`` holds the items of."""
+    if not isinstance(expr, ast.Call):
+        return None
+    position = _SAME_ITEMS.get(model.qualified_name(expr.func) or "")
+    return argument(expr, position) if position is not None else None
+
+
+def _is_components(iterable: ast.expr) -> bool:
+    """``self.providers``, ``receivers``: named as the parts an application is configured with."""
+    name = iterable.id if isinstance(iterable, ast.Name) else iterable.attr if isinstance(iterable, ast.Attribute) else ""
+    words = name.strip("_").lower().split("_")
+    return words[-1] in COMPONENT_WORDS
 
 
 def _is_literal_collection(iterable: ast.expr, model: SemanticModel) -> bool:

@@ -18,7 +18,9 @@ class UnboundedPipelineQueue(Rule):
     """
     ## What it does
     Finds `queue.put()` / `put_nowait()` in a loop of a producer, on an asyncio queue created
-    without a `maxsize` (or with `maxsize=0`).
+    without a `maxsize` (or with `maxsize=0`). `put_nowait()` counts only in a coroutine, which
+    can `await queue.put()` instead: in a plain callback (a protocol's `data_received()`) a bound
+    would only make it raise `QueueFull`.
 
     ## Why is this bad?
     An unbounded queue never makes the producer wait: `await queue.put()` returns at once. When
@@ -72,6 +74,9 @@ class UnboundedPipelineQueue(Rule):
             return
         if model.enclosing_loop(node) is None:
             return
+        waits = node.func.attr == "put"
+        if not waits and not model.in_async_context(node):
+            return  # a callback that cannot wait: a bound would only make `put_nowait()` raise `QueueFull`
         receiver = node.func.value
         queue_type = model.instance_type(receiver)
         if queue_type not in QUEUES:
@@ -82,10 +87,10 @@ class UnboundedPipelineQueue(Rule):
         size = argument(creation, 0, "maxsize")
         if size is not None and not (isinstance(size, ast.Constant) and size.value == 0):
             return
+        advice = "give the queue a `maxsize`" if waits else "give the queue a `maxsize` and `await` its `put()`"
         message = (
             f"`{model.segment(node.func)}()` in a loop of {model.context_label(node)} feeds a queue created without "
-            f"`maxsize`: it never waits, so a fast producer piles the whole stream up in memory; give the queue a "
-            "`maxsize`"
+            f"`maxsize`: it never waits, so a fast producer piles the whole stream up in memory; {advice}"
         )
         yield self.diagnostic(node, model, message)
 

@@ -4,7 +4,7 @@ import ast
 from collections.abc import Iterator
 
 from ..guidelines import Quote
-from ..model import SemanticModel, keyword
+from ..model import SemanticModel, argument, keyword
 from ..rule import Diagnostic, Rule, Severity, callees_of
 
 #: asyncio.wait, which returns (done, pending) and cancels nothing
@@ -20,7 +20,9 @@ class WaitPendingDiscarded(Rule):
     Finds `asyncio.wait(..., timeout=...)` (or `return_when=FIRST_COMPLETED` /
     `FIRST_EXCEPTION`) whose pending set is thrown away: `done, _ = await asyncio.wait(...)`,
     a pending name that is never read, or `(await asyncio.wait(...))[0]`, in a function that
-    cancels nothing.
+    cancels nothing. Tasks the code keeps on purpose are left alone: one held by `self`, one read
+    again after the call, or, in a loop, one created before it and waited on again each time
+    (`stop` in `while True: done, _ = await asyncio.wait({stop, get}, ...)`).
 
     ## Why is this bad?
     Unlike `wait_for()`, `asyncio.wait()` does not cancel anything when it returns early: the
@@ -75,7 +77,7 @@ class WaitPendingDiscarded(Rule):
         early = (timeout is not None and not (isinstance(timeout, ast.Constant) and timeout.value is None)) or (
             return_when is not None and model.qualified_name(return_when) not in ALL_COMPLETED
         )
-        if not early or not _pending_discarded(node, model):
+        if not early or not _pending_discarded(node, model) or _kept_running(node, model):
             return
         function = model.enclosing_function(node)
         if function is not None and any(
@@ -107,3 +109,23 @@ def _pending_discarded(call: ast.Call, model: SemanticModel) -> bool:
         return True
     binding = model.lookup(pending.id, pending)
     return binding is not None and not model.references(binding)
+
+
+def _kept_running(call: ast.Call, model: SemanticModel) -> bool:
+    """The code keeps a reference to what it waits on, to wait again or look later: ``self._stopped``,
+    or a name read again after the call or, in a loop, bound outside it (``stop = create_task(...)``
+    before ``while True: done, _ = await asyncio.wait({stop, get}, ...)``)."""
+    waited = argument(call, 0, "fs")
+    elements = waited.elts if isinstance(waited, (ast.List, ast.Tuple, ast.Set)) else [waited] if waited is not None else []
+    loop = model.enclosing_loop(call)
+    for element in elements:
+        if isinstance(element, ast.Attribute) and isinstance(element.value, ast.Name) and element.value.id == "self":
+            return True
+        binding = model.lookup(element.id, element) if isinstance(element, ast.Name) else None
+        if binding is None:
+            continue
+        if any((name.lineno, name.col_offset) > (call.end_lineno or call.lineno, call.end_col_offset or 0) for name in model.references(binding)):
+            return True
+        if loop is not None and loop not in model.ancestors(binding.node) and binding.kind != "parameter":
+            return True
+    return False

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, argument, keyword
 from ..rule import Diagnostic, Rule, Severity
+from ..scripts import under_main_guard
 from ..secrets import is_secret_setting, secret_literal, spells_name
 from ..frameworks.sanic import CONFIG, is_app, is_config, qualified, string
 
@@ -27,6 +28,9 @@ class HardcodedSecret(Rule):
     - `Config({"SECRET": "..."})` (also as `Sanic("App", config=Config(...))`) and class
       attributes of a `Config` subclass;
     - a literal fallback of such a key: `app.config.SECRET = os.getenv("SECRET", "dev")`.
+
+    Code under `if __name__ == "__main__":`, a demo's or a developer's entry point rather than
+    the deployed configuration, is left alone.
 
     ## Why is this bad?
     Whoever knows the signing secret of sessions or tokens can forge them, e.g. log in as any user;
@@ -77,6 +81,8 @@ class HardcodedSecret(Rule):
     callees = UPDATE_METHODS | {"Config"}  # and `Config(...)` (`sanic.Config`)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+        if under_main_guard(node, model):
+            return  # a demo's or a developer's entry point, not the deployed configuration
         if isinstance(node, ast.Call):
             yield from self._check_call(node, model)
             return

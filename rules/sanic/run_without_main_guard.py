@@ -9,6 +9,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
+from ..scripts import is_main_guard
 from ..frameworks.sanic import is_app
 
 MAIN_GUARD = '__name__ == "__main__"'
@@ -72,7 +73,7 @@ class RunWithoutMainGuard(Rule):
         func = node.func
         if not (isinstance(func, ast.Attribute) and func.attr == "run" and is_app(model, func.value)):
             return
-        if model.scope(node).kind != "module" or any(_is_main_guard(a) for a in model.ancestors(node)):
+        if model.scope(node).kind != "module" or any(isinstance(a, ast.If) and is_main_guard(a.test) for a in model.ancestors(node)):
             return
         statement = model.parent(node)
         fixable = isinstance(statement, ast.Expr) and model.parent(statement) is model.tree and _own_lines(model, statement)
@@ -95,19 +96,6 @@ class RunWithoutMainGuard(Rule):
         wrapped = module.with_changes(body=[guarded], default_indent=_indent_unit(context.model))
         span = Range(first, 0, last, len(context.lines[last]))
         return Fix(self.fix_title, Applicability.SAFE, (Edit(span, wrapped.code),))
-
-
-def _is_main_guard(node: ast.AST) -> bool:
-    """``if __name__ == "__main__":`` (either operand order)."""
-    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
-        return False
-    test = node.test
-    if len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
-        return False
-    operands = [test.left, test.comparators[0]]
-    has_name = any(isinstance(o, ast.Name) and o.id == "__name__" for o in operands)
-    has_main = any(isinstance(o, ast.Constant) and o.value == "__main__" for o in operands)
-    return has_name and has_main
 
 
 def _own_lines(model: SemanticModel, statement: ast.stmt) -> bool:

@@ -10,7 +10,10 @@ from ..guidelines import Quote
 from ..model import FunctionInfo, SemanticModel
 from ..registry import all_rules
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
-from ..frameworks.sanic import header_range, is_sanic_handler
+from ..frameworks.sanic import header_range, is_request, is_sanic_handler, qualified
+
+#: Sanic's response builders that only wrap data already in memory (``file()`` reads a file, and is a coroutine)
+IN_MEMORY_RESPONSES = frozenset(f"sanic.response.{name}" for name in ("empty", "html", "json", "raw", "redirect", "text", "HTTPResponse"))
 
 
 class SyncHandler(Rule):
@@ -19,7 +22,9 @@ class SyncHandler(Rule):
     Finds Sanic request handlers written as a plain `def`: functions registered with
     `@app.route`/`@app.get`/… or `@bp.*` on a blueprint, `app.add_route(...)`, `@app.websocket`,
     and the HTTP-method methods of `HTTPMethodView` subclasses. A handler with decorators besides
-    its route is left alone, since a decorator may wrap it in a coroutine.
+    its route is left alone, since a decorator may wrap it in a coroutine, and so is a trivial
+    one whose only calls build a response in memory (`return text("ok")`), read the request or
+    are builtins: it cannot keep the loop waiting.
 
     ## Why is this bad?
     Sanic accepts plain functions as handlers, but it calls them right on the event loop of the
@@ -83,6 +88,8 @@ class SyncHandler(Rule):
         if any(decorator is not handler.registration for decorator in node.decorator_list):
             return
         blocking = _blocking_call(model, function)
+        if blocking is None and not function.yields and _only_cheap_calls(model, function):
+            return  # `return text("ok")`: nothing in it can keep the loop waiting
         message = (
             f"Sanic handler `{function.qualname}` is a plain `def`: Sanic runs it on the event loop, "
             "so every other request of the worker waits while it runs; make it `async def`"
@@ -102,6 +109,23 @@ class SyncHandler(Rule):
             return None
         at = Range(start.start_line, start.start_column, start.start_line, start.start_column)
         return Fix(self.fix_title, Applicability.UNSAFE, (Edit(at, "async "),))
+
+
+def _only_cheap_calls(model: SemanticModel, function: FunctionInfo) -> bool:
+    """Every call in the handler builds a response in memory (`json()`, `text()`…), is a builtin,
+    or reads the request (`request.args.get(...)`)."""
+    for call in model.nodes_in(function, ast.Call):
+        assert isinstance(call, ast.Call)
+        name = qualified(model, call.func) or ""
+        if name in IN_MEMORY_RESPONSES or name.startswith("builtins."):
+            continue
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        while isinstance(receiver, ast.Attribute):
+            receiver = receiver.value
+        if receiver is not None and is_request(model, receiver):
+            continue
+        return False
+    return True
 
 
 def _blocking_call(model: SemanticModel, function: FunctionInfo) -> str | None:

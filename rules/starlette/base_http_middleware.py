@@ -5,9 +5,11 @@ from collections.abc import Iterator
 
 from ..guidelines import Quote
 from ..handlers import BASE_HTTP_MIDDLEWARE
-from ..model import SemanticModel, argument
+from ..model import FunctionInfo, SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity
 
+#: the class of context variables, whose values do not cross ``BaseHTTPMiddleware``'s task boundary
+CONTEXT_VARIABLES = frozenset({"contextvars.ContextVar"})
 _WHY = "which breaks task cancellation and `contextvars` propagation; write a pure ASGI middleware instead"
 
 
@@ -18,6 +20,11 @@ class BaseHttpMiddleware(Rule):
     registered with FastAPI's (or Starlette's) `@app.middleware("http")`, which wraps them in
     `BaseHTTPMiddleware`, and `dispatch=` functions handed to it through `Middleware(...)`,
     `app.add_middleware(...)` or `BaseHTTPMiddleware(app, dispatch=...)`.
+
+    `@app.middleware("http")` is FastAPI's documented idiom; it is reported only where the
+    wrapper's limits bite: the function reads or sets a `ContextVar`, or goes through the
+    response body (`response.body_iterator`). Setting headers, timing and logging around
+    `call_next()` are left alone.
 
     ## Why is this bad?
     `BaseHTTPMiddleware` runs the rest of the app in a separate task and passes the response back
@@ -122,6 +129,8 @@ class BaseHttpMiddleware(Rule):
                         message = f"`{registration.name}` subclasses `BaseHTTPMiddleware`, {_WHY}"
                         yield self.diagnostic(base, model, message)
             elif middleware.function is not None and registration in middleware.function.node.decorator_list:
+                if not _meets_the_limits(middleware.function, model):
+                    continue  # the documented idiom, for work the wrapper does not break (headers, timing, logging)
                 title = "FastAPI" if middleware.framework == "fastapi" else "Starlette"
                 message = (
                     f"{title}'s `@{model.segment(registration.func)}(\"http\")` "  # type: ignore[attr-defined]
@@ -133,6 +142,18 @@ class BaseHttpMiddleware(Rule):
                 callee = model.segment(registration.func)  # type: ignore[attr-defined]
                 message = f"`{callee}(...)` runs {dispatch} as a `BaseHTTPMiddleware` dispatch, {_WHY}"
                 yield self.diagnostic(registration, model, message)
+
+
+def _meets_the_limits(function: FunctionInfo, model: SemanticModel) -> bool:
+    """The middleware does what ``BaseHTTPMiddleware`` breaks: reads or sets a ``ContextVar``, or
+    goes through the response body (``response.body_iterator``)."""
+    for attribute in model.nodes_in(function, ast.Attribute):
+        assert isinstance(attribute, ast.Attribute)
+        if attribute.attr == "body_iterator":
+            return True
+        if attribute.attr in ("get", "set", "reset") and model.instance_type(attribute.value) in CONTEXT_VARIABLES:
+            return True
+    return False
 
 
 def _implements_decorator(call: ast.Call, model: SemanticModel) -> bool:

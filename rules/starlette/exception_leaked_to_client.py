@@ -69,7 +69,8 @@ class ExceptionDetailsInResponse(Rule):
     serializes), in a response class's arguments, or in an `HTTPException`'s detail, directly or
     through local names. Code under an `if` that tests a debug flag is left alone, and so are
     handlers of specific exceptions (`HTTPException`, `RequestValidationError`, your own), whose
-    messages are written for clients.
+    messages are written for clients, also when a catch-all handler narrows to one first
+    (`if isinstance(exc, AssertionError): return ...str(exc)...`).
 
     ## Why is this bad?
     An unexpected exception's text is written for developers: it carries file paths, SQL
@@ -166,7 +167,30 @@ class ExceptionDetailsInResponse(Rule):
             return None
         if named is None or not _names(named, handling, model) or not _reaches_response(node, model, 0):
             return None
+        if _narrowed_to_specific(node, handling, model):
+            return None
         return node, "the exception's text", handling
+
+
+def _narrowed_to_specific(node: ast.AST, handling: Handling, model: SemanticModel) -> bool:
+    """``if isinstance(exc, AssertionError): return ...str(exc)...``: only the text of a specific
+    exception, one the code raises with a message meant for the client, reaches the response."""
+    child = node
+    for ancestor in model.ancestors(node):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return False
+        test = ancestor.test if isinstance(ancestor, (ast.If, ast.IfExp)) else None
+        if (
+            isinstance(test, ast.Call)
+            and model.qualified_name(test.func) == "builtins.isinstance"
+            and len(test.args) == 2
+            and _names(test.args[0], handling, model)
+            and not _is_catch_all(test.args[1], model)
+            and (child in ancestor.body if isinstance(ancestor, ast.If) else child is ancestor.body)
+        ):
+            return True
+        child = ancestor
+    return False
 
 
 def exception_handlers(model: SemanticModel) -> dict[int, Handling]:

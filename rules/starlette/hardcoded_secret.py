@@ -7,6 +7,7 @@ from ..guidelines import Quote
 from ..handlers import configured_middleware
 from ..model import SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity
+from ..scripts import under_main_guard
 from ..secrets import is_placeholder, is_secret_setting, secret_literal, spells_name
 
 SESSION_MIDDLEWARE = "starlette.middleware.sessions.SessionMiddleware"
@@ -31,7 +32,9 @@ class HardcodedSecret(Rule):
 
     Enum members, and values that only spell their own name (`API_KEY = "api_key"`, a field or
     header name), are labels rather than secrets and are not reported; nor are placeholders that
-    mark a setting as missing (`api_key: str = "<missing>"`, `"${API_KEY}"`).
+    mark a setting as missing (`api_key: str = "<missing>"`, `"${API_KEY}"`). Nor is code under
+    `if __name__ == "__main__":`, a demo's or a developer's entry point rather than the deployed
+    configuration.
 
     ## Why is this bad?
     `SessionMiddleware` signs the session cookie with `secret_key`; whoever knows the key can
@@ -91,6 +94,8 @@ class HardcodedSecret(Rule):
     node_types = (ast.Call, ast.Assign, ast.AnnAssign)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
+        if under_main_guard(node, model):
+            return  # a demo's or a developer's entry point, not the deployed configuration
         if isinstance(node, ast.Call):
             yield from self._check_call(node, model)
             return

@@ -49,6 +49,12 @@ class InsecureSessionCookie(Rule):
     ]
     ```
 
+    ## When to enable it
+    In the opt-in group `opinion`: `extend-select = ["opinion"]` or `["STA004"]`. An application
+    served only over HTTPS behind a proxy that sets HSTS, or only on a private network, has reasons
+    to leave `https_only` off, and many real applications do so on purpose. Enable it when your
+    application is reachable over plain HTTP.
+
     ## Fix safety
     Unsafe: with `https_only=True` the browser no longer sends the session cookie over plain HTTP,
     so a deployment (or a development setup on another host than `localhost`) that serves HTTP
@@ -72,6 +78,7 @@ class InsecureSessionCookie(Rule):
     callees = middleware_callees([SESSION_MIDDLEWARE])
     fix_availability = FixAvailability.ALWAYS
     fix_title = "Set `https_only=True`"
+    opt_in = True
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.Call)

@@ -28,8 +28,9 @@ class PathParameterNotInSignature(Rule):
     `@router.websocket(...)`, `api_route`…) that the function does not take: no parameter of that
     name (or with `Path(alias=...)` or `Path(validation_alias=...)` of that name), in the function
     or in the dependencies (`Depends(...)`) of this module that it, its decorator or its router
-    use. A function with a dependency defined elsewhere, or one that reads `request.path_params`,
-    is not checked.
+    use (a router's: where it is built, or where this module includes that router). A function
+    with a dependency defined elsewhere or that is a class or an instance (`Depends(Guard())`, whose
+    `__call__` may take the parameter), or one that reads `request.path_params`, is not checked.
 
     ## Why is this bad?
     FastAPI validates and passes on only the path parameters the function declares. An undeclared
@@ -181,14 +182,17 @@ def _dependency(marker: ast.Call, model: SemanticModel, depth: int) -> set[str] 
 
 def _router_dependencies(decorator: ast.Call, model: SemanticModel) -> set[str] | None:
     """The names the dependencies of the decorator's router take: ``APIRouter(dependencies=...)``
-    where the router is built, and every ``include_router(..., dependencies=...)`` of the module."""
+    where the router is built, and the ``include_router(router, dependencies=...)`` that include
+    this router (not another app's or router's)."""
     receiver = decorator.func.value  # type: ignore[attr-defined]
     built = display(receiver, model) if isinstance(receiver, ast.Name) else None
     listed = [keyword(built, "dependencies")] if isinstance(built, ast.Call) else []
     for call in model.nodes(ast.Call):
         func = call.func  # type: ignore[attr-defined]
         if isinstance(func, ast.Attribute) and func.attr == "include_router":
-            listed.append(keyword(call, "dependencies"))  # type: ignore[arg-type]
+            included = argument(call, 0, "router")  # type: ignore[arg-type]
+            if included is not None and _same_object(included, receiver, model):
+                listed.append(keyword(call, "dependencies"))  # type: ignore[arg-type]
     names: set[str] = set()
     for dependencies in listed:
         taken = _listed_dependencies(dependencies, model)
@@ -196,6 +200,13 @@ def _router_dependencies(decorator: ast.Call, model: SemanticModel) -> set[str] 
             return None
         names |= taken
     return names
+
+
+def _same_object(first: ast.expr, second: ast.expr, model: SemanticModel) -> bool:
+    """Two expressions naming the same module-level object: one binding, or the same dotted text."""
+    if isinstance(first, ast.Name) and isinstance(second, ast.Name):
+        return first.id == second.id and model.lookup(first.id, first) is model.lookup(second.id, second)
+    return model.segment(first) == model.segment(second)
 
 
 def _listed_dependencies(listed: ast.expr | None, model: SemanticModel) -> set[str] | None:

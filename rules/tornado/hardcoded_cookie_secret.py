@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
 from ..rule import Diagnostic, Rule, Severity, callees_of
+from ..scripts import under_main_guard
 from ..secrets import is_secret_setting, secret_literal
 from ..frameworks.tornado import applications, setting_constant
 
@@ -22,7 +23,8 @@ class HardcodedCookieSecret(Rule):
     constant holding one, or a dict of versioned keys) as the application's `cookie_secret`
     setting, a literal fallback of an environment lookup there
     (`os.environ.get("COOKIE_SECRET", "dev")`), or a literal `default` of a `tornado.options`
-    option named like a secret (`define("cookie_secret", default="...")`).
+    option named like a secret (`define("cookie_secret", default="...")`). Code under
+    `if __name__ == "__main__":`, a demo's or a developer's entry point, is left alone.
 
     ## Why is this bad?
     Tornado signs cookies (`set_signed_cookie`) and XSRF tokens with `cookie_secret`. Whoever
@@ -75,8 +77,8 @@ class HardcodedCookieSecret(Rule):
         for setup in applications(model):
             value = setup.settings.get("cookie_secret")
             for literal in _literals(model, value) if value is not None else ():
-                if id(literal) in reported:
-                    continue
+                if id(literal) in reported or under_main_guard(setup.call, model):
+                    continue  # reported already, or a demo's or a developer's entry point
                 reported.add(id(literal))
                 message = (
                     "`cookie_secret` is hard-coded: anyone who reads the source can forge signed cookies (and log in as any "
@@ -85,7 +87,7 @@ class HardcodedCookieSecret(Rule):
                 yield self.diagnostic(literal, model, message)
 
     def _check_option(self, call: ast.Call, model: SemanticModel) -> Iterator[Diagnostic]:
-        if model.qualified_name(call.func) not in OPTION_DEFINITIONS:
+        if model.qualified_name(call.func) not in OPTION_DEFINITIONS or under_main_guard(call, model):
             return
         name = argument(call, 0, "name")
         if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and _signing_secret(name.value)):

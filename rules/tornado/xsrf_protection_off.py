@@ -6,12 +6,18 @@ from collections.abc import Iterator
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Diagnostic, Rule, Severity
-from ..frameworks.tornado import applications, self_call, setting_constant
+from ..frameworks.tornado import HANDLER_CLASSES, ApplicationSetup, applications, self_call, setting_constant, setup_routes
 
 #: settings that say the application authenticates users with cookies
 COOKIE_AUTH_SETTINGS = ("cookie_secret", "login_url")
 #: handler methods that set cookies the application signs, so trusts
 SIGNED_COOKIE_SETTERS = frozenset({"set_signed_cookie", "set_secure_cookie"})
+#: the methods through which a forged request changes something: what XSRF protection guards
+UNSAFE_METHODS = frozenset({"post", "put", "patch", "delete"})
+#: Tornado's handlers that answer only reads
+READ_ONLY_HANDLERS = frozenset(
+    {"tornado.web.StaticFileHandler", "tornado.web.RedirectHandler", "tornado.web.ErrorHandler", "tornado.websocket.WebSocketHandler"}
+)
 
 
 class XsrfProtectionOff(Rule):
@@ -26,7 +32,9 @@ class XsrfProtectionOff(Rule):
     Settings are read from `Application(...)` keywords, from `**settings` dicts the module spells
     out (with their later `settings["key"] = ...` and `update(...)`), and from
     `super().__init__(handlers, **settings)` in `Application` subclasses. An application whose
-    settings come from elsewhere is only checked for what it spells out.
+    settings come from elsewhere is only checked for what it spells out. An application whose
+    handlers (all defined in the module) take only reads — no `post`, `put`, `patch` or
+    `delete` — has nothing to forge and is left alone.
 
     ## Why is this bad?
     Browsers send an application's cookies with every request to it, including requests that
@@ -83,6 +91,8 @@ class XsrfProtectionOff(Rule):
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         signed_cookies = any(self_call(model, call) in SIGNED_COOKIE_SETTERS for call in model.nodes(ast.Call))
         for setup in applications(model):
+            if _reads_only(setup, model):
+                continue  # no handler takes a POST, PUT, PATCH or DELETE: nothing to forge
             value = setup.settings.get("xsrf_cookies")
             if value is not None:
                 literal = setting_constant(model, value)
@@ -104,3 +114,24 @@ class XsrfProtectionOff(Rule):
                     "does not set `xsrf_cookies=True`: any site can make a logged-in browser post forms to it"
                 )
                 yield self.diagnostic(setup.report_node, model, message)
+
+
+def _reads_only(setup: ApplicationSetup, model: SemanticModel) -> bool:
+    """Every route of the application goes to a handler of this module (or a read-only one of
+    Tornado's) that defines no ``post``/``put``/``patch``/``delete``, through its local bases too."""
+    routes = setup_routes(model, setup)
+    if not routes:
+        return False
+    for route in routes:
+        if model.qualified_name(route.handler) in READ_ONLY_HANDLERS:
+            continue
+        handler = model.class_def(route.handler)
+        if handler is None or UNSAFE_METHODS & handler.methods.keys():
+            return False
+        for base in model.base_classes(handler):
+            if isinstance(base, str):
+                if base not in HANDLER_CLASSES:
+                    return False  # a base from elsewhere may define them
+            elif UNSAFE_METHODS & base.methods.keys():
+                return False
+    return True

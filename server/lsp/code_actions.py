@@ -15,17 +15,16 @@ version it was computed from; when the document changed in the meantime there is
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
-import tokenize
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
 from asyncguide.rules.fixes import build_fix, fix_all
+from asyncguide.rules.noqa import CommentLines, noqa_codes
 from asyncguide.rules.rule import Applicability, Diagnostic, Edit, Fix, Range
-from asyncguide.rules.runner import noqa_codes, rule_instance
+from asyncguide.rules.runner import rule_instance
 
 from .diagnostics import ensure_linted, lsp_diagnostic
 from .positions import single_edit
@@ -176,14 +175,14 @@ async def fix_all_edit(ls: AsyncguideServer, document: Document) -> types.Worksp
 def noqa_actions(ls: AsyncguideServer, document: Document, diagnostics: Iterable[Diagnostic]) -> list[types.CodeAction]:
     actions = []
     offered: set[tuple[int, str]] = set()
-    strings: StringLines | None = None
+    comment_lines: CommentLines | None = None
     for diagnostic in diagnostics:
-        line_number = diagnostic.range.start_line
+        comment_lines = comment_lines or CommentLines(document.text)
+        line_number = comment_lines[diagnostic.range.start_line]
         if (line_number, diagnostic.code) in offered:
             continue
         offered.add((line_number, diagnostic.code))
-        strings = strings or StringLines(document.text)
-        edit = noqa_edit(document.index.line(line_number), line_number, diagnostic.code, strings)
+        edit = noqa_edit(document.index.line(line_number), line_number, diagnostic.code)
         if edit is None:
             continue
         actions.append(
@@ -197,9 +196,9 @@ def noqa_actions(ls: AsyncguideServer, document: Document, diagnostics: Iterable
     return actions
 
 
-def noqa_edit(line: str, line_number: int, code: str, strings: StringLines) -> Edit | None:
-    """The edit adding ``code`` to the line's ``# noqa`` comment, or adding one; None when the line
-    cannot take a comment (it continues with a backslash, or ends inside a string)."""
+def noqa_edit(line: str, line_number: int, code: str) -> Edit | None:
+    """The edit adding ``code`` to the line's ``# noqa`` comment, or adding one (``line`` is one that
+    can end with a comment: ``CommentLines``); None when a bare ``# noqa`` already suppresses it."""
     match, codes = noqa_codes(line)
     if match is not None:
         if not codes or code in codes:  # a bare "# noqa" already suppresses everything
@@ -207,29 +206,7 @@ def noqa_edit(line: str, line_number: int, code: str, strings: StringLines) -> E
         end = match.end("codes")
         return Edit(Range(line_number, end, line_number, end), f", {code}")
     code_end = len(line.rstrip())
-    if line[:code_end].endswith("\\") or strings.ends_inside_string(line_number):
-        return None
     return Edit(Range(line_number, code_end, line_number, len(line)), f"  # noqa: {code}")
-
-
-class StringLines:
-    """Which lines end inside a (multi-line) string, found by tokenizing up to the line asked about."""
-
-    def __init__(self, source: str):
-        self._tokens = tokenize.generate_tokens(io.StringIO(source, newline=None).readline)
-        self._inside: set[int] = set()
-        self._read_to = -1  # 0-based line up to which every token was read
-
-    def ends_inside_string(self, line: int) -> bool:
-        try:
-            while self._read_to <= line:
-                token = next(self._tokens)
-                start, end = token.start[0] - 1, token.end[0] - 1
-                self._inside.update(range(start, end))
-                self._read_to = start
-        except (StopIteration, tokenize.TokenError, SyntaxError):
-            self._read_to = 1 << 62
-        return line in self._inside
 
 
 # -------------------------------------------------------------------------------- edits

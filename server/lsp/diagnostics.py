@@ -12,6 +12,7 @@ A document is linted at most once per (version, settings generation, resolution 
 from __future__ import annotations
 
 import asyncio
+import sys
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -19,7 +20,7 @@ from lsprotocol import types
 from asyncguide.rules.api_guidelines import project_imports
 from asyncguide.rules.documentation import rule_url
 from asyncguide.rules.rule import Diagnostic, Severity
-from asyncguide.rules.runner import InternalError, lint, rule_instance
+from asyncguide.rules.runner import InternalError, SyntaxErrorInfo, lint, rule_instance
 
 from . import heap
 from .positions import LineIndex
@@ -51,6 +52,7 @@ def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
     if document.linted == key:
         return
     settings = ls.lint_settings(document)
+    as_opened = document.linted is None  # the first lint since the document was opened
     document.linted = key
     document.settings = settings
     if settings.excluded:
@@ -64,6 +66,8 @@ def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
             document.text, settings.codes, settings.target_version, resolver, settings.versions, previous=document.model
         )
     document.syntax_error = result.syntax_error
+    if as_opened and result.syntax_error is not None and result.syntax_error.needs_python is not None:
+        warn_newer_syntax(ls, document, result.syntax_error)
     if result.syntax_error is None or result.previous_spoiled:
         document.keep_model(result.model)
     if result.syntax_error is None:
@@ -71,6 +75,28 @@ def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
         for name in project_imports(result.model) if result.model else ():
             resolver.reexported_name(name)
     report_failures(ls, document, result.internal_errors)
+
+
+def warn_newer_syntax(ls: AsyncguideServer, document: Document, error: SyntaxErrorInfo) -> None:
+    """Say, once per workspace folder, that the server's Python is too old for the project's syntax.
+
+    Shown whether or not syntax errors are (``showSyntaxErrors`` is off by default): otherwise
+    files written for a newer Python would just get no diagnostics, with no word why. Only for a
+    document's text as it was opened: while typing, half-written code (``f"{``) can look like
+    newer syntax for a moment.
+    """
+    assert error.needs_python is not None
+    workspace = ls.workspace_root(document.path) if document.path is not None else None
+    if workspace in ls.warned_newer_syntax:
+        return
+    ls.warned_newer_syntax.add(workspace)
+    needed = "{}.{}".format(*error.needs_python)
+    running = "{}.{}".format(*sys.version_info[:2])
+    name = document.path.name if document.path is not None else document.uri
+    ls.show_warning(
+        f"asyncguide runs on Python {running}, and {name} uses Python {needed} syntax, so it is not checked "
+        f"(nor other files written for a newer Python): run asyncguide with Python ≥ {needed}"
+    )
 
 
 def report_failures(ls: AsyncguideServer, document: Document, failures: list[InternalError]) -> None:

@@ -170,6 +170,9 @@ class AsyncguideServer(LanguageServer):
         self.pull_diagnostics = False
         #: settings problems found before the client could be told (initializationOptions)
         self.unreported_problems: list[str] = []
+        #: the workspace folders (None: outside any) already told that a file's syntax is newer
+        #: than the server's Python
+        self.warned_newer_syntax: set[Path | None] = set()
         #: the client asked to shut down (the exit code is 0 only then)
         self.shut_down = False
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,20 @@ def test_unparsable_file_in_text_output(project: Path, capsys: pytest.CaptureFix
     write(project, "broken.py", "def f(:\n")
     run = run_main(capsys, "check", "--select", "ASY100")
     assert run.stdout.startswith("broken.py:1:") and ": ASG000 SyntaxError: " in run.stdout
+    assert run.exit_code == 1
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 14), reason="this Python parses PEP 758")
+def test_newer_syntax_says_which_python_to_run(project: Path) -> None:
+    """As a user runs it: a project on Python 3.14, checked by an asyncguide on an older Python."""
+    write(project, "handlers.py", "try:\n    pass\nexcept ValueError, TypeError:\n    pass\n")
+    run = run_process(project, "check", "--target-version", "py314", "handlers.py")
+    running = "{}.{}".format(*sys.version_info[:2])
+    assert run.stdout.splitlines()[0] == (
+        "handlers.py:3:8: ASG000 SyntaxError: `except` with several exception types and no parentheses (PEP 758) "
+        f"needs Python 3.14; asyncguide runs on Python {running} and cannot parse this file: "
+        "run asyncguide with Python ≥ 3.14"
+    )
     assert run.exit_code == 1
 
 
@@ -426,3 +441,31 @@ def test_a_file_that_cannot_be_written_is_reported(
     assert poll.read_text("utf-8") == BLOCKING_SLEEP
     assert run.stdout.splitlines()[-1] == "Found 1 problem (1 fixable with --fix)."
     assert run.exit_code == 2
+
+
+SESSION_WITHOUT_HTTPS_ONLY = (
+    "from starlette.applications import Starlette\n"
+    "from starlette.middleware.sessions import SessionMiddleware\n\n"
+    "app = Starlette()\n"
+    'app.add_middleware(SessionMiddleware, secret_key="from-the-environment")\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("configuration", "options", "reported"),
+    [
+        ("", (), False),
+        ('[tool.asyncguide]\nselect = ["STA"]\n', (), False),
+        ('[tool.asyncguide]\nextend-select = ["opinion"]\n', (), True),
+        ('[tool.asyncguide]\nextend-select = ["STA004"]\n', (), True),
+        ("", ("--select", "opinion"), True),
+        ('[tool.asyncguide]\nextend-select = ["opinion"]\nignore = ["STA004"]\n', (), False),
+    ],
+)
+def test_opt_in_rules_report_only_when_selected(
+    project: Path, capsys: pytest.CaptureFixture[str], configuration: str, options: tuple[str, ...], reported: bool
+) -> None:
+    write(project, "pyproject.toml", configuration or "[project]\nname = 'app'\n")
+    write(project, "app.py", SESSION_WITHOUT_HTTPS_ONLY)
+    codes = {f["code"] for f in json.loads(run_main(capsys, "check", "--format", "json", *options).stdout)}
+    assert ("STA004" in codes) is reported

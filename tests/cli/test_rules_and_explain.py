@@ -12,7 +12,7 @@ from asyncguide.rules.registry import all_rules
 from .conftest import run_main, run_process
 
 GUIDELINES = Path(__file__).resolve().parents[2] / "rules" / "guidelines"
-RULE_KEYS = {"code", "name", "framework", "severity", "summary", "fix", "guidelines"}
+RULE_KEYS = {"code", "name", "framework", "severity", "summary", "fix", "group", "guidelines"}
 
 
 def test_rules_json_lists_every_rule_with_exactly_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
@@ -24,6 +24,7 @@ def test_rules_json_lists_every_rule_with_exactly_the_documented_keys(capsys: py
         assert set(entry) == RULE_KEYS
         assert entry["severity"] in {"error", "warning", "information"}
         assert entry["fix"] in {"always", "sometimes", "never"}
+        assert entry["group"] == ("opinion" if all_rules()[entry["code"]].opt_in else "default")
         assert entry["guidelines"], f"{entry['code']} quotes no guideline"
         for quote in entry["guidelines"]:
             assert set(quote) == {"document", "section", "text"}
@@ -34,6 +35,8 @@ def test_rules_json_lists_every_rule_with_exactly_the_documented_keys(capsys: py
         "warning",
         "sometimes",
     )
+    assert sleep["group"] == "default"
+    assert next(entry for entry in listing if entry["code"] == "STA004")["group"] == "opinion"
     assert {"document": "asyncio", "section": "Timeouts and Delays", "text": "Create proper sleep calls"} in sleep["guidelines"]
 
 
@@ -51,6 +54,8 @@ def test_rules_text_has_a_line_per_rule(capsys: pytest.CaptureFixture[str]) -> N
     assert [line.split()[0] for line in lines] == list(all_rules())
     sleep = next(line for line in lines if line.startswith("ASY100 "))
     assert "blocking-sleep-in-async" in sleep and "fix: sometimes" in sleep and all_rules()["ASY100"].summary in sleep
+    assert " default " in sleep
+    assert " opinion " in next(line for line in lines if line.startswith("STA004 "))
 
 
 def test_explain_prints_the_documentation_with_its_guideline_quotes(tmp_path: Path) -> None:
@@ -60,6 +65,12 @@ def test_explain_prints_the_documentation_with_its_guideline_quotes(tmp_path: Pa
     assert "> Create proper sleep calls\n>\n> — *asyncio › Timeouts and Delays*" in run.stdout
     for heading in ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety"):
         assert f"\n## {heading}\n" in run.stdout
+    assert "\n- Group: default (on unless ignored).\n" in run.stdout
+
+
+def test_explain_says_how_to_enable_an_opt_in_rule(tmp_path: Path) -> None:
+    run = run_process(tmp_path, "explain", "STA004")
+    assert '\n- Group: opinion (off unless selected: `extend-select = ["opinion"]` for the group, or `["STA004"]`).\n' in run.stdout
 
 
 def test_explain_unknown_code_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

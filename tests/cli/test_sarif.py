@@ -46,7 +46,7 @@ def test_every_rule_has_a_reporting_descriptor(sarif: dict) -> None:
     descriptors = sarif["runs"][0]["tool"]["driver"]["rules"]
     by_id = {descriptor["id"]: descriptor for descriptor in descriptors}
     assert len(by_id) == len(descriptors), "rule ids must be unique"
-    assert set(all_rules()) | {"ASG000"} == set(by_id)
+    assert set(all_rules()) | {"ASG000", "ASG001"} == set(by_id)
     for code, rule in all_rules().items():
         descriptor = by_id[code]
         assert descriptor["name"] == rule.name
@@ -55,6 +55,7 @@ def test_every_rule_has_a_reporting_descriptor(sarif: dict) -> None:
         assert descriptor["defaultConfiguration"]["level"] in LEVELS
     assert by_id["ASY100"]["defaultConfiguration"]["level"] == "warning"
     assert by_id["ASG000"]["defaultConfiguration"]["level"] == "error"
+    assert by_id["ASG001"]["name"] == "unused-noqa"
 
 
 def test_results(sarif: dict, project: Path) -> None:

@@ -1,8 +1,9 @@
 """Neovim and Emacs end to end: each editor runs the configuration shown in docs/editors/ on a copy
 of tests/e2e/workspace/app.py, and what it saw is compared with what the ``asyncguide`` command
-line tool (on PATH) says it should see.
+line tool (on PATH) says it should see. ``neovim`` and ``emacs`` run the language server; ``ale``
+(Vim) and ``flycheck`` (Emacs) run ``asyncguide check`` on the buffer through stdin.
 
-    python3 tests/e2e/editors.py neovim|emacs
+    python3 tests/e2e/editors.py neovim|emacs|ale|flycheck
 
 Exits with 1 when the editor did not show what it should, printing every check either way.
 """
@@ -80,6 +81,51 @@ def run_emacs(workspace: Path, output: Path) -> None:
     )
 
 
+def run_ale(workspace: Path, output: Path) -> None:
+    runtime = workspace.parent / "vim-runtime"
+    (runtime / "ale_linters" / "python").mkdir(parents=True)
+    shutil.copyfile(DOCS / "ale-linter.vim", runtime / "ale_linters" / "python" / "asyncguide.vim")
+    subprocess.run(
+        ["vim", "-N", "-u", "NONE", "-i", "NONE", "-n", "-es", "-S", str(HERE / "ale.vim"), "app.py"],
+        cwd=workspace,
+        env={
+            **os.environ,
+            "ASYNCGUIDE_E2E_RUNTIME": str(runtime),
+            "ASYNCGUIDE_E2E_CONFIG": str(DOCS / "ale.vim"),
+            "ASYNCGUIDE_E2E_OUT": str(output),
+        },
+        stdin=subprocess.DEVNULL, timeout=EDITOR_TIMEOUT_S, check=False,
+    )
+
+
+def run_flycheck(workspace: Path, output: Path) -> None:
+    subprocess.run(
+        ["emacs", "--batch", "-l", str(HERE / "flycheck.el")],
+        cwd=workspace,
+        env={
+            **os.environ,
+            "ASYNCGUIDE_E2E_CONFIG": str(DOCS / "flycheck.el"),
+            "ASYNCGUIDE_E2E_FILE": str(workspace / "app.py"),
+            "ASYNCGUIDE_E2E_OUT": str(output),
+        },
+        stdin=subprocess.DEVNULL, timeout=EDITOR_TIMEOUT_S, check=False,
+    )
+
+
+def check_ale(seen: dict, expected: dict, check: Checks) -> None:
+    shown = [(d["line"], d["column"], d["text"], d["linter"]) for d in seen.get("diagnostics", [])]
+    wanted = [(d["line"], d["column"], f"{d['code']} {d['message']}", "asyncguide") for d in expected["diagnostics"]]
+    check(shown == wanted, f"ALE's location list is {wanted} (shown: {shown})")
+    check(seen.get("fixed") == expected["fixed"], "ALEFix gives what `asyncguide check --fix` gives")
+
+
+def check_flycheck(seen: dict, expected: dict, check: Checks) -> None:
+    check(seen.get("checker") == "python-asyncguide", f"flycheck chose python-asyncguide (chose: {seen.get('checker')})")
+    shown = [(d["line"], d["column"], d["code"], d["message"], d["level"]) for d in seen.get("diagnostics", [])]
+    wanted = [(d["line"], d["column"], d["code"], d["message"], "warning") for d in expected["diagnostics"]]
+    check(shown == wanted, f"flycheck shows {wanted} (shown: {shown})")
+
+
 def check_neovim(seen: dict, expected: dict, file: Path, check: Checks) -> None:
     shown = [(d["code"], d["line"], d["column"], d["message"], d["source"]) for d in seen.get("diagnostics", [])]
     wanted = [(d["code"], d["line"], d["column"], d["message"], "asyncguide") for d in expected["diagnostics"]]
@@ -116,10 +162,7 @@ def main(editor: str) -> int:
             return 1
         expected = expectations(asyncguide, file)
         output = Path(folder) / "seen.json"
-        if editor == "neovim":
-            run_neovim(workspace, output)
-        else:
-            run_emacs(workspace, output)
+        RUNS[editor](workspace, output)
         if not output.exists():
             check(False, f"{editor} wrote nothing to {output}")
             return 1
@@ -129,8 +172,12 @@ def main(editor: str) -> int:
             check_neovim(seen, expected, file, check)
             error = modern_neovim_config_compiles()
             check(error is None, f"docs/editors/neovim.lua (Neovim 0.11+) is valid Lua{'' if error is None else f': {error}'}")
-        else:
+        elif editor == "emacs":
             check_emacs(seen, expected, check)
+        elif editor == "ale":
+            check_ale(seen, expected, check)
+        else:
+            check_flycheck(seen, expected, check)
     if check.failed:
         print(f"[{editor}] {len(check.failed)} check(s) failed")
         return 1
@@ -138,7 +185,9 @@ def main(editor: str) -> int:
     return 0
 
 
+RUNS = {"neovim": run_neovim, "emacs": run_emacs, "ale": run_ale, "flycheck": run_flycheck}
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in ("neovim", "emacs"):
+    if len(sys.argv) != 2 or sys.argv[1] not in RUNS:
         raise SystemExit(__doc__)
     sys.exit(main(sys.argv[1]))

@@ -9,10 +9,17 @@ import pytest
 from asyncguide.rules.config import ConfigError, Settings, find_pyproject, load_settings, settings_from_table
 
 
-def test_defaults_enable_every_rule_for_py39() -> None:
+def test_defaults_enable_every_rule_of_the_default_group_for_py39() -> None:
     settings = Settings()
     assert "ASY100" in settings.codes_for("x.py")
+    assert "STA004" not in settings.codes_for("x.py")  # opt-in
     assert settings.target_version == (3, 9) and settings.unsafe_fixes is False
+
+
+def test_the_opt_in_group_is_selected_by_name_in_any_case() -> None:
+    settings = settings_from_table({"extend-select": ["opinion"]})
+    assert settings.extend_select == ("OPINION",)
+    assert {"ASY100", "STA004"} <= settings.codes_for("x.py")
 
 
 def test_every_key_is_read(tmp_path: Path) -> None:

@@ -27,9 +27,29 @@ def test_selection_by_code_and_prefix() -> None:
     assert registry.select(["ASY100"]) == {"ASY100"}
     assert "ASY100" not in registry.select(["ASY"], ignore=["ASY100"])
     assert "ASY100" in registry.select(["ASY"], ignore=["ASY1"], extend_select=["ASY100"])
-    assert registry.select(None) == set(registry.all_rules())
+    default_group = {code for code, rule in registry.all_rules().items() if not rule.opt_in}
+    assert registry.select(None) == default_group
     with pytest.raises(registry.SelectionError, match="XYZ"):
         registry.select(["XYZ"])
+
+
+def test_opt_in_rules_are_selected_only_by_their_code_or_group() -> None:
+    opt_in = {code for code, rule in registry.all_rules().items() if rule.opt_in}
+    assert "STA004" in opt_in
+    for selection in (None, ["ALL"], ["STA"], ["STA0"], ["STA00"]):
+        assert not opt_in & registry.select(selection), selection
+    assert "STA004" in registry.select(["STA004"])
+    assert "STA004" in registry.select(None, extend_select=["STA004"])
+    assert registry.select(["OPINION"]) == opt_in
+    with_group = registry.select(None, extend_select=["OPINION"])
+    assert with_group == registry.select(None) | opt_in
+    # the group names each of its rules as precisely as a code: a prefix ignore does not undo it,
+    # a code ignore does
+    assert "STA004" in registry.select(None, ignore=["STA"], extend_select=["OPINION"])
+    assert "STA004" not in registry.select(None, ignore=["STA004"], extend_select=["OPINION"])
+    assert "STA004" not in registry.select(None, ignore=["OPINION"], extend_select=["STA004"])
+    assert registry.expand(["OPINION"]) == opt_in
+    assert "STA004" in registry.expand(["STA"])  # ignoring or per-file-ignoring a prefix covers it
 
 
 @pytest.mark.parametrize(

@@ -90,15 +90,18 @@ async def test_disable_for_this_line_extends_an_existing_noqa_list(start_server:
     assert apply(text, edits_of(disable.edit, uri)).splitlines()[4] == "    time.sleep(1)  # noqa: ASY101, ASY100"
 
 
-async def test_no_disable_action_where_a_comment_cannot_go(start_server: StartServer, tmp_path: Path) -> None:
-    # the first line of the call ends inside a string: a "comment" there would change the string
+async def test_disable_action_puts_the_comment_where_the_string_ends(start_server: StartServer, tmp_path: Path) -> None:
+    # the first line of the call ends inside a string: a "comment" there would change the string,
+    # so it goes after the closing quotes, where it is read
     text = 'import time\n\n\nasync def poll():\n    time.sleep(len("""\n    """))\n'
     client = await start_server(initialization_options=FAST)
     uri = open_document(client, tmp_path / "poll.py", text)
     assert len((await wait_for_publish(client, uri, version=1)).diagnostics) == 1
-    titles = [a.title for a in await code_actions(client, uri, span(4, 6, 4, 6))]
-    assert SLEEP_TITLE in titles
-    assert "Disable ASY100 for this line" not in titles
+    [disable] = [a for a in await code_actions(client, uri, span(4, 6, 4, 6)) if a.title == "Disable ASY100 for this line"]
+    disabled = apply(text, edits_of(disable.edit, uri))
+    assert disabled.splitlines()[5] == '    """))  # noqa: ASY100'
+    change(client, uri, 2, (None, disabled))
+    assert (await wait_for_publish(client, uri, version=2)).diagnostics == ()
 
 
 async def test_fix_all_applies_every_safe_fix(start_server: StartServer, tmp_path: Path) -> None:
