@@ -14,9 +14,10 @@ the message that replaced it is handled, so that reference counting frees it. An
 freeze caught that later becomes cyclic garbage (a finished request's objects, a closed document's)
 is reclaimed by one full collection once the server has been idle for ``IDLE_COLLECTION_SECONDS``,
 or, when it is never idle that long (a client opening and closing documents one after the other),
-as soon as the frozen generation has grown by ``FROZEN_GROWTH`` since the last full collection:
-each full collection then costs about as much as the growth before it, as CPython's own rule for
-its oldest generation has it.
+as soon as the frozen generation has grown by ``FROZEN_GROWTH`` over the least it held since the
+last full collection (models of closed documents, freed by reference counting, shrink it): each
+full collection then costs about as much as the growth before it, as CPython's own rule for its
+oldest generation has it.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ IDLE_COLLECTION_SECONDS = 5.0
 FROZEN_GROWTH = 0.25
 
 _idle_collection: asyncio.TimerHandle | None = None
-#: objects frozen right after the last full collection
-_frozen_after_collection = 0
+#: the fewest objects seen frozen since the last full collection (right after it, at first): about
+#: what is alive, which growth is measured against
+_frozen_least = 0
 #: objects frozen since the frozen generation was last counted (an upper bound of its growth:
 #: some of them, a replaced model's, are freed since); counting it walks every frozen object, so
 #: it is counted only once this passes ``FROZEN_GROWTH`` of it
@@ -61,13 +63,17 @@ def models_kept_out_of_sight() -> Iterator[None]:
 
 
 def _frozen_generation_grew(freezing: int) -> bool:
-    """True when the frozen generation has grown by ``FROZEN_GROWTH`` since the last full collection."""
-    global _frozen_since_count
+    """True when the frozen generation has grown by ``FROZEN_GROWTH`` over the least it held."""
+    global _frozen_since_count, _frozen_least
     _frozen_since_count += freezing
-    if _frozen_since_count <= _frozen_after_collection * FROZEN_GROWTH:
+    if _frozen_since_count <= _frozen_least * FROZEN_GROWTH:
         return False
     _frozen_since_count = 0
-    return gc.get_freeze_count() > _frozen_after_collection * (1 + FROZEN_GROWTH)
+    frozen = gc.get_freeze_count()
+    if frozen > _frozen_least * (1 + FROZEN_GROWTH):
+        return True
+    _frozen_least = min(_frozen_least, frozen)
+    return False
 
 
 def drop(model: SemanticModel) -> None:
@@ -105,10 +111,10 @@ def _collect_when_idle() -> None:
 
 def collect_frozen_garbage() -> None:
     """One full collection over everything, frozen objects included, then freeze the survivors."""
-    global _idle_collection, _frozen_after_collection, _frozen_since_count
+    global _idle_collection, _frozen_least, _frozen_since_count
     _idle_collection = None
     gc.unfreeze()
     gc.collect()
     gc.freeze()
-    _frozen_after_collection = gc.get_freeze_count()
+    _frozen_least = gc.get_freeze_count()
     _frozen_since_count = 0
