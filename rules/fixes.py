@@ -37,9 +37,16 @@ class FixContext:
     """What fixes of one text need. ``model``, when given, is a model of exactly ``source`` (the
     lint's); otherwise one is built when a fix first asks."""
 
-    def __init__(self, source: str, target_version: tuple[int, int] = (3, 9), model: SemanticModel | None = None):
+    def __init__(
+        self,
+        source: str,
+        target_version: tuple[int, int] = (3, 9),
+        notebook: bool = False,
+        model: SemanticModel | None = None,
+    ):
         self.source = source
         self.target_version = target_version
+        self.notebook = notebook
         self._model = model
         #: node type -> {range: first node of that type with that range}, made when first asked
         self._nodes_by_range: dict[type[ast.AST], dict[Range, ast.AST]] = {}
@@ -48,7 +55,7 @@ class FixContext:
     @property
     def model(self) -> SemanticModel:
         if self._model is None:
-            self._model = SemanticModel.build(self.source, self.target_version)
+            self._model = SemanticModel.build(self.source, self.target_version, notebook=self.notebook)
         return self._model
 
     @property
@@ -221,7 +228,11 @@ def _first_code_line(statement: ast.stmt) -> int:
 
 
 def build_fix(
-    diagnostic: Diagnostic, source: str, target_version: tuple[int, int] = (3, 9), context: FixContext | None = None
+    diagnostic: Diagnostic,
+    source: str,
+    target_version: tuple[int, int] = (3, 9),
+    notebook: bool = False,
+    context: FixContext | None = None,
 ) -> Fix | None:
     """The fix for one diagnostic of ``source``, or None when the rule cannot build one here.
 
@@ -230,7 +241,7 @@ def build_fix(
     """
     if diagnostic.fix is None:
         return None
-    context = context or FixContext(source, target_version)
+    context = context or FixContext(source, target_version, notebook)
     fix = rule_instance(diagnostic.code).fix(diagnostic, context)
     return in_line_break_style(fix, context.newline) if fix is not None else None
 
@@ -312,6 +323,7 @@ def fix_all(
     unsafe: bool = False,
     resolver=None,
     versions=None,
+    notebook: bool = False,
 ) -> FixAllResult:
     """Apply every fix (safe ones; unsafe too when ``unsafe``) until none is left, at most MAX_FIX_ROUNDS rounds.
 
@@ -324,14 +336,14 @@ def fix_all(
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
     applied = 0
     for round_number in range(1, MAX_FIX_ROUNDS + 1):
-        result = lint(source, codes, target_version, resolver, versions)
+        result = lint(source, codes, target_version, resolver, versions, notebook=notebook)
         if result.syntax_error is not None:
             return FixAllResult(source, applied, round_number - 1)
-        context = FixContext(source, target_version, result.model)
+        context = FixContext(source, target_version, notebook, result.model)
         fixes = []
         for diagnostic in result.diagnostics:
             if diagnostic.fix in allowed:
-                fix = build_fix(diagnostic, source, target_version, context)
+                fix = build_fix(diagnostic, source, target_version, notebook, context)
                 if fix is not None and fix.applicability in allowed and fix.edits:
                     fixes.append(fix)
         if not fixes:

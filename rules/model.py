@@ -16,7 +16,7 @@ Main queries, for rule authors (docs/writing-rules.md has the full table):
   module says (a constructor call, an annotation, ``with X() as x``, a known factory in ``types``);
   ``is_event_loop(expr)``, ``annotation_type(annotation)``.
 - ``in_async_context(node)``: inside an ``async def`` body, not in a nested ``def``, ``lambda`` or
-  class body.
+  class body; ``in_running_loop(node)``: that, or a notebook cell's top level (``notebook``).
 - ``enclosing_function(node)``, ``enclosing_loop(node)``, ``function_def(expr)``, ``class_def(expr)``,
   ``is_subclass``, ``find_method``, ``lookup(name, node)``, ``references(binding)``,
   ``attributes_named(attr)``, ``value_use(expr)``.
@@ -297,18 +297,27 @@ class SemanticModel:
         self.resolver = None
         #: the versions of the frameworks the project uses (``versions.VersionLookup``), if known
         self.versions = None
+        #: the document is a notebook's code cells (``rules.notebooks``): its top level runs in
+        #: the kernel's running event loop, and may ``await``
+        self.notebook = False
 
     # ---------------------------------------------------------------- building
 
     @classmethod
     def build(
-        cls, source: str, target_version: tuple[int, int] = (3, 9), previous: SemanticModel | None = None
+        cls,
+        source: str,
+        target_version: tuple[int, int] = (3, 9),
+        previous: SemanticModel | None = None,
+        notebook: bool = False,
     ) -> SemanticModel:
         """Parse ``source`` and walk it once. Raises ``SyntaxError`` when it does not parse.
 
         ``previous``, the model of an earlier text of the same document, lets the parse re-use
         the statements an edit did not touch (``reparse``); those then belong to the new model,
-        and ``previous`` must not be used afterwards, only released.
+        and ``previous`` must not be used afterwards, only released. A ``notebook``'s top level
+        may ``await``, as IPython allows: ``ast.parse`` accepts that in any module (the compiler,
+        not the parser, rejects it), so only ``in_running_loop`` tells the difference.
         """
         lines = split_lines(source)
         tree = None
@@ -318,6 +327,7 @@ class SemanticModel:
             with PARSE_LOCK:
                 tree = ast.parse(source, type_comments=False)
         model = cls(source, tree, target_version, lines)
+        model.notebook = notebook
         _Walker(model).walk_module(tree)
         from .handlers import find_handlers
 
@@ -414,6 +424,20 @@ class SemanticModel:
                 scope is not None and scope.kind == "function" and scope.function.is_async  # type: ignore[union-attr]
             )
         return answer
+
+    def in_running_loop(self, node: ast.AST) -> bool:
+        """True where an event loop is running and ``await`` may stand: in an async context, and at
+        the top level of a notebook's cells (IPython runs them in the kernel's loop). Rules whose
+        remedy is ``await``/``async with`` ask this; rules on blocking calls keep to
+        ``in_async_context``: a cell that blocks holds up only the notebook's own code."""
+        if self.in_async_context(node):
+            return True
+        if not self.notebook:
+            return False
+        scope: Scope | None = self.scope(node)
+        while scope is not None and scope.kind == "comprehension":
+            scope = scope.parent
+        return scope is self.module_scope
 
     def enclosing_loop(self, node: ast.AST) -> ast.AST | None:
         """The innermost loop that runs ``node`` once per iteration, within ``node``'s function.
@@ -964,7 +988,7 @@ class SemanticModel:
         """Where ``node`` stands, for messages: "Sanic handler `get_user`", "coroutine `fetch`"."""
         function = self.enclosing_function(node)
         if function is None:
-            return "module level"
+            return "a notebook cell" if self.notebook else "module level"
         if function.handler is not None:
             return f"{function.handler.title} handler `{function.qualname}`"
         if self.aiohttp_middleware_of(function) is not None:

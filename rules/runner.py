@@ -110,6 +110,7 @@ def lint(
     resolver: CoroutineResolver | None = None,
     versions: VersionLookup | None = None,
     previous: SemanticModel | None = None,
+    notebook: bool = False,
 ) -> LintResult:
     """The diagnostics of the enabled ``codes`` for one document, suppressions applied.
 
@@ -117,6 +118,7 @@ def lint(
     (``versions.FrameworkVersions``); without it every version is unknown, read as the newest.
     ``previous``, the model of an earlier lint of the same document, makes parsing after a small
     edit cheaper (``SemanticModel.build``); it must not be used afterwards, only released.
+    ``notebook`` says ``source`` is a notebook's code cells, joined (``rules.notebooks``).
     """
     # Parsing and the walk make tens of thousands of objects in reference cycles (parent links);
     # the collector, triggered again and again while they are made, traces the growing model each
@@ -125,7 +127,7 @@ def lint(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _lint(source, codes, target_version, resolver, versions, previous)
+        return _lint(source, codes, target_version, resolver, versions, previous, notebook)
     finally:
         if collecting:
             gc.enable()
@@ -138,11 +140,12 @@ def _lint(
     resolver: CoroutineResolver | None,
     versions: VersionLookup | None,
     previous: SemanticModel | None,
+    notebook: bool,
 ) -> LintResult:
     if is_skipped(source):
         return LintResult(skipped=True)
     try:
-        model = SemanticModel.build(source, target_version, previous)
+        model = SemanticModel.build(source, target_version, previous, notebook)
     except SyntaxError as error:
         return LintResult(syntax_error=syntax_error_info(source, error))
     except (ValueError, RecursionError, MemoryError) as error:

@@ -22,11 +22,12 @@ from typing import Literal
 from ..rules.config import Settings, find_pyproject, load_pyproject
 from ..rules.fixes import fix_all
 from ..rules.model import split_lines
+from ..rules.notebooks import Notebook, NotebookError, updated_json
 from ..rules.resolve import JediResolver
 from ..rules.rule import Applicability, Diagnostic, Range, Severity
 from ..rules.runner import InternalError, lint
 from ..rules.versions import framework_versions
-from .files import SourceFile, python_files
+from .files import NOTEBOOK_SUFFIX, SourceFile, python_files
 
 log = logging.getLogger("asyncguide")
 
@@ -67,6 +68,8 @@ class FileTask:
     #: the text to check instead of the file's (read from stdin); fixes are then returned in
     #: ``FileResult.fixed_source``, not written
     text: str | None = None
+    #: the file is a Jupyter notebook (``.ipynb``): its code cells are checked (``rules.notebooks``)
+    notebook: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,9 @@ class Finding:
     #: the line it starts on, stripped of surrounding white space: fingerprints use it, so that
     #: a finding keeps its fingerprint when lines are inserted above it
     line_text: str = ""
+    #: in a notebook, the number of the cell (1-based, every cell counted) that the diagnostic's
+    #: range is in; the range is then the cell's lines
+    cell: int | None = None
 
 
 @dataclass
@@ -180,6 +186,7 @@ def file_task(source: SourceFile, settings_cache: SettingsCache, options: CheckO
         mode=options.mode,
         unsafe_fixes=options.unsafe_fixes or settings.unsafe_fixes,
         project_root=settings.root or source.root,
+        notebook=source.path.suffix == NOTEBOOK_SUFFIX,
     )
 
 
@@ -220,39 +227,104 @@ def check_file(task: FileTask) -> FileResult:
         except (OSError, SyntaxError, UnicodeDecodeError) as error:  # SyntaxError: a bad coding cookie
             result.findings.append(Finding(unreadable(f"cannot read the file: {error}"), fixable=False))
             return result
+    notebook = None
+    if task.notebook:
+        try:
+            notebook = Notebook.from_json(source)
+        except NotebookError as error:
+            result.findings.append(Finding(unreadable(str(error)), fixable=False))
+            return result
     # ASY110 asks it whether imported callees are coroutine functions; jedi loads only then
     resolver = JediResolver(str(task.path), str(task.project_root))
     if task.mode != "check":
-        source = fix_file(task, source, encoding, resolver, result)
+        if notebook is None:
+            source = fix_file(task, source, encoding, resolver, result)
+        else:
+            notebook = fix_notebook(task, source, notebook, resolver, result)
     if task.mode == "diff":
         return result
+    code = source if notebook is None else notebook.text
     try:
-        linted = lint(source, task.codes, task.target_version, resolver, framework_versions(task.project_root))
+        linted = lint(
+            code, task.codes, task.target_version, resolver, framework_versions(task.project_root), notebook=task.notebook
+        )
     except Exception as error:  # noqa: BLE001 - an engine bug on one file must not stop the run
         log.exception("checking %s failed", task.path)
         result.failures.append(f"internal error while checking {task.display_path}: {type(error).__name__}: {error}")
         return result
-    lines = linted.model.lines if linted.model is not None else split_lines(source)
+    lines = linted.model.lines if linted.model is not None else split_lines(code)
     for diagnostic in linted.diagnostics:
         result.findings.append(
-            Finding(
-                diagnostic,
-                fixable=diagnostic.fix is Applicability.SAFE or (diagnostic.fix is Applicability.UNSAFE and task.unsafe_fixes),
-                unsafe_fix_hidden=diagnostic.fix is Applicability.UNSAFE and not task.unsafe_fixes,
-                line_text=line_text(lines, diagnostic.range.start_line),
+            in_cell(
+                Finding(
+                    diagnostic,
+                    fixable=diagnostic.fix is Applicability.SAFE or (diagnostic.fix is Applicability.UNSAFE and task.unsafe_fixes),
+                    unsafe_fix_hidden=diagnostic.fix is Applicability.UNSAFE and not task.unsafe_fixes,
+                    line_text=line_text(lines, diagnostic.range.start_line),
+                ),
+                notebook,
             )
         )
     if linted.syntax_error is not None:
         error = linted.syntax_error
-        result.findings.append(
-            Finding(
-                Diagnostic(SYNTAX_ERROR_CODE, error.message, error.range, Severity.ERROR),
-                fixable=False,
-                line_text=line_text(lines, error.range.start_line),
-            )
+        finding = Finding(
+            Diagnostic(SYNTAX_ERROR_CODE, error.message, error.range, Severity.ERROR),
+            fixable=False,
+            line_text=line_text(lines, error.range.start_line),
         )
+        result.findings.append(in_cell(finding, notebook))
     result.internal_errors = linted.internal_errors
     return result
+
+
+def in_cell(finding: Finding, notebook: Notebook | None) -> Finding:
+    """The finding with its range in the lines of its notebook cell; as it is outside notebooks."""
+    if notebook is None:
+        return finding
+    place = notebook.locate(finding.diagnostic.range.start_line)
+    if place is None:
+        return finding
+    cell, line = place
+    start = finding.diagnostic.range
+    moved = Range(line, start.start_column, start.end_line - cell.start_line, start.end_column)
+    return dataclasses.replace(finding, diagnostic=dataclasses.replace(finding.diagnostic, range=moved), cell=cell.number)
+
+
+def fix_notebook(task: FileTask, raw: str, notebook: Notebook, resolver: JediResolver, result: FileResult) -> Notebook:
+    """Fix the notebook's cells (``--fix``: write the notebook; ``--diff``: record a diff per cell)
+    and return the notebook to lint. Only the ``source`` of the changed cells changes in the file."""
+    try:
+        versions = framework_versions(task.project_root)
+        fixed = fix_all(notebook.text, task.codes, task.target_version, task.unsafe_fixes, resolver, versions, notebook=True)
+    except Exception as error:  # noqa: BLE001 - a broken fix must not stop the run
+        log.exception("fixing %s failed", task.path)
+        result.failures.append(
+            f"internal error while fixing {task.display_path} (left unchanged): {type(error).__name__}: {error}"
+        )
+        return notebook
+    if fixed.source == notebook.text:
+        return notebook
+    sources = notebook.cell_sources(fixed.source)
+    if sources is None:
+        result.failures.append(f"cannot fix {task.display_path}: a fix would change a line with IPython syntax (left unchanged)")
+        return notebook
+    updated = updated_json(raw, sources)
+    if task.mode == "diff":
+        by_index = {cell.index: cell for cell in notebook.cells}
+        result.diff = "".join(
+            unified_diff(by_index[index].source, sources[index], f"{task.display_path}:cell {index + 1}")
+            for index in sorted(sources)
+        )
+    elif task.text is not None:
+        result.fixed_source = updated
+    else:
+        try:
+            task.path.write_bytes(updated.encode("utf-8"))
+        except OSError as error:
+            result.failures.append(f"cannot write the fixes to {task.display_path}: {error}")
+            return notebook
+    result.fixed = fixed.applied
+    return Notebook.from_json(updated)
 
 
 def fix_file(task: FileTask, source: str, encoding: str, resolver: JediResolver, result: FileResult) -> str:

@@ -1,4 +1,5 @@
-"""Which files ``asyncguide check`` reads: the ``.py`` files under the given paths.
+"""Which files ``asyncguide check`` reads: the ``.py`` files and Jupyter notebooks (``.ipynb``)
+under the given paths.
 
 Inside a git work tree git decides what is ignored (``git ls-files --cached --others
 --exclude-standard``: tracked files, and untracked ones no ``.gitignore`` rule ignores). Outside
@@ -27,9 +28,10 @@ SKIPPED_FOLDERS = frozenset(
 )
 
 
-#: notebooks are not read yet; the pre-commit hooks name them (``types_or: [python, jupyter]``),
-#: and they are skipped rather than reported as Python that does not parse
+#: Jupyter notebooks, checked by default (as ruff does): their code cells (``rules.notebooks``)
 NOTEBOOK_SUFFIX = ".ipynb"
+#: the files a folder's walk picks up
+SOURCE_SUFFIXES = (".py", NOTEBOOK_SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def python_files(
     for argument in arguments:
         path = Path(os.path.abspath(argument))
         if path.is_file():
-            if (force_exclude and is_excluded(path)) or path.suffix == NOTEBOOK_SUFFIX:
+            if force_exclude and is_excluded(path):
                 continue
             working_folder = Path.cwd()
             root = working_folder if working_folder in path.parents else path.parent
@@ -84,7 +86,7 @@ def folder_python_files(folder: Path, is_excluded: Callable[[Path], bool]) -> li
             if not path.is_symlink():
                 files.extend(folder_python_files(path, is_excluded))
         elif (
-            path.suffix == ".py"
+            path.suffix in SOURCE_SUFFIXES
             and path.is_file()
             and not is_excluded(path)
             and not any(is_skipped_folder(parent) for parent in _folders_between(folder, path))
@@ -131,7 +133,8 @@ def is_virtual_environment(folder: Path) -> bool:
 
 
 def walk_python_files(root: Path, is_excluded: Callable[[Path], bool]) -> Iterator[Path]:
-    """The ``.py`` files under ``root``, without git: usual folders skipped, ``.gitignore`` honoured."""
+    """The ``.py`` and ``.ipynb`` files under ``root``, without git: usual folders skipped,
+    ``.gitignore`` honoured."""
     ignores: dict[Path, GitIgnore] = {}
     for current, folders, files in os.walk(root):
         here = Path(current)
@@ -148,7 +151,7 @@ def walk_python_files(root: Path, is_excluded: Callable[[Path], bool]) -> Iterat
             and not is_excluded(here / name)
         )
         for name in sorted(files):
-            if name.endswith(".py") and not ignore.ignores(prefix + name, is_folder=False) and not is_excluded(here / name):
+            if name.endswith(SOURCE_SUFFIXES) and not ignore.ignores(prefix + name, is_folder=False) and not is_excluded(here / name):
                 yield here / name
 
 

@@ -2,7 +2,9 @@
 formats CI services read: GitHub workflow commands, GitLab Code Quality, JUnit XML.
 
 Positions are printed 1-based, columns counted in code points (``str`` characters); an end column
-is the column just after the last character, as in SARIF.
+is the column just after the last character, as in SARIF. In a notebook, a finding's lines are those
+of its cell, and the cell's number (1-based, every cell counted) goes with them: ``path:cell 3:2:5``
+in text, as ruff prints it, a ``cell`` key in JSON, a ``cell`` property in SARIF.
 """
 
 from __future__ import annotations
@@ -34,15 +36,25 @@ def each_finding(results: Sequence[FileResult]) -> Iterator[tuple[FileResult, Fi
             yield result, finding
 
 
+def location(result: FileResult, finding: Finding) -> str:
+    """``path:line:col``, or ``path:cell N:line:col`` in a notebook."""
+    start = finding.diagnostic.range
+    cell = "" if finding.cell is None else f"cell {finding.cell}:"
+    return f"{result.display_path}:{cell}{start.start_line + 1}:{start.start_column + 1}"
+
+
+def cell_prefix(finding: Finding) -> str:
+    """``cell 3: `` before a notebook finding's message where a format has no place for the cell
+    (GitHub annotations, GitLab Code Quality, JUnit): their lines are the cell's, not the file's."""
+    return "" if finding.cell is None else f"cell {finding.cell}: "
+
+
 def text_report(results: Sequence[FileResult]) -> str:
     """One ``path:line:col: CODE message`` line per finding, then a summary line."""
     lines = []
     for result, finding in each_finding(results):
         diagnostic = finding.diagnostic
-        start = diagnostic.range
-        lines.append(
-            f"{result.display_path}:{start.start_line + 1}:{start.start_column + 1}: {diagnostic.code} {diagnostic.message}"
-        )
+        lines.append(f"{location(result, finding)}: {diagnostic.code} {diagnostic.message}")
     lines.extend(summary(results))
     return "\n".join(lines) + "\n"
 
@@ -89,6 +101,7 @@ def json_report(results: Sequence[FileResult]) -> str:
                 "end_column": position.end_column + 1,
                 "severity": diagnostic.severity.value,
                 "fixable": finding.fixable,
+                "cell": finding.cell,
             }
         )
     return json.dumps(findings, indent=2, ensure_ascii=False) + "\n"
@@ -111,27 +124,28 @@ def sarif_report(results: Sequence[FileResult]) -> str:
     for result, finding in each_finding(results):
         diagnostic = finding.diagnostic
         position = diagnostic.range
-        sarif_results.append(
-            {
-                "ruleId": diagnostic.code,
-                "ruleIndex": index_of[diagnostic.code],
-                "level": SARIF_LEVELS[diagnostic.severity.value],
-                "message": {"text": diagnostic.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": artifact_uri(result.path), "uriBaseId": SOURCE_ROOT},
-                            "region": {
-                                "startLine": position.start_line + 1,
-                                "startColumn": position.start_column + 1,
-                                "endLine": position.end_line + 1,
-                                "endColumn": position.end_column + 1,
-                            },
-                        }
+        sarif_result = {
+            "ruleId": diagnostic.code,
+            "ruleIndex": index_of[diagnostic.code],
+            "level": SARIF_LEVELS[diagnostic.severity.value],
+            "message": {"text": diagnostic.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": artifact_uri(result.path), "uriBaseId": SOURCE_ROOT},
+                        "region": {
+                            "startLine": position.start_line + 1,
+                            "startColumn": position.start_column + 1,
+                            "endLine": position.end_line + 1,
+                            "endColumn": position.end_column + 1,
+                        },
                     }
-                ],
-            }
-        )
+                }
+            ],
+        }
+        if finding.cell is not None:
+            sarif_result["properties"] = {"cell": finding.cell}
+        sarif_results.append(sarif_result)
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -233,7 +247,7 @@ def github_report(results: Sequence[FileResult]) -> str:
             "title": f"{diagnostic.code} {rule_name(diagnostic.code)}",
         }
         rendered = ",".join(f"{key}={_github_property(str(value))}" for key, value in properties.items())
-        message = _github_data(f"{diagnostic.code} {diagnostic.message}\n{annotation_details(diagnostic.code)}".rstrip())
+        message = _github_data(f"{cell_prefix(finding)}{diagnostic.code} {diagnostic.message}\n{annotation_details(diagnostic.code)}".rstrip())
         lines.append(f"::{GITHUB_COMMANDS[diagnostic.severity.value]} {rendered}::{message}")
     return "".join(line + "\n" for line in lines)
 
@@ -271,7 +285,7 @@ def gitlab_report(results: Sequence[FileResult]) -> str:
             diagnostic = finding.diagnostic
             issues.append(
                 {
-                    "description": f"{diagnostic.code} {diagnostic.message}",
+                    "description": f"{cell_prefix(finding)}{diagnostic.code} {diagnostic.message}",
                     "check_name": diagnostic.code,
                     "fingerprint": fingerprint,
                     "severity": GITLAB_SEVERITIES[diagnostic.severity.value],
@@ -295,11 +309,11 @@ def junit_report(results: Sequence[FileResult]) -> str:
             diagnostic = finding.diagnostic
             line, column = diagnostic.range.start_line + 1, diagnostic.range.start_column + 1
             case = ElementTree.SubElement(
-                suite, "testcase", name=f"{diagnostic.code} at line {line}, column {column}",
+                suite, "testcase", name=f"{diagnostic.code} at {cell_prefix(finding)}line {line}, column {column}",
                 classname=result.display_path, file=result.display_path, line=str(line),
             )
             failure = ElementTree.SubElement(case, "failure", message=diagnostic.message, type=diagnostic.code)
-            failure.text = f"{result.display_path}:{line}:{column}: {diagnostic.code} {diagnostic.message}"
+            failure.text = f"{location(result, finding)}: {diagnostic.code} {diagnostic.message}"
         if not result.findings:
             ElementTree.SubElement(suite, "testcase", name="no findings", classname=result.display_path, file=result.display_path)
         cases = max(len(result.findings), 1)

@@ -4,6 +4,7 @@ installs it (``pip install .``, not editable) into an environment of its own."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -18,7 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 #: what ``pip install .`` of the hook repository needs
 PACKAGE_SOURCES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "toplevel", "rules", "server")
 BLOCKING_SLEEP = "import time\n\n\nasync def poll():\n    time.sleep(1)\n"
-NOTEBOOK = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n'
+NOTEBOOK_CELL = "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n\n\nasyncio.run(main())"
+NOTEBOOK = json.dumps(
+    {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": NOTEBOOK_CELL}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5},
+    indent=1,
+)
 
 
 def git(folder: Path, *arguments: str) -> str:
@@ -54,7 +59,7 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def project_using(hook: str, hook_repository: tuple[Path, str], folder: Path) -> Path:
-    """A git repository with a finding in app.py, another in an excluded file, an empty notebook,
+    """A git repository with a finding in app.py, another in an excluded file, one in a notebook,
     and a .pre-commit-config.yaml running ``hook``."""
     repository, revision = hook_repository
     (folder / "app.py").write_text(BLOCKING_SLEEP, "utf-8")
@@ -86,7 +91,7 @@ def test_check_hook_reports_findings_and_respects_exclude(
     assert run.returncode == 1, run.stdout + run.stderr
     assert "app.py:5:5: ASY100 `time.sleep()` blocks the event loop" in run.stdout
     assert "generated" not in run.stdout  # --force-exclude: the exclude setting holds for named files
-    assert "analysis.ipynb" not in run.stdout and "ASG000" not in run.stdout
+    assert "analysis.ipynb:cell 1:8:1: ASY170 `asyncio.run()` in a notebook cell" in run.stdout  # types_or: jupyter
     assert (project / "app.py").read_text("utf-8") == BLOCKING_SLEEP
 
 
@@ -97,6 +102,7 @@ def test_fix_hook_fixes_the_files(hook_repository: tuple[Path, str], pre_commit_
     assert "files were modified by this hook" in run.stdout
     assert "await asyncio.sleep(1)" in (project / "app.py").read_text("utf-8")
     assert (project / "generated" / "client.py").read_text("utf-8") == BLOCKING_SLEEP
+    assert json.loads((project / "analysis.ipynb").read_text("utf-8"))["cells"][0]["source"].endswith("\nawait main()")
     again = pre_commit(project, pre_commit_home, "run", "--all-files")
     assert again.returncode == 0, again.stdout + again.stderr
 

@@ -79,7 +79,7 @@ class ClientSessionOutsideCoroutine(Rule):
         scope = model.scope(node)
         while scope.kind == "comprehension" and scope.parent is not None:
             scope = scope.parent
-        if scope.kind == "lambda":
+        if scope.kind == "lambda" or model.in_running_loop(node):  # a notebook cell runs in a loop
             return
         if scope.kind in ("module", "class"):
             where = "at module level" if scope.kind == "module" else f"in the body of class `{scope.node.name}`"  # type: ignore[attr-defined]

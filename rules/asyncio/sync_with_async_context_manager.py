@@ -88,7 +88,7 @@ class SyncWithAsyncContextManager(Rule):
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         assert isinstance(node, ast.With)
-        if not model.in_async_context(node):
+        if not model.in_running_loop(node):
             return
         found = [(item, _async_manager(item.context_expr, model)) for item in node.items]
         fix = Applicability.SAFE if all(manager for _, manager in found) else None

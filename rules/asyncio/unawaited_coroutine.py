@@ -161,7 +161,7 @@ def _worth_resolving(call: ast.Call, name: str, model: SemanticModel) -> bool:
     (``make_client().get``), which the model cannot type: asking jedi about it costs much and
     finds nothing.
     """
-    if not model.in_async_context(call) or not _is_project_name(name):
+    if not model.in_running_loop(call) or not _is_project_name(name):
         return False
     root = call.func
     while isinstance(root, ast.Attribute):
@@ -286,8 +286,8 @@ class UnawaitedCoroutine(Rule):
     ## Fix safety
     Unsafe: adding `await` makes the caller wait for the coroutine, which may be slow or raise where
     nothing happened before; if it was meant to run in the background, keep a reference to
-    `asyncio.create_task(...)` instead. The fix is offered only inside an `async def`; a plain
-    function cannot await (run the coroutine with `asyncio.run()` or make the function async).
+    `asyncio.create_task(...)` instead. The fix is offered only inside an `async def` and at the top
+    level of a notebook's cells; a plain function cannot await (run the coroutine with `asyncio.run()` or make the function async).
     """
 
     code = "ASY110"
@@ -318,7 +318,7 @@ class UnawaitedCoroutine(Rule):
         else:
             consequence = "the call does nothing"
         message = f"`{shown}()` is never awaited in {model.context_label(call)}: {consequence}; "
-        if model.in_async_context(call):
+        if model.in_running_loop(call):
             message += "`await` it"
             fix = Applicability.UNSAFE
         else:

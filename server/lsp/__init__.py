@@ -1,6 +1,7 @@
 """The pygls language server: a thin adapter from LSP to the engine in asyncguide.rules.
 
-Features live in their own modules: ``documents`` (text sync), ``diagnostics`` (lint, push or
+Features live in their own modules: ``documents`` (text sync), ``notebooks`` (notebook sync),
+``diagnostics`` (lint, push or
 pull), ``hover``, ``code_actions``, ``workspace`` (settings, watched files, lifecycle),
 ``resolution`` (cross-module coroutine resolution off the keystroke path); ``server`` holds the
 state they share, ``settings`` the editor and pyproject settings, ``positions`` the position
@@ -14,7 +15,7 @@ import sys
 
 from lsprotocol import types
 
-from . import code_actions, diagnostics, documents, hover, workspace
+from . import code_actions, diagnostics, documents, hover, notebooks, workspace
 from .server import AsyncguideServer, listening_log
 
 
@@ -29,6 +30,9 @@ def create_server() -> AsyncguideServer:
     ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)(documents.did_change)
     ls.feature(types.TEXT_DOCUMENT_DID_SAVE)(documents.did_save)
     ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)(documents.did_close)
+    ls.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)(notebooks.did_open)
+    ls.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)(notebooks.did_change)
+    ls.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)(notebooks.did_close)
     ls.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
         types.DiagnosticOptions(identifier="asyncguide", inter_file_dependencies=False, workspace_diagnostics=False),

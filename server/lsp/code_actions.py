@@ -8,8 +8,9 @@ the list. An action carries the document version it was made for: resolving it a
 document changed gives no edit rather than a wrong one.
 
 Fix-all re-lints the document once per round, which takes a while on a long one: it runs in the
-server's worker threads, so that hovers and edits are handled meanwhile. Its edit is for the
-version it was computed from; when the document changed in the meantime there is none.
+server's worker threads (a text document's; a notebook's still runs on the event loop), so that
+hovers and edits are handled meanwhile. Its edit is for the version it was computed from; when the
+document changed in the meantime there is none.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from asyncguide.rules.noqa import CommentLines, noqa_codes
 from asyncguide.rules.rule import Applicability, Diagnostic, Edit, Fix, Range
 from asyncguide.rules.runner import rule_instance
 
+from . import notebooks
 from .diagnostics import ensure_linted, lsp_diagnostic
 from .positions import single_edit
 
@@ -97,11 +99,10 @@ def fix_action(ls: AsyncguideServer, document: Document, diagnostic: Diagnostic,
     title = rule_instance(diagnostic.code).fix_title or "Apply the fix"
     edit = None
     if not lazy:
-        fix = _build_fix(document, diagnostic)
-        if fix is None:
+        built = _fix_and_edit(ls, document, diagnostic)
+        if built is None:
             return None
-        title = fix.title
-        edit = workspace_edit(ls, document, fix.edits)
+        title, edit = built
     unsafe = diagnostic.fix is Applicability.UNSAFE
     return types.CodeAction(
         title=f"{diagnostic.code}: {title}{' (unsafe)' if unsafe else ''}",
@@ -114,8 +115,25 @@ def fix_action(ls: AsyncguideServer, document: Document, diagnostic: Diagnostic,
 
 
 def fix_edit(ls: AsyncguideServer, document: Document, diagnostic: Diagnostic) -> types.WorkspaceEdit | None:
-    fix = _build_fix(document, diagnostic)
-    return workspace_edit(ls, document, fix.edits) if fix is not None else None
+    built = _fix_and_edit(ls, document, diagnostic)
+    return built[1] if built is not None else None
+
+
+def _fix_and_edit(ls: AsyncguideServer, document: Document, diagnostic: Diagnostic) -> tuple[str, types.WorkspaceEdit] | None:
+    """The title of the diagnostic's fix and its edit: of the document, or of the notebook cells it
+    changes (a cell's fix is built on the whole notebook)."""
+    if document.notebook is None:
+        fix = _build_fix(document, diagnostic)
+        return (fix.title, workspace_edit(ls, document, fix.edits)) if fix is not None else None
+    try:
+        found = notebooks.fix_edits(ls, document, diagnostic)
+    except Exception:  # noqa: BLE001 - a broken fix must not break the other actions, nor the server
+        log.exception("fix of %s failed on %s", diagnostic.code, document.uri)
+        return None
+    if found is None:
+        return None
+    title, edits = found
+    return title, documents_edit(ls, {cell: [edit] for cell, edit in edits.items()})
 
 
 def _build_fix(document: Document, diagnostic: Diagnostic) -> Fix | None:
@@ -147,11 +165,18 @@ async def fix_all_action(ls: AsyncguideServer, document: Document, lazy: bool) -
 
 
 async def fix_all_edit(ls: AsyncguideServer, document: Document) -> types.WorkspaceEdit | None:
-    """The edit applying every fix, computed in a worker thread; None when there is nothing to
-    fix, or the document changed (or closed) while it was computed."""
+    """The edit applying every fix, computed in a worker thread (a notebook's, on the event loop);
+    None when there is nothing to fix, or the document changed (or closed) while it was computed."""
     settings = document.settings
     if settings is None:
         return None
+    if document.notebook is not None:
+        try:
+            edits = notebooks.fix_all_edits(ls, document)
+        except Exception:  # noqa: BLE001 - a broken fix must not take the server down
+            log.exception("fix all failed on %s", document.notebook)
+            return None
+        return documents_edit(ls, {cell: [edit] for cell, edit in edits.items()}) if edits else None
     text, version = document.text, document.version
     try:
         result = await asyncio.get_running_loop().run_in_executor(
@@ -215,14 +240,29 @@ def noqa_edit(line: str, line_number: int, code: str) -> Edit | None:
 def workspace_edit(ls: AsyncguideServer, document: Document, edits: Iterable[Edit]) -> types.WorkspaceEdit:
     """The edits as a WorkspaceEdit; versioned when the client supports it, so that it applies only
     to the document version they were made for."""
-    text_edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = [
-        types.TextEdit(range=document.index.to_client(edit.range, ls.encoding), new_text=edit.new_text)
-        for edit in sorted(set(edits), key=lambda edit: (edit.range, edit.new_text))
-    ]
+    return documents_edit(ls, {document: edits})
+
+
+def documents_edit(ls: AsyncguideServer, edits: dict[Document, Iterable[Edit]]) -> types.WorkspaceEdit:
+    """``workspace_edit`` of several documents (the cells of a notebook)."""
+    text_edits: dict[Document, list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit]] = {
+        document: [
+            types.TextEdit(range=document.index.to_client(edit.range, ls.encoding), new_text=edit.new_text)
+            for edit in sorted(set(document_edits), key=lambda edit: (edit.range, edit.new_text))
+        ]
+        for document, document_edits in edits.items()
+    }
     if ls.supports("workspace.workspace_edit.document_changes"):
-        identifier = types.OptionalVersionedTextDocumentIdentifier(uri=document.uri, version=document.version)
-        return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=identifier, edits=text_edits)])
-    return types.WorkspaceEdit(changes={document.uri: text_edits})  # type: ignore[dict-item]
+        return types.WorkspaceEdit(
+            document_changes=[
+                types.TextDocumentEdit(
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(uri=document.uri, version=document.version),
+                    edits=changes,
+                )
+                for document, changes in text_edits.items()
+            ]
+        )
+    return types.WorkspaceEdit(changes={document.uri: changes for document, changes in text_edits.items()})  # type: ignore[misc]
 
 
 # -------------------------------------------------------------------------------- helpers

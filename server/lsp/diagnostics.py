@@ -22,7 +22,7 @@ from asyncguide.rules.documentation import rule_url
 from asyncguide.rules.rule import Diagnostic, Severity
 from asyncguide.rules.runner import InternalError, SyntaxErrorInfo, lint, rule_instance
 
-from . import heap
+from . import heap, notebooks
 from .positions import LineIndex
 from .resolution import resolver_for, schedule_resolution
 
@@ -48,6 +48,9 @@ def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
     for hovers, and the resolver learns, in the background, what the names the module imports
     from the project's own modules re-export (``api_guidelines.project_imports``).
     """
+    if document.notebook is not None:
+        notebooks.ensure_linted(ls, document.notebook)
+        return
     key = (document.version, ls.generation, document.resolution_generation)
     if document.linted == key:
         return

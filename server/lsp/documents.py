@@ -71,6 +71,8 @@ class Document:
     publish_task: asyncio.Task[None] | None = None
     #: (version, rule code) of the rule failures already logged
     logged_failures: set[tuple[int, str]] = field(default_factory=set)
+    #: for a notebook cell: the notebook's URI (``notebooks``); the notebook is linted as a whole
+    notebook: str | None = None
     _index: LineIndex | None = field(default=None, repr=False)
 
     @classmethod

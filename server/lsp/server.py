@@ -32,7 +32,7 @@ from pygls.uris import to_fs_path
 from asyncguide.rules.config import Settings
 from asyncguide.rules.versions import framework_versions
 
-from . import transport
+from . import notebooks, transport
 from .documents import Document
 from .positions import UTF16, prefer_utf8
 from .settings import EditorSettings, LintSettings, ProjectSettings, lint_settings, load_editor_settings, make_converter
@@ -153,9 +153,12 @@ class AsyncguideServer(LanguageServer):
             "asyncguide",
             version("asyncguide"),
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            notebook_document_sync=notebooks.SYNC_OPTIONS,
             protocol_cls=AsyncguideProtocol,
         )
+        #: open documents, notebook cells among them, by URI
         self.documents: dict[str, Document] = {}
+        self.notebooks: dict[str, notebooks.NotebookState] = {}
         #: how many documents were opened so far (tells reopened documents apart)
         self.openings = 0
         self.settings_converter = make_converter()

@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import BLOCKING_SLEEP, run_main, run_process, write
 
-FINDING_KEYS = {"code", "message", "path", "line", "column", "end_line", "end_column", "severity", "fixable"}
+FINDING_KEYS = {"code", "message", "path", "line", "column", "end_line", "end_column", "severity", "fixable", "cell"}
 
 
 def test_text_output_names_path_position_code_and_summary(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -70,6 +70,7 @@ def test_json_has_exactly_the_documented_keys(project: Path, capsys: pytest.Capt
         "end_column": 18,  # just after `time.sleep(1)`, 1-based
         "severity": "warning",
         "fixable": True,
+        "cell": None,  # a notebook's findings name their cell (test_notebooks.py)
     }
     assert "time.sleep()" in findings[0]["message"]
 

@@ -3,9 +3,10 @@
 ``tests/rules/fixtures/<pack>/<CODE>.py`` holds code for one rule. A line where the rule must
 report ends with ``# expect: <CODE>`` (``# expect: ASY100, ASY110`` for several); every other line
 must stay silent, so the file's unmarked look-alikes are the negative cases. A first-line comment
-``# target-version: py311`` lints it for that version. When the rule has fixes,
-``<CODE>.fixed.py`` beside it is the file after applying every fix (safe and unsafe) until none is
-left; ``python -m tests.rules.fixture --update`` rewrites those from the current rules, for review
+``# target-version: py311`` lints it for that version; a first-line comment ``# notebook`` lints it
+as a notebook's code cells, joined (``rules.notebooks``: top-level ``await`` allowed). When the rule
+has fixes, ``<CODE>.fixed.py`` beside it is the file after applying every fix (safe and unsafe)
+until none is left; ``python -m tests.rules.fixture --update`` rewrites those from the current rules, for review
 (``--update ASY100 TOR`` only those of ASY100 and of the codes starting with TOR).
 """
 
@@ -26,6 +27,7 @@ from asyncguide.rules.fixes import fix_all
 FIXTURES = Path(__file__).parent / "fixtures"
 _EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>[A-Z]{3}[0-9]{3}(?:\s*,\s*[A-Z]{3}[0-9]{3})*)")
 _TARGET = re.compile(r"^#\s*target-version:\s*(py3\d+)")
+_NOTEBOOK = re.compile(r"^#\s*notebook\s*$")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ class Fixture:
         match = _TARGET.match(self.source)
         return TARGET_VERSIONS[match.group(1)] if match else (3, 9)
 
+    @property
+    def notebook(self) -> bool:
+        return _NOTEBOOK.match(self.source.partition("\n")[0]) is not None
+
     def expected(self) -> list[tuple[int, str]]:
         """(1-based line, code) for every marker of this fixture's rule."""
         found = []
@@ -60,7 +66,7 @@ class Fixture:
         return sorted(found)
 
     def fixed(self) -> str:
-        return fix_all(self.source, {self.code}, self.target_version, unsafe=True).source
+        return fix_all(self.source, {self.code}, self.target_version, unsafe=True, notebook=self.notebook).source
 
 
 def all_fixtures(root: Path = FIXTURES) -> list[Fixture]:

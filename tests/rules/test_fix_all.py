@@ -130,6 +130,6 @@ def test_a_single_fix_keeps_the_documents_line_breaks() -> None:
 def test_a_shared_context_gives_the_fixes_a_fresh_one_gives() -> None:
     source = many_findings(20)
     result = lint(source, ALL_CODES, (3, 14))
-    shared = FixContext(source, (3, 14), result.model)
+    shared = FixContext(source, (3, 14), model=result.model)
     for diagnostic in result.diagnostics:
-        assert build_fix(diagnostic, source, (3, 14), shared) == build_fix(diagnostic, source, (3, 14))
+        assert build_fix(diagnostic, source, (3, 14), context=shared) == build_fix(diagnostic, source, (3, 14))

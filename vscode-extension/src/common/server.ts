@@ -167,6 +167,9 @@ export class AsyncguideServer implements vscode.Disposable {
             documentSelector: [
                 { scheme: "file", language: "python" },
                 { scheme: "untitled", language: "python" },
+                // Python cells of notebooks, which the server syncs (notebookDocumentSync): hovers and
+                // code actions on them are asked for only when the selector names their scheme
+                { scheme: "vscode-notebook-cell", language: "python" },
             ],
             outputChannel: this.log,
             initializationOptions: settings.server,
