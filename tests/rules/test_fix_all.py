@@ -31,16 +31,18 @@ def many_findings(count: int) -> str:
     return "".join(parts)
 
 
-def fix_one_model_per_fix(source: str, codes: frozenset[str], target_version: tuple[int, int], unsafe: bool) -> str:
+def fix_one_model_per_fix(
+    source: str, codes: frozenset[str], target_version: tuple[int, int], unsafe: bool, notebook: bool = False
+) -> str:
     """The reference: "fix all" as it was, each fix built from a model of its own (a fresh
     ``FixContext``), the first fixes that do not overlap applied each round, at most
     MAX_FIX_ROUNDS rounds; a round whose result would not parse applies its first fix that parses."""
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
     for _ in range(fixes.MAX_FIX_ROUNDS):
-        result = lint(source, codes, target_version)
+        result = lint(source, codes, target_version, notebook=notebook)
         if result.syntax_error is not None:
             return source
-        built = [build_fix(d, source, target_version) for d in result.diagnostics if d.fix in allowed]
+        built = [build_fix(d, source, target_version, notebook) for d in result.diagnostics if d.fix in allowed]
         found = [fix for fix in built if fix is not None and fix.applicability in allowed and fix.edits]
         taken: list[Edit] = []
         for fix in found:
@@ -80,8 +82,8 @@ def test_fix_all_of_many_findings_gives_what_one_model_per_fix_gives() -> None:
 def test_fix_all_gives_what_one_model_per_fix_gives(fixture: Fixture) -> None:
     source, target = fixture.source, fixture.target_version
     for codes in ({fixture.code}, ALL_CODES):
-        expected = fix_one_model_per_fix(source, frozenset(codes), target, unsafe=True)
-        assert fix_all(source, codes, target, unsafe=True).source == expected
+        expected = fix_one_model_per_fix(source, frozenset(codes), target, unsafe=True, notebook=fixture.notebook)
+        assert fix_all(source, codes, target, unsafe=True, notebook=fixture.notebook).source == expected
 
 
 def test_fixes_that_break_the_code_together_are_left_out_and_the_others_kept() -> None:
@@ -114,7 +116,7 @@ def test_overlapping_fixes_wait_for_the_next_round_and_identical_edits_repeat() 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda f: f.code)
 def test_fixes_keep_the_documents_line_breaks(fixture: Fixture, newline: str) -> None:
     source = fixture.source.replace("\n", newline)
-    fixed = fix_all(source, {fixture.code}, fixture.target_version, unsafe=True).source
+    fixed = fix_all(source, {fixture.code}, fixture.target_version, unsafe=True, notebook=fixture.notebook).source
     assert fixed == fixture.fixed_path.read_text("utf-8").replace("\n", newline)
 
 
