@@ -5,6 +5,12 @@ Rules build a fix in ``Rule.fix(diagnostic, context)``. ``FixContext`` re-reads 
 need: a node at a diagnostic's range, its source text, libcst rewrites of that text (so the user's
 formatting and comments inside it survive), and import insertion that adds an import once, in
 the right place, and reuses an existing import or alias.
+
+Every line break a fix writes is the document's own (its first one: ``\r\n``, ``\r`` or ``\n``),
+whatever the rule wrote: ``build_fix`` rewrites them, so no rule has to care.
+
+"Fix all" builds every fix of a round from one model (the round's lint), so a round costs one
+lint and one parse of the result however many fixes it takes.
 """
 
 from __future__ import annotations
@@ -12,14 +18,14 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
 from .import_placement import NewImport, import_edit
-from .model import SemanticModel
+from .model import Binding, SemanticModel
 from .rule import Applicability, Diagnostic, Edit, Fix, Range
 from .runner import lint, parses, rule_instance
 
@@ -30,14 +36,29 @@ MAX_FIX_ROUNDS = 8
 
 
 class FixContext:
-    def __init__(self, source: str, target_version: tuple[int, int] = (3, 9), notebook: bool = False):
+    """What fixes of one text need. ``model``, when given, is a model of exactly ``source`` (the
+    lint's); otherwise one is built when a fix first asks."""
+
+    def __init__(
+        self,
+        source: str,
+        target_version: tuple[int, int] = (3, 9),
+        notebook: bool = False,
+        model: SemanticModel | None = None,
+    ):
         self.source = source
         self.target_version = target_version
         self.notebook = notebook
+        self._model = model
+        #: node type -> {range: first node of that type with that range}, made when first asked
+        self._nodes_by_range: dict[type[ast.AST], dict[Range, ast.AST]] = {}
+        self._imports: list[tuple[str, Binding]] | None = None
 
-    @cached_property
+    @property
     def model(self) -> SemanticModel:
-        return SemanticModel.build(self.source, self.target_version, notebook=self.notebook)
+        if self._model is None:
+            self._model = SemanticModel.build(self.source, self.target_version, notebook=self.notebook)
+        return self._model
 
     @property
     def lines(self) -> list[str]:
@@ -46,10 +67,20 @@ class FixContext:
     def node_at(self, range_: Range, *node_types: type[ast.AST]) -> ast.AST | None:
         """The node of one of these types whose range is exactly ``range_``."""
         for node_type in node_types:
-            for node in self.model.nodes(node_type):
-                if self.model.range_of(node) == range_:
-                    return node
+            node = self._nodes_at(node_type).get(range_)
+            if node is not None:
+                return node
         return None
+
+    def _nodes_at(self, node_type: type[ast.AST]) -> dict[Range, ast.AST]:
+        # indexed once per type: "fix all" asks once per diagnostic, and a scan each time was
+        # quadratic in the number of findings
+        index = self._nodes_by_range.get(node_type)
+        if index is None:
+            index = self._nodes_by_range[node_type] = {}
+            for node in self.model.nodes(node_type):
+                index.setdefault(self.model.range_of(node), node)
+        return index
 
     def text(self, node: ast.AST) -> str:
         return self.model.segment(node)
@@ -112,22 +143,21 @@ class FixContext:
         ``("asyncio.sleep", <edit adding "import asyncio">)``.
         """
         target = f"{module}.{name}" if name else module
-        for bound, bindings in self.model.module_scope.bindings.items():
-            for binding in bindings:
-                if binding.imported == target:
-                    return bound, None
-                if binding.imported == module and name:
-                    return f"{bound}.{name}", None
+        for bound, binding in self._module_imports():
+            if binding.imported == target:
+                return bound, None
+            if binding.imported == module and name:
+                return f"{bound}.{name}", None
         reference = target
         return reference, self.add_import(module)
 
     def add_import(self, module: str) -> Edit | None:
         """An edit adding ``import <module>`` where isort would (``import_placement``), or None if present."""
-        for bindings in self.model.module_scope.bindings.values():
-            if any(b.imported == module and isinstance(b.node, ast.Import) for b in bindings):
+        for _, binding in self._module_imports():
+            if binding.imported == module and isinstance(binding.node, ast.Import):
                 return None
             # ``import package.module`` binds ``package`` but makes ``package.module`` available too
-            if any(_imports_submodule(b.node, module) for b in bindings):
+            if _imports_submodule(binding.node, module):
                 return None
         return import_edit(self.model, NewImport(module), self.newline)
 
@@ -138,6 +168,18 @@ class FixContext:
         if any(b.imported == f"{module}.{name}" for b in self.model.module_scope.bindings.get(name, ())):
             return None
         return import_edit(self.model, NewImport(module, name), self.newline)
+
+    def _module_imports(self) -> list[tuple[str, Binding]]:
+        """(bound name, binding) of each import binding of the module scope, in order; listed once
+        per context, as "fix all" asks once per fix, and a module may bind thousands of names."""
+        if self._imports is None:
+            self._imports = [
+                (bound, binding)
+                for bound, bindings in self.model.module_scope.bindings.items()
+                for binding in bindings
+                if binding.imported is not None
+            ]
+        return self._imports
 
     @property
     def newline(self) -> str:
@@ -157,17 +199,34 @@ LIBCST_RECURSION_LIMIT = 4000
 
 
 def build_fix(
-    diagnostic: Diagnostic, source: str, target_version: tuple[int, int] = (3, 9), notebook: bool = False
+    diagnostic: Diagnostic,
+    source: str,
+    target_version: tuple[int, int] = (3, 9),
+    notebook: bool = False,
+    context: FixContext | None = None,
 ) -> Fix | None:
     """The fix for one diagnostic of ``source``, or None when the rule cannot build one here
-    (nor for code nested too deep for libcst, which rewrites code recursively)."""
+    (nor for code nested too deep for libcst, which rewrites code recursively).
+
+    ``context``, a ``FixContext`` of ``source``, lets the fixes of one text share one model. The
+    fix's line breaks are the document's (``in_line_break_style``).
+    """
     if diagnostic.fix is None:
         return None
+    context = context or FixContext(source, target_version, notebook)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), LIBCST_RECURSION_LIMIT))
     try:
-        return rule_instance(diagnostic.code).fix(diagnostic, FixContext(source, target_version, notebook))
+        fix = rule_instance(diagnostic.code).fix(diagnostic, context)
     except RecursionError:
         return None
+    return in_line_break_style(fix, context.newline) if fix is not None else None
+
+
+def in_line_break_style(fix: Fix, newline: str) -> Fix:
+    """The fix with every line break of its new text written as ``newline``: rules write ``\\n``,
+    and libcst gives back whatever the copied text had."""
+    edits = tuple(replace(edit, new_text=_LINE_START.sub(newline, edit.new_text)) for edit in fix.edits)
+    return fix if edits == fix.edits else replace(fix, edits=edits)
 
 
 def line_offsets(source: str) -> list[int]:
@@ -184,17 +243,46 @@ def apply_edits(source: str, edits: Iterable[Edit]) -> str:
             return len(source)
         return min(offsets[line] + column, len(source))
 
-    result = source
+    # the text is cut once, from the end, into the pieces between edits: one copy of it in all
+    pieces = []
+    rest = len(source)
     for edit in sorted(set(edits), key=lambda e: (e.range, e.new_text), reverse=True):
         start = offset(edit.range.start_line, edit.range.start_column)
         end = offset(edit.range.end_line, edit.range.end_column)
-        result = result[:start] + edit.new_text + result[end:]
-    return result
+        pieces.append(source[end:rest])
+        pieces.append(edit.new_text)
+        rest = start
+    pieces.append(source[:rest])
+    return "".join(reversed(pieces))
 
 
-def compatible(edits: Iterable[Edit], taken: list[Edit]) -> bool:
-    """True when none of ``edits`` overlaps one already taken (an identical edit may repeat)."""
-    return all(edit == other or not edit.range.overlaps(other.range) for edit in edits for other in taken)
+def non_overlapping(fixes: Iterable[Fix]) -> list[Fix]:
+    """The fixes, in order, none of whose edits overlaps an edit of a fix taken before it (an
+    identical edit may repeat: two fixes adding the same import)."""
+    taken: set[Edit] = set()
+    #: (start, end) of each distinct edit taken, sorted; they do not overlap, so their ends are in
+    #: order too, and the last one starting before a range's end is the one that may overlap it
+    spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    chosen = []
+    for fix in fixes:
+        new = [edit for edit in fix.edits if edit not in taken]
+        if any(_overlaps_taken(spans, edit.range) for edit in new):
+            continue
+        for edit in new:
+            taken.add(edit)
+            insort(spans, _span(edit.range))
+        chosen.append(fix)
+    return chosen
+
+
+def _span(range_: Range) -> tuple[tuple[int, int], tuple[int, int]]:
+    return (range_.start_line, range_.start_column), (range_.end_line, range_.end_column)
+
+
+def _overlaps_taken(spans: list[tuple[tuple[int, int], tuple[int, int]]], range_: Range) -> bool:
+    start, end = _span(range_)
+    before = bisect_left(spans, (end,))  # the spans starting before ``end``
+    return before > 0 and spans[before - 1][1] > start
 
 
 @dataclass
@@ -215,8 +303,10 @@ def fix_all(
 ) -> FixAllResult:
     """Apply every fix (safe ones; unsafe too when ``unsafe``) until none is left, at most MAX_FIX_ROUNDS rounds.
 
-    Each round lints, takes the fixes whose edits do not overlap, and applies them. A round whose
-    result would not parse is retried one fix at a time, keeping only fixes that leave valid code.
+    Each round lints once, builds every fix from that lint's model, takes the fixes whose edits do
+    not overlap, and applies them together. Fixes left out, and findings the fixes make, wait for
+    the next round. When the result of a round would not parse, the fixes that do not break it
+    are kept (``_fixes_that_parse``).
     """
     codes = frozenset(codes)
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
@@ -225,23 +315,19 @@ def fix_all(
         result = lint(source, codes, target_version, resolver, versions, notebook=notebook)
         if result.syntax_error is not None:
             return FixAllResult(source, applied, round_number - 1)
+        context = FixContext(source, target_version, notebook, result.model)
         fixes = []
         for diagnostic in result.diagnostics:
             if diagnostic.fix in allowed:
-                fix = build_fix(diagnostic, source, target_version, notebook)
+                fix = build_fix(diagnostic, source, target_version, notebook, context)
                 if fix is not None and fix.applicability in allowed and fix.edits:
                     fixes.append(fix)
         if not fixes:
             return FixAllResult(source, applied, round_number - 1)
-        taken: list[Edit] = []
-        chosen = []
-        for fix in fixes:
-            if compatible(fix.edits, taken):
-                taken.extend(fix.edits)
-                chosen.append(fix)
-        candidate = apply_edits(source, taken)
+        chosen = non_overlapping(fixes)
+        candidate = apply_edits(source, _edits_of(chosen))
         if not parses(candidate):
-            candidate, chosen = _apply_one_by_one(source, chosen)
+            candidate, chosen = _fixes_that_parse(source, chosen)
         if candidate == source:
             return FixAllResult(source, applied, round_number)
         source = candidate
@@ -249,11 +335,28 @@ def fix_all(
     return FixAllResult(source, applied, MAX_FIX_ROUNDS)
 
 
-def _apply_one_by_one(source: str, fixes: list[Fix]) -> tuple[str, list[Fix]]:
-    kept = []
-    for fix in fixes:
-        candidate = apply_edits(source, fix.edits)
-        if parses(candidate):
-            kept.append(fix)
-            return candidate, kept  # positions of the others are stale now: next round
-    return source, kept
+def _edits_of(fixes: Iterable[Fix]) -> list[Edit]:
+    return [edit for fix in fixes for edit in fix.edits]
+
+
+def _fixes_that_parse(source: str, fixes: list[Fix]) -> tuple[str, list[Fix]]:
+    """The text with as many of ``fixes`` (which do not overlap) as leave it parsing, and those.
+
+    Halves of the fixes are tried on top of those kept so far: a half that parses is kept whole,
+    one that does not is split, down to single fixes, which are left out. With k fixes breaking
+    the code among n, that is about 2·k·log2(n) parses, not n.
+    """
+    kept: list[Fix] = []
+
+    def keep(group: list[Fix]) -> None:
+        if parses(apply_edits(source, _edits_of([*kept, *group]))):
+            kept.extend(group)
+        elif len(group) > 1:
+            middle = len(group) // 2
+            keep(group[:middle])
+            keep(group[middle:])
+
+    middle = len(fixes) // 2  # all of them together do not parse: start with the halves
+    keep(fixes[:middle])
+    keep(fixes[middle:])
+    return apply_edits(source, _edits_of(kept)), kept

@@ -288,6 +288,8 @@ class SemanticModel:
         self._configured_middleware: dict[int, str | None] = {}
         #: callee name -> the calls by it (``calls_named``), made on first use
         self._calls_by_name: dict[str, list[ast.Call]] | None = None
+        #: node type -> id(enclosing FunctionInfo, or None) -> its nodes of that type (``nodes_in``), made on first use
+        self._nodes_by_function: dict[type, dict[int, list[ast.AST]]] = {}
         #: id(scope) -> whether code in it runs in an async context (``in_async_context``)
         self._async_scopes: dict[int, bool] = {}
         #: answers "is this imported callee a coroutine function?" (``runner.CoroutineResolver``)
@@ -475,7 +477,14 @@ class SemanticModel:
     def nodes_in(self, function: FunctionInfo, node_type: type[ast.AST]) -> list[ast.AST]:
         """Every node of exactly this type in ``function``'s own body (nested ``def``s and classes
         excluded, lambdas and comprehensions included), in source order."""
-        return [node for node in self.nodes(node_type) if self.enclosing_function(node) is function]
+        # grouped once per type: rules ask for each function, and a scan of the module each time
+        # is quadratic in its functions
+        by_function = self._nodes_by_function.get(node_type)
+        if by_function is None:
+            by_function = self._nodes_by_function[node_type] = {}
+            for node in self.nodes(node_type):
+                by_function.setdefault(id(self.enclosing_function(node)), []).append(node)
+        return list(by_function.get(id(function), ()))
 
     def always_before(self, first: ast.AST, then: ast.AST) -> bool:
         """True when ``first`` has run on every path of its function that reaches ``then``.

@@ -9,10 +9,16 @@ ones too when ``unsafeFixes`` is on. When the client can resolve a code action's
 (``codeAction/resolve``), edits are computed only for the action the user picks; otherwise with
 the list. An action carries the document version it was made for: resolving it after the
 document changed gives no edit rather than a wrong one.
+
+Fix-all re-lints the document once per round, which takes a while on a long one: it runs in the
+server's worker threads (a text document's; a notebook's still runs on the event loop), so that
+hovers and edits are handled meanwhile. Its edit is for the version it was computed from; when the
+document changed in the meantime there is none.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -42,7 +48,7 @@ def options() -> types.CodeActionOptions:
     return types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True)
 
 
-def code_action(ls: AsyncguideServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+async def code_action(ls: AsyncguideServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
     document = ls.documents.get(params.text_document.uri)
     if document is None:
         return None
@@ -63,13 +69,13 @@ def code_action(ls: AsyncguideServer, params: types.CodeActionParams) -> list[ty
         if enabled.disable_rule_comment.enable:
             actions.extend(noqa_actions(ls, document, touched))
     if allowed(FIX_ALL_KIND, only) and document.syntax_error is None:
-        action = fix_all_action(ls, document, lazy)
+        action = await fix_all_action(ls, document, lazy)
         if action is not None:
             actions.append(action)
     return actions
 
 
-def resolve_code_action(ls: AsyncguideServer, action: types.CodeAction) -> types.CodeAction:
+async def resolve_code_action(ls: AsyncguideServer, action: types.CodeAction) -> types.CodeAction:
     """Compute the edit of an action offered without one; none when its document changed since, or
     when ``data`` is not what ``code_action`` put there."""
     data = action.data if isinstance(action.data, dict) else {}
@@ -87,7 +93,7 @@ def resolve_code_action(ls: AsyncguideServer, action: types.CodeAction) -> types
                 action.edit = fix_edit(ls, document, diagnostic)
                 break
     elif data.get("action") == "fixAll":
-        action.edit = fix_all_edit(ls, document)
+        action.edit = await fix_all_edit(ls, document)
     return action
 
 
@@ -145,14 +151,14 @@ def _build_fix(document: Document, diagnostic: Diagnostic) -> Fix | None:
     return fix if fix is not None and fix.edits else None
 
 
-def fix_all_action(ls: AsyncguideServer, document: Document, lazy: bool) -> types.CodeAction | None:
+async def fix_all_action(ls: AsyncguideServer, document: Document, lazy: bool) -> types.CodeAction | None:
     settings = document.settings
     allowed_fixes = {Applicability.SAFE, Applicability.UNSAFE} if settings and settings.unsafe_fixes else {Applicability.SAFE}
     if not any(diagnostic.fix in allowed_fixes for diagnostic in document.diagnostics):
         return None
     edit = None
     if not lazy:
-        edit = fix_all_edit(ls, document)
+        edit = await fix_all_edit(ls, document)
         if edit is None:
             return None
     return types.CodeAction(
@@ -163,7 +169,9 @@ def fix_all_action(ls: AsyncguideServer, document: Document, lazy: bool) -> type
     )
 
 
-def fix_all_edit(ls: AsyncguideServer, document: Document) -> types.WorkspaceEdit | None:
+async def fix_all_edit(ls: AsyncguideServer, document: Document) -> types.WorkspaceEdit | None:
+    """The edit applying every fix, computed in a worker thread (a notebook's, on the event loop);
+    None when there is nothing to fix, or the document changed (or closed) while it was computed."""
     settings = document.settings
     if settings is None:
         return None
@@ -174,14 +182,22 @@ def fix_all_edit(ls: AsyncguideServer, document: Document) -> types.WorkspaceEdi
             log.exception("fix all failed on %s", document.notebook)
             return None
         return documents_edit(ls, {cell: [edit] for cell, edit in edits.items()}) if edits else None
+    text, version = document.text, document.version
     try:
-        result = fix_all(
-            document.text, settings.codes, settings.target_version, settings.unsafe_fixes, document.resolver, settings.versions
+        result = await asyncio.get_running_loop().run_in_executor(
+            ls.thread_pool,
+            fix_all,
+            text,
+            settings.codes,
+            settings.target_version,
+            settings.unsafe_fixes,
+            document.resolver,
+            settings.versions,
         )
     except Exception:  # noqa: BLE001 - a broken fix must not take the server down
         log.exception("fix all failed on %s", document.uri)
         return None
-    if result.source == document.text:
+    if result.source == text or ls.documents.get(document.uri) is not document or document.version != version:
         return None
     return workspace_edit(ls, document, [Edit(*single_edit(document.index, result.source))])
 

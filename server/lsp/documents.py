@@ -158,10 +158,24 @@ def did_change(ls: AsyncguideServer, params: types.DidChangeTextDocumentParams) 
     document = ls.documents.get(params.text_document.uri)
     if document is None:
         return
+    if any(_ends_before_it_starts(change) for change in params.content_changes):
+        # applied, it would copy the text between its ends twice; the client's copy is not ours to guess
+        ls.log_error(
+            f"asyncguide: ignored a change to {document.uri} (version {params.text_document.version}): "
+            "a range ends before it starts"
+        )
+        return
     for change in params.content_changes:
         document.apply_change(change, ls.encoding)
     document.version = params.text_document.version
     diagnostics.document_changed(ls, document)
+
+
+def _ends_before_it_starts(change: types.TextDocumentContentChangeEvent) -> bool:
+    if not isinstance(change, types.TextDocumentContentChangePartial):
+        return False
+    start, end = change.range.start, change.range.end
+    return (end.line, end.character) < (start.line, start.character)
 
 
 def did_close(ls: AsyncguideServer, params: types.DidCloseTextDocumentParams) -> None:

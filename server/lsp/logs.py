@@ -155,9 +155,11 @@ def install(ls: AsyncguideServer) -> ClientLogHandler:
 
 
 def say_where_listening() -> None:
-    """Over TCP the client must first learn where to connect: pygls's ``Serving on`` goes to
-    stderr too (no editor shows a TCP server's stderr as its log)."""
+    """Over TCP the client must first learn where to connect: the server's ``Serving on`` line
+    (``server.listening_log``, pygls's words) goes to stderr too (no editor shows a TCP server's
+    stderr as its log)."""
     stderr = logging.StreamHandler(sys.stderr)
     stderr.setFormatter(logging.Formatter("%(name)s %(levelname)s: %(message)s"))
-    stderr.addFilter(lambda record: record.getMessage().startswith("Serving on"))
-    logging.getLogger("pygls.server").addHandler(stderr)
+    listening = logging.getLogger("asyncguide.server.listening")
+    listening.setLevel(logging.INFO)
+    listening.addHandler(stderr)

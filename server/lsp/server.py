@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
+import threading
 from collections.abc import Generator
 from dataclasses import dataclass, replace
 from importlib.metadata import version
@@ -18,17 +20,18 @@ from typing import TYPE_CHECKING, Any
 from cattrs import transform_error
 from cattrs.errors import ClassValidationError
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest, JsonRpcServerNotInitialized
+from pygls.io_ import StdoutWriter
 from pygls.lsp._capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
-from pygls.protocol.json_rpc import RPCRequest
+from pygls.protocol.json_rpc import RPCNotification, RPCRequest
 from pygls.protocol.language_server import lsp_method
 from pygls.uris import to_fs_path
 
 from asyncguide.rules.config import Settings
 
-from . import notebooks
+from . import notebooks, transport
 from .documents import Document
 from .logs import ClientLogHandler
 from .positions import UTF16, prefer_utf8
@@ -39,6 +42,8 @@ if TYPE_CHECKING:
     from .project import ProjectState
 
 log = logging.getLogger("asyncguide.server")
+#: says where the TCP server listens (``run`` lets it through at INFO)
+listening_log = logging.getLogger("asyncguide.server.listening")
 #: how many (settings, path) combinations ``lint_settings`` remembers
 LINT_SETTINGS_CACHED = 256
 
@@ -55,8 +60,28 @@ class AsyncguideProtocol(LanguageServerProtocol):
     type (a missing ``context``, a negative line): it logs, shows the user a message, and never
     answers, so the client waits forever. Here such a request is answered with an InvalidParams
     error saying what is wrong, and nothing is shown to the user (the client sent it, not them).
-    A request after ``shutdown``, which pygls also drops, is answered with InvalidRequest.
+    A request after ``shutdown``, which pygls also drops, is answered with InvalidRequest. A
+    request before ``initialize``, which pygls handles, is answered with ServerNotInitialized, and
+    a notification before it other than ``exit`` is dropped, as LSP asks.
     """
+
+    #: the client sent ``initialize``
+    initialize_received = False
+
+    def _execute_handler(self, msg_id: Any, handler: Any, callback: Any, args: Any = None, kwargs: Any = None) -> None:
+        """pygls's, after forgetting the futures of the handlers that are done.
+
+        pygls keeps the future of a coroutine, thread or generator handler in ``_request_futures``
+        (to cancel it on ``$/cancelRequest`` or ``shutdown``) and drops it only after answering a
+        request. A notification's (every didOpen, didChange and didClose here) would stay there,
+        done, for the rest of the session: a thousand documents opened, or keystrokes, a thousand
+        futures more. (Swept here rather than in a done callback: ``shutdown`` cancels futures
+        while it iterates over them.)
+        """
+        for done, future in list(self._request_futures.items()):  # list(): a worker thread may pop
+            if future.done():
+                self._request_futures.pop(done, None)
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, types.InitializeResult]:
@@ -95,6 +120,16 @@ class AsyncguideProtocol(LanguageServerProtocol):
     def handle_message(self, message: Any) -> None:
         if isinstance(message, AnsweredRequest):
             return
+        if not self.initialize_received:
+            if isinstance(message, RPCRequest):  # (a request is an RPCNotification too: asked first)
+                if message.method != types.INITIALIZE:
+                    error = types.ResponseError(code=JsonRpcServerNotInitialized.CODE, message=f"{message.method} before initialize")
+                    self._send_response(message.id, error=error)
+                    return
+                self.initialize_received = True
+            elif isinstance(message, RPCNotification) and message.method != types.EXIT:
+                log.warning("ignored %s before initialize", message.method)
+                return
         if self._shutdown and isinstance(message, RPCRequest):
             # pygls drops it unanswered; LSP wants an InvalidRequest error for any request after shutdown
             error = types.ResponseError(code=JsonRpcInvalidRequest.CODE, message=f"{message.method} after shutdown")
@@ -161,6 +196,45 @@ class AsyncguideServer(LanguageServer):
         self.shown_problems: set[str] = set()
         #: sends the log to the client (``logs.install``; None when the server runs in-process)
         self.log_handler: ClientLogHandler | None = None
+
+    # ------------------------------------------------------------- transport
+
+    def start_io(self, stdin: Any = None, stdout: Any = None) -> None:
+        """Serve over stdio as pygls does, reading messages with ``transport`` (bounded, and back
+        in step after a malformed one) instead of ``pygls.io_``."""
+        self._stop_event = threading.Event()
+        log.info("Starting to serve on stdio")
+        reader = transport.stdio_reader(stdin or sys.stdin.buffer, self.thread_pool)
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(transport.serve(reader, self.protocol, self._stop_event))
+        except BrokenPipeError:
+            log.error("the connection to the client is lost: shutting down")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
+
+    def start_tcp(self, host: str, port: int) -> None:
+        """Serve one client at a time over TCP as pygls does, reading messages with ``transport``."""
+        self._stop_event = stop = threading.Event()
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            self.protocol.set_writer(writer)  # type: ignore[arg-type]
+            await transport.serve(transport.stream_reader(reader), self.protocol, stop)
+            self.shutdown()
+
+        async def listen() -> None:
+            self._server = await asyncio.start_server(connection, host, port)
+            addresses = ", ".join(str(sock.getsockname()) for sock in self._server.sockets)
+            listening_log.info("Serving on %s", addresses)  # pygls's words, which clients may wait for
+            async with self._server:
+                await self._server.serve_forever()
+
+        try:
+            asyncio.run(listen())
+        except asyncio.CancelledError:
+            log.debug("the server was cancelled")
 
     # ----------------------------------------------------------------- client
 

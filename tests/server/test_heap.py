@@ -69,3 +69,37 @@ def test_the_idle_collection_frees_frozen_cycles() -> None:
     heap.collect_frozen_garbage()
     assert alive() is None
     assert gc.get_freeze_count() > 0  # the survivors are frozen again
+
+
+class Cycle:
+    """Cyclic garbage: only a collection frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_frozen_garbage_is_collected_without_idling_once_the_frozen_generation_grows() -> None:
+    heap.collect_frozen_garbage()  # the baseline: what is frozen now
+    per_lint = int(gc.get_freeze_count() * heap.FROZEN_GROWTH / 3)
+    first: weakref.ref[Cycle] | None = None
+    for _ in range(5):  # lints, each freezing objects of its request that die right after
+        with heap.models_kept_out_of_sight():
+            garbage = [Cycle() for _ in range(per_lint)]
+        first = first or weakref.ref(garbage[0])
+        del garbage
+    # not serving (no event loop), the collection ran at once once the growth was seen, rather
+    # than after the idle delay
+    assert first is not None and first() is None
+
+
+def test_a_little_frozen_garbage_waits_for_the_idle_collection() -> None:
+    heap.collect_frozen_garbage()
+    with heap.models_kept_out_of_sight():
+        garbage = Cycle()
+    alive = weakref.ref(garbage)
+    del garbage
+    with heap.models_kept_out_of_sight():
+        pass
+    assert alive() is not None  # frozen: no collection for so little
+    heap.collect_frozen_garbage()
+    assert alive() is None

@@ -68,6 +68,23 @@ class RawConnection:
         self.writer.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
 
 
+class RecordingConnection(RawConnection):
+    """Keeps every message the server sends."""
+
+    def __init__(self, *args: Any):
+        super().__init__(*args)
+        self.received: list[dict[str, Any]] = []
+
+    async def receive(self) -> dict[str, Any] | None:
+        message = await super().receive()
+        if message is not None:
+            self.received.append(message)
+        return message
+
+    def logged(self) -> list[tuple[int, str]]:
+        return [(m["params"]["type"], m["params"]["message"]) for m in self.received if m.get("method") == "window/logMessage"]
+
+
 async def a_session(connection: RawConnection, document: Path) -> None:
     """initialize, open a document, get its diagnostics and a hover, shut down and exit."""
     result = await connection.request(
