@@ -44,7 +44,7 @@ async def test_hovers_are_answered_while_fix_all_is_computed(start_server: Start
 @pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
 async def test_quick_fix_and_fix_all_keep_the_documents_line_breaks(start_server: StartServer, tmp_path: Path, newline: str) -> None:
     text = "import time\n\n\nasync def poll():\n    time.sleep(1)\n    time.sleep(2)\n".replace("\n", newline)
-    fixed = "import time\nimport asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n    await asyncio.sleep(2)\n"
+    fixed = "import asyncio\nimport time\n\n\nasync def poll():\n    await asyncio.sleep(1)\n    await asyncio.sleep(2)\n"
     client = await start_server(initialization_options=FAST)
     uri = open_document(client, tmp_path / "poll.py", text)
     await wait_for_publish(client, uri, version=1)
