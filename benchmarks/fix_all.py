@@ -12,27 +12,22 @@ built from each round's lint, so the time should grow about linearly with N.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 from unittest import mock
 
 from asyncguide.rules import fixes
 from asyncguide.rules.registry import all_rules
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout: its tests' module generator
+from tests.rules.generated import many_findings  # noqa: E402
+
 TARGET_VERSION = (3, 14)  # ASY124 reports where the code may run on 3.14
 
 
-def module_with_findings(count: int) -> str:
-    parts = ["import asyncio\nimport time\n"]
-    for number in range(count):
-        if number % 2:
-            parts.append(f"\n\ndef check_{number}(callback):\n    return asyncio.iscoroutinefunction(callback)\n")
-        else:
-            parts.append(f"\n\nasync def poll_{number}():\n    time.sleep(1)\n")
-    return "".join(parts)
-
-
 def measure(count: int) -> tuple[float, fixes.FixAllResult, int]:
-    source = module_with_findings(count)
+    source = many_findings(count)
     codes = frozenset(all_rules())
     with mock.patch.object(fixes, "lint", wraps=fixes.lint) as lint:
         start = time.perf_counter()

@@ -15,20 +15,10 @@ from asyncguide.rules.rule import Applicability, Edit, Fix, Range
 from asyncguide.rules.runner import lint, parses
 
 from .fixture import Fixture, all_fixtures, fixture_params
+from .generated import many_findings
 
 FIXTURES = fixture_params([fixture for fixture in all_fixtures() if fixture.fixed_path.exists()])
 ALL_CODES = frozenset(all_rules())
-
-
-def many_findings(count: int) -> str:
-    """A module with ``count`` fixable findings: ASY100 and ASY124 (on 3.14) by turns."""
-    parts = ["import asyncio\nimport time\n"]
-    for number in range(count):
-        if number % 2:
-            parts.append(f"\n\ndef check_{number}(callback):\n    return asyncio.iscoroutinefunction(callback)\n")
-        else:
-            parts.append(f"\n\nasync def poll_{number}():\n    time.sleep(1)\n")
-    return "".join(parts)
 
 
 def fix_one_model_per_fix(
