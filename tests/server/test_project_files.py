@@ -80,7 +80,10 @@ async def test_a_changed_requirements_file_is_read_again(start_server: StartServ
     client.workspace_did_change_watched_files(
         types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=uri(requirements), type=types.FileChangeType.Changed)])
     )
-    assert codes(await wait_for_publish(client, document, after=after)) == ["STA014"]
+    # the project index, once built, republishes the open documents too, and that may come first,
+    # with the versions read before the change: the publish that counts follows the new reading
+    republished = await wait_for_publish(client, document, after=after, where=lambda params: codes(params) == ["STA014"])
+    assert codes(republished) == ["STA014"]
 
 
 async def test_fifo_includes_and_wrong_shapes_are_warned_about_once(start_server: StartServer, tmp_path: Path) -> None:
