@@ -10,6 +10,7 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..project.index import AnalysisOptions, Chain, ProjectIndex, ProjectView, chain_end_codes
+from ..project.once import StartUp, on_failure_path
 from ..project.summary import Names, summarize
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Related, Rule, Severity
 
@@ -125,9 +126,10 @@ class BlockingCallViaHelper(Rule):
         # the index may hold an older text of this document: its summary is made anew
         index = index.replaced(summarize(model, module, path, is_package))
         names = Names(model, module, is_package)
+        start_up = StartUp(model, names, index)
         for call in model.nodes(ast.Call):
             assert isinstance(call, ast.Call)
-            if not model.in_async_context(call):
+            if not model.in_async_context(call) or on_failure_path(model, call):
                 continue
             callback = names.loop_callback(call)
             if callback is not None:
@@ -139,7 +141,7 @@ class BlockingCallViaHelper(Rule):
                 # the loop (``await serve(run_async=True)``), whose blocking paths are for other modes
                 continue
             chain = index.blocking_chain(target, kind)
-            if chain is not None:
+            if chain is not None and not start_up.covers(call):
                 yield self._diagnostic(call, model, index, path, chain, kind, callback or call.func)
         for attribute in model.nodes(ast.Attribute):
             assert isinstance(attribute, ast.Attribute)
@@ -149,7 +151,7 @@ class BlockingCallViaHelper(Rule):
                 continue
             read = names.read(attribute)
             chain = index.blocking_chain(read.target, "read") if read is not None else None
-            if chain is not None:
+            if chain is not None and not on_failure_path(model, attribute) and not start_up.covers(attribute):
                 yield self._diagnostic(attribute, model, index, path, chain, "read", attribute)
 
     def _diagnostic(

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 FOLDER = ".asyncguide_cache"
-#: bumped when the summary's shape changes, so that old entries are misses
-FORMAT = "2"
+#: bumped when the summary's shape or what it records changes, so that old entries are misses
+FORMAT = "3"
 
 
 @functools.cache

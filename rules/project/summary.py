@@ -17,6 +17,10 @@ processes). Every name in it is absolute: ``from .db import query`` in ``app/ser
 - the blocking calls it makes itself (``BlockingCall``), by the tables of the direct rules
   (``BlockingCallRule``: ASY100–ASY107), less those whose line carries a ``# noqa``.
 
+Calls that run at most once per process or only on the way to an error (``once``: building the
+exception of a ``raise``, filling a module-level cache, the body of a ``functools.cache``
+function without parameters) are left out: they do not block the loop request after request.
+
 What a function hands to an offload primitive (``asyncio.to_thread(f)``, ``run_in_executor(None,
 f)``, ``BackgroundTasks.add_task(f)``) is a reference, not a call, so it is no edge; the arguments
 evaluated at that call site are calls of their own, on the loop.
@@ -33,6 +37,7 @@ from ..model import ClassInfo, FunctionInfo, SemanticModel, argument
 from ..registry import all_rules
 from ..noqa import noqa_codes
 from .modules import absolute_name
+from .once import behind_cache_guard, memoised_once, on_failure_path
 
 #: the callable objects ``functools.partial`` makes: calling one calls its first argument
 PARTIAL = frozenset({"functools.partial"})
@@ -134,7 +139,7 @@ def _summarize(model: SemanticModel, module: str, path: str | None, is_package: 
     for node in model.nodes(ast.Call):
         assert isinstance(node, ast.Call)
         function = _running_function(model, node)
-        if function is None or function.is_async:
+        if function is None or function.is_async or _at_most_once(model, function, node):
             continue
         found = _blocking(node, model, tables)
         if found is not None:
@@ -147,6 +152,8 @@ def _summarize(model: SemanticModel, module: str, path: str | None, is_package: 
         assert isinstance(node, ast.Attribute)
         function = _running_function(model, node)
         if function is None or function.is_async or not isinstance(node.ctx, ast.Load):
+            continue
+        if _at_most_once(model, function, node):
             continue
         read = names.read(node)
         if read is not None:
@@ -191,6 +198,10 @@ def _prefixes(names: list[str]) -> frozenset[str]:
             end = name.find(".", end + 1)
         found.add(name)
     return frozenset(found)
+
+
+def _at_most_once(model: SemanticModel, function: FunctionInfo, node: ast.AST) -> bool:
+    return memoised_once(model, function) or on_failure_path(model, node) or behind_cache_guard(model, node)
 
 
 def _running_function(model: SemanticModel, node: ast.AST) -> FunctionInfo | None:
