@@ -417,7 +417,7 @@ def test_async_helpers_generators_and_unknown_decorators_are_not_followed(make_p
                     time.sleep(1)
 
                 @functools.lru_cache
-                def cached():
+                def cached(key):  # runs once per new key: followed (without parameters, once: not)
                     time.sleep(1)
 
                 @staticmethod
@@ -432,7 +432,7 @@ def test_async_helpers_generators_and_unknown_decorators_are_not_followed(make_p
                     await coroutine()
                     rows()
                     registered()
-                    cached()  # expect: ASY200
+                    cached(1)  # expect: ASY200
             """,
         }
     )
