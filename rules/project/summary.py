@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from ..blocking import BlockingCallRule
 from ..model import ClassInfo, FunctionInfo, SemanticModel, argument
 from ..registry import all_rules
-from ..noqa import noqa_codes
+from ..noqa import noqa_codes, record_use
 from .modules import absolute_name
 from .once import behind_cache_guard, memoised_once, on_failure_path
 
@@ -234,7 +234,9 @@ def _blocking(node: ast.Call, model: SemanticModel, rules: list[BlockingCallRule
         if rule.clears(node, model):  # type: ignore[union-attr]
             return None
         position = model.range_of(node)
-        if _silenced(model.lines[position.start_line], rule.code):  # type: ignore[union-attr]
+        silencing = _silencing(model.lines[position.start_line], rule.code)  # type: ignore[union-attr]
+        if silencing is not None:
+            record_use(model, position.start_line, silencing)
             return None
         return BlockingCall(name.removeprefix("builtins."), rule.code, position.start_line, position.start_column)  # type: ignore[union-attr]
     return None
@@ -243,11 +245,16 @@ def _blocking(node: ast.Call, model: SemanticModel, rules: list[BlockingCallRule
 _UNSEEN = object()
 
 
-def _silenced(line: str, code: str) -> bool:
+def _silencing(line: str, code: str) -> list[str] | None:
     """A ``# noqa`` on a blocking line silences the chains that end there: bare, or naming ASY200
-    or the direct rule."""
+    or the direct rule. The codes of it that do (none for a bare one); None when it does not."""
     match, codes = noqa_codes(line)
-    return match is not None and (not codes or "ASY200" in codes or code in codes)
+    if match is None:
+        return None
+    if not codes:
+        return []
+    used = [c for c in codes if c in ("ASY200", code)]
+    return used or None
 
 
 def _exports(model: SemanticModel) -> tuple[str, ...] | None:
