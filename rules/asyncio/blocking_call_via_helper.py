@@ -94,7 +94,7 @@ class BlockingCallViaHelper(Rule):
 
     code = "ASY200"
     name = "blocking-call-via-helper"
-    opt_in = True
+    opt_in = False
     framework = "asyncio"
     severity = Severity.WARNING
     summary = "A function called in async code reaches a blocking call"
@@ -140,7 +140,7 @@ class BlockingCallViaHelper(Rule):
                 # an awaited plain function returns an awaitable: a factory that hands the work to
                 # the loop (``await serve(run_async=True)``), whose blocking paths are for other modes
                 continue
-            chain = index.blocking_chain(target, kind)
+            chain = index.blocking_chain(target, kind, repeated=model.enclosing_loop(call) is not None)
             if chain is not None and not start_up.covers(call):
                 yield self._diagnostic(call, model, index, path, chain, kind, callback or call.func)
         for attribute in model.nodes(ast.Attribute):
@@ -150,7 +150,8 @@ class BlockingCallViaHelper(Rule):
             ):
                 continue
             read = names.read(attribute)
-            chain = index.blocking_chain(read.target, "read") if read is not None else None
+            repeated = model.enclosing_loop(attribute) is not None
+            chain = index.blocking_chain(read.target, "read", repeated) if read is not None else None
             if chain is not None and not on_failure_path(model, attribute) and not start_up.covers(attribute):
                 yield self._diagnostic(attribute, model, index, path, chain, "read", attribute)
 

@@ -89,7 +89,7 @@ class ProjectIndex:
     #: tells apart indexes whose answers may differ (``build.build_index``); "" when not computed
     fingerprint: str = ""
     _resolved: dict[str, tuple[ModuleSummary, Resolved] | None] = field(default_factory=dict, repr=False)
-    _chains: dict[str, Chain | None] = field(default_factory=dict, repr=False)
+    _chains: dict[tuple[str, bool], Chain | None] = field(default_factory=dict, repr=False)
     _defined_names: frozenset[str] | None = field(default=None, repr=False)
     _property_names: frozenset[str] | None = field(default=None, repr=False)
 
@@ -254,28 +254,31 @@ class ProjectIndex:
             return None
         return module, thing
 
-    def blocking_chain(self, target: str, kind: str = "call") -> Chain | None:
+    def blocking_chain(self, target: str, kind: str = "call", repeated: bool = True) -> Chain | None:
         """How calling ``target`` (or reading it, for a property) blocks the loop, if it does:
         a shortest chain, at most ``max_depth`` functions long. A name the project lists in
-        ``blocking`` blocks by itself (a chain of no function)."""
+        ``blocking`` blocks by itself (a chain of no function). A brief pause
+        (``BlockingCall.brief``) ends a chain only for a call that is ``repeated`` (in a loop)."""
         if kind != "read" and self._configured_blocking(target):
             return Chain((), BlockingCall(target, "ASY200", 0, 0), None, ())
         start = self.callable_function(target, kind)
         if start is None:
             return None
-        key = f"{start[0].module}.{start[1].qualname}"
+        key = (f"{start[0].module}.{start[1].qualname}", repeated)
         if key not in self._chains:
-            self._chains[key] = self._search(start, kind)
+            self._chains[key] = self._search(start, kind, repeated)
         return self._chains[key]
 
-    def _search(self, start: tuple[ModuleSummary, FunctionSummary], start_kind: str) -> Chain | None:
-        seen = {id(start[1])}
-        queue: deque[tuple[ModuleSummary, FunctionSummary, tuple[tuple[ModuleSummary, FunctionSummary], ...], tuple[Related, ...]]]
-        queue = deque([(start[0], start[1], (), ())])
+    def _search(self, start: tuple[ModuleSummary, FunctionSummary], start_kind: str, repeated: bool) -> Chain | None:
+        # a function is visited once as called once and once as called repeatedly (in a loop of
+        # its caller or further up): only the latter ends at a brief pause
+        seen = {(id(start[1]), repeated)}
+        queue: deque[tuple[ModuleSummary, FunctionSummary, bool, tuple[tuple[ModuleSummary, FunctionSummary], ...], tuple[Related, ...]]]
+        queue = deque([(start[0], start[1], repeated, (), ())])
         while queue:
-            module, function, before, hops = queue.popleft()
+            module, function, in_loop, before, hops = queue.popleft()
             path = (*before, (module, function))
-            found = self._blocks_itself(function)
+            found = self._blocks_itself(function, in_loop)
             if found is not None:
                 caller = _label(function, "read" if len(path) == 1 and start_kind == "read" else "call")
                 end = Related(module.path, found.line, found.column, f"{caller} calls `{found.name}()`, which blocks")
@@ -285,18 +288,21 @@ class ProjectIndex:
                 continue
             for call in function.calls:
                 step = self.callable_function(call.target, call.kind)
-                if step is None or id(step[1]) in seen:
+                step_in_loop = in_loop or call.repeated
+                if step is None or (id(step[1]), step_in_loop) in seen:
                     continue
-                seen.add(id(step[1]))
+                seen.add((id(step[1]), step_in_loop))
                 how = {"call": "calls", "callback": "schedules", "read": "reads"}[call.kind]
                 caller = _label(function, "read" if not before and start_kind == "read" else "call")
                 hop = Related(module.path, call.line, call.column, f"{caller} {how} {_label(step[1], call.kind)}")
-                queue.append((step[0], step[1], path, (*hops, hop)))
+                queue.append((step[0], step[1], step_in_loop, path, (*hops, hop)))
         return None
 
-    def _blocks_itself(self, function: FunctionSummary) -> BlockingCall | None:
+    def _blocks_itself(self, function: FunctionSummary, repeated: bool) -> BlockingCall | None:
         sites = [
-            b for b in function.blocking if b.code in self.options.ends and not _listed(b.name, self.options.non_blocking)
+            b
+            for b in function.blocking
+            if b.code in self.options.ends and not _listed(b.name, self.options.non_blocking) and (repeated or not b.brief)
         ]
         if self.options.blocking:
             sites += [

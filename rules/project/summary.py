@@ -15,7 +15,9 @@ processes). Every name in it is absolute: ``from .db import query`` in ``app/ser
   ``add_done_callback`` (they run on the loop later), and attribute reads on typed receivers
   (linking follows those only to a ``@property``);
 - the blocking calls it makes itself (``BlockingCall``), by the tables of the direct rules
-  (``BlockingCallRule``: ASY100–ASY107), less those whose line carries a ``# noqa``.
+  (``BlockingCallRule``: ASY100–ASY107), less those whose line carries a ``# noqa``; a brief
+  pause (``time.sleep(0.001)``) is marked: it blocks noticeably only when repeated, so it ends
+  only the chains of calls made in a loop (``Call.repeated``, here or further up the chain).
 
 Calls that run at most once per process or only on the way to an error (``once``: building the
 exception of a ``raise``, filling a module-level cache, the body of a ``functools.cache``
@@ -57,6 +59,13 @@ class Call:
     column: int
     #: "call"; "callback": handed to the loop to run later; "read": an attribute read
     kind: str = "call"
+    #: made in a loop of the function: once per iteration
+    repeated: bool = False
+
+
+#: the longest ``time.sleep()`` (in seconds, a number in the source) that is a brief pause: no longer
+#: than ordinary work takes; it blocks the loop noticeably only when repeated
+BRIEF_SLEEP = 0.001
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +76,8 @@ class BlockingCall:
     code: str
     line: int
     column: int
+    #: a brief pause (``time.sleep(0.001)``): it ends only the chains of calls made in a loop
+    brief: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,8 +249,20 @@ def _blocking(node: ast.Call, model: SemanticModel, rules: list[BlockingCallRule
         if silencing is not None:
             record_use(model, position.start_line, silencing)
             return None
-        return BlockingCall(name.removeprefix("builtins."), rule.code, position.start_line, position.start_column)  # type: ignore[union-attr]
+        return BlockingCall(
+            name.removeprefix("builtins."), rule.code, position.start_line, position.start_column, _brief_pause(name, node)  # type: ignore[union-attr]
+        )
     return None
+
+
+def _brief_pause(name: str, node: ast.Call) -> bool:
+    duration = argument(node, 0, "secs")
+    return (
+        name == "time.sleep"
+        and isinstance(duration, ast.Constant)
+        and type(duration.value) in (int, float)
+        and duration.value <= BRIEF_SLEEP
+    )
 
 
 _UNSEEN = object()
@@ -433,11 +456,14 @@ class Names:
         callback = self.loop_callback(node)
         if callback is not None:
             target = self.target(callback)
-            return Call(target, position.start_line, position.start_column, "callback") if target else None
+            return Call(target, position.start_line, position.start_column, "callback", self._repeated(node)) if target else None
         target = self.target(node.func)
         if target is None or target.startswith("builtins."):
             return None
-        return Call(target, position.start_line, position.start_column)
+        return Call(target, position.start_line, position.start_column, "call", self._repeated(node))
+
+    def _repeated(self, node: ast.AST) -> bool:
+        return self.model.enclosing_loop(node) is not None
 
     def loop_callback(self, node: ast.Call) -> ast.expr | None:
         """The callback a call hands to the event loop to run later, when it is one of those calls."""
@@ -459,7 +485,7 @@ class Names:
         if receiver is None or receiver.startswith("builtins."):
             return None
         position = self.model.range_of(node)
-        return Call(f"{receiver}.{node.attr}", position.start_line, position.start_column, "read")
+        return Call(f"{receiver}.{node.attr}", position.start_line, position.start_column, "read", self._repeated(node))
 
 
 def _single(binding) -> bool:

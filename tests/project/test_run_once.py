@@ -254,3 +254,48 @@ def test_chains_end_only_at_calls_that_block(make_project):
         }
     )
     project.check_markers()
+
+
+def test_a_brief_pause_ends_only_the_chains_of_calls_made_in_a_loop(make_project):
+    project = make_project(
+        {
+            "app/__init__.py": "",
+            "app/models.py": """
+                import time
+
+                class Message:
+                    def __init__(self, content):
+                        time.sleep(0.001)  # keeps creation times apart
+                        self.content = content
+
+                    @classmethod
+                    def from_dict(cls, data):
+                        return Message(data["content"])
+
+                def history(rows):
+                    return [Message.from_dict(row) for row in rows]
+
+                def slow():
+                    time.sleep(0.5)
+
+                def waits(delay):
+                    time.sleep(delay)
+            """,
+            "app/api.py": """
+                from app.models import Message, history, slow, waits
+
+                async def on_message(data, rows):
+                    Message(data["content"])
+                    Message.from_dict(data)
+                    for row in rows:
+                        Message.from_dict(row)  # expect: ASY200
+                    replies = [Message(row) for row in rows]  # expect: ASY200
+                    history(rows)  # expect: ASY200
+                    slow()  # expect: ASY200
+                    waits(0.001)  # expect: ASY200
+                    return replies
+            """,
+        }
+    )
+    found = project.check_markers()
+    assert "it reaches `time.sleep()` via Message.__init__()" in found[0].message
