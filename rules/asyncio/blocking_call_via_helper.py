@@ -46,6 +46,14 @@ class BlockingCallViaHelper(Rule):
     is a factory of awaitables (`await serve(run_async=True)`) and is not followed. A callee the
     analysis cannot place is taken not to block.
 
+    What blocks once per process, or only on the way to an error, is left out: a coroutine run
+    once at start-up up to its first `await` (given to `asyncio.run()` or
+    `loop.run_until_complete()` in its module, a `click`/`typer` command, a decorator of the
+    project that runs it with `asyncio.run()`, a traitlets `Application`'s `initialize`/`start`),
+    a module-level cache filled once (`if _cache is None:` under `global _cache`), a
+    `functools.cache` function without parameters, and the expression of a `raise`. A
+    `time.sleep()` of at most a millisecond ends only the chains of calls made in a loop.
+
     ## Why is this bad?
     A blocking call stalls the loop wherever it sits: two functions down, in another module, it
     freezes every other request exactly as it would in the handler itself, and it is much harder
@@ -76,14 +84,6 @@ class BlockingCallViaHelper(Rule):
         await asyncio.to_thread(query)
     ```
     or make the helper async all the way down.
-
-    ## When to enable it
-    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY200"]`. On the
-    real-application corpus 18 of its 45 findings were worth acting on (bcrypt in login handlers,
-    `requests` in a channel's send, a subprocess per new user), but 14 were wrong: start-up and
-    command-line code run once, a result cached for the whole process, a lazy `redis.Redis()`
-    constructor, `connect()` on a UDP socket; 13 were 1 ms `time.sleep()` calls in constructors.
-    Enable it to look for the stalls behind helpers; read each chain.
 
     ## Fix safety
     Unsafe: running the function in a thread (`await asyncio.to_thread(query, ...)`, or
