@@ -37,23 +37,27 @@ def on_failure_path(model: SemanticModel, node: ast.AST) -> bool:
     return False
 
 
-def behind_cache_guard(model: SemanticModel, node: ast.AST) -> bool:
+def declared_globals(model: SemanticModel) -> dict[int, set[str]]:
+    """``id`` of each function's node -> the names it declares ``global`` (for ``behind_cache_guard``)."""
+    found: dict[int, set[str]] = {}
+    for statement in model.nodes(ast.Global):
+        function = model.enclosing_function(statement)
+        if function is not None:
+            found.setdefault(id(function.node), set()).update(statement.names)  # type: ignore[attr-defined]
+    return found
+
+
+def behind_cache_guard(model: SemanticModel, node: ast.AST, globals_of: dict[int, set[str]]) -> bool:
     """True in the body of ``if NAME is None:`` (or ``if not NAME:``) that assigns ``NAME``, where
-    the function declares ``global NAME``: the body runs once per process."""
+    the function declares ``global NAME`` (``globals_of``: ``declared_globals``): the body runs
+    once per process."""
     function = model.enclosing_function(node)
-    if function is None:
-        return False
-    declared = {
-        name
-        for statement in model.nodes(ast.Global)
-        if model.enclosing_function(statement) is function
-        for name in statement.names  # type: ignore[attr-defined]
-    }
+    declared = globals_of.get(id(function.node), ()) if function is not None else ()
     if not declared:
         return False
     child = node
     for ancestor in model.ancestors(node):
-        if ancestor is function.node:
+        if ancestor is function.node:  # type: ignore[union-attr]
             return False
         if isinstance(ancestor, ast.If) and any(child is s for s in ancestor.body):
             name = _unset_test(ancestor.test)
@@ -112,9 +116,13 @@ class StartUp:
         self._run: set[str] | None = None
 
     def covers(self, node: ast.AST) -> bool:
-        """True when ``node`` runs in a start-up coroutine before it first suspends, outside loops."""
+        """True when ``node`` runs in a start-up coroutine before it first suspends, outside loops.
+        A request handler is never one, even when the module also runs it (a demo under
+        ``if __name__ == "__main__":``)."""
         function = self.model.enclosing_function(node)
         if function is None or not function.is_async or self.model.enclosing_loop(node) is not None:
+            return False
+        if self.model.request_framework(function) is not None:
             return False
         return self._before_suspending(function, node) and self._runs_once(function)
 

@@ -39,7 +39,7 @@ from ..model import ClassInfo, FunctionInfo, SemanticModel, argument
 from ..registry import all_rules
 from ..noqa import noqa_codes, record_use
 from .modules import absolute_name
-from .once import behind_cache_guard, memoised_once, on_failure_path
+from .once import behind_cache_guard, declared_globals, memoised_once, on_failure_path
 
 #: the callable objects ``functools.partial`` makes: calling one calls its first argument
 PARTIAL = frozenset({"functools.partial"})
@@ -147,10 +147,11 @@ def _summarize(model: SemanticModel, module: str, path: str | None, is_package: 
     calls: dict[int, list[Call]] = {}
     blocking: dict[int, list[BlockingCall]] = {}
     tables = _blocking_rules()
+    globals_of = declared_globals(model)
     for node in model.nodes(ast.Call):
         assert isinstance(node, ast.Call)
         function = _running_function(model, node)
-        if function is None or function.is_async or _at_most_once(model, function, node):
+        if function is None or function.is_async or _at_most_once(model, function, node, globals_of):
             continue
         found = _blocking(node, model, tables)
         if found is not None:
@@ -164,7 +165,7 @@ def _summarize(model: SemanticModel, module: str, path: str | None, is_package: 
         function = _running_function(model, node)
         if function is None or function.is_async or not isinstance(node.ctx, ast.Load):
             continue
-        if _at_most_once(model, function, node):
+        if _at_most_once(model, function, node, globals_of):
             continue
         read = names.read(node)
         if read is not None:
@@ -211,8 +212,8 @@ def _prefixes(names: list[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _at_most_once(model: SemanticModel, function: FunctionInfo, node: ast.AST) -> bool:
-    return memoised_once(model, function) or on_failure_path(model, node) or behind_cache_guard(model, node)
+def _at_most_once(model: SemanticModel, function: FunctionInfo, node: ast.AST, globals_of: dict[int, set[str]]) -> bool:
+    return memoised_once(model, function) or on_failure_path(model, node) or behind_cache_guard(model, node, globals_of)
 
 
 def _running_function(model: SemanticModel, node: ast.AST) -> FunctionInfo | None:

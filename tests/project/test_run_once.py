@@ -138,6 +138,31 @@ def test_a_coroutine_run_by_the_module_blocks_harmlessly_until_it_first_awaits(m
     project.check_markers()
 
 
+def test_a_request_handler_the_module_also_runs_is_no_start_up_code(make_project):
+    project = make_project(
+        {
+            "app/__init__.py": "",
+            "app/db.py": DB,
+            "app/api.py": """
+                import asyncio
+                from fastapi import FastAPI
+                from app.db import query
+
+                app = FastAPI()
+
+                @app.get("/items")
+                async def items():
+                    query()  # expect: ASY200
+                    return []
+
+                if __name__ == "__main__":
+                    asyncio.run(items())
+            """,
+        }
+    )
+    project.check_markers()
+
+
 def test_a_command_line_command_blocks_harmlessly(make_project):
     project = make_project(
         {
