@@ -16,7 +16,10 @@ reported where they are, by the direct rules), generator functions, functions un
 that is not known to call them as they are (``@run_on_executor`` runs them in a thread), and the
 names the project lists in ``non-blocking``. The search is breadth first, so the chain reported
 is a shortest one; it goes at most ``max-depth`` functions deep, visits each function once
-(recursion ends) and is memoised per function.
+(recursion ends) and is memoised per function. A brief pause (``time.sleep(0.001)``) ends a chain
+only when a call on the way is made in a loop (``BlockingCall.brief``, ``Call.repeated``): once,
+it costs the loop no more than ordinary work. What runs at most once per process never reaches
+the index (``summary``, ``once``).
 """
 
 from __future__ import annotations
