@@ -148,10 +148,12 @@ def _summarize(model: SemanticModel, module: str, path: str | None, is_package: 
     blocking: dict[int, list[BlockingCall]] = {}
     tables = _blocking_rules()
     globals_of = declared_globals(model)
+    #: functions whose body runs once per process: their calls are no edges
+    memoised = {id(function) for function in model.functions if memoised_once(model, function)}
     for node in model.nodes(ast.Call):
         assert isinstance(node, ast.Call)
         function = _running_function(model, node)
-        if function is None or function.is_async or _at_most_once(model, function, node, globals_of):
+        if function is None or function.is_async or id(function) in memoised or _at_most_once(model, node, globals_of):
             continue
         found = _blocking(node, model, tables)
         if found is not None:
@@ -165,7 +167,7 @@ def _summarize(model: SemanticModel, module: str, path: str | None, is_package: 
         function = _running_function(model, node)
         if function is None or function.is_async or not isinstance(node.ctx, ast.Load):
             continue
-        if _at_most_once(model, function, node, globals_of):
+        if id(function) in memoised or _at_most_once(model, node, globals_of):
             continue
         read = names.read(node)
         if read is not None:
@@ -212,8 +214,8 @@ def _prefixes(names: list[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _at_most_once(model: SemanticModel, function: FunctionInfo, node: ast.AST, globals_of: dict[int, set[str]]) -> bool:
-    return memoised_once(model, function) or on_failure_path(model, node) or behind_cache_guard(model, node, globals_of)
+def _at_most_once(model: SemanticModel, node: ast.AST, globals_of: dict[int, set[str]]) -> bool:
+    return on_failure_path(model, node) or behind_cache_guard(model, node, globals_of)
 
 
 def _running_function(model: SemanticModel, node: ast.AST) -> FunctionInfo | None:
