@@ -10,7 +10,8 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..project.index import AnalysisOptions, Chain, ProjectIndex, ProjectView, chain_end_codes
-from ..project.once import StartUp, on_failure_path
+from ..project.once import on_failure_path
+from ..project.start_up import StartUp
 from ..project.summary import Names, summarize
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Related, Rule, Severity
 
