@@ -188,6 +188,8 @@ def main(editor: str) -> int:
             return 1
         seen = json.loads(output.read_text("utf-8"))
         check.steps(seen)
+        if "first_diagnostic_ms" in seen:
+            print(f"[{editor}] first diagnostic {seen['first_diagnostic_ms']} ms after opening app.py")
         if editor == "neovim":
             check_neovim(seen, expected, file, check)
             error = modern_neovim_config_compiles()

@@ -17,6 +17,7 @@
 
 (defconst e2e-timeout 60 "Seconds to wait for each step.")
 (defvar e2e-seen (list (cons 'steps nil)))
+(defvar e2e-started nil "When the first file was visited, as `float-time'.")
 (defvar e2e-eldoc-shown nil "The documentation items eldoc displayed last, as strings.")
 
 (defun e2e-wait-for (predicate)
@@ -103,6 +104,7 @@ flymake starts checking a buffer when redisplay shows it in a window."
 (defun e2e-run ()
   (package-initialize)
   (load (getenv "ASYNCGUIDE_E2E_CONFIG"))
+  (setq e2e-started (float-time))
   (e2e-visit (getenv "ASYNCGUIDE_E2E_FILE"))
   (and
    (e2e-step "connect" (lambda ()
@@ -113,6 +115,8 @@ flymake starts checking a buffer when redisplay shows it in a window."
    (e2e-step "diagnostics" (lambda ()
                              (unless (e2e-wait-for (lambda () (flymake-diagnostics)))
                                (error "flymake shows no diagnostics"))
+                             (setf (alist-get 'first_diagnostic_ms e2e-seen)
+                                   (round (* 1000 (- (float-time) e2e-started))))
                              (setf (alist-get 'diagnostics e2e-seen) (e2e-diagnostics))))
    (e2e-step "hover" #'e2e-hover)
    (e2e-step "quick fix" #'e2e-quick-fix))
