@@ -4,10 +4,12 @@ The main process finds the files and resolves their settings (so a configuration
 run before any work, with exit code 2); ``check_file`` then reads, fixes and lints one file and
 runs in worker processes (``--jobs``), so everything it receives and returns is picklable.
 
-Each file belongs to a project (``SettingsCache.project_of``): the folder of its nearest
-``pyproject.toml``, else of the nearest ``setup.cfg`` or git work tree above it. The project's
-other modules are indexed with it (``find_projects``); a file with no project above it is indexed
-with the other files checked only. A plain check over an unchanged tree reads no file and links
+Each file belongs to a project (``SettingsCache.project_of``): the nearest folder above it that
+holds a ``pyproject.toml``, a ``setup.cfg`` or a git work tree, found from the file, not from
+the working folder. The project's other modules are indexed with it (``find_projects``), less
+the projects nested in it; a file with no project above it is indexed with the other files
+checked only. Its settings still come from its nearest ``pyproject.toml`` with a
+``[tool.asyncguide]`` table (``SettingsCache.for_path``), read only for the files checked. A plain check over an unchanged tree reads no file and links
 no index: the files' digests come from their stamps, the index's fingerprint from the summaries'
 keys, and every result from the cache (``cached_check``); the index is built when a file is linted.
 """
@@ -141,7 +143,7 @@ class SettingsCache:
 
     def __init__(self) -> None:
         self._pyproject_of_folder: dict[Path, Path | None] = {}
-        self._marker_of_folder: dict[Path, Path | None] = {}
+        self._project_of_folder: dict[Path, Path | None] = {}
         self._settings: dict[Path | None, Settings] = {}
         self._codes: dict[Settings, frozenset[str]] = {}
 
@@ -165,20 +167,15 @@ class SettingsCache:
         return self._pyproject_of_folder[folder]
 
     def project_of(self, folder: Path) -> Path | None:
-        """The folder of the project ``folder`` is in: where its settings come from (``pyproject_of``),
-        else the nearest folder at or above it holding a ``setup.cfg`` or a git work tree; None
-        when there is none. Reads no settings, so that a broken configuration of another project
-        stops no run."""
-        pyproject = self.pyproject_of(folder)
-        return pyproject.parent if pyproject is not None else self._marked_folder(folder)
-
-    def _marked_folder(self, folder: Path) -> Path | None:
-        if folder not in self._marker_of_folder:
-            if (folder / "setup.cfg").is_file() or is_repository(folder):
-                self._marker_of_folder[folder] = folder
+        """The folder of the project ``folder`` is in: the nearest at or above it that holds a
+        ``pyproject.toml``, a ``setup.cfg`` or a git work tree (``PROJECT_MARKERS``); None when
+        none does. Reads no file, so that another project's broken configuration stops no run."""
+        if folder not in self._project_of_folder:
+            if is_project(folder):
+                self._project_of_folder[folder] = folder
             else:
-                self._marker_of_folder[folder] = None if folder.parent == folder else self._marked_folder(folder.parent)
-        return self._marker_of_folder[folder]
+                self._project_of_folder[folder] = None if folder.parent == folder else self.project_of(folder.parent)
+        return self._project_of_folder[folder]
 
     def is_excluded(self, path: Path) -> bool:
         """Whether the ``exclude`` of the settings of the folder holding ``path`` rejects it: a
@@ -192,6 +189,14 @@ class SettingsCache:
         if settings not in self._codes:  # the same for every file of this pyproject
             self._codes[settings] = settings.codes_for(None)
         return self._codes[settings]
+
+
+#: what makes a folder a project's (``SettingsCache.project_of``), besides a git work tree
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg")
+
+
+def is_project(folder: Path) -> bool:
+    return any((folder / marker).is_file() for marker in PROJECT_MARKERS) or is_repository(folder)
 
 
 def with_options(settings: Settings, options: CheckOptions) -> Settings:
@@ -289,17 +294,17 @@ def run_check(paths: Sequence[str], options: CheckOptions) -> list[FileResult]:
 def find_projects(run: CheckRun, tasks: list[FileTask], settings_cache: SettingsCache, options: CheckOptions) -> None:
     """The project of each of the tasks' files (not when no rule needs its index): its module
     files, and their summaries' cache keys. A project's folder is walked as ``check`` walks a
-    folder, less the folders of other projects inside it (their own ``pyproject.toml``, or a
-    ``setup.cfg`` or git work tree below a project found by its marker); the files checked are
-    added. Files with no project above them are indexed with the files checked only."""
+    folder, less the folders of other projects inside it (``is_project``), with the project's own
+    ``exclude``; the files checked are added. Files with no project above them are indexed with
+    the files checked only."""
     roots = dict.fromkeys(task.project_root for task in tasks if PROJECT_RULES & task.codes)
     for root in roots:
         settings = with_options(settings_cache.for_folder(root), options)
         checked = {task.path for task in tasks if task.project_root == root}
         if settings_cache.project_of(root) == root:
             # the project's own exclude applies throughout: other projects' settings are never read
-            def outside(path: Path, root: Path = root, settings: Settings = settings) -> bool:
-                return settings.is_excluded(path) or (path.is_dir() and settings_cache.project_of(path) != root)
+            def outside(path: Path, settings: Settings = settings) -> bool:
+                return settings.is_excluded(path) or (path.is_dir() and is_project(path))
 
             checked.update(walk_python_files(root, outside))
         files = project_files(root, sorted(checked), settings)
