@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from corpus import HERE, BIN, copy_corpus, run_once, Tool
+from corpus import HERE, BIN, compile_asyncguide, copy_corpus, run_once, Tool
 from results import save_section, warn_if_busy
 
 PROJECT_RULES = "ASY200,ASY110,ASY117,ASY123,ASY126"
@@ -45,6 +45,7 @@ def main() -> int:
     args = parser.parse_args()
 
     warn_if_busy()
+    compile_asyncguide()
     walls: dict[str, list[float]] = {name: [] for name in CONFIGURATIONS}
     with tempfile.TemporaryDirectory(prefix="asyncguide-project-") as scratch_name:
         scratch = Path(scratch_name)
