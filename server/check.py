@@ -231,6 +231,9 @@ class Project:
     fingerprint: str
     _index: ProjectIndex | None = None
 
+    def __post_init__(self) -> None:
+        self.file_at = {file.path: file for file in self.files}
+
     def index(self, jobs: int) -> ProjectIndex:
         if self._index is None:
             use_cache = self.keys is not None
@@ -317,7 +320,7 @@ def name_module(task: FileTask, project: Project | None) -> FileTask:
     """The task, told which module of its project its file is."""
     if project is None:
         return task
-    named = next((file for file in project.files if file.path == task.path), None)
+    named = project.file_at.get(task.path)
     if named is None:
         return task
     return replace(task, module=named.module, is_package=named.is_package)
