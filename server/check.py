@@ -331,6 +331,7 @@ def check_text(text: str, filename: str, options: CheckOptions) -> FileResult | 
     reported under that path; the path need not exist. None when ``--force-exclude`` excludes the
     path. Raises ``ConfigError``."""
     settings_cache = SettingsCache()
+    project_notes.cache_clear()  # a run reads the project's metadata anew
     path = Path(os.path.abspath(filename))
     if options.force_exclude and settings_cache.is_excluded(path):
         return None
