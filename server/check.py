@@ -37,7 +37,7 @@ from ..rules.resolve import JediResolver
 from ..rules.rule import Applicability, Diagnostic, Range, Severity
 from ..rules.project.build import ProjectFile, build_index, fingerprint, project_files, summary_keys
 from ..rules.project.index import PROJECT_RULES, ProjectIndex, ProjectView
-from ..rules.project.cache import DiskCache, FileDigests, digest_of
+from ..rules.project.cache import DiskCache, FileDigests, code_stamp, digest_of
 from ..rules.runner import CoroutineResolver, InternalError, LintResult, SyntaxErrorInfo, lint
 from ..rules.versions import framework_versions
 from .files import NOTEBOOK_SUFFIX, SourceFile, is_repository, python_files, walk_python_files
@@ -582,6 +582,7 @@ def result_cache(task: FileTask, content_digest: str, index_fingerprint: str) ->
     cache = DiskCache(task.project_root, "results")
     key = cache.key(
         content_digest,
+        code_stamp(__package__),  # how results are made and kept here (``CachedResult``)
         str(task.path),
         task.module or "",
         ",".join(sorted(task.codes)),

@@ -2,10 +2,10 @@
 
 Two kinds of entries, each in its own folder: module summaries (``summaries``), and the CLI's
 lint results per file (``results``, see ``server.check``). An entry is keyed by everything it
-depends on, hashed with asyncguide's own code (``_release``): for a summary, the digest of the file's bytes,
-its path and module name (the project's settings apply when summaries are linked, after the
-cache); for a result, the digest of the file's bytes and the settings, framework versions and
-project index it was linted with. Entries are written to a temporary file and renamed into
+depends on, hashed with the engine's own code (``code_stamp``): for a summary, the digest of the
+file's bytes, its path and module name (the project's settings apply when summaries are linked,
+after the cache); for a result, the digest of the file's bytes and the settings, framework
+versions and project index it was linted with, and the CLI's code. Entries are written to a temporary file and renamed into
 place, so concurrent runs never read half an entry; an entry that cannot be read is a miss. The
 folder holds a ``.gitignore`` that ignores everything in it.
 
@@ -32,23 +32,22 @@ FOLDER = ".asyncguide_cache"
 
 
 @functools.cache
-def _release() -> str:
-    """What tells apart asyncguide's releases, and the states of its code in a checkout (an
-    editable install keeps its version number through every change): the path, size and
-    modification time of each file of its packages. Cheaper than reading the installed version
+def code_stamp(package: str) -> str:
+    """What tells apart the releases of one of asyncguide's packages, and the states of its code in
+    a checkout (an editable install keeps its version number through every change): the path,
+    size and modification time of each of its files. Cheaper than reading the installed version
     (``importlib.metadata`` alone takes ~30 ms to import)."""
     digest = hashlib.sha256()
-    for package in ("asyncguide.rules", "asyncguide.server"):
-        spec = importlib.util.find_spec(package)
-        for folder in (spec.submodule_search_locations if spec is not None else None) or ():
-            for current, folders, files in os.walk(folder):
-                folders[:] = sorted(name for name in folders if name != "__pycache__")
-                for name in sorted(files):
-                    try:
-                        status = os.stat(os.path.join(current, name))
-                    except OSError:
-                        continue
-                    digest.update(f"{current}/{name}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+    spec = importlib.util.find_spec(package)
+    for folder in (spec.submodule_search_locations if spec is not None else None) or ():
+        for current, folders, files in os.walk(folder):
+            folders[:] = sorted(name for name in folders if name != "__pycache__")
+            for name in sorted(files):
+                try:
+                    status = os.stat(os.path.join(current, name))
+                except OSError:
+                    continue
+                digest.update(f"{current}/{name}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
@@ -57,12 +56,12 @@ class DiskCache:
 
     def __init__(self, project_root: str | os.PathLike[str], kind: str):
         self.folder = Path(project_root) / FOLDER / kind
-        self._release = _release()
+        self._engine = code_stamp(__package__.rpartition(".")[0])
 
     def key(self, content_digest: str, *parts: str) -> str:
         """The key of an entry about a file whose bytes have ``content_digest`` (``digest_of``)."""
         digest = hashlib.sha256()
-        for part in (self._release, content_digest, *parts):
+        for part in (self._engine, content_digest, *parts):
             digest.update(part.encode())
             digest.update(b"\0")
         return digest.hexdigest()
