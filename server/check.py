@@ -9,8 +9,10 @@ holds a ``pyproject.toml``, a ``setup.cfg`` or a git work tree, found from the f
 the working folder. The project's other modules are indexed with it (``find_projects``), less
 the projects nested in it; a file with no project above it is indexed with the other files
 checked only. Its settings still come from its nearest ``pyproject.toml`` with a
-``[tool.asyncguide]`` table (``SettingsCache.for_path``), read only for the files checked. A plain check over an unchanged tree reads no file and links
-no index: the files' digests come from their stamps, the index's fingerprint from the summaries'
+``[tool.asyncguide]`` table (``SettingsCache.for_path``), read only for the files checked.
+
+A plain check over an unchanged tree reads no source file and links no index: the files'
+digests come from their stamps (``FileDigests``), the index's fingerprint from the summaries'
 keys, and every result from the cache (``cached_check``); the index is built when a file is linted.
 """
 
