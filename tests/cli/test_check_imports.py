@@ -35,6 +35,15 @@ def test_a_check_imports_no_fixer_nor_language_server(project: Path) -> None:
     assert warm == {"code": 1, "imported": []}
 
 
+def test_the_index_answers_for_the_project_without_jedi(project: Path) -> None:
+    write(project, "pyproject.toml", "[project]\nname = 'app'\n")
+    write(project, "app/__init__.py", "")
+    write(project, "app/db.py", "async def query():\n    return 1\n")
+    write(project, "app/api.py", "from app.db import query\n\n\nasync def handler():\n    query()\n")
+    run = modules_after(project, "check", "--jobs", "1", "--no-cache", "--select", "ASY110", "--format", "json", "app/api.py")
+    assert run == {"code": 1, "imported": []}  # ASY110 reported, the callee placed by the index
+
+
 def test_fixing_imports_libcst(project: Path) -> None:
     write(project, "poll.py", BLOCKING_SLEEP)
     run = modules_after(project, "check", "--jobs", "1", "--fix", "poll.py")
