@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..blocking import FRAMEWORK_OFFLOAD
 from ..fixes import FixContext
@@ -14,6 +13,9 @@ from ..project.once import on_failure_path
 from ..project.start_up import StartUp
 from ..project.summary import Names, summarize
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Related, Rule, Severity
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 #: the module name a document gets when no project places it
 DOCUMENT_MODULE = "__document__"
@@ -194,6 +196,7 @@ class BlockingCallViaHelper(Rule):
         return diagnostic
 
     def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
+        import libcst as cst
         call = context.node_at(diagnostic.range, ast.Call)
         if not isinstance(call, ast.Call):
             return None
