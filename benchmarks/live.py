@@ -238,7 +238,7 @@ async def keystrokes(session: Session, document: Document, path: Path, kind: str
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
                 content_changes=[types.TextDocumentContentChangePartial(range=replaced, text=typed)],
             ))
-            arrived, _ = await session.publish(uri, mark, lambda params: params.version == version)
+            arrived, _ = await session.publish(uri, mark, lambda params, version=version: params.version == version)
             if keystroke >= warmup:
                 samples.append((arrived - sent) * 1000)
     finally:
@@ -267,24 +267,23 @@ async def cross_file_updates(session: Session, folder: Path, updates: int) -> di
         session.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
             changes=[types.FileEvent(uri=db.as_uri(), type=types.FileChangeType.Changed)]
         ))
-        arrived, _ = await session.publish(api_uri, mark, lambda params: has_asy200(params) == blocking)
+        arrived, _ = await session.publish(api_uri, mark, lambda params, blocking=blocking: has_asy200(params) == blocking)
         on_disk.append((arrived - sent) * 1000)
     # the last write left the file quiet (an even number of updates) or blocking; open it as it is
     text = db.read_text()
     db_uri = session.open(db, text)
     await session.publish(db_uri, 0, lambda params: params.version == 1)
-    blocking_now = text == BLOCKING_DB
+    blocking = text == BLOCKING_DB
     in_editor = []
     for update in range(updates):
-        blocking_now = not blocking_now
-        expected = blocking_now
+        blocking = not blocking
         mark = session.count(api_uri)
         sent = time.perf_counter()
         session.client.text_document_did_change(types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=db_uri, version=update + 2),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=BLOCKING_DB if expected else QUIET_DB)],
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=BLOCKING_DB if blocking else QUIET_DB)],
         ))
-        arrived, _ = await session.publish(api_uri, mark, lambda params: has_asy200(params) == expected)
+        arrived, _ = await session.publish(api_uri, mark, lambda params, blocking=blocking: has_asy200(params) == blocking)
         in_editor.append((arrived - sent) * 1000)
     session.close(db_uri)
     session.close(api_uri)

@@ -26,7 +26,6 @@ import asyncio
 import hashlib
 import logging
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,7 +42,7 @@ from asyncguide.rules.project.summary import ModuleSummary, summarize
 from asyncguide.rules.runner import lint
 
 from ..files import walk_python_files
-from . import diagnostics
+from . import code_lens, diagnostics
 from .positions import LineIndex
 
 if TYPE_CHECKING:
@@ -158,13 +157,14 @@ def _update(ls: AsyncguideServer, state: ProjectState, changed: dict[str, Module
         state.start(_relint(ls, documents))
 
 
-async def _relint(ls: AsyncguideServer, documents: Iterable[Document]) -> None:
+async def _relint(ls: AsyncguideServer, documents: list[Document]) -> None:
     """Lint the documents again, one per turn of the event loop: a keystroke that arrives
-    meanwhile is handled before the next one."""
+    meanwhile is handled before the next one. Their code lenses follow."""
     for document in documents:
         if ls.documents.get(document.uri) is document:
             diagnostics.relint_document(ls, document)
         await asyncio.sleep(0)
+    code_lens.refresh(ls, documents)
 
 
 def reverse_dependencies(modules: dict[str, ModuleSummary]) -> dict[str, set[str]]:

@@ -3,20 +3,6 @@
 Editor settings (camelCase keys) come from ``initializationOptions``, ``workspace/configuration``
 (section ``asyncguide``) and ``workspace/didChangeConfiguration``:
 
-setting                meaning                                                      default
-====================== ============================================================ ===============
-select                 codes or prefixes to enable                                  from pyproject
-ignore                 codes or prefixes to disable                                 from pyproject
-unsafeFixes            include unsafe fixes in "fix all"                            from pyproject
-debounceMs             delay before publishing diagnostics after an edit            150
-showSyntaxErrors       report code that does not parse (ASG000)                     false
-configurationPreference ``editorFirst``: select/ignore/unsafeFixes above override    editorFirst
-                       pyproject; ``filesystemFirst``: they apply only where no
-                       ``[tool.asyncguide]`` configures the document
-diagnosticMode         ``workspace``: ``workspace/diagnostic`` reports every file   openFilesOnly
-                       of the workspace; ``openFilesOnly``: none besides the open
-====================== ============================================================ ===============
-=======
 =========================== ======================================================= ===============
 setting                     meaning                                                 default
 =========================== ======================================================= ===============
@@ -36,6 +22,8 @@ configurationPreference     ``editorFirst``: the selection settings above overri
                             no ``[tool.asyncguide]`` configures the document
 codeAction.fixViolation     ``{"enable": false}``: no quick fix per diagnostic      enabled
 codeAction.disableRuleComment ``{"enable": false}``: no "disable for this line"    enabled
+codeLens                    ``{"enable": false}``: no code lens over async defs     enabled
+                            reaching blocking calls via helpers (ASY200)
 logLevel                    the least severe log records sent to the client         info
                             (``error``, ``warning``, ``info``, ``debug``; ``logs``)
 diagnosticMode              ``workspace``: ``workspace/diagnostic`` reports every   openFilesOnly
@@ -106,6 +94,7 @@ class EditorSettings:
     diagnostic_mode: DiagnosticMode = DiagnosticMode("openFilesOnly")
     log_level: LogLevel = LogLevel(DEFAULT_LEVEL)
     code_action: CodeActionSettings = CodeActionSettings()
+    code_lens: Toggle = Toggle()
 
 
 def camel_case(name: str) -> str:
