@@ -26,9 +26,10 @@ import asyncio
 import hashlib
 import logging
 import os
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
@@ -79,7 +80,7 @@ class ProjectState:
     def module_of(self, path: Path) -> tuple[str, bool] | None:
         return module_name(path, source_roots(self.root, self.settings.source_roots))
 
-    def start(self, work) -> None:
+    def start(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(work)
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
@@ -167,7 +168,7 @@ async def _relint(ls: AsyncguideServer, documents: list[Document]) -> None:
     code_lens.refresh(ls, documents)
 
 
-def reverse_dependencies(modules: dict[str, ModuleSummary]) -> dict[str, set[str]]:
+def _reverse_dependencies(modules: dict[str, ModuleSummary]) -> dict[str, set[str]]:
     """Module -> the modules whose summaries name it."""
     found: dict[str, set[str]] = {}
     for name, summary in modules.items():
@@ -253,7 +254,7 @@ async def _build(ls: AsyncguideServer, state: ProjectState) -> None:
                     message=f"Indexing {done:,}/{len(files):,} files", percentage=done * 100 // max(len(files), 1)
                 ),
             )
-    state.dependents = await loop.run_in_executor(ls.thread_pool, reverse_dependencies, modules)
+    state.dependents = await loop.run_in_executor(ls.thread_pool, _reverse_dependencies, modules)
     state.index = ProjectIndex(modules, analysis_options(state.settings), str(state.root))
     if progress:
         ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"Indexed {len(modules):,} modules"))
