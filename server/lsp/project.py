@@ -70,8 +70,9 @@ class ProjectState:
     #: module -> the modules whose summaries name it (``ProjectIndex.dependents``, kept as the
     #: summaries change rather than asked of every summary of the project on each change)
     dependents: dict[str, set[str]] = field(default_factory=dict)
-    #: document URI -> its lint waiting to go into the index (``linted``)
-    waiting: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
+    #: document URI -> its lint waiting to go into the index (``linted``), and the modules whose
+    #: summaries changed while it waited (the lint did not see them)
+    waiting: dict[str, tuple[asyncio.TimerHandle, set[str]]] = field(default_factory=dict)
     #: summarising files changed on disk and re-linting dependents, kept until done
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     #: one disk update at a time, in the order of the events
@@ -116,20 +117,22 @@ def linted(ls: AsyncguideServer, document: Document, view: ProjectView, model: S
         return
     waiting = state.waiting.pop(document.uri, None)
     if waiting is not None:
-        waiting.cancel()
-    state.waiting[document.uri] = asyncio.get_running_loop().call_later(
-        INDEX_DELAY_SECONDS, _index_lint, ls, state, document, view, model
-    )
+        waiting[0].cancel()
+    timer = asyncio.get_running_loop().call_later(INDEX_DELAY_SECONDS, _index_lint, ls, state, document, view, model)
+    state.waiting[document.uri] = (timer, set())
 
 
 def _index_lint(ls: AsyncguideServer, state: ProjectState, document: Document, view: ProjectView, model: SemanticModel) -> None:
     """The summary of a document's lint goes into the index, from the lint's own model (which
-    ASY200 summarised already), when the model is still the document's current one."""
-    state.waiting.pop(document.uri, None)
+    ASY200 summarised already), when the model is still the document's current one. When a
+    module it reaches changed meanwhile, the document is linted again."""
+    _, changed_since = state.waiting.pop(document.uri)
     if document.model is not model or ls.documents.get(document.uri) is not document:
         return
     summary = summarize(model, view.module, view.path, view.is_package)
     _update(ls, state, {view.module: summary}, skip=document.uri)
+    if changed_since and view.module in _dependents(state.dependents, list(changed_since)):
+        state.start(_relint(ls, [document]))
 
 
 def _update(ls: AsyncguideServer, state: ProjectState, changed: dict[str, ModuleSummary | None], skip: str | None = None) -> None:
@@ -145,14 +148,15 @@ def _update(ls: AsyncguideServer, state: ProjectState, changed: dict[str, Module
         index = index.replaced(summary) if summary is not None else index.without(module)
         _link(state.dependents, index, module, old, summary)
     state.index = index
+    for _, changed_since in state.waiting.values():
+        changed_since.update(really)
     affected = _dependents(state.dependents, really)
     documents = []
     for document in ls.documents.values():
         if document.uri == skip or document.path is None or state_for(ls, document.path) is not state:
             continue
         named = state.module_of(document.path)
-        # a document whose last lint is not in the index yet may name the changed modules by now
-        if named is not None and (named[0] in affected or document.uri in state.waiting):
+        if named is not None and named[0] in affected:
             documents.append(document)
     if documents:
         state.start(_relint(ls, documents))
