@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -53,15 +54,24 @@ def import_pack_modules(package: str, path: Iterable[str]) -> None:
         importlib.import_module(f"{package}.{module.name}")
 
 
+#: held while the packs load: another thread asking meanwhile (the language server lints on its
+#: event loop while its index is built in worker threads) waits for every rule, rather than
+#: getting the few registered so far
+_loading = threading.RLock()
+
+
 def _load_packs() -> None:
     global _packs_loaded
-    _packs_loaded = True
-    for pack in PACKS:
-        try:
-            importlib.import_module(f"{__package__}.{pack}")
-        except ModuleNotFoundError as error:
-            if error.name != f"{__package__}.{pack}":
-                raise
+    with _loading:
+        if _packs_loaded:
+            return
+        for pack in PACKS:
+            try:
+                importlib.import_module(f"{__package__}.{pack}")
+            except ModuleNotFoundError as error:
+                if error.name != f"{__package__}.{pack}":
+                    raise
+        _packs_loaded = True
 
 
 def all_rules() -> dict[str, type[Rule]]:
