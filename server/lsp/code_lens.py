@@ -39,7 +39,7 @@ def code_lens(ls: AsyncguideServer, params: types.CodeLensParams) -> list[types.
     model = document.model
     if document.settings is None or CODE not in document.settings.codes or model is None:
         return None
-    #: async def -> the number of helpers of each of its findings
+    # async def -> the number of helpers of each of its findings
     helpers: dict[ast.AsyncFunctionDef, list[int]] = {}
     for diagnostic in document.diagnostics:
         if diagnostic.code != CODE:
