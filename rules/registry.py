@@ -34,6 +34,9 @@ TOOL_CODES = frozenset({"ASG001"})
 _CODE = re.compile(r"^[A-Z]{3}[0-9]{3}$")
 _rules: dict[str, type[Rule]] = {}
 _packs_loaded = False
+#: the server's worker threads ask for the rules while its event loop's thread does (the index is
+#: built in the background as the first document is linted): one loads them, the others wait
+_loading = threading.RLock()
 
 
 class SelectionError(ValueError):
@@ -54,13 +57,9 @@ def import_pack_modules(package: str, path: Iterable[str]) -> None:
         importlib.import_module(f"{package}.{module.name}")
 
 
-#: held while the packs load: another thread asking meanwhile (the language server lints on its
-#: event loop while its index is built in worker threads) waits for every rule, rather than
-#: getting the few registered so far
-_loading = threading.RLock()
-
-
 def _load_packs() -> None:
+    """Import every pack once. The flag is set when all are imported, so that no thread sees a
+    registry still being filled (a lint with part of the rules)."""
     global _packs_loaded
     with _loading:
         if _packs_loaded:
