@@ -98,35 +98,33 @@ class ProjectIndex:
 
     def replaced(self, summary: ModuleSummary) -> ProjectIndex:
         """This index with one module's summary new (the document being edited); answers are
-        worked out afresh. The same index when it holds that summary already (an edit that
-        changed nothing the analysis sees), keeping what it worked out."""
+        worked out afresh, but for ``defined_names`` and ``property_names``, which only grow
+        (recounting them over a thousand modules would cost more than the rest of a keystroke's
+        lint). The same index when it holds that summary already (an edit that changed nothing
+        the analysis sees), keeping what it worked out."""
         if self.modules.get(summary.module) == summary:
             return self
-        return ProjectIndex({**self.modules, summary.module: summary}, self.options, self.root)
+        index = ProjectIndex({**self.modules, summary.module: summary}, self.options, self.root)
+        index._defined_names = _grown(self._defined_names, _defined_in(summary))
+        index._property_names = _grown(self._property_names, _properties_in(summary))
+        return index
 
     @property
     def defined_names(self) -> frozenset[str]:
         """The last part of the name of every function and class of the project, and the names
         modules bind to them (aliases, imports): a callee called by none of these is none of the
-        project's (a quick test before resolving it)."""
+        project's (a quick test before resolving it). After edits (``replaced``, ``without``) it
+        may also hold names no module defines any more: a test only ever answers "maybe"."""
         if self._defined_names is None:
-            self._defined_names = frozenset(
-                name.rpartition(".")[2]
-                for summary in self.modules.values()
-                for name in (*summary.functions, *summary.classes, *summary.names)
-            )
+            self._defined_names = frozenset(name for summary in self.modules.values() for name in _defined_in(summary))
         return self._defined_names
 
     @property
     def property_names(self) -> frozenset[str]:
-        """The names of the project's properties: only reads of those may run a function."""
+        """The names of the project's properties: only reads of those may run a function (after
+        edits, possibly names of former properties too, as ``defined_names``)."""
         if self._property_names is None:
-            self._property_names = frozenset(
-                function.name
-                for summary in self.modules.values()
-                for function in summary.functions.values()
-                if any(d in PROPERTY_DECORATORS for d in function.decorators)
-            )
+            self._property_names = frozenset(name for summary in self.modules.values() for name in _properties_in(summary))
         return self._property_names
 
     def may_block(self, target: str) -> bool:
@@ -135,7 +133,9 @@ class ProjectIndex:
         return target.rpartition(".")[2] in self.defined_names or _listed(target, self.options.blocking)
 
     def without(self, module: str) -> ProjectIndex:
-        return ProjectIndex({k: v for k, v in self.modules.items() if k != module}, self.options, self.root)
+        index = ProjectIndex({k: v for k, v in self.modules.items() if k != module}, self.options, self.root)
+        index._defined_names, index._property_names = self._defined_names, self._property_names
+        return index
 
     def module_of_path(self, path: str) -> ModuleSummary | None:
         for summary in self.modules.values():
@@ -331,6 +331,25 @@ def chain_end_codes(enabled: Iterable[str]) -> tuple[str, ...]:
     With ``--select ASY200`` alone, chains still end at what the default direct rules report;
     the opt-in ones (ASY103's files, ASY164's filesystem metadata) count once they are enabled."""
     return tuple(sorted(select() | set(enabled)))
+
+
+def _defined_in(summary: ModuleSummary) -> set[str]:
+    return {name.rpartition(".")[2] for name in (*summary.functions, *summary.classes, *summary.names)}
+
+
+def _properties_in(summary: ModuleSummary) -> set[str]:
+    return {
+        function.name
+        for function in summary.functions.values()
+        if any(d in PROPERTY_DECORATORS for d in function.decorators)
+    }
+
+
+def _grown(names: frozenset[str] | None, new: set[str]) -> frozenset[str] | None:
+    """``names`` with ``new`` added (None: not worked out yet, nor now); the same set when it has them."""
+    if names is None or new <= names:
+        return names
+    return names | new
 
 
 def _label(function: FunctionSummary, kind: str) -> str:
