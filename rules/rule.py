@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .guidelines import Quote
+from .semantic.positions import Range
 
 if TYPE_CHECKING:
     from .fixes import FixContext
@@ -45,23 +46,6 @@ class FixAvailability(enum.Enum):
     ALWAYS = "always"
     SOMETIMES = "sometimes"
     NEVER = "never"
-
-
-@dataclass(frozen=True, order=True)
-class Range:
-    start_line: int
-    start_column: int
-    end_line: int
-    end_column: int
-
-    def contains(self, line: int, column: int) -> bool:
-        return (self.start_line, self.start_column) <= (line, column) <= (self.end_line, self.end_column)
-
-    def overlaps(self, other: Range) -> bool:
-        return not (
-            (self.end_line, self.end_column) <= (other.start_line, other.start_column)
-            or (other.end_line, other.end_column) <= (self.start_line, self.start_column)
-        )
 
 
 @dataclass(frozen=True)
