@@ -26,6 +26,9 @@ class ControlFlow:
         self.qualified_name = resolution.qualified_name
         self.annotation_type = resolution.annotation_type
         self.function_def = definitions.function_def
+        #: id(node) -> id(statement) -> (field, index) of each statement in its statement lists
+        #: (``statement_place``), made when first asked about that node
+        self._places: dict[int, dict[int, tuple[str, int]]] = {}
 
     def enclosing_loop(self, node: ast.AST) -> ast.AST | None:
         """The innermost loop that runs ``node`` once per iteration, within ``node``'s function.
@@ -52,16 +55,19 @@ class ControlFlow:
             child = ancestor
         return None
 
-    @staticmethod
-    def statement_place(parent: ast.AST, child: ast.AST) -> tuple[str, int] | None:
+    def statement_place(self, parent: ast.AST, child: ast.AST) -> tuple[str, int] | None:
         """The statement-list field of ``parent`` holding ``child``, and its index there."""
-        for name in _STATEMENT_LISTS:
-            statements = getattr(parent, name, None)
-            if isinstance(statements, list):
-                for index, statement in enumerate(statements):
-                    if statement is child:
-                        return name, index
-        return None
+        # Indexed once per parent: scanning the lists for each question made questions about the
+        # statements of one long block quadratic in its length.
+        places = self._places.get(id(parent))
+        if places is None:
+            places = self._places[id(parent)] = {}
+            for name in _STATEMENT_LISTS:
+                statements = getattr(parent, name, None)
+                if isinstance(statements, list):
+                    for index, statement in enumerate(statements):
+                        places[id(statement)] = (name, index)
+        return places.get(id(child))
 
     def statement_list(self, statement: ast.AST) -> tuple[ast.AST, list[ast.stmt], int] | None:
         """The statement list holding ``statement`` (a ``body``, ``orelse`` or ``finalbody`` of its
