@@ -1,8 +1,9 @@
 """What a rule is, and what it produces: diagnostics, and (lazily) fixes made of text edits.
 
 A rule is one class in one file of a pack folder (``rules/<framework>/<name>.py``). Defining the
-class registers it (see ``registry``). The class's docstring is its documentation, with the
-sections ``## What it does``, ``## Why is this bad?``, ``## Example``, ``## Use instead`` and
+class records it (``defined_rules``); ``registry``, built on this module, loads the packs and
+selects among their rules. The class's docstring is its documentation, with the sections
+``## What it does``, ``## Why is this bad?``, ``## Example``, ``## Use instead`` and
 ``## Fix safety``; ``asyncguide explain`` and the docs pages are generated from it.
 
 Positions are 0-based lines and 0-based columns counted in code points (``str`` indices). The
@@ -104,6 +105,26 @@ def callees_of(*tables: Iterable[str]) -> frozenset[str] | None:
     return frozenset(name.rpartition(".")[2] for name in names)
 
 
+_CODE = re.compile(r"^[A-Z]{3}[0-9]{3}$")
+#: every rule class defined so far, by code (``Rule.__init_subclass__``): ``registry`` loads the
+#: packs, which define their rules, and selects among these
+_defined: dict[str, type[Rule]] = {}
+
+
+def defined_rules() -> dict[str, type[Rule]]:
+    """Every rule class defined so far, by code, in the order they were defined."""
+    return _defined
+
+
+def _define(rule: type[Rule]) -> None:
+    if not _CODE.match(rule.code):
+        raise ValueError(f"{rule.__name__}: code {rule.code!r} is not three capitals and three digits")
+    existing = _defined.get(rule.code)
+    if existing is not None and existing.__qualname__ != rule.__qualname__:
+        raise ValueError(f"{rule.code} is claimed by both {existing.__name__} and {rule.__name__}")
+    _defined[rule.code] = rule
+
+
 class Rule:
     """Base class of every rule. Subclasses set the class attributes and implement ``check``.
 
@@ -142,9 +163,7 @@ class Rule:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "code" in cls.__dict__:
-            from .registry import register
-
-            register(cls)
+            _define(cls)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         raise NotImplementedError
