@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import threading
 from collections.abc import Iterable
 
 from .rule import Rule, defined_rules
@@ -30,6 +31,9 @@ TOOL_CODES = frozenset({"ASG001"})
 #: every rule by code, in the order they were defined: defining a rule records it (``rule.defined_rules``)
 _rules = defined_rules()
 _packs_loaded = False
+#: the server's worker threads ask for the rules while its event loop's thread does (the index is
+#: built in the background as the first document is linted): one loads them, the others wait
+_loading = threading.RLock()
 
 
 class SelectionError(ValueError):
@@ -42,14 +46,19 @@ def import_pack_modules(package: str, path: Iterable[str]) -> None:
 
 
 def _load_packs() -> None:
+    """Import every pack once. The flag is set when all are imported, so that no thread sees a
+    registry still being filled (a lint with part of the rules)."""
     global _packs_loaded
-    _packs_loaded = True
-    for pack in PACKS:
-        try:
-            importlib.import_module(f"{__package__}.{pack}")
-        except ModuleNotFoundError as error:
-            if error.name != f"{__package__}.{pack}":
-                raise
+    with _loading:
+        if _packs_loaded:
+            return
+        for pack in PACKS:
+            try:
+                importlib.import_module(f"{__package__}.{pack}")
+            except ModuleNotFoundError as error:
+                if error.name != f"{__package__}.{pack}":
+                    raise
+        _packs_loaded = True
 
 
 def all_rules() -> dict[str, type[Rule]]:
