@@ -74,7 +74,7 @@ describe("ProbeCache", () => {
         }
         assert.equal(cache.get(probeKey("/python0", "useBundled", "/ext"), stamp), undefined);
         assert.equal(cache.get(probeKey(`/python${PROBES_KEPT}`, "useBundled", "/ext"), stamp), `answer ${PROBES_KEPT}`);
-        assert.equal(Object.keys(JSON.parse(fs.readFileSync(storage(), "utf-8"))).length, PROBES_KEPT);
+        assert.equal(Object.keys(JSON.parse(fs.readFileSync(storage(), "utf-8")) as object).length, PROBES_KEPT);
     });
 
     it("caches nothing for a command that is not a file, and reads a damaged file as empty", () => {
