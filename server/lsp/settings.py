@@ -3,20 +3,6 @@
 Editor settings (camelCase keys) come from ``initializationOptions``, ``workspace/configuration``
 (section ``asyncguide``) and ``workspace/didChangeConfiguration``:
 
-setting                meaning                                                      default
-====================== ============================================================ ===============
-select                 codes or prefixes to enable                                  from pyproject
-ignore                 codes or prefixes to disable                                 from pyproject
-unsafeFixes            include unsafe fixes in "fix all"                            from pyproject
-debounceMs             delay before publishing diagnostics after an edit            150
-showSyntaxErrors       report code that does not parse (ASG000)                     false
-configurationPreference ``editorFirst``: select/ignore/unsafeFixes above override    editorFirst
-                       pyproject; ``filesystemFirst``: they apply only where no
-                       ``[tool.asyncguide]`` configures the document
-diagnosticMode         ``workspace``: ``workspace/diagnostic`` reports every file   openFilesOnly
-                       of the workspace; ``openFilesOnly``: none besides the open
-====================== ============================================================ ===============
-=======
 =========================== ======================================================= ===============
 setting                     meaning                                                 default
 =========================== ======================================================= ===============
