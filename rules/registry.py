@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,9 @@ TOOL_CODES = frozenset({"ASG001"})
 _CODE = re.compile(r"^[A-Z]{3}[0-9]{3}$")
 _rules: dict[str, type[Rule]] = {}
 _packs_loaded = False
+#: the server's worker threads ask for the rules while its event loop's thread does (the index is
+#: built in the background as the first document is linted): one loads them, the others wait
+_loading = threading.RLock()
 
 
 class SelectionError(ValueError):
@@ -54,14 +58,19 @@ def import_pack_modules(package: str, path: Iterable[str]) -> None:
 
 
 def _load_packs() -> None:
+    """Import every pack once. The flag is set when all are imported, so that no thread sees a
+    registry still being filled (a lint with part of the rules)."""
     global _packs_loaded
-    _packs_loaded = True
-    for pack in PACKS:
-        try:
-            importlib.import_module(f"{__package__}.{pack}")
-        except ModuleNotFoundError as error:
-            if error.name != f"{__package__}.{pack}":
-                raise
+    with _loading:
+        if _packs_loaded:
+            return
+        for pack in PACKS:
+            try:
+                importlib.import_module(f"{__package__}.{pack}")
+            except ModuleNotFoundError as error:
+                if error.name != f"{__package__}.{pack}":
+                    raise
+        _packs_loaded = True
 
 
 def all_rules() -> dict[str, type[Rule]]:

@@ -84,3 +84,24 @@ def test_neovim_07_config_without_asyncguide_warns_once_and_raises_nothing(tmp_p
     shown = messages.read_text("utf-8")
     assert "Error" not in shown + result.stderr and "traceback" not in shown + result.stderr, shown + result.stderr
     assert shown.count("asyncguide is not an executable") == 1, shown
+
+
+@pytest.mark.skipif(shutil.which("emacs") is None, reason="Emacs is not installed (Debian package emacs-nox)")
+def test_eglot_config_without_asyncguide_warns_once_and_raises_nothing(tmp_path: Path) -> None:
+    for name in ("a.py", "b.py"):
+        (tmp_path / name).write_text("x = 1\n", "utf-8")
+    emacs = shutil.which("emacs")
+    assert emacs is not None
+    script = (
+        f'(progn (package-initialize) (load "{EDITORS / "eglot.el"}") '
+        '(find-file "a.py") (run-hooks (quote post-command-hook)) '
+        '(find-file "b.py") (run-hooks (quote post-command-hook)) (kill-emacs 0))'
+    )
+    result = subprocess.run(
+        [emacs, "--batch", "--eval", script],
+        cwd=tmp_path, env={"PATH": str(Path(emacs).parent), "HOME": str(tmp_path)},
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60, check=False,
+    )
+    shown = result.stdout + result.stderr
+    assert result.returncode == 0 and "Debugger entered" not in shown and "error" not in shown.lower(), shown
+    assert shown.count("asyncguide is not an executable") == 1, shown

@@ -62,9 +62,12 @@ def hover(ls: AsyncguideServer, params: types.HoverParams) -> types.Hover | None
     )
 
 
-#: clients (``clientInfo.name``) whose hover shows the diagnostics under the cursor above the
-#: server's hover: VS Code and the editors built on it
-CLIENTS_SHOWING_DIAGNOSTICS_WITH_HOVERS = ("Visual Studio Code", "code-server", "VSCodium", "Cursor", "Windsurf")
+#: clients (``clientInfo.name``) that show the diagnostics under the cursor together with the
+#: server's hover: VS Code and the editors built on it (above the hover), and Eglot, whose eldoc
+#: composes flymake's diagnostic text with the hover (the Eglot versions that send ``clientInfo``;
+#: Eglot 1.9, Debian 12's, sends none, and its eldoc shows the hover alone). Neovim's hover
+#: window shows the server's hover only.
+CLIENTS_SHOWING_DIAGNOSTICS_WITH_HOVERS = ("Visual Studio Code", "code-server", "VSCodium", "Cursor", "Windsurf", "Eglot")
 
 
 def shows_diagnostics_with_hovers(ls: AsyncguideServer) -> bool:

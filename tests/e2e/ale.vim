@@ -4,8 +4,9 @@
 "
 " Loads ALE (Debian's vim-ale, `packadd ale`) and the documented configuration: the linter file
 " from $ASYNCGUIDE_E2E_RUNTIME (a runtimepath folder holding ale_linters/python/asyncguide.vim) and
-" the vimrc part $ASYNCGUIDE_E2E_CONFIG. Lints the buffer, then runs :ALEFix, and writes what it
-" saw as JSON to $ASYNCGUIDE_E2E_OUT (tests/e2e/editors.py compares it with the command line tool).
+" the vimrc part $ASYNCGUIDE_E2E_CONFIG. Lints the buffer, then runs :ALEFix; then edits each file
+" of $ASYNCGUIDE_E2E_FILES (space-separated) and lints it; and writes what it saw as JSON to
+" $ASYNCGUIDE_E2E_OUT (tests/e2e/editors.py compares it with what it expects).
 
 let s:seen = {'steps': []}
 
@@ -40,6 +41,18 @@ ALEFix
 let s:fixed = s:Wait('getline(1, "$") != s:before')
 call s:Step('fix', s:fixed, s:fixed ? v:null : ':ALEFix changed nothing')
 let s:seen.fixed = join(getline(1, '$'), "\n") . "\n"
+
+" the fixed buffer stays unsaved in the background
+set hidden
+let s:seen.files = {}
+for s:name in split($ASYNCGUIDE_E2E_FILES)
+    execute 'edit ' . fnameescape(s:name)
+    call ale#Queue(0)
+    let s:linted = s:Wait('!ale#engine#IsCheckingBuffer(bufnr("")) && !empty(ale#engine#GetLoclist(bufnr("")))')
+    call s:Step('lint ' . s:name, s:linted, s:linted ? v:null : 'ALE reported nothing')
+    let s:seen.files[s:name] = map(copy(ale#engine#GetLoclist(bufnr(''))),
+    \   {_, item -> {'line': item.lnum, 'code': matchstr(item.text, '^\S\+')}})
+endfor
 
 call writefile([json_encode(s:seen)], $ASYNCGUIDE_E2E_OUT)
 qa!

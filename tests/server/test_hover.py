@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from lsprotocol import types
 
 from asyncguide.rules.documentation import rule_url
@@ -47,6 +48,22 @@ async def test_in_vs_code_the_hover_leaves_out_the_message_shown_above_it(start_
     assert diagnostic.message not in text
     assert text.startswith("**ASY100** `blocking-sleep-in-async`\n\n> Create proper sleep calls")
     assert "**Fix** (safe)" in text
+
+
+@pytest.mark.parametrize(("client_name", "with_message"), [("Eglot", False), ("Neovim", True)])
+async def test_the_hover_says_the_message_unless_the_client_shows_it_already(
+    start_server: StartServer, tmp_path: Path, client_name: str, with_message: bool
+) -> None:
+    """Eglot's eldoc shows flymake's diagnostic text with the hover; Neovim's hover window shows
+    the server's hover alone (tests/e2e checks both in the real editors)."""
+    client = await start_server(initialization_options=FAST, client_name=client_name)
+    uri = open_document(client, tmp_path / "poll.py", BLOCKING_SLEEP)
+    [diagnostic] = (await wait_for_publish(client, uri, version=1)).diagnostics
+
+    hover = await hover_at(client, uri, 4, 9)
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert (diagnostic.message in hover.contents.value) is with_message
+    assert "> Create proper sleep calls" in hover.contents.value
 
 
 async def test_no_hover_away_from_diagnostics(start_server: StartServer, tmp_path: Path) -> None:
