@@ -11,6 +11,9 @@ whatever the rule wrote: ``build_fix`` rewrites them, so no rule has to care.
 
 "Fix all" builds every fix of a round from one model (the round's lint), so a round costs one
 lint and one parse of the result however many fixes it takes.
+
+libcst is imported by the functions that use it, here and in the rules: a check that builds no
+fix never loads it.
 """
 
 from __future__ import annotations
@@ -21,13 +24,15 @@ import sys
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from .import_placement import NewImport, import_edit
 from .model import Binding, SemanticModel
 from .rule import Applicability, Diagnostic, Edit, Fix, Range
 from .runner import lint, parses, rule_instance
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 _LINE_START = re.compile(r"\r\n|\r|\n")
 
@@ -90,6 +95,7 @@ class FixContext:
 
     def rewrite_expression(self, node: ast.expr, transform: Callable[[cst.BaseExpression], cst.BaseExpression]) -> Edit:
         """Re-parse a node's text with libcst, transform it, and replace the text with the result."""
+        import libcst as cst
         expression = cst.parse_expression(self.text(node))
         new = transform(expression)
         return self.replace(node, cst.Module([]).code_for_node(new))
@@ -98,6 +104,7 @@ class FixContext:
         """An edit appending ``name=value`` to a call's arguments, in the call's own layout: on the
         same line, or on a line of its own when the arguments stand one per line (a trailing comma
         and a comment after the last argument stay where they are)."""
+        import libcst as cst
 
         def append(expression: cst.BaseExpression) -> cst.BaseExpression:
             assert isinstance(expression, cst.Call)

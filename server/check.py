@@ -3,6 +3,17 @@
 The main process finds the files and resolves their settings (so a configuration error stops the
 run before any work, with exit code 2); ``check_file`` then reads, fixes and lints one file and
 runs in worker processes (``--jobs``), so everything it receives and returns is picklable.
+
+Each file belongs to a project (``SettingsCache.project_of``): the nearest folder above it that
+holds a ``pyproject.toml``, a ``setup.cfg`` or a git work tree, found from the file, not from
+the working folder. The project's other modules are indexed with it (``find_projects``), less
+the projects nested in it; a file with no project above it is indexed with the other files
+checked only. Its settings still come from its nearest ``pyproject.toml`` with a
+``[tool.asyncguide]`` table (``SettingsCache.for_path``), read only for the files checked.
+
+A plain check over an unchanged tree reads no source file and links no index: the files'
+digests come from their stamps (``FileDigests``), the index's fingerprint from the summaries'
+keys, and every result from the cache (``cached_check``); the index is built when a file is linted.
 """
 
 from __future__ import annotations
@@ -10,29 +21,28 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import gc
 import io
 import logging
 import os
 import tokenize
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 from ..rules.config import Settings, find_pyproject, load_pyproject
-from ..rules.fixes import fix_all
 from ..rules.model import split_lines
 from ..rules.notebooks import Notebook, NotebookError, updated_json
 from ..rules.reading import Unreadable, read_bytes
 from ..rules.resolve import JediResolver
 from ..rules.rule import Applicability, Diagnostic, Range, Severity
-from ..rules.project.build import build_index, project_files
+from ..rules.project.build import ProjectFile, build_index, fingerprint, project_files, summary_keys
 from ..rules.project.index import PROJECT_RULES, ProjectIndex, ProjectView
-from ..rules.project.cache import DiskCache
-from ..rules.runner import CoroutineResolver, InternalError, LintResult, lint
+from ..rules.project.cache import DiskCache, FileDigests, code_stamp, digest_of
+from ..rules.runner import CoroutineResolver, InternalError, LintResult, SyntaxErrorInfo, lint
 from ..rules.versions import framework_versions
-from .files import NOTEBOOK_SUFFIX, SourceFile, python_files, walk_python_files
+from .files import NOTEBOOK_SUFFIX, SourceFile, is_repository, python_files, walk_python_files
 from .writing import replace_file
 
 log = logging.getLogger("asyncguide")
@@ -71,7 +81,7 @@ class FileTask:
     mode: Mode
     unsafe_fixes: bool
     #: where imports resolve from for ASY110, and framework versions are read from (``rules.versions``):
-    #: the nearest pyproject.toml's folder, else the checked root
+    #: its project's folder (``SettingsCache.project_of``), else the checked root
     project_root: Path
     #: the folder named on the command line the file was found under (``SourceFile.root``):
     #: ``--fix`` writes nothing outside it
@@ -136,11 +146,15 @@ class SettingsCache:
 
     def __init__(self) -> None:
         self._pyproject_of_folder: dict[Path, Path | None] = {}
+        self._project_of_folder: dict[Path, Path | None] = {}
         self._settings: dict[Path | None, Settings] = {}
         self._codes: dict[Settings, frozenset[str]] = {}
 
     def for_path(self, path: Path) -> Settings:
-        pyproject = self.pyproject_of(path if path.is_dir() else path.parent)
+        return self.for_folder(path if path.is_dir() else path.parent)
+
+    def for_folder(self, folder: Path) -> Settings:
+        pyproject = self.pyproject_of(folder)
         if pyproject not in self._settings:
             self._settings[pyproject] = Settings() if pyproject is None else load_pyproject(pyproject)
         return self._settings[pyproject]
@@ -155,8 +169,22 @@ class SettingsCache:
                 self._pyproject_of_folder[folder] = self.pyproject_of(folder.parent)
         return self._pyproject_of_folder[folder]
 
+    def project_of(self, folder: Path) -> Path | None:
+        """The folder of the project ``folder`` is in: the nearest at or above it that holds a
+        ``pyproject.toml``, a ``setup.cfg`` or a git work tree (``PROJECT_MARKERS``); None when
+        none does. Reads no file, so that another project's broken configuration stops no run."""
+        if folder not in self._project_of_folder:
+            if is_project(folder):
+                self._project_of_folder[folder] = folder
+            else:
+                self._project_of_folder[folder] = None if folder.parent == folder else self.project_of(folder.parent)
+        return self._project_of_folder[folder]
+
     def is_excluded(self, path: Path) -> bool:
-        return self.for_path(path).is_excluded(path)
+        """Whether the ``exclude`` of the settings of the folder holding ``path`` rejects it: a
+        folder is entered or not by the settings it is in, not by its own (a nested project's
+        settings are read when a file of it is checked)."""
+        return self.for_folder(path.parent).is_excluded(path)
 
     def codes_for(self, settings: Settings, path: Path) -> frozenset[str]:
         if settings.per_file_ignores:
@@ -164,6 +192,14 @@ class SettingsCache:
         if settings not in self._codes:  # the same for every file of this pyproject
             self._codes[settings] = settings.codes_for(None)
         return self._codes[settings]
+
+
+#: what makes a folder a project's (``SettingsCache.project_of``), besides a git work tree
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg")
+
+
+def is_project(folder: Path) -> bool:
+    return any((folder / marker).is_file() for marker in PROJECT_MARKERS) or is_repository(folder)
 
 
 def with_options(settings: Settings, options: CheckOptions) -> Settings:
@@ -183,6 +219,66 @@ def with_options(settings: Settings, options: CheckOptions) -> Settings:
 project_indexes: dict[Path, ProjectIndex] = {}
 
 
+@dataclass
+class Project:
+    """A project the checked files belong to: its module files and the fingerprint of its index.
+    The index itself is built (summaries read from the cache or made, then linked) only when a
+    file of the project is linted (``index``)."""
+
+    root: Path
+    settings: Settings
+    files: list[ProjectFile]
+    #: the cache key of each readable file's summary; None without the cache
+    keys: dict[ProjectFile, str] | None
+    fingerprint: str
+    _index: ProjectIndex | None = None
+
+    def __post_init__(self) -> None:
+        self.file_at = {file.path: file for file in self.files}
+
+    def index(self, jobs: int) -> ProjectIndex:
+        if self._index is None:
+            use_cache = self.keys is not None
+            spread = functools.partial(map_in_processes, jobs)
+            self._index = build_index(self.root, self.files, self.settings, use_cache, spread, self.keys)
+        return self._index
+
+
+def map_in_processes(
+    jobs: int, function: Callable, items: list, initializer: Callable | None = None, initargs: tuple = ()
+) -> list:
+    """``map`` over at most ``jobs`` worker processes, each started with ``initializer(*initargs)``
+    (default: ``quiet_engine_logging``); in this process when there is one item or one job."""
+    if jobs <= 1 or len(items) <= 1:
+        return list(map(function, items))
+    # imported here: multiprocessing takes ~10 ms to import, a run from the cache spreads nothing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(jobs, len(items))
+    # a few chunks per worker: fewer round trips than one item each, and still balanced
+    chunksize = max(1, len(items) // (workers * 4))
+    with ProcessPoolExecutor(workers, initializer=initializer or quiet_engine_logging, initargs=initargs) as pool:
+        return list(pool.map(function, items, chunksize=chunksize))
+
+
+@dataclass
+class CheckRun:
+    """What one run knows of the projects its files belong to."""
+
+    projects: dict[Path, Project] = field(default_factory=dict)
+    #: per project folder, the digests of its files (stamped in its cache)
+    digests: dict[Path, FileDigests] = field(default_factory=dict)
+
+    def digests_of(self, root: Path, use_cache: bool) -> FileDigests:
+        if root not in self.digests:
+            self.digests[root] = FileDigests(root if use_cache else None)
+        return self.digests[root]
+
+    def save(self) -> None:
+        for digests in self.digests.values():
+            digests.save()
+
+
 def run_check(paths: Sequence[str], options: CheckOptions) -> list[FileResult]:
     """Check every Python file under ``paths``. Raises ``ConfigError`` and ``FileNotFoundError``.
 
@@ -190,39 +286,46 @@ def run_check(paths: Sequence[str], options: CheckOptions) -> list[FileResult]:
     included, so that ASY200 and ASY110 follow calls into the project's other modules."""
     settings_cache = SettingsCache()
     versions_used.cache_clear()  # a run reads the framework versions anew
+    project_notes.cache_clear()
     sources = python_files(paths, settings_cache.is_excluded, options.force_exclude)
     tasks = [file_task(source, settings_cache, options) for source in sources]
-    indexes = index_projects(tasks, settings_cache, options)
-    tasks = [name_module(task, indexes.get(task.project_root)) for task in tasks]
-    return run_tasks(tasks, options.jobs, indexes)
+    run = CheckRun()
+    find_projects(run, tasks, settings_cache, options)
+    tasks = [name_module(task, run.projects.get(task.project_root)) for task in tasks]
+    results = run_tasks(run, tasks, options.jobs)
+    run.save()
+    return results
 
 
-def index_projects(tasks: list[FileTask], settings_cache: SettingsCache, options: CheckOptions) -> dict[Path, ProjectIndex]:
-    """The index of each project the tasks' files belong to (not when no rule needs one)."""
+def find_projects(run: CheckRun, tasks: list[FileTask], settings_cache: SettingsCache, options: CheckOptions) -> None:
+    """The project of each of the tasks' files (not when no rule needs its index): its module
+    files, and their summaries' cache keys. A project's folder is walked as ``check`` walks a
+    folder, less the folders of other projects inside it (``is_project``), with the project's own
+    ``exclude``; the files checked are added. Files with no project above them are indexed with
+    the files checked only."""
     roots = dict.fromkeys(task.project_root for task in tasks if PROJECT_RULES & task.codes)
-    indexes = {}
     for root in roots:
-        settings = with_options(settings_cache.for_path(root), options)
-        checked = [task.path for task in tasks if task.project_root == root]
-        paths = sorted(set(walk_python_files(root, settings_cache.is_excluded)) | set(checked))
-        files = project_files(root, paths, settings)
-        if options.jobs <= 1 or len(files) <= 1:
-            indexes[root] = build_index(root, files, settings, options.use_cache)
-        else:
-            with ProcessPoolExecutor(max_workers=options.jobs, initializer=quiet_engine_logging) as pool:
-                spread = functools.partial(pool.map, chunksize=max(1, len(files) // (options.jobs * 4)))
-                indexes[root] = build_index(root, files, settings, options.use_cache, spread)
-    return indexes
+        settings = with_options(settings_cache.for_folder(root), options)
+        checked = {task.path for task in tasks if task.project_root == root}
+        if settings_cache.project_of(root) == root:
+            # the project's own exclude applies throughout: other projects' settings are never read
+            def outside(path: Path, settings: Settings = settings) -> bool:
+                return settings.is_excluded(path) or (path.is_dir() and is_project(path))
+
+            checked.update(walk_python_files(root, outside))
+        files = project_files(root, sorted(checked), settings)
+        keys = summary_keys(root, files, run.digests_of(root, options.use_cache)) if options.use_cache else None
+        run.projects[root] = Project(root, settings, files, keys, fingerprint(settings, keys) if keys is not None else "")
 
 
-def name_module(task: FileTask, index: ProjectIndex | None) -> FileTask:
-    """The task, told which module of its project's index its file is."""
-    if index is None:
+def name_module(task: FileTask, project: Project | None) -> FileTask:
+    """The task, told which module of its project its file is."""
+    if project is None:
         return task
-    summary = index.module_of_path(str(task.path))
-    if summary is None:
+    named = project.file_at.get(task.path)
+    if named is None:
         return task
-    return replace(task, module=summary.module, is_package=Path(task.path).name == "__init__.py")
+    return replace(task, module=named.module, is_package=named.is_package)
 
 
 def check_text(text: str, filename: str, options: CheckOptions) -> FileResult | None:
@@ -230,6 +333,7 @@ def check_text(text: str, filename: str, options: CheckOptions) -> FileResult | 
     reported under that path; the path need not exist. None when ``--force-exclude`` excludes the
     path. Raises ``ConfigError``."""
     settings_cache = SettingsCache()
+    project_notes.cache_clear()  # a run reads the project's metadata anew
     path = Path(os.path.abspath(filename))
     if options.force_exclude and settings_cache.is_excluded(path):
         return None
@@ -237,9 +341,13 @@ def check_text(text: str, filename: str, options: CheckOptions) -> FileResult | 
     source = SourceFile(path, working_folder if working_folder in path.parents else path.parent)
     task = dataclasses.replace(file_task(source, settings_cache, options), text=text)
     # the file's project is indexed from disk; ASY200 puts this text's summary in place of the file's
-    indexes = index_projects([task], settings_cache, options)
-    start_worker(indexes)
-    return check_file(name_module(task, indexes.get(task.project_root)))
+    run = CheckRun()
+    find_projects(run, [task], settings_cache, options)
+    project = run.projects.get(task.project_root)
+    start_worker({} if project is None else {project.root: project.index(options.jobs)})
+    result = check_file(name_module(task, project))
+    run.save()
+    return result
 
 
 def file_task(source: SourceFile, settings_cache: SettingsCache, options: CheckOptions) -> FileTask:
@@ -251,7 +359,7 @@ def file_task(source: SourceFile, settings_cache: SettingsCache, options: CheckO
         target_version=settings.target_version,
         mode=options.mode,
         unsafe_fixes=options.unsafe_fixes or settings.unsafe_fixes,
-        project_root=settings.root or source.root,
+        project_root=settings_cache.project_of(source.path.parent) or source.root,
         checked_root=source.root,
         settings_warnings=settings.warnings,
         notebook=source.path.suffix == NOTEBOOK_SUFFIX,
@@ -267,19 +375,17 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def run_tasks(tasks: list[FileTask], jobs: int, indexes: dict[Path, ProjectIndex] | None = None) -> list[FileResult]:
-    start_worker(indexes or {})
-    # what the result cache holds is read here: only the files it misses are linted, in workers
-    results = {task.path: cached_check(task) for task in tasks}
+def run_tasks(run: CheckRun, tasks: list[FileTask], jobs: int) -> list[FileResult]:
+    """Each task's result: from the result cache, else linted, in worker processes with ``jobs``
+    above 1. The index of a project is built only for a project one of whose files is linted."""
+    quiet_engine_logging()
+    results = {task.path: cached_check(run, task) for task in tasks}
     missed = [task for task in tasks if results[task.path] is None]
-    if jobs <= 1 or len(missed) <= 1:
-        results.update((task.path, check_file(task)) for task in missed)
-    else:
-        workers = min(jobs, len(missed))
-        # a few chunks per worker: fewer round trips than one file each, and still balanced
-        chunksize = max(1, len(missed) // (workers * 4))
-        with ProcessPoolExecutor(max_workers=workers, initializer=start_worker, initargs=(indexes or {},)) as pool:
-            results.update(zip((task.path for task in missed), pool.map(check_file, missed, chunksize=chunksize)))
+    linted_roots = {task.project_root for task in missed}
+    indexes = {root: project.index(jobs) for root, project in run.projects.items() if root in linted_roots}
+    start_worker(indexes)
+    linted = map_in_processes(jobs, check_file, missed, start_worker, (indexes,))
+    results.update(zip((task.path for task in missed), linted))
     return [results[task.path] for task in tasks]  # type: ignore[misc]
 
 
@@ -302,25 +408,47 @@ def new_result(task: FileTask) -> FileResult:
     """The file's result before it is linted: where its fixes may be written, and the warnings
     about its settings and its project's metadata."""
     result = FileResult(task.path, task.display_path, write_target=write_target(task.path, task.checked_root))
-    versions = framework_versions(task.project_root)
-    result.notes.extend(f"warning: {warning}" for warning in (*task.settings_warnings, *versions.problems()))
+    result.notes.extend(f"warning: {warning}" for warning in (*task.settings_warnings, *project_notes(task.project_root)))
     return result
 
 
+@functools.cache
+def project_notes(project_root: Path) -> tuple[str, ...]:
+    """What reading the project's metadata for framework versions skipped (one reading per run)."""
+    return tuple(framework_versions(project_root).problems())
+
+
 def check_file(task: FileTask) -> FileResult:
+    # As ``runner.lint`` does while it lints: the models made here (the lint's, the fixes') are
+    # full of reference cycles, and the collector, run again and again as they are made, would
+    # trace each several times (a third of a check's time); taken apart (``release``) when done,
+    # they go by reference counting, and the collector finds little when it runs again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_file(task)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check_file(task: FileTask) -> FileResult:
     result = new_result(task)
     versions = framework_versions(task.project_root)
+    content_digest = ""
     if task.text is not None:
         source, encoding = task.text, "utf-8"
     else:
         try:
-            source, encoding = read_source(task.path)
+            raw = read_bytes(task.path)
+            source, encoding = decode_source(raw)
         except Unreadable as error:
             result.notes.append(f"skipped {task.display_path}: {error}")
             return result
         except (OSError, SyntaxError, UnicodeDecodeError) as error:  # SyntaxError: a bad coding cookie
             result.findings.append(Finding(unreadable(f"cannot read the file: {error}"), fixable=False))
             return result
+        content_digest = digest_of(raw)
     notebook = None
     if task.notebook:
         try:
@@ -333,8 +461,9 @@ def check_file(task: FileTask) -> FileResult:
     resolver = JediResolver(str(task.path), str(task.project_root))
     index = project_indexes.get(task.project_root)
     project = None
-    if index is not None and task.module is not None:
-        project = ProjectView(index, task.module, str(task.path), task.is_package)
+    indexed = index.modules.get(task.module) if index is not None and task.module is not None else None
+    if indexed is not None and indexed.path == str(task.path):  # not a file that lost its module to another
+        project = ProjectView(index, task.module, str(task.path), task.is_package)  # type: ignore[arg-type]
         resolver = project.resolver(fallback=resolver)
     if task.mode != "check":
         if notebook is None:
@@ -346,35 +475,40 @@ def check_file(task: FileTask) -> FileResult:
     code = source if notebook is None else notebook.text
     try:
         linted = lint(code, task.codes, task.target_version, resolver, versions, notebook=task.notebook, project=project)
-        cache = result_cache(task, source, index)
-        if cache is not None and not linted.internal_errors:
-            cache.put(linted)
     except Exception as error:  # noqa: BLE001 - an engine bug on one file must not stop the run
         log.exception("checking %s failed", task.path)
         result.failures.append(f"internal error while checking {task.display_path}: {type(error).__name__}: {error}")
         return result
-    return add_findings(task, result, linted, code, notebook)
-
-
-def cached_check(task: FileTask) -> FileResult | None:
-    """The file's result from the project's result cache, when it holds one for the file as it is."""
-    if not task.use_cache or task.mode != "check" or task.text is not None or task.notebook:
-        return None  # as result_cache says; reading the file for nothing is avoided
-    try:
-        source, _ = read_source(task.path)
-    except (OSError, SyntaxError, UnicodeDecodeError):
-        return None
-    cache = result_cache(task, source, project_indexes.get(task.project_root))
-    linted = cache.get() if cache is not None else None
-    if linted is None:
-        return None
-    return add_findings(task, new_result(task), linted, source, None)
-
-
-def add_findings(task: FileTask, result: FileResult, linted: LintResult, code: str, notebook: Notebook | None) -> FileResult:
-    """The lint's diagnostics (and syntax error) as the run's findings for the file (``code``: the
-    text linted; in a notebook, its cells joined)."""
     lines = linted.model.lines if linted.model is not None else split_lines(code)
+    if linted.model is not None:
+        linted.model.release()
+    cache = result_cache(task, content_digest, index.fingerprint if index is not None else "")
+    if cache is not None and not linted.internal_errors:
+        cache.put(CachedResult.of(linted, lambda line: line_text(lines, line)))
+    return add_findings(task, result, linted, lambda line: line_text(lines, line), notebook)
+
+
+def cached_check(run: CheckRun, task: FileTask) -> FileResult | None:
+    """The file's result from the project's result cache, when it holds one for the file as it is."""
+    if not cacheable(task):
+        return None  # as result_cache says; reading the file for nothing is avoided
+    content_digest = run.digests_of(task.project_root, task.use_cache).digest(task.path)
+    if content_digest is None:
+        return None
+    project = run.projects.get(task.project_root)
+    cache = result_cache(task, content_digest, project.fingerprint if project is not None else "")
+    cached = cache.get() if cache is not None else None
+    if cached is None:
+        return None
+    linted = LintResult(list(cached.diagnostics), cached.syntax_error)
+    return add_findings(task, new_result(task), linted, lambda line: cached.line_texts.get(line, ""), None)
+
+
+def add_findings(
+    task: FileTask, result: FileResult, linted: LintResult, line_text_of: Callable[[int], str], notebook: Notebook | None
+) -> FileResult:
+    """The lint's diagnostics (and syntax error) as the run's findings for the file; ``line_text_of``
+    gives the stripped text of a line of what was linted (in a notebook, its cells joined)."""
     for diagnostic in linted.diagnostics:
         result.findings.append(
             in_cell(
@@ -382,7 +516,7 @@ def add_findings(task: FileTask, result: FileResult, linted: LintResult, code: s
                     diagnostic,
                     fixable=diagnostic.fix is Applicability.SAFE or (diagnostic.fix is Applicability.UNSAFE and task.unsafe_fixes),
                     unsafe_fix_hidden=diagnostic.fix is Applicability.UNSAFE and not task.unsafe_fixes,
-                    line_text=line_text(lines, diagnostic.range.start_line),
+                    line_text=line_text_of(diagnostic.range.start_line),
                 ),
                 notebook,
             )
@@ -392,7 +526,7 @@ def add_findings(task: FileTask, result: FileResult, linted: LintResult, code: s
         finding = Finding(
             Diagnostic(SYNTAX_ERROR_CODE, error.message, error.range, Severity.ERROR),
             fixable=False,
-            line_text=line_text(lines, error.range.start_line),
+            line_text=line_text_of(error.range.start_line),
         )
         result.findings.append(in_cell(finding, notebook))
     result.internal_errors = linted.internal_errors
@@ -404,36 +538,59 @@ def add_findings(task: FileTask, result: FileResult, linted: LintResult, code: s
 FRAMEWORK_DISTRIBUTIONS = ("starlette", "fastapi", "aiohttp", "sanic", "tornado")
 
 
+@dataclass(frozen=True)
+class CachedResult:
+    """What the result cache holds for a file: its lint's findings, and the stripped text of the
+    lines they start on (fingerprints use it), so that a hit reads no source."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    syntax_error: SyntaxErrorInfo | None
+    line_texts: dict[int, str]
+
+    @classmethod
+    def of(cls, linted: LintResult, line_text_of: Callable[[int], str]) -> CachedResult:
+        starts = [diagnostic.range.start_line for diagnostic in linted.diagnostics]
+        if linted.syntax_error is not None:
+            starts.append(linted.syntax_error.range.start_line)
+        return cls(tuple(linted.diagnostics), linted.syntax_error, {line: line_text_of(line) for line in starts})
+
+
 @dataclass
 class ResultCache:
-    """A file's lint result in the project's cache (``rules.project.cache``), keyed by its text and
+    """A file's lint result in the project's cache (``rules.project.cache``), keyed by its bytes and
     everything else the lint depended on: rules, target version, framework versions, the index."""
 
     cache: DiskCache
     key: str
 
-    def get(self) -> LintResult | None:
+    def get(self) -> CachedResult | None:
         found = self.cache.get(self.key)
-        return found if isinstance(found, LintResult) else None
+        return found if isinstance(found, CachedResult) else None
 
-    def put(self, linted: LintResult) -> None:
-        self.cache.put(self.key, LintResult(linted.diagnostics, linted.syntax_error))
+    def put(self, cached: CachedResult) -> None:
+        self.cache.put(self.key, cached)
 
 
-def result_cache(task: FileTask, source: str, index: ProjectIndex | None) -> ResultCache | None:
+def cacheable(task: FileTask) -> bool:
     """Only plain checks of Python files are cached: fixes write files, and are not repeated from a
     cache; a text from stdin is not the file's; a notebook's findings are placed in its cells."""
-    if not task.use_cache or task.mode != "check" or task.text is not None or task.notebook:
+    return task.use_cache and task.mode == "check" and task.text is None and not task.notebook
+
+
+def result_cache(task: FileTask, content_digest: str, index_fingerprint: str) -> ResultCache | None:
+    """The cache entry of the file's result (``content_digest``: of its bytes, ``cache.digest_of``)."""
+    if not cacheable(task):
         return None
     cache = DiskCache(task.project_root, "results")
     key = cache.key(
-        source.encode("utf-8", "surrogatepass"),
+        content_digest,
+        code_stamp(__package__),  # how results are made and kept here (``CachedResult``)
         str(task.path),
         task.module or "",
         ",".join(sorted(task.codes)),
         repr(task.target_version),
         versions_used(task.project_root),
-        index.fingerprint if index is not None else "",
+        index_fingerprint,
     )
     return ResultCache(cache, key)
 
@@ -465,6 +622,8 @@ def fix_notebook(task: FileTask, raw: str, notebook: Notebook, resolver: Corouti
     if task.mode == "fix" and task.text is None and result.write_target is None:
         result.notes.append(f"not fixing {task.display_path}: {outside_note(task.path)}")
         return notebook
+    from ..rules.fixes import fix_all  # libcst: only when fixing
+
     try:
         versions = framework_versions(task.project_root)
         fixed = fix_all(notebook.text, task.codes, task.target_version, task.unsafe_fixes, resolver, versions, notebook=True)
@@ -508,6 +667,8 @@ def fix_file(task: FileTask, source: str, encoding: str, resolver: CoroutineReso
     if task.mode == "fix" and task.text is None and result.write_target is None:
         result.notes.append(f"not fixing {task.display_path}: {outside_note(task.path)}")
         return source
+    from ..rules.fixes import fix_all  # libcst: only when fixing
+
     try:
         versions = framework_versions(task.project_root)
         fixed = fix_all(source, task.codes, task.target_version, task.unsafe_fixes, resolver, versions)

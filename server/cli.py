@@ -11,7 +11,6 @@ import argparse
 import json
 import os
 import sys
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +26,7 @@ EXIT_USAGE = 2
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="asyncguide", description="Lint async Python web services.")
-    parser.add_argument("--version", action="version", version=f"asyncguide {version('asyncguide')}")
+    parser.add_argument("--version", action=VersionAction)
     commands = parser.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser(
@@ -115,6 +114,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=2087)
     return parser
+
+
+class VersionAction(argparse.Action):
+    """``--version``: the version is read only when asked (``output.asyncguide_version``)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option_string: str | None = None) -> None:
+        from .output import asyncguide_version
+
+        print(f"asyncguide {asyncguide_version()}")
+        parser.exit()
 
 
 def selector_list(text: str) -> tuple[str, ...]:

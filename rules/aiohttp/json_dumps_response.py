@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
 from ..frameworks.aiohttp import qualified, with_arguments
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 RESPONSE = "aiohttp.web.Response"
 DUMPS = "json.dumps"
@@ -101,6 +103,7 @@ class JsonDumpsResponse(Rule):
         )
 
     def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
+        import libcst as cst
         call = context.node_at(diagnostic.range, ast.Call)
         if not isinstance(call, ast.Call):
             return None

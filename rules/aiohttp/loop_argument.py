@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
 from ..frameworks.aiohttp import qualified, with_arguments
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 #: aiohttp classes whose ``loop=`` argument is deprecated (and gone in aiohttp 4)
 DEPRECATED_LOOP = frozenset(
@@ -93,6 +95,7 @@ class DeprecatedLoopArgument(Rule):
         )
 
     def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
+        import libcst as cst
         argument = context.node_at(diagnostic.range, ast.keyword)
         call = context.model.parent(argument) if argument is not None else None
         if not isinstance(call, ast.Call):

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..blocking import FRAMEWORK_OFFLOAD
 from ..fixes import FixContext
@@ -12,6 +11,9 @@ from ..model import SemanticModel
 from ..project.index import AnalysisOptions, Chain, ProjectIndex, ProjectView, chain_end_codes
 from ..project.summary import Names, summarize
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Related, Rule, Severity
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 #: the module name a document gets when no project places it
 DOCUMENT_MODULE = "__document__"
@@ -190,6 +192,7 @@ class BlockingCallViaHelper(Rule):
         return diagnostic
 
     def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
+        import libcst as cst
         call = context.node_at(diagnostic.range, ast.Call)
         if not isinstance(call, ast.Call):
             return None

@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..blocking import BlockingCallRule
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 
 class BlockingSleep(BlockingCallRule):
@@ -68,6 +70,7 @@ class BlockingSleep(BlockingCallRule):
             yield diagnostic
 
     def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
+        import libcst as cst
         call = context.node_at(diagnostic.range, ast.Call)
         if not isinstance(call, ast.Call):
             return None

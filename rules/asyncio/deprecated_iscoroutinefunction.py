@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 #: the modules that export the deprecated function
 _MODULES = ("asyncio", "asyncio.coroutines")
@@ -116,6 +118,7 @@ class DeprecatedIscoroutinefunction(Rule):
 
         The names the import keeps stay as they were written, comments and parentheses included.
         """
+        import libcst as cst
         parsed = cst.parse_statement(context.text(statement))
         assert isinstance(parsed, cst.SimpleStatementLine)
         import_from = parsed.body[0]
@@ -145,6 +148,7 @@ def _last_ending(
     It takes the removed name's ending (no comma without parentheses; the trailing comma and the
     line break before ``)`` in a one-name-per-line import), but keeps its own line's comment.
     """
+    import libcst as cst
     if (
         isinstance(kept_comma, cst.Comma)
         and isinstance(removed_comma, cst.Comma)

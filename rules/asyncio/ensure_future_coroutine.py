@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, argument, keyword
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, callees_of
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 ENSURE_FUTURE = frozenset({"asyncio.ensure_future", "asyncio.tasks.ensure_future"})
 
@@ -147,6 +149,7 @@ class EnsureFutureCoroutine(Rule):
         return Applicability.UNSAFE
 
     def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
+        import libcst as cst
         call = context.node_at(diagnostic.range, ast.Call)
         if not isinstance(call, ast.Call) or diagnostic.fix is None:
             return None

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity, callees_of
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 #: asyncio APIs whose ``loop`` parameter was removed in Python 3.10 (deprecated since 3.8), by
 #: qualified name; the submodule spellings (``asyncio.locks.Lock``) are matched too
@@ -109,6 +111,7 @@ class RemovedLoopArgument(Rule):
 
 def _without_loop(expression: cst.BaseExpression) -> cst.BaseExpression:
     """The call without its ``loop=`` argument, the layout of the others kept."""
+    import libcst as cst
     assert isinstance(expression, cst.Call)
     args = list(expression.args)
     index = next(i for i, arg in enumerate(args) if arg.keyword is not None and arg.keyword.value == "loop")
@@ -123,6 +126,7 @@ def _without_loop(expression: cst.BaseExpression) -> cst.BaseExpression:
 def _ending_like(last: cst.Arg, removed: cst.Arg) -> cst.Arg:
     """The new last argument ends as the removed one did: with its trailing comma (or none) and
     the whitespace before ``)``; a comment after the new last argument's own comma stays."""
+    import libcst as cst
     if not isinstance(removed.comma, cst.Comma):
         return last.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=removed.whitespace_after_arg)
     after = removed.comma.whitespace_after

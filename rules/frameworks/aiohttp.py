@@ -17,12 +17,14 @@ from __future__ import annotations
 import ast
 import weakref
 from dataclasses import dataclass, field
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..handlers import aiohttp_registrations, is_aiohttp_middleware_decorator
 from ..model import FunctionInfo, SemanticModel
 from ..rule import Range
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 #: aiohttp's implementation modules whose names the package re-exports as ``aiohttp.<name>``
 _CLIENT_MODULES = frozenset(
@@ -201,6 +203,7 @@ def with_arguments(call: cst.Call, arguments: list[cst.Arg]) -> cst.Call:
     argument's trailing comma or its absence; other commas come from the argument that stood at
     that position, else are ``", "``.
     """
+    import libcst as cst
     original = list(call.args)
     original_last = original[-1] if original else None
     placed = []

@@ -1,5 +1,9 @@
 """The index of a project on disk: each file summarised (or its summary taken from the cache),
-then linked into a ``ProjectIndex``."""
+then linked into a ``ProjectIndex``.
+
+The cache keys of the summaries (``summary_keys``) make the index's ``fingerprint``: a caller
+that only needs to know whether the index changed (the CLI, to reuse earlier results) reads no
+summary and links nothing."""
 
 from __future__ import annotations
 
@@ -14,7 +18,8 @@ from pathlib import Path
 
 from ..config import Settings
 from ..model import SemanticModel
-from .cache import DiskCache
+from ..reading import read_bytes
+from .cache import DiskCache, FileDigests, digest_of
 from .index import AnalysisOptions, ProjectIndex, chain_end_codes
 from .modules import module_name, source_roots
 from .summary import ModuleSummary, summarize
@@ -68,11 +73,11 @@ def summarize_file(job: tuple[ProjectFile, str | None, tuple[int, int]]) -> Modu
     (None: no cache); None when the file cannot be read or parsed. One argument, for ``map``."""
     file, cache_root, target_version = job
     try:
-        raw = file.path.read_bytes()
+        raw = read_bytes(file.path)
     except OSError:
         return None
     cache = DiskCache(cache_root, "summaries") if cache_root is not None else None
-    key = _summary_key(cache, raw, file) if cache is not None else ""
+    key = _summary_key(cache, digest_of(raw), file) if cache is not None else ""
     if cache is not None:
         cached = cache.get(key)
         if isinstance(cached, ModuleSummary):
@@ -88,8 +93,27 @@ def summarize_file(job: tuple[ProjectFile, str | None, tuple[int, int]]) -> Modu
     return summary
 
 
-def _summary_key(cache: DiskCache, raw: bytes, file: ProjectFile) -> str:
-    return cache.key(raw, str(file.path), file.module, str(file.is_package))
+def _summary_key(cache: DiskCache, content_digest: str, file: ProjectFile) -> str:
+    return cache.key(content_digest, str(file.path), file.module, str(file.is_package))
+
+
+def summary_keys(root: str | os.PathLike[str], files: list[ProjectFile], digests: FileDigests) -> dict[ProjectFile, str]:
+    """The cache key of each readable file's summary (its bytes' digest, path and module name)."""
+    cache = DiskCache(root, "summaries")
+    keys = {}
+    for file in files:
+        content_digest = digests.digest(file.path)
+        if content_digest is not None:
+            keys[file] = _summary_key(cache, content_digest, file)
+    return keys
+
+
+def fingerprint(settings: Settings, keys: dict[ProjectFile, str]) -> str:
+    """What tells apart indexes whose answers may differ: the analysis settings and every summary's key."""
+    digest = hashlib.sha256(repr(analysis_options(settings)).encode())
+    for key in keys.values():
+        digest.update(key.encode())
+    return digest.hexdigest()
 
 
 def build_index(
@@ -98,20 +122,17 @@ def build_index(
     settings: Settings,
     use_cache: bool = True,
     map_: Callable[..., Iterator] = map,
+    keys: dict[ProjectFile, str] | None = None,
 ) -> ProjectIndex:
-    """Summarise every file and link the summaries. The cache is read here; only the files it
-    misses go to ``map_``, which may spread the work over processes. With the cache, the index's
-    fingerprint is made of the cache keys (the files' bytes, paths and module names)."""
+    """Summarise every file and link the summaries. The cache is read here (``keys``: the
+    files' ``summary_keys``, when the caller has them); only the files it misses go to ``map_``,
+    which may spread the work over processes. With the cache, the index has a ``fingerprint``."""
     found: dict[ProjectFile, ModuleSummary | None] = {}
-    keys: list[str] = []
     if use_cache:
+        if keys is None:
+            keys = summary_keys(root, files, FileDigests(None))
         cache = DiskCache(root, "summaries")
-        for file in files:
-            try:
-                key = _summary_key(cache, file.path.read_bytes(), file)
-            except OSError:
-                continue
-            keys.append(key)
+        for file, key in keys.items():
             cached = cache.get(key)
             found[file] = cached if isinstance(cached, ModuleSummary) else None
     missed = [file for file in files if found.get(file) is None]
@@ -125,8 +146,4 @@ def build_index(
         # two files may claim one module (``app.py`` beside ``app/``): the first, sorted by path, wins
         if summary is not None and file.module not in modules:
             modules[file.module] = summary
-    options = analysis_options(settings)
-    digest = hashlib.sha256(repr(options).encode())
-    for key in keys:
-        digest.update(key.encode())
-    return ProjectIndex(modules, options, str(root), digest.hexdigest() if use_cache else "")
+    return ProjectIndex(modules, analysis_options(settings), str(root), fingerprint(settings, keys) if use_cache and keys is not None else "")

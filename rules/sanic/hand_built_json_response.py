@@ -3,14 +3,16 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, argument
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity, callees_of
 from ..frameworks.sanic import qualified, response_reference, string
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 DUMPS = "json.dumps"
 JSON = "application/json"
@@ -146,6 +148,7 @@ class HandBuiltJsonResponse(Rule):
         yield diagnostic
 
     def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
+        import libcst as cst
         call = context.node_at(diagnostic.range, ast.Call)
         if not isinstance(call, ast.Call):
             return None
@@ -223,6 +226,7 @@ def _dumps_call(model: SemanticModel, body: ast.expr | None) -> ast.Call | None:
 
 def _dumped_data(body: cst.BaseExpression) -> cst.BaseExpression:
     """The data of ``json.dumps(data)`` or ``json.dumps(data).encode(...)``, as written."""
+    import libcst as cst
     if isinstance(body, cst.Call) and isinstance(body.func, cst.Attribute) and body.func.attr.value == "encode":
         body = body.func.value
     assert isinstance(body, cst.Call)

@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity
 from ..frameworks.sanic import is_sanic_handler, response_reference
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 #: builtin constructors whose result is a plain value -> its kind
 PLAIN_CONSTRUCTORS = {"builtins.dict": "dict", "builtins.list": "list"}
@@ -109,6 +111,7 @@ class HandlerReturnsPlainValue(Rule):
         yield self.diagnostic(node.value, model, message, fix=Applicability.SAFE, data={"response": response})
 
     def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
+        import libcst as cst
         response = diagnostic.data.get("response")
         value = context.node_at(diagnostic.range, *_VALUE_NODES)
         if response not in RESPONSE_FUNCTIONS.values() or not isinstance(value, ast.expr):

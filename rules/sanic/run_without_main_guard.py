@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
@@ -11,6 +10,9 @@ from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
 from ..scripts import is_main_guard
 from ..frameworks.sanic import is_app
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 MAIN_GUARD = '__name__ == "__main__"'
 
@@ -85,6 +87,7 @@ class RunWithoutMainGuard(Rule):
         yield self.diagnostic(node, model, message, fix=Applicability.SAFE if fixable else None)
 
     def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
+        import libcst as cst
         call = context.node_at(diagnostic.range, ast.Call)
         statement = context.model.parent(call) if call is not None else None
         if not isinstance(statement, ast.Expr) or not _own_lines(context.model, statement):

@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..handlers import is_starlette_endpoint
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Rule, Severity
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 #: builtin constructors whose result is a plain value
 PLAIN_CONSTRUCTORS = {"builtins.dict": "dict", "builtins.list": "list"}
@@ -116,6 +118,7 @@ class EndpointReturnsPlainValue(Rule):
         yield self.diagnostic(node.value, model, message, fix=Applicability.SAFE, data={"response_class": response_class})
 
     def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
+        import libcst as cst
         value = context.node_at(diagnostic.range, *_VALUE_NODES)
         response_class = diagnostic.data.get("response_class")
         if not isinstance(value, ast.expr) or response_class not in ("JSONResponse", "PlainTextResponse", "HTMLResponse"):

@@ -3,14 +3,16 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel, keyword
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
 from ..frameworks.starlette import display, starlette_1, starlette_version
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 JINJA2_TEMPLATES = frozenset({"starlette.templating.Jinja2Templates", "fastapi.templating.Jinja2Templates"})
 #: the release that added ``TemplateResponse(request, name, ...)`` and deprecated the name-first form
@@ -191,6 +193,7 @@ def _context_request(context: ast.expr | None) -> ast.expr | None:
 
 def _request_first(expression: cst.BaseExpression) -> cst.BaseExpression:
     """``TemplateResponse(name, {"request": r, ...}, ...)`` -> ``TemplateResponse(r, name, {...}, ...)``."""
+    import libcst as cst
     assert isinstance(expression, cst.Call)
     args = list(expression.args)
     positional = [index for index, arg in enumerate(args) if arg.keyword is None]
@@ -213,6 +216,7 @@ def _request_first(expression: cst.BaseExpression) -> cst.BaseExpression:
 
 
 def _is_request_key(element: cst.BaseDictElement) -> bool:
+    import libcst as cst
     return isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) and element.key.evaluated_value == "request"
 
 
@@ -227,6 +231,7 @@ def _without(items: list, index: int) -> list:
 def _separator(call: cst.Call) -> cst.BaseParenthesizableWhitespace:
     """What follows the new first argument's comma: a line break and the arguments' indentation
     when they start on a line of their own, else a space."""
+    import libcst as cst
     before = call.whitespace_before_args
     if isinstance(before, cst.ParenthesizedWhitespace):
         return cst.ParenthesizedWhitespace(indent=before.indent, last_line=before.last_line)

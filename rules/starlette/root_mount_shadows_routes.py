@@ -3,14 +3,16 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..handlers import application_framework
 from ..model import FunctionInfo, SemanticModel, argument
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 MOUNT_CLASSES = frozenset({"starlette.routing.Mount", "fastapi.routing.Mount"})
 STATIC_FILES = frozenset({"starlette.staticfiles.StaticFiles", "fastapi.staticfiles.StaticFiles"})

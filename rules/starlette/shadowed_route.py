@@ -5,13 +5,15 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import HandlerInfo, SemanticModel, argument, keyword
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 #: route classes: qualified name -> (kind, whether a GET route also answers HEAD)
 ROUTE_CLASSES = {

@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
 from ..frameworks.starlette import connection_kind
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 #: async generators of a connection, by connection kind
 ASYNC_ITERATORS = {
@@ -132,6 +134,7 @@ def _iterates(call: ast.Call, model: SemanticModel) -> bool:
 
 def _make_async(position: int):
     """A libcst transform making the ``position``-th ``for`` of a comprehension ``async for``."""
+    import libcst as cst
 
     def transform(expression: cst.BaseExpression) -> cst.BaseExpression:
         clauses = []

@@ -3,14 +3,16 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
 from ..frameworks.tornado import GEN_COROUTINE, RUN_ON_EXECUTOR, decorator_names, handler_self, method_owner
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 
 @dataclass(frozen=True)
@@ -318,6 +320,7 @@ class RemovedApi(Rule):
         return diagnostic
 
     def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
+        import libcst as cst
         rename = diagnostic.data.get("rename")
         node = context.node_at(diagnostic.range, ast.Attribute)
         if not isinstance(rename, str) or not isinstance(node, ast.Attribute):

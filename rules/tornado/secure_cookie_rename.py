@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
 from ..frameworks.tornado import handler_self
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 #: ``RequestHandler`` methods renamed in Tornado 6.3 (the old names are deprecated aliases)
 RENAMED = {
@@ -78,6 +80,7 @@ class SecureCookieRename(Rule):
         yield self.diagnostic(node, model, message, fix=Applicability.SAFE, data={"method": new})
 
     def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
+        import libcst as cst
         method = diagnostic.data.get("method")
         node = context.node_at(diagnostic.range, ast.Attribute)
         if method not in RENAMED.values() or not isinstance(node, ast.Attribute):

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
@@ -11,6 +10,9 @@ from ..model import SemanticModel, argument
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
 from ..secrets import is_identity_cookie
 from ..frameworks.tornado import self_call
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 #: unsigned cookie methods -> their signed counterparts (Tornado 6.3 names)
 SIGNED = {"set_cookie": "set_signed_cookie", "get_cookie": "get_signed_cookie"}
@@ -106,6 +108,7 @@ class UnsignedAuthCookie(Rule):
         yield self.diagnostic(node.func, model, message, fix=fix, data={"method": signed} if fix else None)
 
     def fix(self, diagnostic: Diagnostic, context: FixContext) -> Fix | None:
+        import libcst as cst
         method = diagnostic.data.get("method")
         node = context.node_at(diagnostic.range, ast.Attribute)
         if not isinstance(method, str) or not isinstance(node, ast.Attribute):
