@@ -38,7 +38,7 @@ from ..rules.reading import Unreadable, read_bytes
 from ..rules.resolve import JediResolver
 from ..rules.rule import Applicability, Diagnostic, Range, Severity
 from ..rules.project.build import (
-    ProjectFile, build_index, fingerprint, keep_summary, project_files, summarize_source, summary_keys,
+    ProjectFile, build_index, cached_summaries, fingerprint, keep_summary, project_files, summarize_source, summary_keys,
 )
 from ..rules.project.index import PROJECT_RULES, ProjectIndex, ProjectView
 from ..rules.project.cache import DiskCache, FileDigests, code_stamp, digest_of
@@ -234,7 +234,8 @@ class Project:
     #: the cache key of each readable file's summary; None without the cache
     keys: dict[ProjectFile, str] | None
     fingerprint: str
-    #: the summaries made from the models of the first pass (``first_pass``), that the index takes
+    #: the summaries the index takes as they are: read from the cache, or made from the models of
+    #: the first pass (``first_pass``; None for a file that does not parse)
     made: dict[ProjectFile, ModuleSummary | None] = field(default_factory=dict)
     _index: ProjectIndex | None = None
 
@@ -390,16 +391,9 @@ def run_tasks(run: CheckRun, tasks: list[FileTask], jobs: int) -> list[FileResul
     quiet_engine_logging()
     results = {task.path: cached_check(run, task) for task in tasks}
     missed = [task for task in tasks if results[task.path] is None]
-    first = [task for task in missed if takes_first_pass(task, run.projects.get(task.project_root))]
-    jobs_of_first = [(task, run.projects[task.project_root].fingerprint) for task in first]
-    passes = dict(zip((task.path for task in first), map_in_processes(jobs, first_pass, jobs_of_first)))
-    for task in first:
-        done = passes[task.path]
-        if done is not None:
-            project = run.projects[task.project_root]
-            project.made[project.file_at[task.path]] = done.summary
-            results[task.path] = done.result
     linted_roots = {task.project_root for task in missed}
+    passes = first_passes(run, missed, linted_roots, jobs)
+    results.update((path, done.result) for path, done in passes.items() if done is not None)
     indexes = {root: project.index(jobs) for root, project in run.projects.items() if root in linted_roots}
     start_worker(indexes)
     # the files with no first pass, and those whose first pass asked the resolver something
@@ -409,6 +403,23 @@ def run_tasks(run: CheckRun, tasks: list[FileTask], jobs: int) -> list[FileResul
     linted = map_in_processes(jobs, finish_file, remaining, start_worker, (indexes,))
     results.update(zip((item.task.path if isinstance(item, FirstPass) else item.path for item in remaining), linted))
     return [results[task.path] for task in tasks]  # type: ignore[misc]
+
+
+def first_passes(run: CheckRun, missed: list[FileTask], linted_roots: set[Path], jobs: int) -> dict[Path, FirstPass | None]:
+    """The first pass (``first_pass``) of each task that takes one, by path; their summaries, and
+    those the cache holds, are kept for the projects' indexes (``Project.made``)."""
+    for root, project in run.projects.items():
+        if root in linted_roots and project.keys is not None:
+            project.made.update(cached_summaries(root, project.keys))
+    first = [task for task in missed if takes_first_pass(task, run.projects.get(task.project_root))]
+    jobs_of_first = [(task, run.projects[task.project_root].fingerprint) for task in first]
+    passes = dict(zip((task.path for task in first), map_in_processes(jobs, first_pass, jobs_of_first)))
+    for task in first:
+        done = passes[task.path]
+        if done is not None:
+            project = run.projects[task.project_root]
+            project.made[project.file_at[task.path]] = done.summary
+    return passes
 
 
 def start_worker(indexes: dict[Path, ProjectIndex]) -> None:
@@ -533,10 +544,12 @@ def task_resolver(task: FileTask, project: ProjectView | None) -> CoroutineResol
 def takes_first_pass(task: FileTask, project: Project | None) -> bool:
     """Whether the task's file is linted before its project's index exists (``first_pass``): a
     plain check of a module of a project whose index is to be built, with the settings its
-    summary is made with; not with ASY200, whose findings are the index's answers."""
+    summary is made with, when the cache has no summary of it; not with ASY200, whose findings
+    are the index's answers."""
     return (
         project is not None
         and task.module is not None
+        and project.file_at[task.path] not in project.made
         and task.mode == "check"
         and task.text is None
         and "ASY200" not in task.codes

@@ -115,6 +115,17 @@ def summary_keys(root: str | os.PathLike[str], files: list[ProjectFile], digests
     return keys
 
 
+def cached_summaries(root: str | os.PathLike[str], keys: dict[ProjectFile, str]) -> dict[ProjectFile, ModuleSummary]:
+    """The summaries the project's cache holds of the files ``keys`` names (``summary_keys``)."""
+    cache = DiskCache(root, "summaries")
+    found = {}
+    for file, key in keys.items():
+        cached = cache.get(key)
+        if isinstance(cached, ModuleSummary):
+            found[file] = cached
+    return found
+
+
 def fingerprint(settings: Settings, keys: dict[ProjectFile, str]) -> str:
     """What tells apart indexes whose answers may differ: the analysis settings and every summary's key."""
     digest = hashlib.sha256(repr(analysis_options(settings)).encode())
@@ -141,11 +152,7 @@ def build_index(
     if use_cache:
         if keys is None:
             keys = summary_keys(root, files, FileDigests(None))
-        cache = DiskCache(root, "summaries")
-        for file, key in keys.items():
-            cached = cache.get(key) if file not in found else None
-            if isinstance(cached, ModuleSummary):
-                found[file] = cached
+        found.update(cached_summaries(root, {file: key for file, key in keys.items() if file not in found}))
     missed = [file for file in files if file not in found]
     if missed:
         cache_root = str(root) if use_cache else None

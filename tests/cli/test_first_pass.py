@@ -5,6 +5,7 @@ those of linting each file with the whole index, as a text from stdin is."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -55,29 +56,43 @@ def test_the_findings_are_those_of_linting_with_the_whole_index(app: Path, exten
     assert any(finding.diagnostic.code == "ASY110" for finding in checked["app/service.py"])
 
 
-def test_each_module_is_parsed_once_unless_the_index_says_more(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    built: list[str] = []
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of every model built from now on."""
+    texts: list[str] = []
     build = SemanticModel.build
 
     def counting(source: str, *arguments, **keywords) -> SemanticModel:
-        built.append(source)
+        texts.append(source)
         return build(source, *arguments, **keywords)
 
     monkeypatch.setattr(SemanticModel, "build", counting)
+    return texts
+
+
+def test_each_module_is_parsed_once_unless_the_index_says_more(app: Path, built: list[str]) -> None:
     run_check([str(app)], CheckOptions(jobs=1, use_cache=False))
     parsing = [relative for relative in MODULES if relative != "app/broken.py"]
     # service.py again, with the index's answer; skipped.py is summarised, though not linted
     assert sorted(built) == sorted([MODULES[r] for r in parsing] + [MODULES["app/service.py"], MODULES["app/broken.py"]])
 
 
-def test_with_asy200_the_index_comes_first(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    built: list[str] = []
-    build = SemanticModel.build
-
-    def counting(source: str, *arguments, **keywords) -> SemanticModel:
-        built.append(source)
-        return build(source, *arguments, **keywords)
-
-    monkeypatch.setattr(SemanticModel, "build", counting)
+def test_with_asy200_the_index_comes_first(app: Path, built: list[str]) -> None:
     run_check([str(app)], CheckOptions(extend_select=("ASY200",), jobs=1, use_cache=False))
     assert built.count(MODULES["app/api.py"]) == 2  # summarised, then linted with the index
+
+
+def test_with_the_cache_a_summary_kept_is_not_made_again(app: Path, built: list[str]) -> None:
+    options = CheckOptions(jobs=1)
+    run_check([str(app)], options)
+    # the index changes: every result is linted again, with the cached summaries but db.py's
+    write(app, "app/db.py", "def query():\n    return 1\n\n\nasync def fetch():\n    return 1\n")
+    built.clear()
+    changed = {result.display_path: result.findings for result in run_check([str(app)], options)}
+    fresh = {result.display_path: result.findings for result in run_check([str(app)], replace(options, use_cache=False))}
+    assert changed == fresh
+    assert any(finding.diagnostic.code == "ASY110" for finding in changed["app/service.py"])
+    changed_run = built[: len(built) - len(MODULES) - 1]  # the no-cache run: every module, and service.py again
+    # each once: db.py and broken.py (no summary to keep) in a first pass, the others linted with
+    # the index; skipped.py not at all
+    assert sorted(changed_run) == sorted((app / relative).read_text("utf-8") for relative in MODULES if relative != "app/skipped.py")
