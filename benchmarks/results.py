@@ -80,6 +80,19 @@ def summary(results: dict[str, Any]) -> list[str]:
             )
         verdict = "met" if corpus["target"]["faster_than_flake8_async"] else "MISSED"
         lines.append(f"  target: asyncguide faster than flake8 + flake8-async: {verdict}")
+    live = results.get("live")
+    if live:
+        lines.append(f"language server with {live['workspace']['files']:,} modules indexed (debounce excluded; "
+                     f"{conditions(live)}):")
+        for name, configuration in live["configurations"].items():
+            typing = ", ".join(f"{kind} p95 {k['p95_ms']:.1f} ms" for kind, k in configuration["keystrokes"].items())
+            rss = max(configuration["rss_indexed_mib"], configuration["rss_end_mib"])
+            cross = ", ".join(f"{where} max {c['max']:.0f} ms" for where, c in configuration["cross_file_ms"].items())
+            lines.append(f"  {name}: {typing}; RSS {rss:.0f} MiB" + (f"; cross-file update, {cross}" if cross else ""))
+        targets = live["targets"]
+        lines.append(f"  targets (keystroke p95 ≤ {targets['keystroke_p95_ms']:.0f} ms, cross-file update ≤ "
+                     f"{targets['cross_file_ms']:.0f} ms, RSS ≤ {targets['rss_mib']:.0f} MiB): "
+                     f"{'met' if live['targets_met'] else 'MISSED'}")
     return lines or ["no results yet: run benchmarks/run"]
 
 

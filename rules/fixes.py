@@ -307,8 +307,11 @@ def fix_all(
     resolver=None,
     versions=None,
     notebook: bool = False,
+    project=None,
 ) -> FixAllResult:
     """Apply every fix (safe ones; unsafe too when ``unsafe``) until none is left, at most MAX_FIX_ROUNDS rounds.
+    ``project`` (a ``ProjectView``) places the document in its project, as ``lint`` takes it: ASY200's
+    chains into other modules are found, and fixed, only with it.
 
     Each round lints once, builds every fix from that lint's model, takes the fixes whose edits do
     not overlap, and applies them together. Fixes left out, and findings the fixes make, wait for
@@ -319,7 +322,7 @@ def fix_all(
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
     applied = 0
     for round_number in range(1, MAX_FIX_ROUNDS + 1):
-        result = lint(source, codes, target_version, resolver, versions, notebook=notebook)
+        result = lint(source, codes, target_version, resolver, versions, notebook=notebook, project=project)
         if result.syntax_error is not None:
             return FixAllResult(source, applied, round_number - 1)
         context = FixContext(source, target_version, notebook, result.model)

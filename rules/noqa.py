@@ -10,7 +10,8 @@ after the closing quotes, after the last continued line.
 the codes of asyncguide's rule packs that a ``# noqa`` lists without need: codes that suppressed no
 finding on that line, codes of rules that are not enabled, and codes that name no rule. Codes of
 other tools (``# noqa: E501``) and bare ``# noqa`` comments, which other tools read too, are left
-alone.
+alone. A code may be used by something other than a finding of its line: a ``# noqa: ASY200`` on
+a blocking call in a plain function cuts the chains that end there (``record_use``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import ast
 import io
 import re
 import tokenize
+import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -33,6 +35,16 @@ _ANY_NOQA = re.compile("noqa", re.IGNORECASE)
 
 UNUSED_NOQA_CODE = "ASG001"
 UNUSED_NOQA_NAME = "unused-noqa"
+
+#: model -> 0-based line -> the codes of its ``# noqa`` that did their work without suppressing a
+#: finding of that line
+_USED_ELSEWHERE: weakref.WeakKeyDictionary[SemanticModel, dict[int, set[str]]] = weakref.WeakKeyDictionary()
+
+
+def record_use(model: SemanticModel, line: int, codes: Iterable[str]) -> None:
+    """Record that the ``# noqa`` of ``line`` (0-based) used ``codes`` though no finding of that
+    line was suppressed: ``ASG001`` does not call them unused."""
+    _USED_ELSEWHERE.setdefault(model, {}).setdefault(line, set()).update(codes)
 
 
 def noqa_codes(line: str) -> tuple[re.Match[str] | None, list[str]]:
@@ -83,8 +95,8 @@ class NoqaComments:
         self._comment_lines: CommentLines | None = None  # made when needed
         #: the lines a string spanning lines covers the end of, computed when needed
         self._string_lines: set[int] | None = None
-        #: comment line -> the codes it suppressed
-        self.used: dict[int, set[str]] = {}
+        #: comment line -> the codes it suppressed (or used otherwise: ``record_use``)
+        self.used: dict[int, set[str]] = {line: set(codes) for line, codes in _USED_ELSEWHERE.get(model, {}).items()}
 
     def comment_line(self, line: int) -> int:
         """The line where a ``# noqa`` for a finding starting on ``line`` goes."""

@@ -485,7 +485,7 @@ def _check_file(task: FileTask, resolver: CoroutineResolver | None = None) -> Fi
     resolver = resolver or task_resolver(task, project)
     if task.mode != "check":
         if notebook is None:
-            source = fix_file(task, source, encoding, resolver, result)
+            source = fix_file(task, source, encoding, resolver, result, project)
         else:
             notebook = fix_notebook(task, source, notebook, resolver, result)
     if task.mode == "diff":
@@ -817,8 +817,11 @@ def fix_notebook(task: FileTask, raw: str, notebook: Notebook, resolver: Corouti
     return Notebook.from_json(updated)
 
 
-def fix_file(task: FileTask, source: str, encoding: str, resolver: CoroutineResolver, result: FileResult) -> str:
-    """Fix the file (``--fix``: write it; ``--diff``: record the diff) and return the text to lint.
+def fix_file(
+    task: FileTask, source: str, encoding: str, resolver: CoroutineResolver, result: FileResult, project: ProjectView | None
+) -> str:
+    """Fix the file (``--fix``: write it; ``--diff``: record the diff) and return the text to lint
+    (``project``: its place in the project's index, for ASY200).
 
     A fix that raises, or a file that cannot be written, leaves the file as it was and is reported.
     A symlink is fixed by writing its target, and only when that is inside the checked folder.
@@ -830,7 +833,7 @@ def fix_file(task: FileTask, source: str, encoding: str, resolver: CoroutineReso
 
     try:
         versions = framework_versions(task.project_root)
-        fixed = fix_all(source, task.codes, task.target_version, task.unsafe_fixes, resolver, versions)
+        fixed = fix_all(source, task.codes, task.target_version, task.unsafe_fixes, resolver, versions, project=project)
     except Exception as error:  # noqa: BLE001 - a broken fix must not stop the run
         log.exception("fixing %s failed", task.path)
         result.failures.append(

@@ -9,6 +9,8 @@ from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..project.index import AnalysisOptions, Chain, ProjectIndex, ProjectView, chain_end_codes
+from ..project.once import on_failure_path
+from ..project.start_up import StartUp
 from ..project.summary import Names, summarize
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Related, Rule, Severity
 
@@ -47,6 +49,14 @@ class BlockingCallViaHelper(Rule):
     is a factory of awaitables (`await serve(run_async=True)`) and is not followed. A callee the
     analysis cannot place is taken not to block.
 
+    What blocks once per process, or only on the way to an error, is left out: a coroutine run
+    once at start-up up to its first `await` (given to `asyncio.run()` or
+    `loop.run_until_complete()` in its module, a `click`/`typer` command, a decorator of the
+    project that runs it with `asyncio.run()`, a traitlets `Application`'s `initialize`/`start`),
+    a module-level cache filled once (`if _cache is None:` under `global _cache`), a
+    `functools.cache` function without parameters, and the expression of a `raise`. A
+    `time.sleep()` of at most a millisecond ends only the chains of calls made in a loop.
+
     ## Why is this bad?
     A blocking call stalls the loop wherever it sits: two functions down, in another module, it
     freezes every other request exactly as it would in the handler itself, and it is much harder
@@ -78,14 +88,6 @@ class BlockingCallViaHelper(Rule):
     ```
     or make the helper async all the way down.
 
-    ## When to enable it
-    In the opt-in group `pedantic`: `extend-select = ["pedantic"]` or `["ASY200"]`. On the
-    real-application corpus 18 of its 45 findings were worth acting on (bcrypt in login handlers,
-    `requests` in a channel's send, a subprocess per new user), but 14 were wrong: start-up and
-    command-line code run once, a result cached for the whole process, a lazy `redis.Redis()`
-    constructor, `connect()` on a UDP socket; 13 were 1 ms `time.sleep()` calls in constructors.
-    Enable it to look for the stalls behind helpers; read each chain.
-
     ## Fix safety
     Unsafe: running the function in a thread (`await asyncio.to_thread(query, ...)`, or
     `await run_in_threadpool(query, ...)` in a Starlette or FastAPI handler) keeps the loop free,
@@ -95,7 +97,7 @@ class BlockingCallViaHelper(Rule):
 
     code = "ASY200"
     name = "blocking-call-via-helper"
-    opt_in = True
+    opt_in = False
     framework = "asyncio"
     severity = Severity.WARNING
     summary = "A function called in async code reaches a blocking call"
@@ -127,9 +129,10 @@ class BlockingCallViaHelper(Rule):
         # the index may hold an older text of this document: its summary is made anew
         index = index.replaced(summarize(model, module, path, is_package))
         names = Names(model, module, is_package)
+        start_up = StartUp(model, names, index)
         for call in model.nodes(ast.Call):
             assert isinstance(call, ast.Call)
-            if not model.in_async_context(call):
+            if not model.in_async_context(call) or on_failure_path(model, call):
                 continue
             callback = names.loop_callback(call)
             if callback is not None:
@@ -140,8 +143,8 @@ class BlockingCallViaHelper(Rule):
                 # an awaited plain function returns an awaitable: a factory that hands the work to
                 # the loop (``await serve(run_async=True)``), whose blocking paths are for other modes
                 continue
-            chain = index.blocking_chain(target, kind)
-            if chain is not None:
+            chain = index.blocking_chain(target, kind, repeated=model.enclosing_loop(call) is not None)
+            if chain is not None and not start_up.covers(call):
                 yield self._diagnostic(call, model, index, path, chain, kind, callback or call.func)
         for attribute in model.nodes(ast.Attribute):
             assert isinstance(attribute, ast.Attribute)
@@ -150,8 +153,9 @@ class BlockingCallViaHelper(Rule):
             ):
                 continue
             read = names.read(attribute)
-            chain = index.blocking_chain(read.target, "read") if read is not None else None
-            if chain is not None:
+            repeated = model.enclosing_loop(attribute) is not None
+            chain = index.blocking_chain(read.target, "read", repeated) if read is not None else None
+            if chain is not None and not on_failure_path(model, attribute) and not start_up.covers(attribute):
                 yield self._diagnostic(attribute, model, index, path, chain, "read", attribute)
 
     def _diagnostic(

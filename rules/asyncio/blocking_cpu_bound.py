@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import ast
+
 from ..blocking import BlockingCallRule
 from ..guidelines import Quote
+from ..model import SemanticModel, argument
 
 _IN_THREAD = "`await asyncio.to_thread({call}, ...)` (it releases the GIL)"
 
@@ -18,6 +21,10 @@ BLOCKING_CPU_CALLS: dict[str, str] = {
     "passlib.hash.*": "`await asyncio.to_thread(...)` or a process pool (`loop.run_in_executor`)",
 }
 
+#: fewer PBKDF2 iterations than this take a few milliseconds at most: a key derivation that is not
+#: slow by design (BIP-39 seeds use 2,048), not password stretching (OWASP asks for 600,000)
+FAST_PBKDF2_ITERATIONS = 10_000
+
 
 class BlockingCpuBound(BlockingCallRule):
     """
@@ -25,6 +32,8 @@ class BlockingCpuBound(BlockingCallRule):
     Finds password hashing and key derivation in async code: `hashlib.pbkdf2_hmac()`,
     `hashlib.scrypt()`, `bcrypt.hashpw()`/`checkpw()`/`kdf()`, argon2's
     `PasswordHasher.hash()`/`verify()` and passlib's hashers, in a coroutine or a request handler.
+    A `pbkdf2_hmac()` given fewer than 10,000 iterations as a number is not reported: it takes a
+    few milliseconds at most.
 
     ## Why is this bad?
     These functions are slow on purpose: a single call burns tens to hundreds of milliseconds of
@@ -65,3 +74,13 @@ class BlockingCpuBound(BlockingCallRule):
         Quote("asyncio", "Thread and Process Integration", "Use proper blocking code offloading"),
     )
     calls = BLOCKING_CPU_CALLS
+
+    def clears(self, node: ast.Call, model: SemanticModel) -> bool:
+        if model.qualified_name(node.func) != "hashlib.pbkdf2_hmac":
+            return False
+        iterations = argument(node, 3, "iterations")
+        return (
+            isinstance(iterations, ast.Constant)
+            and type(iterations.value) is int
+            and iterations.value < FAST_PBKDF2_ITERATIONS
+        )

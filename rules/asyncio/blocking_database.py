@@ -22,7 +22,9 @@ def _methods(owner: str, names: tuple[str, ...], replacement: str) -> dict[str, 
 
 #: qualified call -> the async replacement: the sync drivers' connect functions and client
 #: constructors, and the methods of their connections and cursors that talk to the server.
-#: (``connection.cursor()`` is not listed: it creates a cursor object and does no I/O.)
+#: (``connection.cursor()`` is not listed: it creates a cursor object and does no I/O; nor are
+#: ``redis.Redis()``, ``StrictRedis()`` and ``redis.from_url()``: they make a client and its
+#: connection pool without connecting, and the client's commands are what talk to the server.)
 BLOCKING_DATABASE_CALLS: dict[str, str] = {
     "sqlite3.connect": _SQLITE,
     **_methods("sqlite3.Connection", ("execute", "executemany", "executescript", "commit", "rollback"), _SQLITE),
@@ -43,11 +45,6 @@ BLOCKING_DATABASE_CALLS: dict[str, str] = {
     "MySQLdb.Connect": _MYSQL,
     **_methods("MySQLdb.connections.Connection", ("commit", "rollback", "query", "ping", "select_db"), _MYSQL),
     **_methods("MySQLdb.cursors.Cursor", _CURSOR_METHODS, _MYSQL),
-    "redis.Redis": _REDIS,
-    "redis.StrictRedis": _REDIS,
-    "redis.from_url": _REDIS,
-    "redis.client.Redis": _REDIS,
-    "redis.client.StrictRedis": _REDIS,
     "redis.client.Pipeline.execute": _REDIS,
     **_methods("redis.client.PubSub", ("subscribe", "psubscribe", "unsubscribe", "punsubscribe", "listen", "get_message"), _REDIS),
     **_methods("redis.lock.Lock", ("acquire", "release", "extend"), _REDIS),
@@ -82,10 +79,11 @@ class BlockingDatabaseDriver(BlockingCallRule):
     ## What it does
     Finds synchronous database and cache drivers used in async code: `sqlite3.connect()`,
     `psycopg2.connect()` (and psycopg 3's sync `psycopg.connect()`), `pymysql.connect()`,
-    `MySQLdb.connect()`, `redis.Redis(...)` (`StrictRedis`, `redis.from_url()`),
-    `pymongo.MongoClient(...)`, and the calls that talk to the server on what they return:
-    connections' `execute()`/`commit()`/`rollback()`, cursors' `execute()`/`fetch*()`, Redis
-    commands (`r.get()`, `r.set()`, a pipeline's `execute()`…), MongoDB collection operations
+    `MySQLdb.connect()`, `pymongo.MongoClient(...)`, and the calls that talk to the server on
+    what they return: connections' `execute()`/`commit()`/`rollback()`, cursors'
+    `execute()`/`fetch*()`, the commands of a `redis.Redis` client (`r.get()`, `r.set()`, a
+    pipeline's `execute()`…; making the client, `redis.Redis(...)` or `redis.from_url()`, does
+    not connect and is not reported), MongoDB collection operations
     (`find_one()`, `insert_one()`…). The async clients (`redis.asyncio`, `motor`,
     `pymongo.AsyncMongoClient`, `asyncpg`, `aiosqlite`…) are not reported.
 

@@ -32,6 +32,9 @@ BLOCKING_SOCKET_CALLS: dict[str, str] = {
 
 #: socket methods that make it non-blocking when given ``False``/``0``
 _NON_BLOCKING_SETTERS = ("setblocking", "settimeout")
+#: methods that send nothing on a datagram (UDP) socket: ``connect()`` only sets the default
+#: peer, after a local route lookup
+_LOCAL_ON_DATAGRAM = ("connect", "connect_ex")
 
 
 class BlockingSocket(BlockingCallRule):
@@ -43,7 +46,8 @@ class BlockingSocket(BlockingCallRule):
     `socket.socket`, in a coroutine or a request handler.
 
     A socket the module makes non-blocking (`sock.setblocking(False)` or `sock.settimeout(0)` on the
-    same name) is not reported: its calls return at once.
+    same name) is not reported: its calls return at once. Nor is `connect()` on a datagram socket
+    (`socket.socket(AF_INET, SOCK_DGRAM)`): it sends nothing, it only sets the default peer.
 
     ## Why is this bad?
     A blocking socket call waits for the network on the event loop's thread, and the resolver
@@ -98,6 +102,8 @@ class BlockingSocket(BlockingCallRule):
     def clears(self, node: ast.Call, model: SemanticModel) -> bool:
         if isinstance(node.func, ast.Attribute) and _made_non_blocking(node.func.value, model):
             return True
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _LOCAL_ON_DATAGRAM and _datagram(node.func.value, model):
+            return True
         return model.qualified_name(node.func) == "socket.getaddrinfo" and _numeric_only(node, model)
 
 
@@ -121,6 +127,29 @@ def _made_non_blocking(sock: ast.expr, model: SemanticModel) -> bool:
         if isinstance(value, ast.Constant) and value.value == 0 and _socket_identity(func.value, model) == identity:
             return True
     return False
+
+
+def _datagram(sock: ast.expr, model: SemanticModel) -> bool:
+    """True when the name is bound only to ``socket.socket(..., SOCK_DGRAM)`` sockets (and ``None``)
+    in its scope."""
+    if not isinstance(sock, ast.Name):
+        return False
+    binding = model.lookup(sock.id, sock)
+    if binding is None:
+        return False
+    made = []
+    for each in binding.scope.bindings.get(sock.id, ()):
+        if isinstance(each.value, ast.Constant) and each.value.value is None:
+            continue
+        if not (isinstance(each.value, ast.Call) and model.qualified_name(each.value.func) == "socket.socket"):
+            return False
+        made.append(each.value)
+    return bool(made) and all(_datagram_type(call, model) for call in made)
+
+
+def _datagram_type(call: ast.Call, model: SemanticModel) -> bool:
+    kind = argument(call, 1, "type")
+    return kind is not None and has_flag(kind, "socket.SOCK_DGRAM", model)
 
 
 def _socket_identity(expr: ast.expr, model: SemanticModel) -> tuple[str, int] | tuple[str, int, str] | None:

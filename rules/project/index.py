@@ -16,7 +16,10 @@ reported where they are, by the direct rules), generator functions, functions un
 that is not known to call them as they are (``@run_on_executor`` runs them in a thread), and the
 names the project lists in ``non-blocking``. The search is breadth first, so the chain reported
 is a shortest one; it goes at most ``max-depth`` functions deep, visits each function once
-(recursion ends) and is memoised per function.
+(recursion ends) and is memoised per function. A brief pause (``time.sleep(0.001)``) ends a chain
+only when a call on the way is made in a loop (``BlockingCall.brief``, ``Call.repeated``): once,
+it costs the loop no more than ordinary work. What runs at most once per process never reaches
+the index (``summary``, ``once``).
 """
 
 from __future__ import annotations
@@ -89,41 +92,39 @@ class ProjectIndex:
     #: tells apart indexes whose answers may differ (``build.build_index``); "" when not computed
     fingerprint: str = ""
     _resolved: dict[str, tuple[ModuleSummary, Resolved] | None] = field(default_factory=dict, repr=False)
-    _chains: dict[str, Chain | None] = field(default_factory=dict, repr=False)
+    _chains: dict[tuple[str, bool], Chain | None] = field(default_factory=dict, repr=False)
     _defined_names: frozenset[str] | None = field(default=None, repr=False)
     _property_names: frozenset[str] | None = field(default=None, repr=False)
 
     def replaced(self, summary: ModuleSummary) -> ProjectIndex:
         """This index with one module's summary new (the document being edited); answers are
-        worked out afresh. The same index when it holds that summary already (an edit that
-        changed nothing the analysis sees), keeping what it worked out."""
+        worked out afresh, but for ``defined_names`` and ``property_names``, which only grow
+        (recounting them over a thousand modules would cost more than the rest of a keystroke's
+        lint). The same index when it holds that summary already (an edit that changed nothing
+        the analysis sees), keeping what it worked out."""
         if self.modules.get(summary.module) == summary:
             return self
-        return ProjectIndex({**self.modules, summary.module: summary}, self.options, self.root)
+        index = ProjectIndex({**self.modules, summary.module: summary}, self.options, self.root)
+        index._defined_names = _grown(self._defined_names, _defined_in(summary))
+        index._property_names = _grown(self._property_names, _properties_in(summary))
+        return index
 
     @property
     def defined_names(self) -> frozenset[str]:
         """The last part of the name of every function and class of the project, and the names
         modules bind to them (aliases, imports): a callee called by none of these is none of the
-        project's (a quick test before resolving it)."""
+        project's (a quick test before resolving it). After edits (``replaced``, ``without``) it
+        may also hold names no module defines any more: a test only ever answers "maybe"."""
         if self._defined_names is None:
-            self._defined_names = frozenset(
-                name.rpartition(".")[2]
-                for summary in self.modules.values()
-                for name in (*summary.functions, *summary.classes, *summary.names)
-            )
+            self._defined_names = frozenset(name for summary in self.modules.values() for name in _defined_in(summary))
         return self._defined_names
 
     @property
     def property_names(self) -> frozenset[str]:
-        """The names of the project's properties: only reads of those may run a function."""
+        """The names of the project's properties: only reads of those may run a function (after
+        edits, possibly names of former properties too, as ``defined_names``)."""
         if self._property_names is None:
-            self._property_names = frozenset(
-                function.name
-                for summary in self.modules.values()
-                for function in summary.functions.values()
-                if any(d in PROPERTY_DECORATORS for d in function.decorators)
-            )
+            self._property_names = frozenset(name for summary in self.modules.values() for name in _properties_in(summary))
         return self._property_names
 
     def may_block(self, target: str) -> bool:
@@ -132,7 +133,9 @@ class ProjectIndex:
         return target.rpartition(".")[2] in self.defined_names or _listed(target, self.options.blocking)
 
     def without(self, module: str) -> ProjectIndex:
-        return ProjectIndex({k: v for k, v in self.modules.items() if k != module}, self.options, self.root)
+        index = ProjectIndex({k: v for k, v in self.modules.items() if k != module}, self.options, self.root)
+        index._defined_names, index._property_names = self._defined_names, self._property_names
+        return index
 
     def module_of_path(self, path: str) -> ModuleSummary | None:
         for summary in self.modules.values():
@@ -254,28 +257,31 @@ class ProjectIndex:
             return None
         return module, thing
 
-    def blocking_chain(self, target: str, kind: str = "call") -> Chain | None:
+    def blocking_chain(self, target: str, kind: str = "call", repeated: bool = True) -> Chain | None:
         """How calling ``target`` (or reading it, for a property) blocks the loop, if it does:
         a shortest chain, at most ``max_depth`` functions long. A name the project lists in
-        ``blocking`` blocks by itself (a chain of no function)."""
+        ``blocking`` blocks by itself (a chain of no function). A brief pause
+        (``BlockingCall.brief``) ends a chain only for a call that is ``repeated`` (in a loop)."""
         if kind != "read" and self._configured_blocking(target):
             return Chain((), BlockingCall(target, "ASY200", 0, 0), None, ())
         start = self.callable_function(target, kind)
         if start is None:
             return None
-        key = f"{start[0].module}.{start[1].qualname}"
+        key = (f"{start[0].module}.{start[1].qualname}", repeated)
         if key not in self._chains:
-            self._chains[key] = self._search(start, kind)
+            self._chains[key] = self._search(start, kind, repeated)
         return self._chains[key]
 
-    def _search(self, start: tuple[ModuleSummary, FunctionSummary], start_kind: str) -> Chain | None:
-        seen = {id(start[1])}
-        queue: deque[tuple[ModuleSummary, FunctionSummary, tuple[tuple[ModuleSummary, FunctionSummary], ...], tuple[Related, ...]]]
-        queue = deque([(start[0], start[1], (), ())])
+    def _search(self, start: tuple[ModuleSummary, FunctionSummary], start_kind: str, repeated: bool) -> Chain | None:
+        # a function is visited once as called once and once as called repeatedly (in a loop of
+        # its caller or further up): only the latter ends at a brief pause
+        seen = {(id(start[1]), repeated)}
+        queue: deque[tuple[ModuleSummary, FunctionSummary, bool, tuple[tuple[ModuleSummary, FunctionSummary], ...], tuple[Related, ...]]]
+        queue = deque([(start[0], start[1], repeated, (), ())])
         while queue:
-            module, function, before, hops = queue.popleft()
+            module, function, in_loop, before, hops = queue.popleft()
             path = (*before, (module, function))
-            found = self._blocks_itself(function)
+            found = self._blocks_itself(function, in_loop)
             if found is not None:
                 caller = _label(function, "read" if len(path) == 1 and start_kind == "read" else "call")
                 end = Related(module.path, found.line, found.column, f"{caller} calls `{found.name}()`, which blocks")
@@ -285,18 +291,21 @@ class ProjectIndex:
                 continue
             for call in function.calls:
                 step = self.callable_function(call.target, call.kind)
-                if step is None or id(step[1]) in seen:
+                step_in_loop = in_loop or call.repeated
+                if step is None or (id(step[1]), step_in_loop) in seen:
                     continue
-                seen.add(id(step[1]))
+                seen.add((id(step[1]), step_in_loop))
                 how = {"call": "calls", "callback": "schedules", "read": "reads"}[call.kind]
                 caller = _label(function, "read" if not before and start_kind == "read" else "call")
                 hop = Related(module.path, call.line, call.column, f"{caller} {how} {_label(step[1], call.kind)}")
-                queue.append((step[0], step[1], path, (*hops, hop)))
+                queue.append((step[0], step[1], step_in_loop, path, (*hops, hop)))
         return None
 
-    def _blocks_itself(self, function: FunctionSummary) -> BlockingCall | None:
+    def _blocks_itself(self, function: FunctionSummary, repeated: bool) -> BlockingCall | None:
         sites = [
-            b for b in function.blocking if b.code in self.options.ends and not _listed(b.name, self.options.non_blocking)
+            b
+            for b in function.blocking
+            if b.code in self.options.ends and not _listed(b.name, self.options.non_blocking) and (repeated or not b.brief)
         ]
         if self.options.blocking:
             sites += [
@@ -322,6 +331,25 @@ def chain_end_codes(enabled: Iterable[str]) -> tuple[str, ...]:
     With ``--select ASY200`` alone, chains still end at what the default direct rules report;
     the opt-in ones (ASY103's files, ASY164's filesystem metadata) count once they are enabled."""
     return tuple(sorted(select() | set(enabled)))
+
+
+def _defined_in(summary: ModuleSummary) -> set[str]:
+    return {name.rpartition(".")[2] for name in (*summary.functions, *summary.classes, *summary.names)}
+
+
+def _properties_in(summary: ModuleSummary) -> set[str]:
+    return {
+        function.name
+        for function in summary.functions.values()
+        if any(d in PROPERTY_DECORATORS for d in function.decorators)
+    }
+
+
+def _grown(names: frozenset[str] | None, new: set[str]) -> frozenset[str] | None:
+    """``names`` with ``new`` added (None: not worked out yet, nor now); the same set when it has them."""
+    if names is None or new <= names:
+        return names
+    return names | new
 
 
 def _label(function: FunctionSummary, kind: str) -> str:

@@ -15,7 +15,13 @@ processes). Every name in it is absolute: ``from .db import query`` in ``app/ser
   ``add_done_callback`` (they run on the loop later), and attribute reads on typed receivers
   (linking follows those only to a ``@property``);
 - the blocking calls it makes itself (``BlockingCall``), by the tables of the direct rules
-  (``BlockingCallRule``: ASY100–ASY107), less those whose line carries a ``# noqa``.
+  (``BlockingCallRule``: ASY100–ASY107), less those whose line carries a ``# noqa``; a brief
+  pause (``time.sleep(0.001)``) is marked: it blocks noticeably only when repeated, so it ends
+  only the chains of calls made in a loop (``Call.repeated``, here or further up the chain).
+
+Calls that run at most once per process or only on the way to an error (``once``: building the
+exception of a ``raise``, filling a module-level cache, the body of a ``functools.cache``
+function without parameters) are left out: they do not block the loop request after request.
 
 What a function hands to an offload primitive (``asyncio.to_thread(f)``, ``run_in_executor(None,
 f)``, ``BackgroundTasks.add_task(f)``) is a reference, not a call, so it is no edge; the arguments
@@ -31,8 +37,9 @@ from dataclasses import dataclass
 from ..blocking import BlockingCallRule
 from ..model import ClassInfo, FunctionInfo, SemanticModel, argument
 from ..registry import all_rules
-from ..noqa import noqa_codes
+from ..noqa import noqa_codes, record_use
 from .modules import absolute_name
+from .once import behind_cache_guard, declared_globals, memoised_once, on_failure_path
 
 #: the callable objects ``functools.partial`` makes: calling one calls its first argument
 PARTIAL = frozenset({"functools.partial"})
@@ -52,6 +59,13 @@ class Call:
     column: int
     #: "call"; "callback": handed to the loop to run later; "read": an attribute read
     kind: str = "call"
+    #: made in a loop of the function: once per iteration
+    repeated: bool = False
+
+
+#: the longest ``time.sleep()`` (in seconds, a number in the source) that is a brief pause: no longer
+#: than ordinary work takes; it blocks the loop noticeably only when repeated
+BRIEF_SLEEP = 0.001
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +76,8 @@ class BlockingCall:
     code: str
     line: int
     column: int
+    #: a brief pause (``time.sleep(0.001)``): it ends only the chains of calls made in a loop
+    brief: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,10 +147,13 @@ def _summarize(model: SemanticModel, module: str, path: str | None, is_package: 
     calls: dict[int, list[Call]] = {}
     blocking: dict[int, list[BlockingCall]] = {}
     tables = _blocking_rules()
+    globals_of = declared_globals(model)
+    #: functions whose body runs once per process: their calls are no edges
+    memoised = {id(function) for function in model.functions if memoised_once(model, function)}
     for node in model.nodes(ast.Call):
         assert isinstance(node, ast.Call)
         function = _running_function(model, node)
-        if function is None or function.is_async:
+        if function is None or function.is_async or id(function) in memoised or _at_most_once(model, node, globals_of):
             continue
         found = _blocking(node, model, tables)
         if found is not None:
@@ -147,6 +166,8 @@ def _summarize(model: SemanticModel, module: str, path: str | None, is_package: 
         assert isinstance(node, ast.Attribute)
         function = _running_function(model, node)
         if function is None or function.is_async or not isinstance(node.ctx, ast.Load):
+            continue
+        if id(function) in memoised or _at_most_once(model, node, globals_of):
             continue
         read = names.read(node)
         if read is not None:
@@ -193,6 +214,10 @@ def _prefixes(names: list[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+def _at_most_once(model: SemanticModel, node: ast.AST, globals_of: dict[int, set[str]]) -> bool:
+    return on_failure_path(model, node) or behind_cache_guard(model, node, globals_of)
+
+
 def _running_function(model: SemanticModel, node: ast.AST) -> FunctionInfo | None:
     """The function whose call runs ``node`` at once: its own body and comprehensions; not a
     nested ``lambda`` (run when it is called), nor decorators and defaults (run at definition)."""
@@ -223,20 +248,39 @@ def _blocking(node: ast.Call, model: SemanticModel, rules: list[BlockingCallRule
         if rule.clears(node, model):  # type: ignore[union-attr]
             return None
         position = model.range_of(node)
-        if _silenced(model.lines[position.start_line], rule.code):  # type: ignore[union-attr]
+        silencing = _silencing(model.lines[position.start_line], rule.code)  # type: ignore[union-attr]
+        if silencing is not None:
+            record_use(model, position.start_line, silencing)
             return None
-        return BlockingCall(name.removeprefix("builtins."), rule.code, position.start_line, position.start_column)  # type: ignore[union-attr]
+        return BlockingCall(
+            name.removeprefix("builtins."), rule.code, position.start_line, position.start_column, _brief_pause(name, node)  # type: ignore[union-attr]
+        )
     return None
+
+
+def _brief_pause(name: str, node: ast.Call) -> bool:
+    duration = argument(node, 0, "secs")
+    return (
+        name == "time.sleep"
+        and isinstance(duration, ast.Constant)
+        and type(duration.value) in (int, float)
+        and duration.value <= BRIEF_SLEEP
+    )
 
 
 _UNSEEN = object()
 
 
-def _silenced(line: str, code: str) -> bool:
+def _silencing(line: str, code: str) -> list[str] | None:
     """A ``# noqa`` on a blocking line silences the chains that end there: bare, or naming ASY200
-    or the direct rule."""
+    or the direct rule. The codes of it that do (none for a bare one); None when it does not."""
     match, codes = noqa_codes(line)
-    return match is not None and (not codes or "ASY200" in codes or code in codes)
+    if match is None:
+        return None
+    if not codes:
+        return []
+    used = [c for c in codes if c in ("ASY200", code)]
+    return used or None
 
 
 def _exports(model: SemanticModel) -> tuple[str, ...] | None:
@@ -415,11 +459,14 @@ class Names:
         callback = self.loop_callback(node)
         if callback is not None:
             target = self.target(callback)
-            return Call(target, position.start_line, position.start_column, "callback") if target else None
+            return Call(target, position.start_line, position.start_column, "callback", self._repeated(node)) if target else None
         target = self.target(node.func)
         if target is None or target.startswith("builtins."):
             return None
-        return Call(target, position.start_line, position.start_column)
+        return Call(target, position.start_line, position.start_column, "call", self._repeated(node))
+
+    def _repeated(self, node: ast.AST) -> bool:
+        return self.model.enclosing_loop(node) is not None
 
     def loop_callback(self, node: ast.Call) -> ast.expr | None:
         """The callback a call hands to the event loop to run later, when it is one of those calls."""
@@ -441,7 +488,7 @@ class Names:
         if receiver is None or receiver.startswith("builtins."):
             return None
         position = self.model.range_of(node)
-        return Call(f"{receiver}.{node.attr}", position.start_line, position.start_column, "read")
+        return Call(f"{receiver}.{node.attr}", position.start_line, position.start_column, "read", self._repeated(node))
 
 
 def _single(binding) -> bool:

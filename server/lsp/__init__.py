@@ -2,7 +2,7 @@
 
 Features live in their own modules: ``documents`` (text sync), ``notebooks`` (notebook sync),
 ``diagnostics`` (lint, push or
-pull), ``hover``, ``code_actions``, ``workspace`` (settings, watched files, lifecycle),
+pull), ``hover``, ``code_actions``, ``code_lens``, ``workspace`` (settings, watched files, lifecycle),
 ``resolution`` (cross-module coroutine resolution off the keystroke path), ``project`` (the
 project index for ASY200, and workspace diagnostics); ``server`` holds the
 state they share, ``settings`` the editor and pyproject settings, ``positions`` the position
@@ -15,7 +15,7 @@ import sys
 
 from lsprotocol import types
 
-from . import code_actions, diagnostics, documents, hover, logs, notebooks, project, workspace
+from . import code_actions, code_lens, diagnostics, documents, hover, logs, notebooks, project, workspace
 from .server import AsyncguideServer
 
 
@@ -43,6 +43,7 @@ def create_server() -> AsyncguideServer:
     ls.feature(types.TEXT_DOCUMENT_HOVER)(hover.hover)
     ls.feature(types.TEXT_DOCUMENT_CODE_ACTION, code_actions.options())(code_actions.code_action)
     ls.feature(types.CODE_ACTION_RESOLVE)(code_actions.resolve_code_action)
+    ls.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))(code_lens.code_lens)
     return ls
 
 

@@ -19,6 +19,7 @@ document changed in the meantime there is none.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -27,10 +28,11 @@ from lsprotocol import types
 
 from asyncguide.rules.fixes import build_fix, fix_all
 from asyncguide.rules.noqa import CommentLines, noqa_codes
+from asyncguide.rules.project.index import PROJECT_RULES
 from asyncguide.rules.rule import Applicability, Diagnostic, Edit, Fix, Range
 from asyncguide.rules.runner import rule_instance
 
-from . import notebooks
+from . import notebooks, project
 from .diagnostics import ensure_linted, lsp_diagnostic
 from .positions import single_edit
 
@@ -183,16 +185,22 @@ async def fix_all_edit(ls: AsyncguideServer, document: Document) -> types.Worksp
             return None
         return documents_edit(ls, {cell: [edit] for cell, edit in edits.items()}) if edits else None
     text, version = document.text, document.version
+    # in its project, as the document's lint is: ASY200's chains into other modules are fixed too
+    view = project.view_for(ls, document) if PROJECT_RULES & settings.codes else None
+    resolver = view.resolver(fallback=document.resolver) if view is not None else document.resolver
     try:
         result = await asyncio.get_running_loop().run_in_executor(
             ls.thread_pool,
-            fix_all,
-            text,
-            settings.codes,
-            settings.target_version,
-            settings.unsafe_fixes,
-            document.resolver,
-            settings.versions,
+            functools.partial(
+                fix_all,
+                text,
+                settings.codes,
+                settings.target_version,
+                settings.unsafe_fixes,
+                resolver,
+                settings.versions,
+                project=view,
+            ),
         )
     except Exception:  # noqa: BLE001 - a broken fix must not take the server down
         log.exception("fix all failed on %s", document.uri)

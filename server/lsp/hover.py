@@ -26,6 +26,7 @@ from asyncguide.rules.rule import Diagnostic, Range, Related
 from asyncguide.rules.runner import rule_instance
 
 from .diagnostics import ensure_linted
+from .positions import after_changes, before_changes
 from .resolution import schedule_resolution
 
 if TYPE_CHECKING:
@@ -207,13 +208,13 @@ def api_at(ls: AsyncguideServer, document: Document, line: int, column: int) -> 
     model = document.model
     if model is None:
         return None
-    position = _before_changes(document, line, column)
+    position = before_changes(document, line, column)
     if position is None:
         return None
     reference = reference_at(model, *position)
     if reference is None:
         return None
-    range_ = _after_changes(document, reference.range)
+    range_ = after_changes(document, reference.range)
     if range_ is None:
         return None
     frameworks = model.frameworks
@@ -232,40 +233,3 @@ def api_at(ls: AsyncguideServer, document: Document, line: int, column: int) -> 
     if resolver.pending:
         schedule_resolution(ls, document)
     return None
-
-
-def _before_changes(document: Document, line: int, column: int) -> tuple[int, int] | None:
-    """A position of the document's text in the text its model was built from; None inside text
-    changed since."""
-    point = Range(line, column, line, column)
-    for _, back in reversed(document.model_shifts):
-        moved = back(point)
-        if moved is None:
-            return None
-        point = moved
-    return point.start_line, point.start_column
-
-
-def _after_changes(document: Document, range_: Range) -> Range | None:
-    """A range of the model's text in the document's text, when the changes since left it whole
-    and the same (``create_task`` typed on into ``create_tasks`` is another name)."""
-    model = document.model
-    assert model is not None
-    moved = range_
-    for forward, _ in document.model_shifts:
-        shifted = forward(moved)
-        if shifted is None:
-            return None
-        moved = shifted
-    if moved is range_ or range_.start_line != range_.end_line:
-        return moved
-    old = model.lines[range_.start_line][range_.start_column : range_.end_column]
-    line = document.index.line(moved.start_line)
-    new = line[moved.start_column : moved.end_column]
-    before = line[moved.start_column - 1 : moved.start_column] if moved.start_column else ""
-    after = line[moved.end_column : moved.end_column + 1]
-    return moved if new == old and not _continues_word(before) and not _continues_word(after) else None
-
-
-def _continues_word(character: str) -> bool:
-    return character.isalnum() or character == "_"

@@ -7,17 +7,22 @@ position encoding negotiated at ``initialize``: UTF-16 code units unless the cli
 after one).
 
 ``Shift`` moves engine ranges through one text change, so that the last good diagnostics
-of a document that no longer parses stay under the code they were about.
+of a document that no longer parses stay under the code they were about; ``before_changes`` and
+``after_changes`` move positions between a document's text and the text its model was built from.
 """
 
 from __future__ import annotations
 
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from asyncguide.rules.model import split_lines
 from asyncguide.rules.rule import Range
+
+if TYPE_CHECKING:
+    from .documents import Document
 
 UTF8 = types.PositionEncodingKind.Utf8
 UTF16 = types.PositionEncodingKind.Utf16
@@ -186,3 +191,40 @@ class Shift:
             base = self.start[1] if self.added_lines == 0 else 0
             return self.start[0] + self.added_lines, base + self.last_line_length + column - self.end[1]
         return line + self.added_lines - (self.end[0] - self.start[0]), column
+
+
+def before_changes(document: Document, line: int, column: int) -> tuple[int, int] | None:
+    """A position of the document's text in the text its model was built from; None inside text
+    changed since."""
+    point = Range(line, column, line, column)
+    for _, back in reversed(document.model_shifts):
+        moved = back(point)
+        if moved is None:
+            return None
+        point = moved
+    return point.start_line, point.start_column
+
+
+def after_changes(document: Document, range_: Range) -> Range | None:
+    """A range of the model's text in the document's text, when the changes since left it whole
+    and the same (``create_task`` typed on into ``create_tasks`` is another name)."""
+    model = document.model
+    assert model is not None
+    moved = range_
+    for forward, _ in document.model_shifts:
+        shifted = forward(moved)
+        if shifted is None:
+            return None
+        moved = shifted
+    if moved is range_ or range_.start_line != range_.end_line:
+        return moved
+    old = model.lines[range_.start_line][range_.start_column : range_.end_column]
+    line = document.index.line(moved.start_line)
+    new = line[moved.start_column : moved.end_column]
+    before = line[moved.start_column - 1 : moved.start_column] if moved.start_column else ""
+    after = line[moved.end_column : moved.end_column + 1]
+    return moved if new == old and not _continues_word(before) and not _continues_word(after) else None
+
+
+def _continues_word(character: str) -> bool:
+    return character.isalnum() or character == "_"

@@ -7,11 +7,17 @@ the summaries come from the project's ``.asyncguide_cache/`` when it has them. U
 index is ready, its documents lint without it (ASY200 then follows the document's own helpers
 only); when it is ready, the open documents are linted again.
 
-The index then follows the edits: each lint of an open document summarises it from the model the
-lint built (no second parse), and a watched ``.py`` file created, changed or deleted on disk is
-summarised again or dropped (an open document's editor text wins over its file). When a module's
-summary changes, the open documents that reach it, directly or through other modules, are linted
-again, so a blocking call added to a closed ``db.py`` shows in the open ``api.py``.
+The index then follows the edits: an open document's lint is summarised from the model the lint
+built (no second parse) once the document has rested ``INDEX_DELAY_SECONDS``, and a watched
+``.py`` file created, changed or deleted on disk is summarised again, in the thread pool, or
+dropped (an open document's editor text wins over its file). When a module's summary changes, the
+open documents that reach it, directly or through other modules (``ProjectState.dependents``), are
+linted again, one per turn of the event loop, so a blocking call added to a closed ``db.py``
+shows in the open ``api.py``.
+
+None of this is on the keystroke path: while the user types, a document's lints do not go into
+the index (each keystroke would otherwise summarise the document and re-lint its dependents), and
+a keystroke arriving while dependents are re-linted waits for one of them at most.
 """
 
 from __future__ import annotations
@@ -20,9 +26,10 @@ import asyncio
 import hashlib
 import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
@@ -36,7 +43,7 @@ from asyncguide.rules.project.summary import ModuleSummary, summarize
 from asyncguide.rules.runner import lint
 
 from ..files import walk_python_files
-from . import diagnostics
+from . import code_lens, diagnostics
 from .positions import LineIndex
 
 if TYPE_CHECKING:
@@ -48,6 +55,9 @@ log = logging.getLogger("asyncguide.server")
 
 #: files summarised per turn of the thread pool, between progress reports
 BATCH = 25
+#: how long an open document rests after a lint before that lint goes into the index: typing
+#: goes on without the index's work, which follows within this delay of the last keystroke
+INDEX_DELAY_SECONDS = 0.1
 
 
 @dataclass(eq=False)
@@ -57,9 +67,24 @@ class ProjectState:
     root: Path
     settings: Settings
     index: ProjectIndex | None = None
+    #: module -> the modules whose summaries name it (``ProjectIndex.dependents``, kept as the
+    #: summaries change rather than asked of every summary of the project on each change)
+    dependents: dict[str, set[str]] = field(default_factory=dict)
+    #: document URI -> its lint waiting to go into the index (``linted``), and the modules whose
+    #: summaries changed while it waited (the lint did not see them)
+    waiting: dict[str, tuple[asyncio.TimerHandle, set[str]]] = field(default_factory=dict)
+    #: summarising files changed on disk and re-linting dependents, kept until done
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    #: one disk update at a time, in the order of the events
+    disk_updates: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def module_of(self, path: Path) -> tuple[str, bool] | None:
         return module_name(path, source_roots(self.root, self.settings.source_roots))
+
+    def start(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
 
 def state_for(ls: AsyncguideServer, path: Path | None) -> ProjectState | None:
@@ -85,14 +110,29 @@ def view_for(ls: AsyncguideServer, document: Document) -> ProjectView | None:
 
 
 def linted(ls: AsyncguideServer, document: Document, view: ProjectView, model: SemanticModel) -> None:
-    """A lint of an open document parsed: its summary, from the lint's own model (which ASY200
-    made already), goes into the index. Called soon after the lint, when the model is still the
-    document's current one."""
+    """A lint of an open document parsed: once the document has rested ``INDEX_DELAY_SECONDS``
+    (a later lint replaces this one), its summary goes into the index."""
     state = state_for(ls, document.path)
-    if state is None or state.index is None or document.model is not model or ls.documents.get(document.uri) is not document:
+    if state is None or state.index is None:
+        return
+    waiting = state.waiting.pop(document.uri, None)
+    if waiting is not None:
+        waiting[0].cancel()
+    timer = asyncio.get_running_loop().call_later(INDEX_DELAY_SECONDS, _index_lint, ls, state, document, view, model)
+    state.waiting[document.uri] = (timer, set())
+
+
+def _index_lint(ls: AsyncguideServer, state: ProjectState, document: Document, view: ProjectView, model: SemanticModel) -> None:
+    """The summary of a document's lint goes into the index, from the lint's own model (which
+    ASY200 summarised already), when the model is still the document's current one. When a
+    module it reaches changed meanwhile, the document is linted again."""
+    _, changed_since = state.waiting.pop(document.uri)
+    if document.model is not model or ls.documents.get(document.uri) is not document:
         return
     summary = summarize(model, view.module, view.path, view.is_package)
     _update(ls, state, {view.module: summary}, skip=document.uri)
+    if changed_since and view.module in _dependents(state.dependents, list(changed_since)):
+        state.start(_relint(ls, [document]))
 
 
 def _update(ls: AsyncguideServer, state: ProjectState, changed: dict[str, ModuleSummary | None], skip: str | None = None) -> None:
@@ -103,26 +143,64 @@ def _update(ls: AsyncguideServer, state: ProjectState, changed: dict[str, Module
     really = [module for module, summary in changed.items() if index.modules.get(module) != summary]
     if not really:
         return
-    affected = _dependents(index, really)
     for module in really:
-        summary = changed[module]
+        old, summary = index.modules.get(module), changed[module]
         index = index.replaced(summary) if summary is not None else index.without(module)
+        _link(state.dependents, index, module, old, summary)
     state.index = index
-    affected |= _dependents(index, really)
-    for document in list(ls.documents.values()):
+    for _, changed_since in state.waiting.values():
+        changed_since.update(really)
+    affected = _dependents(state.dependents, really)
+    documents = []
+    for document in ls.documents.values():
         if document.uri == skip or document.path is None or state_for(ls, document.path) is not state:
             continue
         named = state.module_of(document.path)
         if named is not None and named[0] in affected:
+            documents.append(document)
+    if documents:
+        state.start(_relint(ls, documents))
+
+
+async def _relint(ls: AsyncguideServer, documents: list[Document]) -> None:
+    """Lint the documents again, one per turn of the event loop: a keystroke that arrives
+    meanwhile is handled before the next one. Their code lenses follow."""
+    for document in documents:
+        if ls.documents.get(document.uri) is document:
             diagnostics.relint_document(ls, document)
+        await asyncio.sleep(0)
+    code_lens.refresh(ls, documents)
 
 
-def _dependents(index: ProjectIndex, modules: list[str]) -> set[str]:
+def _reverse_dependencies(modules: dict[str, ModuleSummary]) -> dict[str, set[str]]:
+    """Module -> the modules whose summaries name it."""
+    found: dict[str, set[str]] = {}
+    for name, summary in modules.items():
+        for referenced in summary.referenced:
+            if referenced in modules:
+                found.setdefault(referenced, set()).add(name)
+    return found
+
+
+def _link(
+    dependents: dict[str, set[str]], index: ProjectIndex, module: str, old: ModuleSummary | None, new: ModuleSummary | None
+) -> None:
+    """Keep ``dependents`` right for ``index``, where ``module``'s summary went from ``old`` to ``new``."""
+    for referenced in old.referenced if old is not None else ():
+        dependents.get(referenced, set()).discard(module)
+    for referenced in new.referenced if new is not None else ():
+        if referenced in index.modules:
+            dependents.setdefault(referenced, set()).add(module)
+    if old is None and new is not None:  # a new module: the summaries that named it before it existed
+        dependents[module] = {*dependents.get(module, ()), *index.dependents(module)}
+
+
+def _dependents(dependents: dict[str, set[str]], modules: list[str]) -> set[str]:
     """The modules that name one of ``modules``, directly or through others."""
     found: set[str] = set()
     pending = list(modules)
     while pending:
-        for dependent in index.dependents(pending.pop()):
+        for dependent in dependents.get(pending.pop(), ()):
             if dependent not in found:
                 found.add(dependent)
                 pending.append(dependent)
@@ -180,12 +258,11 @@ async def _build(ls: AsyncguideServer, state: ProjectState) -> None:
                     message=f"Indexing {done:,}/{len(files):,} files", percentage=done * 100 // max(len(files), 1)
                 ),
             )
+    state.dependents = await loop.run_in_executor(ls.thread_pool, _reverse_dependencies, modules)
     state.index = ProjectIndex(modules, analysis_options(state.settings), str(state.root))
     if progress:
         ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"Indexed {len(modules):,} modules"))
-    for document in list(ls.documents.values()):
-        if state_for(ls, document.path) is state:
-            diagnostics.relint_document(ls, document)
+    await _relint(ls, [document for document in ls.documents.values() if state_for(ls, document.path) is state])
 
 
 def _list_files(state: ProjectState) -> list[ProjectFile]:
@@ -201,9 +278,10 @@ def _summarize_batch(batch: list[ProjectFile], root: str, settings: Settings) ->
 
 
 def files_changed(ls: AsyncguideServer, changes: list[types.FileEvent]) -> None:
-    """Watched ``.py`` files changed on disk: summarise them again (or drop the deleted ones)."""
+    """Watched ``.py`` files changed on disk: summarise them again (or drop the deleted ones), in
+    the thread pool."""
     open_paths = {document.path for document in ls.documents.values()}
-    by_state: dict[int, tuple[ProjectState, dict[str, ModuleSummary | None]]] = {}
+    by_state: dict[int, tuple[ProjectState, list[ProjectFile]]] = {}
     for change in changes:
         fs_path = to_fs_path(change.uri)
         if fs_path is None or not fs_path.endswith(".py"):
@@ -213,15 +291,23 @@ def files_changed(ls: AsyncguideServer, changes: list[types.FileEvent]) -> None:
         if state is None or state.index is None or path in open_paths:
             continue
         named = state.module_of(path)
-        if named is None:
-            continue
-        summary = None
-        if change.type != types.FileChangeType.Deleted and os.path.isfile(path):
-            file = ProjectFile(path, *named)
-            summary = summarize_file((file, str(state.root), state.settings.target_version))
-        by_state.setdefault(id(state), (state, {}))[1][named[0]] = summary
-    for state, changed in by_state.values():
-        _update(ls, state, changed)
+        if named is not None:
+            by_state.setdefault(id(state), (state, []))[1].append(ProjectFile(path, *named))
+    for state, files in by_state.values():
+        state.start(_files_changed(ls, state, files))
+
+
+async def _files_changed(ls: AsyncguideServer, state: ProjectState, files: list[ProjectFile]) -> None:
+    async with state.disk_updates:
+        loop = asyncio.get_running_loop()
+        summaries = await loop.run_in_executor(ls.thread_pool, _summarize_changed, files, str(state.root), state.settings)
+        open_paths = {document.path for document in ls.documents.values()}  # opened meanwhile: the editor's text wins
+        _update(ls, state, {file.module: summary for file, summary in zip(files, summaries) if file.path not in open_paths})
+
+
+def _summarize_changed(files: list[ProjectFile], root: str, settings: Settings) -> list[ModuleSummary | None]:
+    """The files' summaries; None for a file deleted (or unreadable: as good as deleted)."""
+    return [summarize_file((file, root, settings.target_version)) if os.path.isfile(file.path) else None for file in files]
 
 
 # ------------------------------------------------------------------------------ workspace pull

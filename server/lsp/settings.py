@@ -22,6 +22,8 @@ configurationPreference     ``editorFirst``: the selection settings above overri
                             no ``[tool.asyncguide]`` configures the document
 codeAction.fixViolation     ``{"enable": false}``: no quick fix per diagnostic      enabled
 codeAction.disableRuleComment ``{"enable": false}``: no "disable for this line"    enabled
+codeLens                    ``{"enable": false}``: no code lens over async defs     enabled
+                            reaching blocking calls via helpers (ASY200)
 logLevel                    the least severe log records sent to the client         info
                             (``error``, ``warning``, ``info``, ``debug``; ``logs``)
 diagnosticMode              ``workspace``: ``workspace/diagnostic`` reports every   openFilesOnly
@@ -92,6 +94,7 @@ class EditorSettings:
     diagnostic_mode: DiagnosticMode = DiagnosticMode("openFilesOnly")
     log_level: LogLevel = LogLevel(DEFAULT_LEVEL)
     code_action: CodeActionSettings = CodeActionSettings()
+    code_lens: Toggle = Toggle()
 
 
 def camel_case(name: str) -> str:

@@ -70,3 +70,19 @@ def test_sarif_code_flow(app: Path, capsys: pytest.CaptureFixture[str]) -> None:
     [location] = result["codeFlows"][0]["threadFlows"][0]["locations"]
     assert location["location"]["physicalLocation"]["artifactLocation"]["uri"] == "app/db.py"
     assert location["location"]["message"]["text"] == "query() calls `time.sleep()`, which blocks"
+
+
+def test_unsafe_fix_runs_the_helper_of_another_module_in_a_thread(app: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    safe_only = run_main(capsys, "check", "--select", "ASY200", "--fix", "app/api.py")
+    assert (app / "app/api.py").read_text() == API
+    assert "1 more fixable with --fix --unsafe-fixes." in safe_only.stdout
+    assert safe_only.exit_code == 1
+    diff = run_main(capsys, "check", "--select", "ASY200", "--diff", "--unsafe-fixes", "app/api.py")
+    assert "+    await asyncio.to_thread(query)" in diff.stdout
+    assert (app / "app/api.py").read_text() == API
+    run = run_main(capsys, "check", "--select", "ASY200", "--fix", "--unsafe-fixes", "app/api.py")
+    assert run.stdout.splitlines()[-1] == "Found 1 problem (1 fixed, 0 remaining)."
+    assert run.exit_code == 0
+    assert (app / "app/api.py").read_text() == (
+        "import asyncio\n\nfrom app.db import query\n\n\nasync def handler():\n    await asyncio.to_thread(query)\n"
+    )

@@ -366,6 +366,38 @@ def test_noqa_on_the_blocking_line_silences_the_chains_ending_there(make_project
     project.check_markers()
 
 
+def test_noqa_that_cuts_chains_is_used_for_asg001(make_project):
+    project = make_project(
+        {
+            "app/__init__.py": "",
+            "app/db.py": """
+                import time
+
+                def pause():
+                    time.sleep(0.001)  # noqa: ASY200 - a deliberate pause behind a lock
+
+                def nap():
+                    time.sleep(1)  # noqa: ASY100
+
+                def rest():
+                    time.sleep(1)  # noqa: ASY101
+
+                def idle():
+                    return 1  # noqa: ASY200
+            """,
+        }
+    )
+    codes = ("ASY200", "ASY100", "ASY101", "ASG001")
+    unused = [(d.range.start_line + 1, d.message) for d in project.lint("app/db.py", codes) if d.code == "ASG001"]
+    assert unused == [
+        (10, "`# noqa` lists codes that suppress nothing here (unused: ASY101)"),
+        (13, "`# noqa` lists codes that suppress nothing here (unused: ASY200)"),
+    ]
+    # without ASY200 no chain is cut: the codes are unused
+    alone = [d.range.start_line + 1 for d in project.lint("app/db.py", ("ASY100", "ASG001")) if d.code == "ASG001"]
+    assert alone == [4, 7, 10, 13]
+
+
 def test_offload_primitives_keep_the_work_off_the_loop(make_project):
     project = make_project(
         {
@@ -417,7 +449,7 @@ def test_async_helpers_generators_and_unknown_decorators_are_not_followed(make_p
                     time.sleep(1)
 
                 @functools.lru_cache
-                def cached():
+                def cached(key):  # runs once per new key: followed (without parameters, once: not)
                     time.sleep(1)
 
                 @staticmethod
@@ -432,7 +464,7 @@ def test_async_helpers_generators_and_unknown_decorators_are_not_followed(make_p
                     await coroutine()
                     rows()
                     registered()
-                    cached()  # expect: ASY200
+                    cached(1)  # expect: ASY200
             """,
         }
     )

@@ -36,13 +36,14 @@ FAST = {"select": ["ASY100"], "debounceMs": 0}
 
 
 class Client(LanguageClient):
-    """pytest-lsp's client, also keeping every publishDiagnostics, diagnostic refreshes and
-    capability registrations."""
+    """pytest-lsp's client, also keeping every publishDiagnostics, diagnostic and code lens
+    refreshes and capability registrations."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.published: list[types.PublishDiagnosticsParams] = []
         self.refreshed = asyncio.Event()
+        self.code_lens_refreshed = asyncio.Event()
         self.registrations: list[types.Registration] = []
         self.initialize_result: types.InitializeResult | None = None
 
@@ -57,6 +58,10 @@ def _refresh(client: Client, params: None) -> None:
     client.refreshed.set()
 
 
+def _refresh_code_lens(client: Client, params: None) -> None:
+    client.code_lens_refreshed.set()
+
+
 def _register_capability(client: Client, params: types.RegistrationParams) -> None:
     client.registrations.extend(params.registrations)
 
@@ -69,6 +74,7 @@ def make_client() -> Client:
             **DEFAULT_CLIENT_FEATURES,
             types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _publish,
             types.WORKSPACE_DIAGNOSTIC_REFRESH: _refresh,
+            types.WORKSPACE_CODE_LENS_REFRESH: _refresh_code_lens,
             types.CLIENT_REGISTER_CAPABILITY: _register_capability,
         },
     )

@@ -10,6 +10,7 @@ import pytest
 from lsprotocol import types
 
 from .conftest import FAST, TIMEOUT, StartServer, apply, code_actions, edits_of, open_document, span, wait_for_publish
+from .test_project_index import BLOCKING_DB, has_asy200, wait_for_indexing
 
 SLEEPS = 2000
 
@@ -58,3 +59,20 @@ async def test_quick_fix_and_fix_all_keep_the_documents_line_breaks(start_server
     assert apply(text, all_edits) == fixed.replace("\n", newline)
     for edit in quick_edits + all_edits:
         assert "\n" not in edit.new_text.replace(newline, "") and "\r" not in edit.new_text.replace(newline, "")
+
+
+async def test_fix_all_runs_a_helper_of_another_module_in_a_thread(start_server: StartServer, tmp_path: Path) -> None:
+    """ASY200's unsafe fix, through "fix all", for a chain the document's own text does not show."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/__init__.py").write_text("")
+    (tmp_path / "app/db.py").write_text(BLOCKING_DB)
+    text = "from app.db import query\n\n\nasync def handler():\n    query()\n"
+    (tmp_path / "app/api.py").write_text(text)
+    client = await start_server(initialization_options={**FAST, "select": ["ASY200"], "unsafeFixes": True}, folders=[tmp_path])
+    await wait_for_indexing(client)
+    uri = open_document(client, tmp_path / "app/api.py", text)
+    await wait_for_publish(client, uri, where=has_asy200)
+
+    [fix_all] = await code_actions(client, uri, span(0, 0, 0, 0), only=["source.fixAll"])
+    fixed = apply(text, edits_of((await client.code_action_resolve_async(fix_all)).edit, uri))
+    assert fixed == "import asyncio\n\nfrom app.db import query\n\n\nasync def handler():\n    await asyncio.to_thread(query)\n"

@@ -143,3 +143,32 @@ async def test_the_index_answers_the_coroutine_rules_in_a_workspace(start_server
     )
     cleared = await wait_for_publish(client, api_uri, after=mark, where=lambda p: not p.diagnostics)
     assert cleared.diagnostics == ()
+
+
+async def test_a_module_created_and_deleted_on_disk_reaches_the_open_caller(start_server: StartServer, tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/__init__.py").write_text("")
+    api = tmp_path / "app/api.py"
+    api.write_text(API)  # imports app.db, which does not exist yet
+    client = await start_server(initialization_options={"select": ["ASY200"], "debounceMs": 0}, folders=[tmp_path])
+    await wait_for_indexing(client)
+    api_uri = open_document(client, api, API)
+    first = await wait_for_publish(client, api_uri, version=1)
+    assert not has_asy200(first)
+
+    mark = len(client.published)
+    db = tmp_path / "app/db.py"
+    db.write_text(BLOCKING_DB)
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=uri(db), type=types.FileChangeType.Created)])
+    )
+    reported = await wait_for_publish(client, api_uri, after=mark, where=has_asy200)
+    assert [d.range.start.line for d in reported.diagnostics] == [4]
+
+    mark = len(client.published)
+    db.unlink()
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=uri(db), type=types.FileChangeType.Deleted)])
+    )
+    cleared = await wait_for_publish(client, api_uri, after=mark, where=lambda params: not has_asy200(params))
+    assert cleared.diagnostics == ()

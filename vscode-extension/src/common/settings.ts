@@ -23,6 +23,7 @@ export const SERVER_SETTING_KEYS = [
     "diagnosticMode",
     "logLevel",
     "codeAction",
+    "codeLens",
 ] as const;
 export type ServerSettingKey = (typeof SERVER_SETTING_KEYS)[number];
 

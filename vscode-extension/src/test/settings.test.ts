@@ -49,6 +49,7 @@ describe("server settings", () => {
                 configuration: "${workspaceFolder}/tools/asyncguide.toml",
                 logLevel: "debug",
                 codeAction: { fixViolation: { enable: false }, disableRuleComment: { enable: true } },
+                codeLens: { enable: false },
             }),
             variables,
         );
@@ -66,6 +67,7 @@ describe("server settings", () => {
             configuration: "/work/app/tools/asyncguide.toml",
             logLevel: "debug",
             codeAction: { fixViolation: { enable: false }, disableRuleComment: { enable: true } },
+            codeLens: { enable: false },
         });
     });
 
@@ -134,7 +136,7 @@ describe("classifyChange", () => {
     });
 
     it("sends the server's own settings to the running server", () => {
-        for (const key of ["select", "ignore", "unsafeFixes", "debounceMs", "showSyntaxErrors", "configurationPreference", "enable", "extendSelect", "exclude", "configuration", "logLevel", "codeAction", "diagnosticMode"]) {
+        for (const key of ["select", "ignore", "unsafeFixes", "debounceMs", "showSyntaxErrors", "configurationPreference", "enable", "extendSelect", "exclude", "configuration", "logLevel", "codeAction", "codeLens", "diagnosticMode"]) {
             assert.equal(classifyChange(changed(`asyncguide.${key}`)), "notify", key);
         }
     });
