@@ -38,10 +38,12 @@ from ..rules.reading import Unreadable, read_bytes
 from ..rules.resolve import JediResolver
 from ..rules.rule import Applicability, Diagnostic, Range, Severity
 from ..rules.project.build import (
-    ProjectFile, build_index, cached_summaries, fingerprint, keep_summary, project_files, summarize_source, summary_keys,
+    ProjectFile, analysis_options, build_index, cached_summaries, fingerprint, keep_summary, project_files,
+    summarize_source, summary_keys,
 )
 from ..rules.project.index import PROJECT_RULES, ProjectIndex, ProjectView
 from ..rules.project.cache import DiskCache, FileDigests, code_stamp, digest_of
+from ..rules.project.recorded import AskedNames, Question, RecordedIndex, agree
 from ..rules.project.summary import ModuleSummary, summarize
 from ..rules.runner import CoroutineResolver, InternalError, LintResult, SyntaxErrorInfo, lint
 from ..rules.versions import framework_versions
@@ -242,6 +244,11 @@ class Project:
     def __post_init__(self) -> None:
         self.file_at = {file.path: file for file in self.files}
 
+    def first_pass_context(self) -> tuple[str, ProjectIndex]:
+        """What a first pass (``first_pass``) of one of its files is given: the fingerprint of the
+        index, and the stand-in index (no module; the analysis options and folder of the index)."""
+        return self.fingerprint, ProjectIndex({}, analysis_options(self.settings), str(self.root))
+
     def index(self, jobs: int) -> ProjectIndex:
         if self._index is None:
             use_cache = self.keys is not None
@@ -398,7 +405,7 @@ def run_tasks(run: CheckRun, tasks: list[FileTask], jobs: int) -> list[FileResul
     start_worker(indexes)
     # the files with no first pass, and those whose first pass asked the resolver something
     remaining: list[FileTask | FirstPass] = [
-        passes.get(task.path) or task for task in missed if results[task.path] is None or passes[task.path].asked
+        passes.get(task.path) or task for task in missed if results[task.path] is None or not passes[task.path].settled
     ]
     linted = map_in_processes(jobs, finish_file, remaining, start_worker, (indexes,))
     results.update(zip((item.task.path if isinstance(item, FirstPass) else item.path for item in remaining), linted))
@@ -412,7 +419,7 @@ def first_passes(run: CheckRun, missed: list[FileTask], linted_roots: set[Path],
         if root in linted_roots and project.keys is not None:
             project.made.update(cached_summaries(root, project.keys))
     first = [task for task in missed if takes_first_pass(task, run.projects.get(task.project_root))]
-    jobs_of_first = [(task, run.projects[task.project_root].fingerprint) for task in first]
+    jobs_of_first = [(task, *run.projects[task.project_root].first_pass_context()) for task in first]
     passes = dict(zip((task.path for task in first), map_in_processes(jobs, first_pass, jobs_of_first)))
     for task in first:
         done = passes[task.path]
@@ -544,31 +551,15 @@ def task_resolver(task: FileTask, project: ProjectView | None) -> CoroutineResol
 def takes_first_pass(task: FileTask, project: Project | None) -> bool:
     """Whether the task's file is linted before its project's index exists (``first_pass``): a
     plain check of a module of a project whose index is to be built, with the settings its
-    summary is made with, when the cache has no summary of it; not with ASY200, whose findings
-    are the index's answers."""
+    summary is made with, when the cache has no summary of it."""
     return (
         project is not None
         and task.module is not None
         and project.file_at[task.path] not in project.made
         and task.mode == "check"
         and task.text is None
-        and "ASY200" not in task.codes
         and task.target_version == project.settings.target_version
     )
-
-
-class AskedNames:
-    """The ``CoroutineResolver`` of a first pass: it cannot tell yet, and keeps what it was asked.
-
-    The coroutine rules read an answer as a truth value: a lint whose questions all have a false
-    answer (None, False) from the real resolver is the lint made with this one."""
-
-    def __init__(self) -> None:
-        self.names: dict[str, None] = {}
-
-    def is_coroutine_function(self, qualified_name: str) -> bool | None:
-        self.names[qualified_name] = None
-        return None
 
 
 @dataclass
@@ -579,20 +570,28 @@ class FirstPass:
     #: the result, final when ``asked`` is empty
     result: FileResult
     summary: ModuleSummary | None
-    #: the names the lint asked the resolver (``AskedNames``): the index and jedi answer them
-    #: once the index is linked (``finish_file``)
+    #: the names the lint asked the resolver (``AskedNames``), and its questions to the index
+    #: (``RecordedIndex``): the index and jedi answer them once the index is linked (``finish_file``)
     asked: tuple[str, ...]
+    questions: list[Question]
     #: the result cache's entry for the file, and what it keeps once the answers agree
     pending: tuple[ResultCache, CachedResult] | None
 
+    @property
+    def settled(self) -> bool:
+        """Whether the result is final as it is: the lint asked nothing an index may answer
+        otherwise (ASY200 takes its copy of the index, ``replaced``, whether it asks it or not)."""
+        return not self.asked and all(question.name == "replaced" for question in self.questions)
 
-def first_pass(job: tuple[FileTask, str]) -> FirstPass | None:
+
+def first_pass(job: tuple[FileTask, str, ProjectIndex]) -> FirstPass | None:
     """Lint a module of a project (``takes_first_pass``) without its index, and summarise it
     from the lint's model: the file is parsed and walked once for both. The lint is the one made
-    with the index when the index tells nothing new of what it asked (``finish_file``): its
-    result is then cached with the index's fingerprint (``job``: the task and that fingerprint).
-    None when the lint failed: the file is then checked as usual, after the index."""
-    task, index_fingerprint = job
+    with the index when the index answers what it asked as the stand-ins did (``finish_file``,
+    ``rules.project.recorded``); its result is then cached with the index's fingerprint. ``job``:
+    the task, that fingerprint, and the stand-in index (no module, the project's analysis options
+    and folder). None when the lint failed: the file is then checked as usual, after the index."""
+    task, index_fingerprint, standin = job
     collecting = gc.isenabled()
     gc.disable()  # as ``check_file`` does
     try:
@@ -601,15 +600,18 @@ def first_pass(job: tuple[FileTask, str]) -> FirstPass | None:
         if read is None:
             return FirstPass(task, result, None, (), None)
         source, _, content_digest = read
-        asked = AskedNames()
-        try:
-            linted = lint(source, task.codes, task.target_version, asked, framework_versions(task.project_root))
-        except Exception:  # noqa: BLE001 - checked again after the index, which reports it
-            return None
         path = str(task.path)
         module: str = task.module  # type: ignore[assignment]
+        asked, recorded = AskedNames(), RecordedIndex(standin)
+        project = ProjectView(recorded, module, path, task.is_package)  # type: ignore[arg-type]
+        versions = framework_versions(task.project_root)
+        try:
+            linted = lint(source, task.codes, task.target_version, asked, versions, project=project)
+        except Exception:  # noqa: BLE001 - checked again after the index, which reports it
+            return None
         if linted.model is not None:
-            summary = summarize(linted.model, module, path, task.is_package)
+            # ASY200 placed the document in the index with its summary, made from this model
+            summary = recorded.summary() or summarize(linted.model, module, path, task.is_package)
             lines = linted.model.lines
             linted.model.release()
         else:
@@ -619,14 +621,16 @@ def first_pass(job: tuple[FileTask, str]) -> FirstPass | None:
             lines = split_lines(source)
         if summary is not None and task.use_cache:
             keep_summary(task.project_root, content_digest, ProjectFile(task.path, module, task.is_package), summary)
+        done = FirstPass(task, result, summary, tuple(asked.names), recorded.asked, None)
         cache = result_cache(task, content_digest, index_fingerprint)
-        pending = None
         if cache is not None and not linted.internal_errors:
-            pending = (cache, CachedResult.of(linted, lambda line: line_text(lines, line)))
-            if not asked.names:
-                cache.put(pending[1])
+            cached = CachedResult.of(linted, lambda line: line_text(lines, line))
+            if done.settled:
+                cache.put(cached)
+            else:
+                done.pending = (cache, cached)
         add_findings(task, result, linted, lambda line: line_text(lines, line), None)
-        return FirstPass(task, result, summary, tuple(asked.names), pending)
+        return done
     finally:
         if collecting:
             gc.enable()
@@ -635,10 +639,14 @@ def first_pass(job: tuple[FileTask, str]) -> FirstPass | None:
 def finish_file(item: FileTask | FirstPass) -> FileResult:
     """A task's result once its project's index is linked: checked, or for a first pass
     (``first_pass``), its result when the resolver's answers to what it asked are all false, as
-    the first pass's were; else checked again, with what the resolver learned."""
+    the first pass's were, and the index answers its questions as the stand-in did; else
+    checked again, with what the resolver learned."""
     if isinstance(item, FileTask):
         return check_file(item)
-    resolver = task_resolver(item.task, project_view(item.task))
+    project = project_view(item.task)
+    resolver = task_resolver(item.task, project)
+    if project is None or not agree(item.questions, project.index):  # None: its module is another file's
+        return check_file(item.task, resolver)
     if any(resolver.is_coroutine_function(name) for name in item.asked):
         return check_file(item.task, resolver)
     if item.pending is not None:

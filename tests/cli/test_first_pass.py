@@ -17,19 +17,24 @@ from .conftest import write
 
 MODULES = {
     "app/__init__.py": "",
-    # the index answers that fetch is a coroutine function: service.py's first pass is redone
+    # the index answers that fetch is a coroutine function, and that query blocks: service.py's
+    # first pass is redone
     "app/db.py": (
         "import time\n\n\ndef query():\n    time.sleep(1)\n\n\nasync def fetch():\n    return 1\n"
     ),
     "app/service.py": (
         "from app.db import fetch, query\n\n\nasync def load():\n    fetch()\n    return query()\n"
     ),
-    # asked about query and render, plain functions: the first pass stands
+    # render blocks through another module: api.py's first pass is redone
     "app/api.py": (
         "from app.db import query\nfrom app.views import render\n\n\n"
         "async def handler():\n    query()  # noqa: ASY200\n    return render()\n"
     ),
-    "app/views.py": "import time\n\n\ndef render():\n    time.sleep(0.1)\n    return 'page'\n\n\nasync def page():\n    time.sleep(1)\n",
+    # a chain in the module itself: the stand-in index finds it as the whole index does
+    "app/views.py": (
+        "import time\n\n\ndef render():\n    time.sleep(0.1)\n    return 'page'\n\n\n"
+        "async def page():\n    time.sleep(1)\n    return render()\n"
+    ),
     "app/skipped.py": "# asyncguide: skip-file\nimport time\n\n\nasync def nap():\n    time.sleep(1)\n",
     "app/broken.py": "def broken(:\n    pass\n",
 }
@@ -43,9 +48,15 @@ def app(project: Path) -> Path:
     return project
 
 
-@pytest.mark.parametrize("extend_select", [(), ("PEDANTIC", "ASG001")])
-def test_the_findings_are_those_of_linting_with_the_whole_index(app: Path, extend_select: tuple[str, ...]) -> None:
-    options = CheckOptions(extend_select=extend_select, jobs=1, use_cache=False)
+@pytest.mark.parametrize(
+    "options",
+    [
+        CheckOptions(jobs=1, use_cache=False),
+        CheckOptions(extend_select=("PEDANTIC", "ASG001"), jobs=1, use_cache=False),
+        CheckOptions(ignore=("ASY200",), jobs=1, use_cache=False),
+    ],
+)
+def test_the_findings_are_those_of_linting_with_the_whole_index(app: Path, options: CheckOptions) -> None:
     checked = {result.display_path: result.findings for result in run_check([str(app)], options)}
     alone = {}
     for relative in MODULES:
@@ -54,6 +65,9 @@ def test_the_findings_are_those_of_linting_with_the_whole_index(app: Path, exten
         alone[relative] = result.findings
     assert checked == alone
     assert any(finding.diagnostic.code == "ASY110" for finding in checked["app/service.py"])
+    if "ASY200" not in (options.ignore or ()):
+        assert [finding.diagnostic.code for finding in checked["app/views.py"]].count("ASY200") == 1
+        assert any(finding.diagnostic.code == "ASY200" for finding in checked["app/api.py"])
 
 
 @pytest.fixture
@@ -72,14 +86,16 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_each_module_is_parsed_once_unless_the_index_says_more(app: Path, built: list[str]) -> None:
     run_check([str(app)], CheckOptions(jobs=1, use_cache=False))
-    parsing = [relative for relative in MODULES if relative != "app/broken.py"]
-    # service.py again, with the index's answer; skipped.py is summarised, though not linted
-    assert sorted(built) == sorted([MODULES[r] for r in parsing] + [MODULES["app/service.py"], MODULES["app/broken.py"]])
+    # again, with the index's answers: service.py (fetch is a coroutine function, query blocks)
+    # and api.py (render blocks, in another module); views.py's chain is its own. skipped.py is
+    # summarised, though not linted
+    again = [MODULES["app/service.py"], MODULES["app/api.py"]]
+    assert sorted(built) == sorted([*MODULES.values(), *again])
 
 
-def test_with_asy200_the_index_comes_first(app: Path, built: list[str]) -> None:
-    run_check([str(app)], CheckOptions(extend_select=("ASY200",), jobs=1, use_cache=False))
-    assert built.count(MODULES["app/api.py"]) == 2  # summarised, then linted with the index
+def test_without_asy200_only_the_coroutine_rules_ask(app: Path, built: list[str]) -> None:
+    run_check([str(app)], CheckOptions(ignore=("ASY200",), jobs=1, use_cache=False))
+    assert sorted(built) == sorted([*MODULES.values(), MODULES["app/service.py"]])
 
 
 def test_with_the_cache_a_summary_kept_is_not_made_again(app: Path, built: list[str]) -> None:
@@ -89,10 +105,10 @@ def test_with_the_cache_a_summary_kept_is_not_made_again(app: Path, built: list[
     write(app, "app/db.py", "def query():\n    return 1\n\n\nasync def fetch():\n    return 1\n")
     built.clear()
     changed = {result.display_path: result.findings for result in run_check([str(app)], options)}
+    changed_run = list(built)
     fresh = {result.display_path: result.findings for result in run_check([str(app)], replace(options, use_cache=False))}
     assert changed == fresh
     assert any(finding.diagnostic.code == "ASY110" for finding in changed["app/service.py"])
-    changed_run = built[: len(built) - len(MODULES) - 1]  # the no-cache run: every module, and service.py again
     # each once: db.py and broken.py (no summary to keep) in a first pass, the others linted with
     # the index; skipped.py not at all
     assert sorted(changed_run) == sorted((app / relative).read_text("utf-8") for relative in MODULES if relative != "app/skipped.py")
