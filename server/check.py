@@ -598,7 +598,7 @@ def first_pass(job: tuple[FileTask, str, ProjectIndex]) -> FirstPass | None:
         result = new_result(task)
         read = read_task(task, result)
         if read is None:
-            return FirstPass(task, result, None, (), None)
+            return FirstPass(task, result, None, (), [], None)
         source, _, content_digest = read
         path = str(task.path)
         module: str = task.module  # type: ignore[assignment]
