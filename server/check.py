@@ -394,7 +394,7 @@ def run_tasks(run: CheckRun, tasks: list[FileTask], jobs: int) -> list[FileResul
 
     A module of a project is parsed once: its first pass (``first_pass``) lints it before the
     index exists and summarises it from the same model; the index is then linked, and only the
-    files whose lint asked something the index (or jedi) may answer otherwise are linted again."""
+    files whose lint gets other answers from the index (or jedi) are linted again."""
     quiet_engine_logging()
     results = {task.path: cached_check(run, task) for task in tasks}
     missed = [task for task in tasks if results[task.path] is None]
@@ -403,7 +403,7 @@ def run_tasks(run: CheckRun, tasks: list[FileTask], jobs: int) -> list[FileResul
     results.update((path, done.result) for path, done in passes.items() if done is not None)
     indexes = {root: project.index(jobs) for root, project in run.projects.items() if root in linted_roots}
     start_worker(indexes)
-    # the files with no first pass, and those whose first pass asked the resolver something
+    # the files with no first pass, and those whose first pass asked what the index may answer otherwise
     remaining: list[FileTask | FirstPass] = [
         passes.get(task.path) or task for task in missed if results[task.path] is None or not passes[task.path].settled
     ]
@@ -567,7 +567,7 @@ class FirstPass:
     """A module linted before its project's index existed, and summarised from the same model."""
 
     task: FileTask
-    #: the result, final when ``asked`` is empty
+    #: the result, final when ``settled``
     result: FileResult
     summary: ModuleSummary | None
     #: the names the lint asked the resolver (``AskedNames``), and its questions to the index
