@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
 from asyncguide.rules.model import SemanticModel
 from asyncguide.server.check import CheckOptions, check_text, run_check
 
