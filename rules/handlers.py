@@ -27,7 +27,9 @@ import ast
 import sys
 from typing import TYPE_CHECKING
 
-from .model import CallbackInfo, ClassInfo, FunctionInfo, HandlerInfo, MiddlewareInfo, argument, keyword
+from .semantic.arguments import argument, keyword
+from .semantic.roles import CallbackInfo, HandlerInfo, MiddlewareInfo
+from .semantic.scopes import ClassInfo, FunctionInfo
 
 if TYPE_CHECKING:
     from .model import SemanticModel

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import re
 import threading
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .rule import Rule
+from .rule import Rule, defined_rules
 
 #: the rule packs, one folder each under rules/
 PACKS = ("asyncio", "starlette", "aiohttp", "sanic", "tornado")
@@ -31,8 +28,8 @@ OPT_IN_SELECTOR = OPT_IN_GROUP.upper()
 #: naming it in full (``extend-select = ["ASG001"]``), never through "ALL" or a prefix
 TOOL_CODES = frozenset({"ASG001"})
 
-_CODE = re.compile(r"^[A-Z]{3}[0-9]{3}$")
-_rules: dict[str, type[Rule]] = {}
+#: every rule by code, in the order they were defined: defining a rule records it (``rule.defined_rules``)
+_rules = defined_rules()
 _packs_loaded = False
 #: the server's worker threads ask for the rules while its event loop's thread does (the index is
 #: built in the background as the first document is linted): one loads them, the others wait
@@ -41,15 +38,6 @@ _loading = threading.RLock()
 
 class SelectionError(ValueError):
     """A code or prefix in a selection names no rule."""
-
-
-def register(rule: type[Rule]) -> None:
-    if not _CODE.match(rule.code):
-        raise ValueError(f"{rule.__name__}: code {rule.code!r} is not three capitals and three digits")
-    existing = _rules.get(rule.code)
-    if existing is not None and existing.__qualname__ != rule.__qualname__:
-        raise ValueError(f"{rule.code} is claimed by both {existing.__name__} and {rule.__name__}")
-    _rules[rule.code] = rule
 
 
 def import_pack_modules(package: str, path: Iterable[str]) -> None:

@@ -1,8 +1,9 @@
 """What a rule is, and what it produces: diagnostics, and (lazily) fixes made of text edits.
 
 A rule is one class in one file of a pack folder (``rules/<framework>/<name>.py``). Defining the
-class registers it (see ``registry``). The class's docstring is its documentation, with the
-sections ``## What it does``, ``## Why is this bad?``, ``## Example``, ``## Use instead`` and
+class records it (``defined_rules``); ``registry``, built on this module, loads the packs and
+selects among their rules. The class's docstring is its documentation, with the sections
+``## What it does``, ``## Why is this bad?``, ``## Example``, ``## Use instead`` and
 ``## Fix safety``; ``asyncguide explain`` and the docs pages are generated from it.
 
 Positions are 0-based lines and 0-based columns counted in code points (``str`` indices). The
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .guidelines import Quote
+from .semantic.positions import Range
 
 if TYPE_CHECKING:
     from .fixes import FixContext
@@ -45,23 +47,6 @@ class FixAvailability(enum.Enum):
     ALWAYS = "always"
     SOMETIMES = "sometimes"
     NEVER = "never"
-
-
-@dataclass(frozen=True, order=True)
-class Range:
-    start_line: int
-    start_column: int
-    end_line: int
-    end_column: int
-
-    def contains(self, line: int, column: int) -> bool:
-        return (self.start_line, self.start_column) <= (line, column) <= (self.end_line, self.end_column)
-
-    def overlaps(self, other: Range) -> bool:
-        return not (
-            (self.end_line, self.end_column) <= (other.start_line, other.start_column)
-            or (other.end_line, other.end_column) <= (self.start_line, self.start_column)
-        )
 
 
 @dataclass(frozen=True)
@@ -120,6 +105,26 @@ def callees_of(*tables: Iterable[str]) -> frozenset[str] | None:
     return frozenset(name.rpartition(".")[2] for name in names)
 
 
+_CODE = re.compile(r"^[A-Z]{3}[0-9]{3}$")
+#: every rule class defined so far, by code (``Rule.__init_subclass__``): ``registry`` loads the
+#: packs, which define their rules, and selects among these
+_defined: dict[str, type[Rule]] = {}
+
+
+def defined_rules() -> dict[str, type[Rule]]:
+    """Every rule class defined so far, by code, in the order they were defined."""
+    return _defined
+
+
+def _define(rule: type[Rule]) -> None:
+    if not _CODE.match(rule.code):
+        raise ValueError(f"{rule.__name__}: code {rule.code!r} is not three capitals and three digits")
+    existing = _defined.get(rule.code)
+    if existing is not None and existing.__qualname__ != rule.__qualname__:
+        raise ValueError(f"{rule.code} is claimed by both {existing.__name__} and {rule.__name__}")
+    _defined[rule.code] = rule
+
+
 class Rule:
     """Base class of every rule. Subclasses set the class attributes and implement ``check``.
 
@@ -158,9 +163,7 @@ class Rule:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "code" in cls.__dict__:
-            from .registry import register
-
-            register(cls)
+            _define(cls)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         raise NotImplementedError

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from asyncguide.rules.fixes import build_fix, fix_all
 from asyncguide.rules.noqa import CommentLines, noqa_codes
 from asyncguide.rules.project.index import PROJECT_RULES
 from asyncguide.rules.rule import Applicability, Diagnostic, Edit, Fix, Range
@@ -145,6 +144,8 @@ def _fix_and_edit(ls: AsyncguideServer, document: Document, diagnostic: Diagnost
 
 def _build_fix(document: Document, diagnostic: Diagnostic) -> Fix | None:
     """The diagnostic's fix, or None when the rule cannot build one here (or fails to)."""
+    from asyncguide.rules.fixes import build_fix  # libcst, imported once a fix is asked for (``startup``)
+
     try:
         fix = build_fix(diagnostic, document.text, _target(document))
     except Exception:  # noqa: BLE001 - a broken fix must not break the other actions, nor the server
@@ -184,6 +185,8 @@ async def fix_all_edit(ls: AsyncguideServer, document: Document) -> types.Worksp
             log.exception("fix all failed on %s", document.notebook)
             return None
         return documents_edit(ls, {cell: [edit] for cell, edit in edits.items()}) if edits else None
+    from asyncguide.rules.fixes import fix_all  # libcst, imported once a fix is asked for (``startup``)
+
     text, version = document.text, document.version
     # in its project, as the document's lint is: ASY200's chains into other modules are fixed too
     view = project.view_for(ls, document) if PROJECT_RULES & settings.codes else None

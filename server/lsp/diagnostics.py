@@ -186,6 +186,7 @@ def publish(ls: AsyncguideServer, document: Document) -> None:
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=document.uri, version=document.version, diagnostics=to_lsp(ls, document))
     )
+    ls.diagnostics_delivered(document)
     schedule_resolution(ls, document)
 
 
@@ -265,6 +266,8 @@ async def document_diagnostic(ls: AsyncguideServer, params: types.DocumentDiagno
             return types.RelatedFullDocumentDiagnosticReport(items=[])
         ensure_linted(ls, document)
     current = result_id(document)
+    # (the answer goes out once this returns: the work that waits for it is only scheduled here)
+    ls.diagnostics_delivered(document)
     schedule_resolution(ls, document)
     if params.previous_result_id == current:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=current)

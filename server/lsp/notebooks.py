@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from asyncguide.rules.fixes import apply_edits, build_fix, fix_all
 from asyncguide.rules.notebooks import Notebook
 from asyncguide.rules.rule import Diagnostic, Edit, Range
 from asyncguide.rules.runner import SyntaxErrorInfo, lint
@@ -201,6 +200,8 @@ def fix_edits(ls: AsyncguideServer, document: Document, diagnostic: Diagnostic) 
         diagnostic.range.end_line + cell.start_line,
         diagnostic.range.end_column,
     )
+    from asyncguide.rules.fixes import apply_edits, build_fix  # libcst, imported once a fix is asked for (``startup``)
+
     target = document.settings.target_version if document.settings else (3, 9)
     fix = build_fix(replace(diagnostic, range=moved), state.cells.text, target, notebook=True)
     if fix is None or not fix.edits:
@@ -215,6 +216,8 @@ def fix_all_edits(ls: AsyncguideServer, document: Document) -> dict[Document, Ed
     settings = document.settings
     if state is None or settings is None:
         return None
+    from asyncguide.rules.fixes import fix_all  # libcst, imported once a fix is asked for (``startup``)
+
     result = fix_all(
         state.cells.text, settings.codes, settings.target_version, settings.unsafe_fixes, None, settings.versions, notebook=True
     )

@@ -1,8 +1,10 @@
 """The project index in the language server (ASY200 across modules, and the coroutine rules'
 answers about the project's own functions), never on the keystroke path.
 
-After ``initialized``, each workspace folder is indexed in the background, a batch of files at a
-time in the server's thread pool, with ``window/workDoneProgress`` when the client supports it;
+Once the first diagnostics of the session are delivered (building the index would slow the first
+lint down, and a window shows nothing until that lint), or ``INDEX_WAIT`` seconds after
+``initialized`` when no document is opened, each workspace folder is indexed in the background, a
+batch of files at a time in the server's thread pool, with ``window/workDoneProgress`` when the client supports it;
 the summaries come from the project's ``.asyncguide_cache/`` when it has them. Until a folder's
 index is ready, its documents lint without it (ASY200 then follows the document's own helpers
 only); when it is ready, the open documents are linted again.
@@ -26,6 +28,7 @@ import asyncio
 import hashlib
 import logging
 import os
+import time
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +61,8 @@ BATCH = 25
 #: how long an open document rests after a lint before that lint goes into the index: typing
 #: goes on without the index's work, which follows within this delay of the last keystroke
 INDEX_DELAY_SECONDS = 0.1
+#: seconds the index waits for the first diagnostics before it is built anyway
+INDEX_WAIT = 2.0
 
 
 @dataclass(eq=False)
@@ -211,7 +216,12 @@ def _dependents(dependents: dict[str, set[str]], modules: list[str]) -> set[str]
 
 
 async def index_workspace(ls: AsyncguideServer) -> None:
-    """Index every workspace folder, one after the other, in the background."""
+    """Index every workspace folder, one after the other, in the background, once the first
+    diagnostics are out (see the module's docstring)."""
+    try:
+        await asyncio.wait_for(ls.first_diagnostics.wait(), INDEX_WAIT)
+    except asyncio.TimeoutError:
+        pass
     for folder in list(ls.workspace.folders.values()):
         path = to_fs_path(folder.uri)
         if path is None:
@@ -230,6 +240,7 @@ async def index_workspace(ls: AsyncguideServer) -> None:
 
 async def _build(ls: AsyncguideServer, state: ProjectState) -> None:
     loop = asyncio.get_running_loop()
+    started = time.monotonic()
     files: list[ProjectFile] = await loop.run_in_executor(ls.thread_pool, _list_files, state)
     progress = ls.supports("window.work_done_progress")
     token = f"asyncguide-indexing-{len(ls.project_states)}"  # one per folder: tokens must not repeat
@@ -260,6 +271,7 @@ async def _build(ls: AsyncguideServer, state: ProjectState) -> None:
             )
     state.dependents = await loop.run_in_executor(ls.thread_pool, _reverse_dependencies, modules)
     state.index = ProjectIndex(modules, analysis_options(state.settings), str(state.root))
+    log.debug("indexed %s: %d modules in %.0f ms", state.root, len(modules), (time.monotonic() - started) * 1000)
     if progress:
         ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"Indexed {len(modules):,} modules"))
     await _relint(ls, [document for document in ls.documents.values() if state_for(ls, document.path) is state])

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import sys
 import threading
+import time
 from collections.abc import Generator
 from dataclasses import dataclass, replace
 from importlib.metadata import version
@@ -196,6 +197,11 @@ class AsyncguideServer(LanguageServer):
         self.shown_problems: set[str] = set()
         #: sends the log to the client (``logs.install``; None when the server runs in-process)
         self.log_handler: ClientLogHandler | None = None
+        #: ``time.monotonic()`` at ``initialize``
+        self.initialized_at: float | None = None
+        #: set once the first diagnostics of the session are delivered: work that can wait, waits for
+        #: them (``project.index_workspace``)
+        self.first_diagnostics = asyncio.Event()
 
     # ------------------------------------------------------------- transport
 
@@ -245,6 +251,14 @@ class AsyncguideServer(LanguageServer):
     @property
     def encoding(self) -> str:
         return self.workspace.position_encoding or UTF16
+
+    def diagnostics_delivered(self, document: Document) -> None:
+        """A document's diagnostics went to the client: the first time, what waits for it may start."""
+        if self.first_diagnostics.is_set():
+            return
+        self.first_diagnostics.set()
+        since = f" {(time.monotonic() - self.initialized_at) * 1000:.0f} ms after initialize" if self.initialized_at else ""
+        log.debug("first diagnostics delivered (%s)%s", document.path.name if document.path else document.uri, since)
 
     def show_warning(self, message: str) -> None:
         log.warning("%s", message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import platform
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ WATCHERS = ("**/pyproject.toml", "**/*.py", "**/*.pyi", *versions.PROJECT_FILES)
 
 
 def initialize(ls: AsyncguideServer, params: types.InitializeParams) -> None:
+    ls.initialized_at = time.monotonic()
     text_document = params.capabilities.text_document
     ls.pull_diagnostics = text_document is not None and text_document.diagnostic is not None
     # the client cannot be told about bad settings before it is initialized: report them then

@@ -8,9 +8,14 @@
 // reported once with the fix. Then, for each --python, a fresh window on a folder the user does
 // not trust (Restricted Mode) with that Python as the user's `asyncguide.interpreter` (VS Code
 // hands the extension host the login shell's PATH, so PATH cannot choose it): (6) the diagnostic
-// appears, from the bundled server on that Python. Each window prints the time from opening the file to its first
-// diagnostic. Screenshots of each step go to --screenshots, taken once the page shows what the
-// step checks.
+// appears, from the bundled server on that Python; then a second fresh window of the same VS Code,
+// on another untrusted folder, where the extension has that interpreter's probe cached.
+//
+// Each window prints the time from opening the file to its first diagnostic, "cold" for the first
+// start of an interpreter (its probe asked, the bundle's bytecode compiled for it) and "warm" after,
+// with the load average and what the extension's log says the time went to (the probe, the
+// server's start, its first diagnostics). Screenshots of each step go to --screenshots, taken once
+// the page shows what the step checks.
 //
 // node vscode.mjs --code-server BIN --vsix FILE --asyncguide BIN --screenshots DIR [--python VERSION=BIN]...
 // (--asyncguide is the command line tool, the oracle for what the editor should show.)
@@ -42,6 +47,8 @@ for (const name of ["code-server", "vsix", "asyncguide", "screenshots"]) {
 }
 
 const STEP_TIMEOUT_MS = 90_000;
+/** How long the extension host may take to write its log to disk. */
+const LOG_FLUSH_MS = 15_000;
 const CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -121,6 +128,11 @@ function freePort() {
     });
 }
 
+// This machine's environment may say not to write bytecode (PYTHONDONTWRITEBYTECODE); a user's
+// does not, and a warm start reads the bytecode the first one wrote next to the bundled modules.
+const codeServerEnv = { ...process.env };
+delete codeServerEnv.PYTHONDONTWRITEBYTECODE;
+
 /** Resolves once code-server says it listens; rejects if it exits first. */
 function startCodeServer(port, { data = dataDir, folder = workspace, logName = "code-server.log" } = {}) {
     const child = spawn(
@@ -134,7 +146,7 @@ function startCodeServer(port, { data = dataDir, folder = workspace, logName = "
             "--extensions-dir", extensionsDir,
             folder,
         ],
-        { stdio: ["ignore", "pipe", "pipe"] },
+        { stdio: ["ignore", "pipe", "pipe"], env: codeServerEnv },
     );
     const output = fs.createWriteStream(path.join(scratch, logName));
     child.stdout.pipe(output);
@@ -170,6 +182,21 @@ function waitForFile(file, read, timeoutMs) {
     });
 }
 
+/** Resolves with what `read()` returns once it is truthy, asked every 200 ms; rejects after `timeoutMs`. */
+async function poll(read, timeoutMs) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const value = read();
+        if (value) {
+            return value;
+        }
+        if (Date.now() > deadline) {
+            throw new Error(`nothing after ${timeoutMs} ms`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+}
+
 const normalize = (text) => text.replace(/[`*]/g, "").replace(/\s+/g, " ").trim();
 
 async function screenshot(page, name) {
@@ -196,18 +223,44 @@ async function settleTrust(page, trust) {
 }
 
 /** Opens `name` from the Explorer and waits for its first asyncguide squiggle; the squiggle, and
- *  the milliseconds from the click to it (printed). */
+ *  the milliseconds from the click to it (printed, with the load average). */
 async function openAndTimeFirstDiagnostic(page, name, label) {
+    const load = os.loadavg()[0].toFixed(2);
     const started = Date.now();
     await page.locator(".explorer-folders-view .monaco-list-row", { hasText: name }).click();
     const editor = page.locator(".editor-instance .monaco-editor").first();
     const squiggle = editor.locator(".squiggly-warning, .squiggly-error, .squiggly-info").first();
     await squiggle.waitFor();
     const elapsed = Date.now() - started;
-    log(`first diagnostic ${elapsed} ms after opening ${name} (${label})`);
-    firstDiagnosticTimes.push(`${label}: ${elapsed} ms`);
+    const timing = `${label}: ${elapsed} ms (load average ${load})`;
+    log(`first diagnostic ${elapsed} ms after opening ${name} (${label}, load average ${load})`);
+    firstDiagnosticTimes.push(timing);
     return { editor, squiggle };
 }
+
+/** Where a window's start-up went: from the extension host's log, what activated the extension (a
+ *  Python project file at the folder's root activates it as the window opens, before any file is
+ *  clicked); from the extension's log, each start of the server in order (a restart when the
+ *  folder is trusted): the probe, the start and initialize, the first diagnostics. */
+function startupBreakdown(extensionLogFiles) {
+    const hostLog = readLogs(
+        extensionLogFiles.map((file) => path.join(path.dirname(path.dirname(file)), "remoteexthost.log")).filter((file) => fs.existsSync(file)),
+    );
+    const activation = /_doActivateExtension asyncguide\.asyncguide, startup: \w+, activationEvent: '([^']*)'/.exec(hostLog);
+    const steps = readLogs(extensionLogFiles)
+        .split("\n")
+        .map((line) => line.replace(/^\S+ \S+ \[\w+\] /, ""))
+        .filter((line) => /^(Probe \(|The server is running|First diagnostics|Restarting the server)/.test(line))
+        .map((line) => line.replace(/^(Probe \([^)]*\)).*/, "$1"));
+    return `activated by ${activation ? activation[1] : "?"}: ${steps.join(" | ")}`;
+}
+
+/** The extension's log files of `data` (one per window), their text joined. */
+function extensionLogs(data, skip = new Set()) {
+    return findFiles(path.join(data, "logs"), /asyncguide\.log$/).filter((name) => !skip.has(name));
+}
+
+const readLogs = (files) => files.map((name) => fs.readFileSync(name, "utf-8")).join("\n");
 
 const firstDiagnosticTimes = [];
 const failures = [];
@@ -334,8 +387,9 @@ try {
     check((await toast.count()) === 1, "the error is shown once");
 
     // The server ran from the extension's bundled copy, with a python3 that has no asyncguide.
-    const serverLog = findFiles(path.join(dataDir, "logs"), /asyncguide\.log$/).map((name) => fs.readFileSync(name, "utf-8")).join("\n");
-    check(/Probe: .*bundled\/libs\/asyncguide\/server\/lsp/.test(serverLog), "the extension ran asyncguide from bundled/libs");
+    const serverLog = readLogs(extensionLogs(dataDir));
+    log(`start-up (trusted folder, python3 on PATH): ${startupBreakdown(extensionLogs(dataDir))}`);
+    check(/Probe \(\d+ ms\): .*bundled\/libs\/asyncguide\/server\/lsp/.test(serverLog), "the extension ran asyncguide from bundled/libs");
     check(!/\[error\]/.test(serverLog.split("asyncguide.interpreter")[0]), "no [error] line in the output channel before the broken setting");
     fs.writeFileSync(path.join(options.screenshots, "extension-log.txt"), serverLog);
 } catch (error) {
@@ -350,28 +404,46 @@ try {
     codeServer.child.kill();
 }
 
-// (6) Restricted Mode, with each --python as the only python3 on PATH.
+// (6) Restricted Mode, with each --python as the user's interpreter: a cold window, then a warm one.
 for (const spec of options.python) {
     const [version, interpreter] = spec.split("=");
-    await untrustedWindow(version, interpreter).catch((error) => {
+    await untrustedWindows(version, interpreter).catch((error) => {
         failures.push(`Python ${version}: ${String(error)}`);
         log(`FAIL Python ${version}: ${String(error)}`);
     });
 }
 
-async function untrustedWindow(version, interpreter) {
-    const label = `untrusted folder, Python ${version}`;
+async function untrustedWindows(version, interpreter) {
     const run = path.join(scratch, `untrusted-${version}`);
-    const folder = path.join(run, "workspace");
     const data = path.join(run, "data");
-    fs.cpSync(path.join(HERE, "workspace"), folder, { recursive: true });
     writeUserSettings(data, { "asyncguide.interpreter": interpreter });
+    for (const temperature of ["cold", "warm"]) {
+        fs.cpSync(path.join(HERE, "workspace"), path.join(run, temperature), { recursive: true });
+    }
     const windowPort = await freePort();
-    const server = startCodeServer(windowPort, { data, folder, logName: `code-server-${version}.log` });
-    let context;
+    const server = startCodeServer(windowPort, { data, folder: path.join(run, "cold"), logName: `code-server-${version}.log` });
     try {
         await server.listening;
-        context = await chromium.launchPersistentContext(path.join(run, "chromium"), {
+        const coldLogs = await untrustedWindow(version, windowPort, run, "cold", new Set());
+        const coldProbe = /Probe \(([^)]*)\)/.exec(readLogs(coldLogs))?.[1];
+        check(coldProbe !== undefined && coldProbe !== "cached", `Python ${version}, cold: the interpreter was probed (probe: ${coldProbe})`);
+        const warmLogs = await untrustedWindow(version, windowPort, run, "warm", new Set(coldLogs));
+        const warmProbe = /Probe \(([^)]*)\)/.exec(readLogs(warmLogs))?.[1];
+        check(warmProbe === "cached", `Python ${version}, warm: the probe's answer came from the cache (probe: ${warmProbe})`);
+    } finally {
+        server.child.kill();
+    }
+}
+
+/** A fresh window (browser profile) of the code-server on `port`, on a new untrusted folder
+ *  `run/<temperature>`; the extension's log files it wrote (those not in `earlier`). */
+async function untrustedWindow(version, port, run, temperature, earlier) {
+    const label = `untrusted folder, Python ${version}, ${temperature}`;
+    const folder = path.join(run, temperature);
+    const data = path.join(run, "data");
+    let context;
+    try {
+        context = await chromium.launchPersistentContext(path.join(run, `chromium-${temperature}`), {
             executablePath: "/usr/bin/chromium",
             headless: true,
             args: CHROMIUM_FLAGS,
@@ -379,7 +451,7 @@ async function untrustedWindow(version, interpreter) {
         });
         const page = await context.newPage();
         page.setDefaultTimeout(STEP_TIMEOUT_MS);
-        await page.goto(`http://127.0.0.1:${windowPort}/?folder=${encodeURIComponent(folder)}`);
+        await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
         await page.waitForSelector(".monaco-workbench");
         await settleTrust(page, false);
         const restricted = page.locator(".statusbar-item", { hasText: "Restricted Mode" });
@@ -390,22 +462,28 @@ async function untrustedWindow(version, interpreter) {
         await problem.waitFor();
         const problemText = normalize(await problem.innerText());
         check((await restricted.count()) > 0 && problemText.includes(normalize(finding.message)), `${label}: Restricted Mode, and the Problems panel lists "${finding.message}"`);
-        await screenshot(page, `08-restricted-mode-python-${version}.png`);
-        const serverLog = findFiles(path.join(data, "logs"), /asyncguide\.log$/).map((name) => fs.readFileSync(name, "utf-8")).join("\n");
+        await screenshot(page, `08-restricted-mode-python-${version}-${temperature}.png`);
+        // the log file is written a little after the window shows what it says
+        const logs = await poll(() => {
+            const files = extensionLogs(data, earlier);
+            return /First diagnostics/.test(readLogs(files)) ? files : undefined;
+        }, LOG_FLUSH_MS).catch(() => extensionLogs(data, earlier));
+        const serverLog = readLogs(logs);
+        log(`start-up (${label}): ${startupBreakdown(logs)}`);
         check(/Restricted Mode: the bundled server runs/.test(serverLog), `${label}: the extension says it runs the bundled server in Restricted Mode`);
-        const probed = /Probe: (\{.*\})/.exec(serverLog);
+        const probed = /Probe \([^)]*\): (\{.*\})/.exec(serverLog);
         const probe = probed ? JSON.parse(probed[1]) : undefined;
         check(probe !== undefined && probe.version.slice(0, 2).join(".") === version, `${label}: the server ran on Python ${version} (probe: ${probed?.[1]})`);
         check(/bundled\/libs\/asyncguide\/server\/lsp/.test(probe?.asyncguide ?? ""), `${label}: from bundled/libs`);
         check(!/\[error\]/.test(serverLog), `${label}: no [error] line in the output channel`);
-        fs.writeFileSync(path.join(options.screenshots, `extension-log-python-${version}.txt`), serverLog);
+        fs.writeFileSync(path.join(options.screenshots, `extension-log-python-${version}-${temperature}.txt`), serverLog);
+        return logs;
     } finally {
         await context?.close();
-        server.child.kill();
     }
 }
 
-log(`first diagnostic: ${firstDiagnosticTimes.join("; ")}`);
+log(`first diagnostic (click to squiggle, in a fresh window):\n    ${firstDiagnosticTimes.join("\n    ")}`);
 
 function findFiles(folder, pattern) {
     if (!fs.existsSync(folder)) {

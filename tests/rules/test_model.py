@@ -230,3 +230,42 @@ def test_sole_local_binding_only_for_names_bound_once_in_their_function() -> Non
     assert names["once"] is not None and isinstance(names["once"].value, ast.Dict)
     assert names["twice"] is None and names["MODULE"] is None
     assert names["flag"] is not None and names["flag"].kind == "parameter"
+
+
+def test_statement_list_finds_the_list_and_index_of_a_statement() -> None:
+    model = build(
+        """
+        def handler():
+            try:
+                first()
+                second()
+            except ValueError:
+                handled()
+            else:
+                otherwise()
+            finally:
+                last()
+            match command:
+                case "go":
+                    go()
+        """
+    )
+
+    def place(text: str) -> tuple[str, str, int] | None:
+        statement = model.parent(call_named(model, text))
+        found = model.statement_list(statement)
+        if found is None:
+            return None
+        owner, statements, index = found
+        assert statements[index] is statement
+        field = next(name for name in ("body", "orelse", "finalbody") if getattr(owner, name, None) is statements)
+        return type(owner).__name__, field, index
+
+    assert place("second") == ("Try", "body", 1)
+    assert place("handled") == ("ExceptHandler", "body", 0)
+    assert place("otherwise") == ("Try", "orelse", 0)
+    assert place("last") == ("Try", "finalbody", 0)
+    assert place("go") == ("match_case", "body", 0)
+    # asked again, from the index the first question made
+    assert place("first") == ("Try", "body", 0) and place("second") == ("Try", "body", 1)
+    assert model.statement_list(call_named(model, "first")) is None  # an expression stands in no statement list

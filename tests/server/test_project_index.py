@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from .conftest import TIMEOUT, StartServer, change, open_document, uri, wait_for_publish
+from .conftest import TIMEOUT, StartServer, change, open_document, uri, wait_for_log, wait_for_publish
 
 API = "from app.db import query\n\n\nasync def handler():\n    query()\n"
 QUIET_DB = "def query():\n    return 1\n"
@@ -68,6 +68,26 @@ async def test_closed_and_open_module_changes_reach_the_open_caller(start_server
     change(client, db_uri, 2, (None, QUIET_DB))
     cleared = await wait_for_publish(client, api_uri, after=mark, where=lambda params: not has_asy200(params))
     assert cleared.diagnostics == ()
+
+
+async def test_the_index_is_built_after_the_first_diagnostics(start_server: StartServer, tmp_path: Path) -> None:
+    # building it would slow the first lint down: a window shows nothing until that lint
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/__init__.py").write_text("")
+    (tmp_path / "app/db.py").write_text(BLOCKING_DB)
+    api = tmp_path / "app/api.py"
+    api.write_text(API)
+    client = await start_server(initialization_options={"select": ["ASY200"], "logLevel": "debug"}, folders=[tmp_path])
+    api_uri = open_document(client, api, API)
+    first = await wait_for_publish(client, api_uri, version=1)
+    assert not has_asy200(first)
+    assert not client.progress_reports, "the indexing began before the first diagnostics"
+    await wait_for_log(client, "first diagnostics delivered (api.py)")
+
+    reports = await wait_for_indexing(client)
+    assert isinstance(reports[0], types.WorkDoneProgressBegin)
+    await wait_for_log(client, f"indexed {tmp_path}: 3 modules in")
+    assert has_asy200(await wait_for_publish(client, api_uri, after=1, where=has_asy200))
 
 
 def test_hover_shows_the_chain_with_links() -> None:

@@ -10,6 +10,7 @@
 //   module of each other version in `$PYTHON_VERSIONS` comes from the same libcst release, beside
 //   it, and each interpreter loads its own. tomli is its pure-Python wheel, and PyYAML's optional
 //   C speedups, which would load in one version only, are left out (PyYAML falls back to Python);
+//   so are jedi's stubs of third-party packages (UNREAD_JEDI_STUBS), which jedi never reads;
 // - bundled/bundle.json: the Pythons and platform the compiled modules are for.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -27,6 +28,12 @@ const versions = (process.env.PYTHON_VERSIONS ?? "3.10 3.11 3.12 3.13 3.14").spl
 const oldest = versions[0];
 /** What asyncguide (tomli) and cattrs (exceptiongroup) need on Python 3.10 only. */
 const BACKPORTS = ["tomli", "exceptiongroup"];
+/** Four files in five of the bundle, which jedi (0.20) never reads: its stub map of
+ *  `typeshed/stubs` expects `stubs/<module>/__init__.pyi` where typeshed has
+ *  `stubs/<distribution>/<module>/`, and it would take a third-party stub only for a package found
+ *  installed, whose own code it then reads; the Django stubs are for Django, which asyncguide never
+ *  asks jedi about (a known library). The standard library's stubs stay: jedi infers with them. */
+const UNREAD_JEDI_STUBS = [["jedi", "third_party", "typeshed", "stubs"], ["jedi", "third_party", "django-stubs"]];
 
 const pip = (...args) => execFileSync(python, ["-m", "pip", ...args, "--quiet", "--disable-pip-version-check"], { stdio: "inherit" });
 const ask = (code) => JSON.parse(execFileSync(python, ["-c", code], { encoding: "utf-8" }));
@@ -57,6 +64,9 @@ for (const file of fs.readdirSync(path.join(libs, "yaml"))) {
     if (/^_yaml\..*\.(so|pyd)$/.test(file)) {
         fs.rmSync(path.join(libs, "yaml", file));
     }
+}
+for (const parts of UNREAD_JEDI_STUBS) {
+    fs.rmSync(path.join(libs, ...parts), { recursive: true, force: true });
 }
 // Test suites of the dependencies: not imported, a few hundred files.
 for (const entry of fs.readdirSync(libs, { withFileTypes: true, recursive: true })) {

@@ -13,8 +13,9 @@ const FIX_ALL_KIND = "source.fixAll.asyncguide";
 let server: AsyncguideServer | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+    const activatedAt = Date.now();
     const log = vscode.window.createOutputChannel("asyncguide", { log: true });
-    server = new AsyncguideServer(context, log);
+    server = new AsyncguideServer(context, log, activatedAt);
     const running = server;
     context.subscriptions.push(
         log,
@@ -39,8 +40,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         }),
         vscode.workspace.onDidChangeWorkspaceFolders(() => void running.restart("the workspace folders changed")),
     );
-    await running.watchPythonExtension();
-    await running.start();
+    // the server starts at once; following the Python extension's interpreter can wait for that extension
+    await Promise.all([running.start(), running.watchPythonExtension()]);
 }
 
 export async function deactivate(): Promise<void> {

@@ -74,15 +74,27 @@ export function describeSource(choice: InterpreterChoice): string {
     }
 }
 
-/** Run with the server's environment: prints what the interpreter is and whether it can import
- *  the server. Written for any Python 3, so an old one still answers with its version. */
+/** How the probe looks for the server: `find` locates `asyncguide.server.lsp` without importing it
+ *  (a Python start-up, the check before each start); `import` imports it, to say why a server that
+ *  did not start cannot (its import error). */
+export type ProbeMode = "find" | "import";
+
+/** Run with the server's environment and the mode as its argument: prints what the interpreter
+ *  is and where the server package is. Written for any Python 3, so an old one still answers with
+ *  its version. */
 export const PROBE_SCRIPT = [
     "import json, sys, sysconfig",
     "found, error = None, None",
     "if sys.version_info >= (3, 10):",
     "    try:",
-    "        import asyncguide.server.lsp",
-    "        found = asyncguide.server.lsp.__file__",
+    "        if sys.argv[-1] == 'import':",
+    "            import asyncguide.server.lsp",
+    "            found = asyncguide.server.lsp.__file__",
+    "        else:",
+    "            import importlib.util",
+    "            spec = importlib.util.find_spec('asyncguide.server.lsp')",
+    "            found = spec.origin if spec is not None else None",
+    "            error = None if spec is not None else \"ModuleNotFoundError: No module named 'asyncguide.server.lsp'\"",
     "    except Exception as exception:",
     "        error = '%s: %s' % (type(exception).__name__, exception)",
     "print(json.dumps({'version': list(sys.version_info[:3]), 'executable': sys.executable,",
@@ -90,12 +102,17 @@ export const PROBE_SCRIPT = [
     "    'asyncguide': found, 'importError': error}))",
 ].join("\n");
 
+/** The probe's command line arguments. */
+export function probeArgs(mode: ProbeMode): string[] {
+    return ["-c", PROBE_SCRIPT, mode];
+}
+
 export interface ProbeResult {
     version: [number, number, number];
     executable: string;
     cacheTag: string;
     platform: string;
-    /** Where `asyncguide.server.lsp` was imported from; null when it could not be. */
+    /** Where `asyncguide.server.lsp` is (was imported from, in `import` mode); null when it is not found (or does not import). */
     asyncguide: string | null;
     importError: string | null;
 }

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { PythonExtension } from "@vscode/python-extension";
 import * as vscode from "vscode";
 
-import { findOnPath, PROBE_SCRIPT, pythonNames, type BundleInfo, type ProbeOutcome } from "./interpreter";
+import { findOnPath, probeArgs, pythonNames, type BundleInfo, type ProbeMode, type ProbeOutcome } from "./interpreter";
 import type { Launch } from "./launch";
 
 const PYTHON_EXTENSION_ID = "ms-python.python";
@@ -60,11 +60,11 @@ export function pythonOnPath(searchPath: string | undefined = process.env.PATH):
 }
 
 /** Runs the probe with the environment the server would get. */
-export function probeInterpreter(launch: Launch, cwd: string): Promise<ProbeOutcome> {
+export function probeInterpreter(launch: Launch, cwd: string, mode: ProbeMode): Promise<ProbeOutcome> {
     return new Promise((resolve) => {
         execFile(
             launch.command,
-            ["-c", PROBE_SCRIPT],
+            probeArgs(mode),
             { env: launch.env, cwd, timeout: PROBE_TIMEOUT_MS, windowsHide: true },
             (error, stdout, stderr) => {
                 if (error !== null) {

@@ -1,7 +1,12 @@
 // The language client: finds the interpreter, checks it can run the server, starts
 // `python -m asyncguide.server.cli serve`, and restarts it when asked.
+//
+// Start-up is on the way to the first diagnostics of a newly opened window, so the interpreter is
+// asked what it is (the probe) once per interpreter, not at every start (`probeCache.ts`), and the
+// output channel says how long each part took: the probe, the server's start, the first diagnostics.
 
 import * as os from "node:os";
+import * as path from "node:path";
 
 import * as vscode from "vscode";
 import {
@@ -15,7 +20,16 @@ import {
     type ServerOptions,
 } from "vscode-languageclient/node";
 
-import { ACTION_LABELS, assess, chooseInterpreter, describeSource, type FixAction, type Problem } from "./interpreter";
+import {
+    ACTION_LABELS,
+    assess,
+    chooseInterpreter,
+    describeSource,
+    type AssessmentInput,
+    type FixAction,
+    type Problem,
+    type ProbeOutcome,
+} from "./interpreter";
 import { bundleInfoFile, chooseExecutable, executableLaunch, serverLaunch, type Launch } from "./launch";
 import {
     findBundledWheel,
@@ -28,6 +42,7 @@ import {
     pythonOnPath,
     readBundleInfo,
 } from "./python";
+import { ProbeCache, probeKey, probeStamp } from "./probeCache";
 import { gaveUpMessage, RestartBudget } from "./restarts";
 import { readSettings, SECTION, serverSettings, type ExtensionSettings } from "./settings";
 import { insideFolders, pathOutside, restrictForUntrustedWorkspace } from "./trust";
@@ -47,8 +62,20 @@ function currentSettings(scope: vscode.WorkspaceFolder | undefined): ExtensionSe
     });
 }
 
+/** What runs the server, and for an interpreter, what to ask it again if the server does not start. */
+interface Chosen {
+    launch: Launch;
+    /** The probe's cache key (an interpreter's). */
+    probeKey?: string;
+    /** What `assess` was given, but for the probe (an interpreter's). */
+    assessment?: Omit<AssessmentInput, "probe">;
+}
+
 export class AsyncguideServer implements vscode.Disposable {
     private client: LanguageClient | undefined;
+    private readonly probes: ProbeCache;
+    /** `Date.now()` when the running server was started, until its first diagnostics arrived. */
+    private startedAt: number | undefined;
     /** Start and stop run one at a time, in the order asked. */
     private queue: Promise<void> = Promise.resolve();
     /** The last problem shown, so the same one is not shown again at each restart. */
@@ -60,7 +87,11 @@ export class AsyncguideServer implements vscode.Disposable {
     constructor(
         private readonly context: vscode.ExtensionContext,
         private readonly log: vscode.LogOutputChannel,
-    ) {}
+        /** `Date.now()` when the extension was activated. */
+        private readonly activatedAt: number,
+    ) {
+        this.probes = new ProbeCache(path.join(context.globalStorageUri.fsPath, "probes.json"));
+    }
 
     async watchPythonExtension(): Promise<void> {
         try {
@@ -116,10 +147,11 @@ export class AsyncguideServer implements vscode.Disposable {
     }
 
     private async startNow(): Promise<void> {
-        const launch = await this.chooseLaunch();
-        if (launch === undefined) {
+        const chosen = await this.chooseLaunch();
+        if (chosen === undefined) {
             return;
         }
+        const { launch } = chosen;
         const extensionPath = this.context.extensionPath;
         const serverOptions: ServerOptions = {
             command: launch.command,
@@ -128,23 +160,81 @@ export class AsyncguideServer implements vscode.Disposable {
         };
         const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, this.clientOptions());
         this.client = client;
+        const started = Date.now();
+        this.startedAt = started;
         try {
             await client.start();
             this.shownProblem = undefined;
-            this.log.info("The server is running.");
+            this.log.info(`The server is running (started and initialized in ${Date.now() - started} ms).`);
         } catch (error) {
             this.client = undefined;
-            this.showProblem({
-                message: `The asyncguide server did not start: ${String(error)}. Its log is in the Output panel (asyncguide).`,
-                actions: ["showLogs"],
-            });
+            this.startedAt = undefined;
+            this.showProblem(
+                (await this.diagnose(chosen)) ?? {
+                    message: `The asyncguide server did not start: ${String(error)}. Its log is in the Output panel (asyncguide).`,
+                    actions: ["showLogs"],
+                },
+            );
         }
+    }
+
+    /** Why the server did not start, when the interpreter can say. The probe's answer may be from
+     *  before the environment changed: it is forgotten, and the interpreter asked again, importing
+     *  the server this time. */
+    private async diagnose(chosen: Chosen): Promise<Problem | undefined> {
+        if (chosen.probeKey !== undefined) {
+            this.probes.forget(chosen.probeKey);
+        }
+        if (chosen.assessment === undefined) {
+            return undefined;
+        }
+        const probe = await probeInterpreter(chosen.launch, this.context.extensionPath, "import");
+        const problem = assess({ ...chosen.assessment, probe });
+        if (problem !== undefined) {
+            this.pendingInstall = chosen.launch.command;
+        }
+        return problem;
+    }
+
+    /** The probe's answer: the cached one when this interpreter was asked before and neither it nor
+     *  the bundle changed since, else asked now; `remember` keeps an answer asked now. */
+    private async probe(launch: Launch, key: string): Promise<{ outcome: ProbeOutcome; remember: () => void }> {
+        const stamp = probeStamp(launch.command, bundleInfoFile(this.context.extensionPath));
+        const cached = stamp && this.probes.get(key, stamp);
+        if (cached !== undefined) {
+            this.log.info(`Probe (cached): ${cached.trim()}`);
+            return { outcome: { kind: "answered", stdout: cached }, remember: () => undefined };
+        }
+        const started = Date.now();
+        const outcome = await probeInterpreter(launch, this.context.extensionPath, "find");
+        if (outcome.kind === "answered") {
+            this.log.info(`Probe (${Date.now() - started} ms): ${outcome.stdout.trim()}`);
+        }
+        const remember = (): void => {
+            if (stamp !== undefined && outcome.kind === "answered") {
+                this.probes.set(key, stamp, outcome.stdout);
+            }
+        };
+        return { outcome, remember };
+    }
+
+    /** Logs, once per server start, when its first diagnostics arrived. */
+    private noteDiagnostics(uri: vscode.Uri): void {
+        if (this.startedAt === undefined) {
+            return;
+        }
+        const now = Date.now();
+        this.log.info(
+            `First diagnostics (${path.basename(uri.fsPath)}): ${now - this.startedAt} ms after the server was started, ` +
+                `${now - this.activatedAt} ms after the extension was activated.`,
+        );
+        this.startedAt = undefined;
     }
 
     /** What runs the server: an `asyncguide.path` executable, else the chosen interpreter once
      *  the probe says it can; undefined (the problem shown) when nothing can. In an untrusted
      *  workspace only what the workspace cannot choose (`trust.ts`). */
-    private async chooseLaunch(): Promise<Launch | undefined> {
+    private async chooseLaunch(): Promise<Chosen | undefined> {
         const scope = settingsScope();
         const trusted = vscode.workspace.isTrusted;
         const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
@@ -168,7 +258,7 @@ export class AsyncguideServer implements vscode.Disposable {
                 return undefined;
             }
             this.log.info(`Server: ${executable} serve (asyncguide.path).`);
-            return executableLaunch(executable, process.env);
+            return { launch: executableLaunch(executable, process.env) };
         }
         const extensionInstalled = pythonExtensionInstalled();
         let fromExtension = settings.interpreter === "" ? await pythonExtensionInterpreter(scope?.uri, this.log) : undefined;
@@ -181,25 +271,25 @@ export class AsyncguideServer implements vscode.Disposable {
         if (choice !== undefined) {
             this.log.info(`Interpreter: ${choice.command} (${describeSource(choice)}); asyncguide: ${settings.importStrategy}.`);
         }
-        const probe = launch && (await probeInterpreter(launch, extensionPath));
-        const problem = assess({
+        const assessment = {
             choice,
             strategy: settings.importStrategy,
-            probe,
             bundle: readBundleInfo(bundleInfoFile(extensionPath)),
             wheel: findBundledWheel(extensionPath),
             pythonExtensionInstalled: extensionInstalled,
             trusted,
-        });
+        };
+        const key = launch && probeKey(launch.command, settings.importStrategy, extensionPath);
+        const probed = launch && key !== undefined ? await this.probe(launch, key) : undefined;
+        const problem = assess({ ...assessment, probe: probed?.outcome });
         if (problem !== undefined) {
             this.pendingInstall = choice?.command;
             this.showProblem(problem);
             return undefined;
         }
-        if (probe?.kind === "answered") {
-            this.log.info(`Probe: ${probe.stdout.trim()}`);
-        }
-        return launch;
+        probed?.remember();
+        // (without an interpreter, assess has reported the problem)
+        return launch && { launch, probeKey: key, assessment };
     }
 
     private clientOptions(): LanguageClientOptions {
@@ -226,6 +316,16 @@ export class AsyncguideServer implements vscode.Disposable {
                 },
             },
             middleware: {
+                // the first diagnostics of each server start, pulled or pushed, are logged (`noteDiagnostics`)
+                provideDiagnostics: async (document, previousResultId, token, next) => {
+                    const report = await next(document, previousResultId, token);
+                    this.noteDiagnostics(document instanceof vscode.Uri ? document : document.uri);
+                    return report;
+                },
+                handleDiagnostics: (uri, diagnostics, next) => {
+                    next(uri, diagnostics);
+                    this.noteDiagnostics(uri);
+                },
                 workspace: {
                     // Answer `workspace/configuration` for our section with the server's settings only,
                     // as they are mapped for initializationOptions (nulls left out).

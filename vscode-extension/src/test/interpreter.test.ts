@@ -10,7 +10,8 @@ import {
     chooseInterpreter,
     findOnPath,
     parseProbe,
-    PROBE_SCRIPT,
+    probeArgs,
+    type ProbeMode,
     pythonNames,
     type AssessmentInput,
     type BundleInfo,
@@ -223,14 +224,14 @@ describe("PROBE_SCRIPT, run by a real Python", { skip: findPython() === undefine
     const python = findPython() ?? "python3";
 
     /** The probe's answer with PYTHONPATH set to a folder holding `files`, and that folder. */
-    function probeWith(files: Record<string, string>): { result: ProbeResult | undefined; root: string } {
+    function probeWith(files: Record<string, string>, mode: ProbeMode = "import"): { result: ProbeResult | undefined; root: string } {
         const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "asyncguide-probe-")));
         for (const [name, text] of Object.entries(files)) {
             fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
             fs.writeFileSync(path.join(root, name), text);
         }
         try {
-            const stdout = execFileSync(python, ["-c", PROBE_SCRIPT], { env: { ...process.env, PYTHONPATH: root }, cwd: root, encoding: "utf-8" });
+            const stdout = execFileSync(python, probeArgs(mode), { env: { ...process.env, PYTHONPATH: root }, cwd: root, encoding: "utf-8" });
             return { result: parseProbe(stdout), root };
         } finally {
             fs.rmSync(root, { recursive: true, force: true });
@@ -245,6 +246,23 @@ describe("PROBE_SCRIPT, run by a real Python", { skip: findPython() === undefine
         assert.match(result.cacheTag, /-\d+$/);
         assert.equal(result.asyncguide, supported(result) ? path.join(root, "asyncguide", "server", "lsp", "__init__.py") : null);
         assert.equal(result.importError, null);
+    });
+
+    it("finds the server package without importing it", () => {
+        const { result, root } = probeWith({ "asyncguide/server/__init__.py": "", "asyncguide/server/lsp/__init__.py": "import not_a_module_anywhere\n" }, "find");
+        assert.ok(result !== undefined, "the probe answered");
+        assert.equal(result.asyncguide, supported(result) ? path.join(root, "asyncguide", "server", "lsp", "__init__.py") : null);
+        assert.equal(result.importError, null);
+    });
+
+    it("says when it finds no server package", () => {
+        // a regular package shadows any asyncguide installed for this Python
+        const { result } = probeWith({ "asyncguide/__init__.py": "" }, "find");
+        assert.ok(result !== undefined, "the probe answered");
+        assert.equal(result.asyncguide, null);
+        if (supported(result)) {
+            assert.match(result.importError ?? "", /No module named 'asyncguide/);
+        }
     });
 
     it("reports an import error instead of failing", () => {
