@@ -37,9 +37,14 @@ from ..rules.notebooks import Notebook, NotebookError, updated_json
 from ..rules.reading import Unreadable, read_bytes
 from ..rules.resolve import JediResolver
 from ..rules.rule import Applicability, Diagnostic, Range, Severity
-from ..rules.project.build import ProjectFile, build_index, fingerprint, project_files, summary_keys
+from ..rules.project.build import (
+    ProjectFile, analysis_options, build_index, cached_summaries, fingerprint, keep_summary, project_files,
+    summarize_source, summary_keys,
+)
 from ..rules.project.index import PROJECT_RULES, ProjectIndex, ProjectView
 from ..rules.project.cache import DiskCache, FileDigests, code_stamp, digest_of
+from ..rules.project.recorded import AskedNames, Question, RecordedIndex, agree
+from ..rules.project.summary import ModuleSummary, summarize
 from ..rules.runner import CoroutineResolver, InternalError, LintResult, SyntaxErrorInfo, lint
 from ..rules.versions import framework_versions
 from .files import NOTEBOOK_SUFFIX, SourceFile, is_repository, python_files, walk_python_files
@@ -231,16 +236,24 @@ class Project:
     #: the cache key of each readable file's summary; None without the cache
     keys: dict[ProjectFile, str] | None
     fingerprint: str
+    #: the summaries the index takes as they are: read from the cache, or made from the models of
+    #: the first pass (``first_pass``; None for a file that does not parse)
+    made: dict[ProjectFile, ModuleSummary | None] = field(default_factory=dict)
     _index: ProjectIndex | None = None
 
     def __post_init__(self) -> None:
         self.file_at = {file.path: file for file in self.files}
 
+    def first_pass_context(self) -> tuple[str, ProjectIndex]:
+        """What a first pass (``first_pass``) of one of its files is given: the fingerprint of the
+        index, and the stand-in index (no module; the analysis options and folder of the index)."""
+        return self.fingerprint, ProjectIndex({}, analysis_options(self.settings), str(self.root))
+
     def index(self, jobs: int) -> ProjectIndex:
         if self._index is None:
             use_cache = self.keys is not None
             spread = functools.partial(map_in_processes, jobs)
-            self._index = build_index(self.root, self.files, self.settings, use_cache, spread, self.keys)
+            self._index = build_index(self.root, self.files, self.settings, use_cache, spread, self.keys, self.made)
         return self._index
 
 
@@ -377,16 +390,43 @@ def display_path(path: Path) -> str:
 
 def run_tasks(run: CheckRun, tasks: list[FileTask], jobs: int) -> list[FileResult]:
     """Each task's result: from the result cache, else linted, in worker processes with ``jobs``
-    above 1. The index of a project is built only for a project one of whose files is linted."""
+    above 1. The index of a project is built only for a project one of whose files is linted.
+
+    A module of a project is parsed once: its first pass (``first_pass``) lints it before the
+    index exists and summarises it from the same model; the index is then linked, and only the
+    files whose lint gets other answers from the index (or jedi) are linted again."""
     quiet_engine_logging()
     results = {task.path: cached_check(run, task) for task in tasks}
     missed = [task for task in tasks if results[task.path] is None]
     linted_roots = {task.project_root for task in missed}
+    passes = first_passes(run, missed, linted_roots, jobs)
+    results.update((path, done.result) for path, done in passes.items() if done is not None)
     indexes = {root: project.index(jobs) for root, project in run.projects.items() if root in linted_roots}
     start_worker(indexes)
-    linted = map_in_processes(jobs, check_file, missed, start_worker, (indexes,))
-    results.update(zip((task.path for task in missed), linted))
+    # the files with no first pass, and those whose first pass asked what the index may answer otherwise
+    remaining: list[FileTask | FirstPass] = [
+        passes.get(task.path) or task for task in missed if results[task.path] is None or not passes[task.path].settled
+    ]
+    linted = map_in_processes(jobs, finish_file, remaining, start_worker, (indexes,))
+    results.update(zip((item.task.path if isinstance(item, FirstPass) else item.path for item in remaining), linted))
     return [results[task.path] for task in tasks]  # type: ignore[misc]
+
+
+def first_passes(run: CheckRun, missed: list[FileTask], linted_roots: set[Path], jobs: int) -> dict[Path, FirstPass | None]:
+    """The first pass (``first_pass``) of each task that takes one, by path; their summaries, and
+    those the cache holds, are kept for the projects' indexes (``Project.made``)."""
+    for root, project in run.projects.items():
+        if root in linted_roots and project.keys is not None:
+            project.made.update(cached_summaries(root, project.keys))
+    first = [task for task in missed if takes_first_pass(task, run.projects.get(task.project_root))]
+    jobs_of_first = [(task, *run.projects[task.project_root].first_pass_context()) for task in first]
+    passes = dict(zip((task.path for task in first), map_in_processes(jobs, first_pass, jobs_of_first)))
+    for task in first:
+        done = passes[task.path]
+        if done is not None:
+            project = run.projects[task.project_root]
+            project.made[project.file_at[task.path]] = done.summary
+    return passes
 
 
 def start_worker(indexes: dict[Path, ProjectIndex]) -> None:
@@ -418,7 +458,7 @@ def project_notes(project_root: Path) -> tuple[str, ...]:
     return tuple(framework_versions(project_root).problems())
 
 
-def check_file(task: FileTask) -> FileResult:
+def check_file(task: FileTask, resolver: CoroutineResolver | None = None) -> FileResult:
     # As ``runner.lint`` does while it lints: the models made here (the lint's, the fixes') are
     # full of reference cycles, and the collector, run again and again as they are made, would
     # trace each several times (a third of a check's time); taken apart (``release``) when done,
@@ -426,29 +466,21 @@ def check_file(task: FileTask) -> FileResult:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check_file(task)
+        return _check_file(task, resolver)
     finally:
         if collecting:
             gc.enable()
 
 
-def _check_file(task: FileTask) -> FileResult:
+def _check_file(task: FileTask, resolver: CoroutineResolver | None = None) -> FileResult:
+    """``check_file``; ``resolver``: the one ``task_resolver`` gave for the task, with what it
+    learned (jedi's answers), when the caller has it."""
     result = new_result(task)
     versions = framework_versions(task.project_root)
-    content_digest = ""
-    if task.text is not None:
-        source, encoding = task.text, "utf-8"
-    else:
-        try:
-            raw = read_bytes(task.path)
-            source, encoding = decode_source(raw)
-        except Unreadable as error:
-            result.notes.append(f"skipped {task.display_path}: {error}")
-            return result
-        except (OSError, SyntaxError, UnicodeDecodeError) as error:  # SyntaxError: a bad coding cookie
-            result.findings.append(Finding(unreadable(f"cannot read the file: {error}"), fixable=False))
-            return result
-        content_digest = digest_of(raw)
+    read = read_task(task, result)
+    if read is None:
+        return result
+    source, encoding, content_digest = read
     notebook = None
     if task.notebook:
         try:
@@ -456,15 +488,8 @@ def _check_file(task: FileTask) -> FileResult:
         except NotebookError as error:
             result.findings.append(Finding(unreadable(str(error)), fixable=False))
             return result
-    # ASY110 asks it whether imported callees are coroutine functions: the project's index
-    # answers for the project's own modules, jedi (loaded only then) for the others
-    resolver = JediResolver(str(task.path), str(task.project_root))
-    index = project_indexes.get(task.project_root)
-    project = None
-    indexed = index.modules.get(task.module) if index is not None and task.module is not None else None
-    if indexed is not None and indexed.path == str(task.path):  # not a file that lost its module to another
-        project = ProjectView(index, task.module, str(task.path), task.is_package)  # type: ignore[arg-type]
-        resolver = project.resolver(fallback=resolver)
+    project = project_view(task)
+    resolver = resolver or task_resolver(task, project)
     if task.mode != "check":
         if notebook is None:
             source = fix_file(task, source, encoding, resolver, result, project)
@@ -482,10 +507,152 @@ def _check_file(task: FileTask) -> FileResult:
     lines = linted.model.lines if linted.model is not None else split_lines(code)
     if linted.model is not None:
         linted.model.release()
+    index = project_indexes.get(task.project_root)
     cache = result_cache(task, content_digest, index.fingerprint if index is not None else "")
     if cache is not None and not linted.internal_errors:
         cache.put(CachedResult.of(linted, lambda line: line_text(lines, line)))
     return add_findings(task, result, linted, lambda line: line_text(lines, line), notebook)
+
+
+def read_task(task: FileTask, result: FileResult) -> tuple[str, str, str] | None:
+    """The task's text, its encoding, and the digest of its bytes ("" for a text from stdin);
+    None when the file cannot be read or decoded, ``result`` then saying so."""
+    if task.text is not None:
+        return task.text, "utf-8", ""
+    try:
+        raw = read_bytes(task.path)
+        source, encoding = decode_source(raw)
+    except Unreadable as error:
+        result.notes.append(f"skipped {task.display_path}: {error}")
+        return None
+    except (OSError, SyntaxError, UnicodeDecodeError) as error:  # SyntaxError: a bad coding cookie
+        result.findings.append(Finding(unreadable(f"cannot read the file: {error}"), fixable=False))
+        return None
+    return source, encoding, digest_of(raw)
+
+
+def project_view(task: FileTask) -> ProjectView | None:
+    """Where the task's file is in its project's index (in this worker), when it is a module of it."""
+    index = project_indexes.get(task.project_root)
+    indexed = index.modules.get(task.module) if index is not None and task.module is not None else None
+    if indexed is None or indexed.path != str(task.path):  # not a file that lost its module to another
+        return None
+    return ProjectView(index, task.module, str(task.path), task.is_package)  # type: ignore[arg-type]
+
+
+def task_resolver(task: FileTask, project: ProjectView | None) -> CoroutineResolver:
+    """What tells ASY110 and the other coroutine rules whether imported callees are coroutine
+    functions: the project's index for the project's own modules, jedi (loaded only then) for
+    the others."""
+    resolver = JediResolver(str(task.path), str(task.project_root))
+    return project.resolver(fallback=resolver) if project is not None else resolver
+
+
+def takes_first_pass(task: FileTask, project: Project | None) -> bool:
+    """Whether the task's file is linted before its project's index exists (``first_pass``): a
+    plain check of a module of a project whose index is to be built, with the settings its
+    summary is made with, when the cache has no summary of it."""
+    return (
+        project is not None
+        and task.module is not None
+        and project.file_at[task.path] not in project.made
+        and task.mode == "check"
+        and task.text is None
+        and task.target_version == project.settings.target_version
+    )
+
+
+@dataclass
+class FirstPass:
+    """A module linted before its project's index existed, and summarised from the same model."""
+
+    task: FileTask
+    #: the result, final when ``settled``
+    result: FileResult
+    summary: ModuleSummary | None
+    #: the names the lint asked the resolver (``AskedNames``), and its questions to the index
+    #: (``RecordedIndex``): the index and jedi answer them once the index is linked (``finish_file``)
+    asked: tuple[str, ...]
+    questions: list[Question]
+    #: the result cache's entry for the file, and what it keeps once the answers agree
+    pending: tuple[ResultCache, CachedResult] | None
+
+    @property
+    def settled(self) -> bool:
+        """Whether the result is final as it is: the lint asked nothing an index may answer
+        otherwise (ASY200 takes its copy of the index, ``replaced``, whether it asks it or not)."""
+        return not self.asked and all(question.name == "replaced" for question in self.questions)
+
+
+def first_pass(job: tuple[FileTask, str, ProjectIndex]) -> FirstPass | None:
+    """Lint a module of a project (``takes_first_pass``) without its index, and summarise it
+    from the lint's model: the file is parsed and walked once for both. The lint is the one made
+    with the index when the index answers what it asked as the stand-ins did (``finish_file``,
+    ``rules.project.recorded``); its result is then cached with the index's fingerprint. ``job``:
+    the task, that fingerprint, and the stand-in index (no module, the project's analysis options
+    and folder). None when the lint failed: the file is then checked as usual, after the index."""
+    task, index_fingerprint, standin = job
+    collecting = gc.isenabled()
+    gc.disable()  # as ``check_file`` does
+    try:
+        result = new_result(task)
+        read = read_task(task, result)
+        if read is None:
+            return FirstPass(task, result, None, (), [], None)
+        source, _, content_digest = read
+        path = str(task.path)
+        module: str = task.module  # type: ignore[assignment]
+        asked, recorded = AskedNames(), RecordedIndex(standin)
+        project = ProjectView(recorded, module, path, task.is_package)  # type: ignore[arg-type]
+        versions = framework_versions(task.project_root)
+        try:
+            linted = lint(source, task.codes, task.target_version, asked, versions, project=project)
+        except Exception:  # noqa: BLE001 - checked again after the index, which reports it
+            return None
+        if linted.model is not None:
+            # ASY200 placed the document in the index with its summary, made from this model
+            summary = recorded.summary() or summarize(linted.model, module, path, task.is_package)
+            lines = linted.model.lines
+            linted.model.release()
+        else:
+            # a file skipped by its comment is still a module of the project; one that does not
+            # parse has no summary
+            summary = summarize_source(source, module, path, task.is_package, task.target_version) if linted.skipped else None
+            lines = split_lines(source)
+        if summary is not None and task.use_cache:
+            keep_summary(task.project_root, content_digest, ProjectFile(task.path, module, task.is_package), summary)
+        done = FirstPass(task, result, summary, tuple(asked.names), recorded.asked, None)
+        cache = result_cache(task, content_digest, index_fingerprint)
+        if cache is not None and not linted.internal_errors:
+            cached = CachedResult.of(linted, lambda line: line_text(lines, line))
+            if done.settled:
+                cache.put(cached)
+            else:
+                done.pending = (cache, cached)
+        add_findings(task, result, linted, lambda line: line_text(lines, line), None)
+        return done
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def finish_file(item: FileTask | FirstPass) -> FileResult:
+    """A task's result once its project's index is linked: checked, or for a first pass
+    (``first_pass``), its result when the resolver's answers to what it asked are all false, as
+    the first pass's were, and the index answers its questions as the stand-in did; else
+    checked again, with what the resolver learned."""
+    if isinstance(item, FileTask):
+        return check_file(item)
+    project = project_view(item.task)
+    resolver = task_resolver(item.task, project)
+    if project is None or not agree(item.questions, project.index):  # None: its module is another file's
+        return check_file(item.task, resolver)
+    if any(resolver.is_coroutine_function(name) for name in item.asked):
+        return check_file(item.task, resolver)
+    if item.pending is not None:
+        cache, cached = item.pending
+        cache.put(cached)
+    return item.result
 
 
 def cached_check(run: CheckRun, task: FileTask) -> FileResult | None:

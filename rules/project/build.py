@@ -93,6 +93,13 @@ def summarize_file(job: tuple[ProjectFile, str | None, tuple[int, int]]) -> Modu
     return summary
 
 
+def keep_summary(cache_root: str | os.PathLike[str], content_digest: str, file: ProjectFile, summary: ModuleSummary) -> None:
+    """Put a summary made elsewhere (from a lint's model: ``server.check.first_pass``) in the
+    project's cache, as ``summarize_file`` would have; ``content_digest``: of the file's bytes."""
+    cache = DiskCache(cache_root, "summaries")
+    cache.put(_summary_key(cache, content_digest, file), summary)
+
+
 def _summary_key(cache: DiskCache, content_digest: str, file: ProjectFile) -> str:
     return cache.key(content_digest, str(file.path), file.module, str(file.is_package))
 
@@ -106,6 +113,17 @@ def summary_keys(root: str | os.PathLike[str], files: list[ProjectFile], digests
         if content_digest is not None:
             keys[file] = _summary_key(cache, content_digest, file)
     return keys
+
+
+def cached_summaries(root: str | os.PathLike[str], keys: dict[ProjectFile, str]) -> dict[ProjectFile, ModuleSummary]:
+    """The summaries the project's cache holds of the files ``keys`` names (``summary_keys``)."""
+    cache = DiskCache(root, "summaries")
+    found = {}
+    for file, key in keys.items():
+        cached = cache.get(key)
+        if isinstance(cached, ModuleSummary):
+            found[file] = cached
+    return found
 
 
 def fingerprint(settings: Settings, keys: dict[ProjectFile, str]) -> str:
@@ -123,19 +141,19 @@ def build_index(
     use_cache: bool = True,
     map_: Callable[..., Iterator] = map,
     keys: dict[ProjectFile, str] | None = None,
+    made: dict[ProjectFile, ModuleSummary | None] | None = None,
 ) -> ProjectIndex:
-    """Summarise every file and link the summaries. The cache is read here (``keys``: the
-    files' ``summary_keys``, when the caller has them); only the files it misses go to ``map_``,
-    which may spread the work over processes. With the cache, the index has a ``fingerprint``."""
-    found: dict[ProjectFile, ModuleSummary | None] = {}
+    """Summarise every file and link the summaries. ``made``: the summaries the caller has made
+    already (None for a file that does not parse). The cache is read for the others (``keys``:
+    the files' ``summary_keys``, when the caller has them); only the files it misses go to
+    ``map_``, which may spread the work over processes. With the cache, the index has a
+    ``fingerprint``."""
+    found: dict[ProjectFile, ModuleSummary | None] = dict(made or {})
     if use_cache:
         if keys is None:
             keys = summary_keys(root, files, FileDigests(None))
-        cache = DiskCache(root, "summaries")
-        for file, key in keys.items():
-            cached = cache.get(key)
-            found[file] = cached if isinstance(cached, ModuleSummary) else None
-    missed = [file for file in files if found.get(file) is None]
+        found.update(cached_summaries(root, {file: key for file, key in keys.items() if file not in found}))
+    missed = [file for file in files if file not in found]
     if missed:
         cache_root = str(root) if use_cache else None
         jobs = [(file, cache_root, settings.target_version) for file in missed]
