@@ -53,6 +53,10 @@ from results import save_section, warn_if_busy
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
+#: seconds between opening the document and the first change: what the server does once after an
+#: opening (jedi looking up the names the file imports, the project index built and the document
+#: linted again) would otherwise land on the first keystrokes, which then measure the opening
+SETTLE_SECONDS = 3.0
 SETTINGS = {"debounceMs": 0}
 #: the modules whose source makes up the documents, in order
 SOURCES = ("fastapi.routing", "starlette.routing")
@@ -261,6 +265,7 @@ async def measure_keystrokes(document: Document, kind: str, folder: Path, edits:
         if opened is None:
             raise ServerError(f"the server failed to open {document.title}: {messages}")
         diagnostic_count = opened[1]
+        await asyncio.sleep(SETTLE_SECONDS)
 
         line, column = edit_position(document.text)
         text = document.text

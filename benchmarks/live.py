@@ -47,7 +47,7 @@ from pygls.lsp.client import LanguageClient
 
 from corpus import copy_corpus
 from latency import (
-    BIN, HERE, IN_LINE, NEW_LINE, SETTINGS, Document, edit_position, keystroke_change, percentile, real_document,
+    BIN, HERE, IN_LINE, NEW_LINE, SETTINGS, SETTLE_SECONDS, Document, edit_position, keystroke_change, percentile, real_document,
     resident_mib,
 )
 from results import save_section, warn_if_busy
@@ -235,6 +235,7 @@ async def keystrokes(
     mark = session.count(path.as_uri())  # a document opened before has publishes of version 1 too
     uri = session.open(path, document.text)
     await session.publish(uri, mark, lambda params: params.version == 1)
+    await asyncio.sleep(SETTLE_SECONDS)
     line, column = edit_position(document.text)
     text = document.text
     samples = []
