@@ -87,8 +87,12 @@ class TlsVerificationDisabled(Rule):
     callees = callees_of(TLS_CALLS, (UNVERIFIED_CONTEXT,))  # `REQUEST_METHODS` on an untyped receiver too
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
-        if behind_opt_in(node, model):
-            return  # the user's explicit choice (`if args.insecure:`)
+        findings = list(self._findings(node, model))
+        # the opt-in test walks the node's ancestors: asked only of what would be reported
+        if findings and not behind_opt_in(node, model):  # else the user's explicit choice (`if args.insecure:`)
+            yield from findings
+
+    def _findings(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
         if isinstance(node, ast.Assign):
             yield from self._check_context_setting(node, model)
             return

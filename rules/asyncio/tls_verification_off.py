@@ -69,10 +69,12 @@ class TlsVerificationOff(Rule):
     callees = callees_of(UNVERIFIED_CONTEXTS)
 
     def check(self, node: ast.AST, model: SemanticModel) -> Iterator[Diagnostic]:
-        if model.uses("aiohttp") or behind_opt_in(node, model):
+        # the opt-in test walks the node's ancestors: asked only of what would be reported (every
+        # assignment of a module comes here)
+        if model.uses("aiohttp"):
             return
         if isinstance(node, ast.Call):
-            if model.qualified_name(node.func) in UNVERIFIED_CONTEXTS:
+            if model.qualified_name(node.func) in UNVERIFIED_CONTEXTS and not behind_opt_in(node, model):
                 message = (
                     f"`ssl._create_unverified_context()` in {model.context_label(node)} accepts any certificate: "
                     "anyone on the network path can impersonate the peer; use `ssl.create_default_context()`"
@@ -88,7 +90,7 @@ class TlsVerificationOff(Rule):
                 target.attr == "check_hostname" and isinstance(value, ast.Constant) and value.value is False
                 and not trusts_a_given_ca(target.value, node, model)
             )
-            if disabled:
+            if disabled and not behind_opt_in(node, model):
                 message = (
                     f"`{model.segment(target)} = {model.segment(value)}` in {model.context_label(node)} turns TLS "
                     "verification off: anyone on the network path can impersonate the peer; trust the peer's CA "
