@@ -336,11 +336,8 @@ def test_depth_limit(make_project):
     assert shallow.lint("app/api.py") == []
 
 
-def test_noqa_on_the_blocking_line_silences_the_chains_ending_there(make_project):
-    project = make_project(
-        {
-            "app/__init__.py": "",
-            "app/db.py": """
+#: blocking lines with noqa comments: one naming ASY200, one the direct rule, one another rule
+NOQA_DB = """
                 import time
 
                 def pause():
@@ -351,7 +348,14 @@ def test_noqa_on_the_blocking_line_silences_the_chains_ending_there(make_project
 
                 def rest():
                     time.sleep(1)  # noqa: ASY101
-            """,
+"""
+
+
+def test_noqa_on_the_blocking_line_silences_the_chains_ending_there(make_project):
+    project = make_project(
+        {
+            "app/__init__.py": "",
+            "app/db.py": NOQA_DB,
             "app/api.py": """
                 from app.db import nap, pause, rest
 
@@ -370,18 +374,8 @@ def test_noqa_that_cuts_chains_is_used_for_asg001(make_project):
     project = make_project(
         {
             "app/__init__.py": "",
-            "app/db.py": """
-                import time
-
-                def pause():
-                    time.sleep(0.001)  # noqa: ASY200 - a deliberate pause behind a lock
-
-                def nap():
-                    time.sleep(1)  # noqa: ASY100
-
-                def rest():
-                    time.sleep(1)  # noqa: ASY101
-
+            "app/db.py": NOQA_DB
+            + """
                 def idle():
                     return 1  # noqa: ASY200
             """,
