@@ -19,7 +19,7 @@ from typing import Any
 from asyncguide.server.lsp import transport
 
 from .conftest import BLOCKING_SLEEP, FAST, TIMEOUT, StartServer, change, open_document, span, uri, wait_for_log, wait_for_publish
-from .test_lifecycle import RawConnection, RecordingConnection, server_process
+from .test_lifecycle import RawConnection, RecordingConnection, a_session, server_process
 
 
 def frame(message: dict[str, Any]) -> bytes:
@@ -70,23 +70,6 @@ async def test_the_server_skips_each_malformed_message_and_answers_the_next_ones
     assert "Traceback" not in stderr
 
 
-async def session(connection: RawConnection, document: Path) -> None:
-    """initialize, diagnostics, hover, shutdown, exit."""
-    result = await connection.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": FAST})
-    assert result["serverInfo"]["name"] == "asyncguide"
-    connection.notify("initialized", {})
-    connection.notify(
-        "textDocument/didOpen",
-        {"textDocument": {"uri": uri(document), "languageId": "python", "version": 1, "text": BLOCKING_SLEEP}},
-    )
-    published = await connection.receive_until(lambda message: message.get("method") == "textDocument/publishDiagnostics")
-    assert [d["code"] for d in published["params"]["diagnostics"]] == ["ASY100"]
-    hover = await connection.request("textDocument/hover", {"textDocument": {"uri": uri(document)}, "position": {"line": 4, "character": 6}})
-    assert "ASY100" in hover["contents"]["value"]
-    assert await connection.request("shutdown") is None
-    connection.notify("exit")
-
-
 async def test_requests_before_initialize_get_server_not_initialized(tmp_path: Path) -> None:
     async with server_process() as process:
         assert process.stdin is not None and process.stdout is not None
@@ -95,7 +78,7 @@ async def test_requests_before_initialize_get_server_not_initialized(tmp_path: P
         response = await connection.receive_until(lambda message: message.get("id") == "lost")
         assert response["error"]["code"] == -32002
         connection.notify("textDocument/didOpen", {"textDocument": {"uri": uri(tmp_path / "early.py"), "languageId": "python", "version": 1, "text": BLOCKING_SLEEP}})
-        await session(connection, tmp_path / "poll.py")
+        await a_session(connection, tmp_path / "poll.py")
         while (message := await connection.receive()) is not None:
             # the notification before initialize was dropped: nothing is published for that document
             assert message.get("params", {}).get("uri") != uri(tmp_path / "early.py")
