@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from asyncguide.rules.noqa import CommentLines, noqa_codes
-from asyncguide.rules.project.index import PROJECT_RULES
 from asyncguide.rules.rule import Applicability, Diagnostic, Edit, Fix, Range
 from asyncguide.rules.runner import rule_instance
 
@@ -189,8 +188,7 @@ async def fix_all_edit(ls: AsyncguideServer, document: Document) -> types.Worksp
 
     text, version = document.text, document.version
     # in its project, as the document's lint is: ASY200's chains into other modules are fixed too
-    view = project.view_for(ls, document) if PROJECT_RULES & settings.codes else None
-    resolver = view.resolver(fallback=document.resolver) if view is not None else document.resolver
+    view, resolver = project.placed(ls, document, settings, document.resolver)
     try:
         result = await asyncio.get_running_loop().run_in_executor(
             ls.thread_pool,

@@ -20,7 +20,6 @@ from pygls.uris import from_fs_path
 
 from asyncguide.rules.api_guidelines import project_imports
 from asyncguide.rules.documentation import rule_url
-from asyncguide.rules.project.index import PROJECT_RULES
 from asyncguide.rules.rule import Diagnostic, Range, Related, Severity
 from asyncguide.rules.runner import InternalError, SyntaxErrorInfo, lint, rule_instance
 
@@ -66,15 +65,14 @@ def ensure_linted(ls: AsyncguideServer, document: Document) -> None:
         document.keep_model(None)
         return
     resolver = resolver_for(ls, document, settings)
-    # the project's index when it is ready (it is never waited for): ASY200 across modules, and
-    # the coroutine rules' answers about the project's own functions (jedi answers the rest)
-    view = project.view_for(ls, document) if PROJECT_RULES & settings.codes else None
+    # ASY200 across modules, and the coroutine rules' answers about the project's own functions
+    view, placed_resolver = project.placed(ls, document, settings, resolver)
     with heap.models_kept_out_of_sight():
         result = lint(
             document.text,
             settings.codes,
             settings.target_version,
-            view.resolver(fallback=resolver) if view is not None else resolver,
+            placed_resolver,
             settings.versions,
             previous=document.model,
             project=view,

@@ -40,10 +40,10 @@ from pygls.uris import from_fs_path, to_fs_path
 from asyncguide.rules.config import ConfigError, Settings, load_settings
 from asyncguide.rules.model import SemanticModel
 from asyncguide.rules.project.build import ProjectFile, analysis_options, project_files, summarize_file
-from asyncguide.rules.project.index import ProjectIndex, ProjectView
+from asyncguide.rules.project.index import PROJECT_RULES, ProjectIndex, ProjectView
 from asyncguide.rules.project.modules import module_name, source_roots
 from asyncguide.rules.project.summary import ModuleSummary, summarize
-from asyncguide.rules.runner import lint
+from asyncguide.rules.runner import CoroutineResolver, lint
 
 from ..files import walk_python_files
 from . import code_lens, diagnostics
@@ -112,6 +112,17 @@ def view_for(ls: AsyncguideServer, document: Document) -> ProjectView | None:
     if named is None:
         return None
     return ProjectView(state.index, named[0], str(document.path), named[1])
+
+
+def placed(
+    ls: AsyncguideServer, document: Document, settings: LintSettings, resolver: CoroutineResolver | None
+) -> tuple[ProjectView | None, CoroutineResolver | None]:
+    """What a lint of the document (its diagnostics, "fix all") is given: its place in the
+    project's index when a rule asks the index and the index is ready (it is never waited for),
+    and the resolver that asks the index about the project's own functions before ``resolver``
+    (jedi, for the rest)."""
+    view = view_for(ls, document) if PROJECT_RULES & settings.codes else None
+    return view, view.resolver(fallback=resolver) if view is not None else resolver
 
 
 def linted(ls: AsyncguideServer, document: Document, view: ProjectView, model: SemanticModel) -> None:
