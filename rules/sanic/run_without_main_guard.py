@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
@@ -10,9 +9,6 @@ from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Edit, Fix, FixAvailability, Range, Rule, Severity
 from ..scripts import is_main_guard
 from ..frameworks.sanic import is_app
-
-if TYPE_CHECKING:
-    import libcst as cst
 
 MAIN_GUARD = '__name__ == "__main__"'
 

@@ -3,16 +3,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
 from ..frameworks.tornado import GEN_COROUTINE, RUN_ON_EXECUTOR, decorator_names, handler_self, method_owner
-
-if TYPE_CHECKING:
-    import libcst as cst
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
 from ..model import SemanticModel
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
 from ..frameworks.tornado import handler_self
-
-if TYPE_CHECKING:
-    import libcst as cst
 
 #: ``RequestHandler`` methods renamed in Tornado 6.3 (the old names are deprecated aliases)
 RENAMED = {

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from ..fixes import FixContext
 from ..guidelines import Quote
@@ -10,9 +9,6 @@ from ..model import SemanticModel, argument
 from ..rule import Applicability, Diagnostic, Fix, FixAvailability, Rule, Severity
 from ..secrets import is_identity_cookie
 from ..frameworks.tornado import self_call
-
-if TYPE_CHECKING:
-    import libcst as cst
 
 #: unsigned cookie methods -> their signed counterparts (Tornado 6.3 names)
 SIGNED = {"set_cookie": "set_signed_cookie", "get_cookie": "get_signed_cookie"}

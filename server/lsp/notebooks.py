@@ -63,8 +63,6 @@ class NotebookState:
 
 
 def did_open(ls: AsyncguideServer, params: types.DidOpenNotebookDocumentParams) -> None:
-    from .documents import Document
-
     notebook = params.notebook_document
     path = to_fs_path(notebook.uri) if notebook.uri.startswith("file:") else None
     ls.notebooks[notebook.uri] = NotebookState(notebook.uri, Path(path) if path else None)
