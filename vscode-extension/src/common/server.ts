@@ -76,6 +76,8 @@ export class AsyncguideServer implements vscode.Disposable {
     private readonly probes: ProbeCache;
     /** `Date.now()` when the running server was started, until its first diagnostics arrived. */
     private startedAt: number | undefined;
+    /** Whether the server was asked to start: the window has a Python file or project. */
+    private wanted = false;
     /** Start and stop run one at a time, in the order asked. */
     private queue: Promise<void> = Promise.resolve();
     /** The last problem shown, so the same one is not shown again at each restart. */
@@ -102,12 +104,17 @@ export class AsyncguideServer implements vscode.Disposable {
     }
 
     start(): Promise<void> {
+        this.wanted = true;
         return this.enqueue(() => this.startNow());
     }
 
     /** A new server process. `userAsked`: show a problem again even if it was shown before (a
-     *  restart caused by a settings or interpreter event keeps quiet about a known problem). */
+     *  restart caused by a settings or interpreter event keeps quiet about a known problem).
+     *  Before the first `start` (no Python file opened yet) there is nothing to restart. */
     restart(reason: string, userAsked = false): Promise<void> {
+        if (!this.wanted) {
+            return Promise.resolve();
+        }
         return this.enqueue(async () => {
             this.log.info(`Restarting the server: ${reason}.`);
             if (userAsked) {
