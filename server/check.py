@@ -13,7 +13,11 @@ checked only. Its settings still come from its nearest ``pyproject.toml`` with a
 
 A plain check over an unchanged tree reads no source file and links no index: the files'
 digests come from their stamps (``FileDigests``), the index's fingerprint from the summaries'
-keys, and every result from the cache (``cached_check``); the index is built when a file is linted.
+keys, and every result from the cache (``cached_entry``); the index is built when a file is linted.
+After an edit, the index's fingerprint is another: the index is linked from the summaries (the
+cache's, and the edited files' made anew), and a cached result is kept when its lint's questions
+to the index and the resolver, kept with it (``ResultEntry``), get the same answers
+(``answers_hold``); only the edited files, and those whose answers changed, are linted again.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import gc
 import io
 import logging
 import os
+import pickle
 import tokenize
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -43,7 +48,9 @@ from ..rules.project.build import (
 )
 from ..rules.project.index import PROJECT_RULES, ProjectIndex, ProjectView
 from ..rules.project.cache import DiskCache, FileDigests, code_stamp, digest_of
-from ..rules.project.recorded import AskedNames, Question, RecordedIndex, agree
+from ..rules.project.recorded import (
+    Answer, AskedNames, Question, RecordedIndex, RecordedResolver, agree, kept, same_answers,
+)
 from ..rules.project.summary import ModuleSummary, summarize
 from ..rules.runner import CoroutineResolver, InternalError, LintResult, SyntaxErrorInfo, lint
 from ..rules.versions import framework_versions
@@ -396,16 +403,34 @@ def run_tasks(run: CheckRun, tasks: list[FileTask], jobs: int) -> list[FileResul
     index exists and summarises it from the same model; the index is then linked, and only the
     files whose lint gets other answers from the index (or jedi) are linted again."""
     quiet_engine_logging()
-    results = {task.path: cached_check(run, task) for task in tasks}
-    missed = [task for task in tasks if results[task.path] is None]
-    linted_roots = {task.project_root for task in missed}
+    results: dict[Path, FileResult | None] = {}
+    # cached results linted with another index, kept if their questions get the same answers from this one
+    stale: list[tuple[FileTask, ResultCache, ResultEntry]] = []
+    for task in tasks:
+        found = cached_entry(run, task)
+        results[task.path] = None
+        if found is not None and found[1].index_fingerprint == index_fingerprint(run, task):
+            results[task.path] = cached_result(task, found[1])
+        elif found is not None:
+            stale.append((task, *found))
+    stale_paths = {task.path for task, _, _ in stale}
+    missed = [task for task in tasks if results[task.path] is None and task.path not in stale_paths]
+    missed_paths = {task.path for task in missed}
+    linted_roots = {task.project_root for task in missed} | {task.project_root for task, _, _ in stale}
     passes = first_passes(run, missed, linted_roots, jobs)
     results.update((path, done.result) for path, done in passes.items() if done is not None)
     indexes = {root: project.index(jobs) for root, project in run.projects.items() if root in linted_roots}
     start_worker(indexes)
+    for task, cache, entry in stale:
+        if answers_hold(task, entry):
+            results[task.path] = cached_result(task, entry)
+            cache.put(replace(entry, index_fingerprint=index_fingerprint(run, task)))  # the next run's fast path
     # the files with no first pass, and those whose first pass asked what the index may answer otherwise
     remaining: list[FileTask | FirstPass] = [
-        passes.get(task.path) or task for task in missed if results[task.path] is None or not passes[task.path].settled
+        passes.get(task.path) or task
+        for task in tasks
+        if (task.path in stale_paths and results[task.path] is None)
+        or (task.path in missed_paths and (results[task.path] is None or not passes[task.path].settled))
     ]
     linted = map_in_processes(jobs, finish_file, remaining, start_worker, (indexes,))
     results.update(zip((item.task.path if isinstance(item, FirstPass) else item.path for item in remaining), linted))
@@ -498,8 +523,15 @@ def _check_file(task: FileTask, resolver: CoroutineResolver | None = None) -> Fi
     if task.mode == "diff":
         return result
     code = source if notebook is None else notebook.text
+    cache = result_cache(task)
+    # a result to cache keeps its lint's questions, which a later run with another index asks again
+    asked_index = RecordedIndex(project.index) if cache is not None and project is not None else None
+    asked_resolver = RecordedResolver(resolver, project) if cache is not None else None
+    lint_view = replace(project, index=asked_index) if project is not None and asked_index is not None else project  # type: ignore[arg-type]
     try:
-        linted = lint(code, task.codes, task.target_version, resolver, versions, notebook=task.notebook, project=project)
+        linted = lint(
+            code, task.codes, task.target_version, asked_resolver or resolver, versions, notebook=task.notebook, project=lint_view
+        )
     except Exception as error:  # noqa: BLE001 - an engine bug on one file must not stop the run
         log.exception("checking %s failed", task.path)
         result.failures.append(f"internal error while checking {task.display_path}: {type(error).__name__}: {error}")
@@ -507,10 +539,19 @@ def _check_file(task: FileTask, resolver: CoroutineResolver | None = None) -> Fi
     lines = linted.model.lines if linted.model is not None else split_lines(code)
     if linted.model is not None:
         linted.model.release()
-    index = project_indexes.get(task.project_root)
-    cache = result_cache(task, content_digest, index.fingerprint if index is not None else "")
-    if cache is not None and not linted.internal_errors:
-        cache.put(CachedResult.of(linted, lambda line: line_text(lines, line)))
+    if cache is not None and asked_resolver is not None and not linted.internal_errors:
+        index = project_indexes.get(task.project_root)
+        cache.put(
+            ResultEntry(
+                content_digest, index.fingerprint if index is not None else "", CachedResult.of(linted, lambda line: line_text(lines, line))
+            ).with_asked(
+                Asked(
+                    kept(asked_index.asked, project) if asked_index is not None and project is not None else (),
+                    tuple(asked_resolver.answers.values()),
+                    in_index=project is not None,
+                )
+            )
+        )
     return add_findings(task, result, linted, lambda line: line_text(lines, line), notebook)
 
 
@@ -574,8 +615,9 @@ class FirstPass:
     #: (``RecordedIndex``): the index and jedi answer them once the index is linked (``finish_file``)
     asked: tuple[str, ...]
     questions: list[Question]
-    #: the result cache's entry for the file, and what it keeps once the answers agree
-    pending: tuple[ResultCache, CachedResult] | None
+    #: the result cache's entry for the file, and what it keeps once the answers agree (with the
+    #: questions and the resolver's answers then, ``Asked``)
+    pending: tuple[ResultCache, ResultEntry] | None
 
     @property
     def settled(self) -> bool:
@@ -588,10 +630,11 @@ def first_pass(job: tuple[FileTask, str, ProjectIndex]) -> FirstPass | None:
     """Lint a module of a project (``takes_first_pass``) without its index, and summarise it
     from the lint's model: the file is parsed and walked once for both. The lint is the one made
     with the index when the index answers what it asked as the stand-ins did (``finish_file``,
-    ``rules.project.recorded``); its result is then cached with the index's fingerprint. ``job``:
+    ``rules.project.recorded``); its result is then cached with the index's fingerprint and those
+    questions. ``job``:
     the task, that fingerprint, and the stand-in index (no module, the project's analysis options
     and folder). None when the lint failed: the file is then checked as usual, after the index."""
-    task, index_fingerprint, standin = job
+    task, fingerprint_of_index, standin = job
     collecting = gc.isenabled()
     gc.disable()  # as ``check_file`` does
     try:
@@ -622,13 +665,16 @@ def first_pass(job: tuple[FileTask, str, ProjectIndex]) -> FirstPass | None:
         if summary is not None and task.use_cache:
             keep_summary(task.project_root, content_digest, ProjectFile(task.path, module, task.is_package), summary)
         done = FirstPass(task, result, summary, tuple(asked.names), recorded.asked, None)
-        cache = result_cache(task, content_digest, index_fingerprint)
+        cache = result_cache(task)
         if cache is not None and not linted.internal_errors:
             cached = CachedResult.of(linted, lambda line: line_text(lines, line))
+            entry = ResultEntry(content_digest, fingerprint_of_index, cached)
             if done.settled:
-                cache.put(cached)
+                # nothing to ask again: its copy of the index (``replaced``) was asked nothing. A
+                # module with a summary is in the index, unless another file claims its module
+                cache.put(entry.with_asked(Asked((), (), in_index=summary is not None)))
             else:
-                done.pending = (cache, cached)
+                done.pending = (cache, entry)
         add_findings(task, result, linted, lambda line: line_text(lines, line), None)
         return done
     finally:
@@ -647,28 +693,53 @@ def finish_file(item: FileTask | FirstPass) -> FileResult:
     resolver = task_resolver(item.task, project)
     if project is None or not agree(item.questions, project.index):  # None: its module is another file's
         return check_file(item.task, resolver)
-    if any(resolver.is_coroutine_function(name) for name in item.asked):
+    asked = RecordedResolver(resolver, project)
+    if any(asked.is_coroutine_function(name) for name in item.asked):
         return check_file(item.task, resolver)
     if item.pending is not None:
-        cache, cached = item.pending
-        cache.put(cached)
+        cache, entry = item.pending
+        cache.put(entry.with_asked(Asked(kept(item.questions, project), tuple(asked.answers.values()), in_index=True)))
     return item.result
 
 
-def cached_check(run: CheckRun, task: FileTask) -> FileResult | None:
-    """The file's result from the project's result cache, when it holds one for the file as it is."""
-    if not cacheable(task):
-        return None  # as result_cache says; reading the file for nothing is avoided
+def cached_entry(run: CheckRun, task: FileTask) -> tuple[ResultCache, ResultEntry] | None:
+    """The file's entry in the project's result cache, when it holds one for the file as it is
+    (its bytes' digest from its stamp), whatever index it was linted with."""
+    cache = result_cache(task)
+    if cache is None:
+        return None  # reading the file for nothing is avoided
     content_digest = run.digests_of(task.project_root, task.use_cache).digest(task.path)
-    if content_digest is None:
+    entry = cache.get() if content_digest is not None else None
+    if entry is None or entry.content_digest != content_digest:
         return None
+    return cache, entry
+
+
+def index_fingerprint(run: CheckRun, task: FileTask) -> str:
+    """The fingerprint of the index of the task's project ("" with none: no rule of its files asks one)."""
     project = run.projects.get(task.project_root)
-    cache = result_cache(task, content_digest, project.fingerprint if project is not None else "")
-    cached = cache.get() if cache is not None else None
-    if cached is None:
-        return None
+    return project.fingerprint if project is not None else ""
+
+
+def cached_result(task: FileTask, entry: ResultEntry) -> FileResult:
+    cached = entry.result
     linted = LintResult(list(cached.diagnostics), cached.syntax_error)
     return add_findings(task, new_result(task), linted, lambda line: cached.line_texts.get(line, ""), None)
+
+
+def answers_hold(task: FileTask, entry: ResultEntry) -> bool:
+    """Whether the result kept in ``entry``, linted with another index, is the one this run's
+    index (linked in this process) would give: the file is placed in it as it was, and its
+    lint's questions to the index and the resolver get the answers they got
+    (``rules.project.recorded``)."""
+    asked = entry.asked()
+    view = project_view(task)
+    if asked is None or (view is not None) != asked.in_index:
+        return False
+    if view is not None and not agree(asked.questions, view.index):
+        return False
+    index = project_indexes.get(task.project_root)
+    return same_answers(asked.answers, view, index, lambda: JediResolver(str(task.path), str(task.project_root)))
 
 
 def add_findings(
@@ -722,20 +793,59 @@ class CachedResult:
         return cls(tuple(linted.diagnostics), linted.syntax_error, {line: line_text_of(line) for line in starts})
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What a lint asked of the project's index and of the resolver, with the answers
+    (``rules.project.recorded``): another index must give them for its result to stand."""
+
+    #: the questions to the index (``RecordedIndex``), and the resolver's answers (``RecordedResolver``)
+    questions: tuple[Question, ...]
+    answers: tuple[Answer, ...]
+    #: whether the file was a module of the project's index (``project_view``)
+    in_index: bool
+
+
+@dataclass(frozen=True)
+class ResultEntry:
+    """A file's entry in the result cache: the result of its lint, for the file's bytes with
+    ``content_digest``, and what the lint asked (``Asked``). ``index_fingerprint``: the index known
+    to answer as the lint was answered, whose runs take the result as it is."""
+
+    content_digest: str
+    index_fingerprint: str
+    result: CachedResult
+    #: the ``Asked``, pickled: unpickled only when another index is to answer it, so that a run
+    #: over an unchanged tree reads the results alone
+    asked_pickle: bytes = b""
+
+    def with_asked(self, asked: Asked) -> ResultEntry:
+        return replace(self, asked_pickle=pickle.dumps(asked, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def asked(self) -> Asked | None:
+        """The ``Asked``; None when it cannot be read."""
+        try:
+            found = pickle.loads(self.asked_pickle)
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+        return found if isinstance(found, Asked) else None
+
+
 @dataclass
 class ResultCache:
-    """A file's lint result in the project's cache (``rules.project.cache``), keyed by its bytes and
-    everything else the lint depended on: rules, target version, framework versions, the index."""
+    """A file's entry in the project's cache (``rules.project.cache``), keyed by its path and
+    every other thing its lint depends on that no question to the index or the resolver tells:
+    rules, target version, framework versions, the CLI's code. One entry per file and settings:
+    a new lint of the file replaces it, whatever its bytes and index were."""
 
     cache: DiskCache
     key: str
 
-    def get(self) -> CachedResult | None:
+    def get(self) -> ResultEntry | None:
         found = self.cache.get(self.key)
-        return found if isinstance(found, CachedResult) else None
+        return found if isinstance(found, ResultEntry) else None
 
-    def put(self, cached: CachedResult) -> None:
-        self.cache.put(self.key, cached)
+    def put(self, entry: ResultEntry) -> None:
+        self.cache.put(self.key, entry)
 
 
 def cacheable(task: FileTask) -> bool:
@@ -744,20 +854,18 @@ def cacheable(task: FileTask) -> bool:
     return task.use_cache and task.mode == "check" and task.text is None and not task.notebook
 
 
-def result_cache(task: FileTask, content_digest: str, index_fingerprint: str) -> ResultCache | None:
-    """The cache entry of the file's result (``content_digest``: of its bytes, ``cache.digest_of``)."""
+def result_cache(task: FileTask) -> ResultCache | None:
+    """The cache entry of the file's result."""
     if not cacheable(task):
         return None
     cache = DiskCache(task.project_root, "results")
     key = cache.key(
-        content_digest,
-        code_stamp(__package__),  # how results are made and kept here (``CachedResult``)
         str(task.path),
+        code_stamp(__package__),  # how results are made and kept here (``ResultEntry``)
         task.module or "",
         ",".join(sorted(task.codes)),
         repr(task.target_version),
         versions_used(task.project_root),
-        index_fingerprint,
     )
     return ResultCache(cache, key)
 

@@ -4,10 +4,12 @@ Two kinds of entries, each in its own folder: module summaries (``summaries``), 
 lint results per file (``results``, see ``server.check``). An entry is keyed by everything it
 depends on, hashed with the engine's own code (``code_stamp``): for a summary, the digest of the
 file's bytes, its path and module name (the project's settings apply when summaries are linked,
-after the cache); for a result, the digest of the file's bytes and the settings, framework
-versions and project index it was linted with, and the CLI's code. Entries are written to a temporary file and renamed into
-place, so concurrent runs never read half an entry; an entry that cannot be read is a miss. The
-folder holds a ``.gitignore`` that ignores everything in it.
+after the cache); for a result, the file's path and the settings and framework versions it was
+linted with, and the CLI's code. A result's entry holds the digest of the bytes it was linted
+from and what its lint asked of the project's index, with the answers, so that an edit of
+another file does not undo it; a new lint of the file replaces it. Entries are written to a
+temporary file and renamed into place, so concurrent runs never read half an entry; an entry
+that cannot be read is a miss. The folder holds a ``.gitignore`` that ignores everything in it.
 
 Beside them, ``stamps`` remembers each file's digest with its size and modification time
 (``FileDigests``), so that a run over an unchanged tree reads no file: what ruff and git do.
@@ -58,10 +60,10 @@ class DiskCache:
         self.folder = Path(project_root) / FOLDER / kind
         self._engine = code_stamp(__package__.rpartition(".")[0])
 
-    def key(self, content_digest: str, *parts: str) -> str:
-        """The key of an entry about a file whose bytes have ``content_digest`` (``digest_of``)."""
+    def key(self, *parts: str) -> str:
+        """The key of an entry that depends on ``parts`` (and on the engine's code)."""
         digest = hashlib.sha256()
-        for part in (self._engine, content_digest, *parts):
+        for part in (self._engine, *parts):
             digest.update(part.encode())
             digest.update(b"\0")
         return digest.hexdigest()

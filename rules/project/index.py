@@ -374,10 +374,13 @@ class IndexResolver:
         self.fallback = fallback
 
     def is_coroutine_function(self, qualified_name: str) -> bool | None:
-        name = absolute_name(qualified_name, self.package)
-        if self.index.resolve(name) is not None:
-            return self.index.is_coroutine_function(name)
+        if self.places(qualified_name):
+            return self.index.is_coroutine_function(absolute_name(qualified_name, self.package))
         return self.fallback.is_coroutine_function(qualified_name) if self.fallback is not None else None
+
+    def places(self, qualified_name: str) -> bool:
+        """Whether the index answers for the name, rather than ``fallback``."""
+        return self.index.resolve(absolute_name(qualified_name, self.package)) is not None
 
 
 @dataclass(frozen=True)

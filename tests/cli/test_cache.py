@@ -3,6 +3,7 @@ modification time are not read again, results come back as they were, and a chan
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import time
@@ -11,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from asyncguide.rules import reading
+from asyncguide.rules.project import build as project_build
 from asyncguide.rules.project import cache as project_cache
 from asyncguide.server import check
 
-from .conftest import run_main, write
+from .conftest import Run, run_main, write
 
 DB = "import time\n\n\ndef query():\n    time.sleep(1)\n"
 API = "from app.db import query\n\n\nasync def handler():\n    query()  # the caller\n"
@@ -31,7 +33,7 @@ def app(project: Path) -> Path:
 
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The source files read from here on, by the digests and by the lint."""
+    """The source files read from here on, by the digests, the summaries and the lint."""
     seen: list[str] = []
 
     def counting(path: str | os.PathLike[str], limit: int = reading.MAX_FILE_BYTES) -> bytes:
@@ -39,6 +41,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return reading.read_bytes(path, limit)
 
     monkeypatch.setattr(project_cache, "read_bytes", counting)
+    monkeypatch.setattr(project_build, "read_bytes", counting)
     monkeypatch.setattr(check, "read_bytes", counting)
     return seen
 
@@ -100,3 +103,126 @@ def test_stamps_of_deleted_files_are_dropped(tmp_path: Path) -> None:
     again.save()
     with open(tmp_path / project_cache.FOLDER / "stamps", "rb") as file:
         assert set(pickle.load(file)) == {str(kept), str(learnt)}
+
+
+# --- an edit of one file: the other files' results stand when the index answers their questions as before
+
+OTHER = "def helper():\n    return 1\n\n\nasync def run():\n    return helper()\n"
+TASKS = "async def notify():\n    return 1\n"
+SERVICE = "from app.tasks import notify\n\n\nasync def handle():\n    notify()\n"
+CLIENTS = "class Client:\n    async def fetch(self):\n        return 1\n\n\nclient = Client()\n"
+WORKER = "from app.clients import client\n\n\nasync def work():\n    client.fetch()\n"
+
+
+@pytest.fixture
+def bigger_app(app: Path) -> Path:
+    """``app`` with a module no other uses, a coroutine function called unawaited from another
+    module (ASY110, the index answers), and a method of an object of another module (jedi answers)."""
+    for relative, text in (
+        ("app/other.py", OTHER), ("app/tasks.py", TASKS), ("app/service.py", SERVICE),
+        ("app/clients.py", CLIENTS), ("app/worker.py", WORKER),
+    ):
+        os.utime(write(app, relative, text), (HOUR_AGO, HOUR_AGO))
+    return app
+
+
+@pytest.fixture
+def linked(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The project folders whose index is linked from here on."""
+    roots: list[Path] = []
+    build = check.build_index
+
+    def counting(root, *arguments, **keywords):
+        roots.append(Path(root))
+        return build(root, *arguments, **keywords)
+
+    monkeypatch.setattr(check, "build_index", counting)
+    return roots
+
+
+def edit(path: Path, text: str) -> None:
+    """Write ``path`` with a modification time of its own, old enough to be stamped."""
+    edit.count = getattr(edit, "count", 0) + 1
+    path.write_text(text, "utf-8")
+    os.utime(path, (HOUR_AGO + edit.count, HOUR_AGO + edit.count))
+
+
+def check_json(capsys: pytest.CaptureFixture[str], *arguments: str) -> Run:
+    return run_main(capsys, "check", "--jobs", "1", "--format", "json", *arguments)
+
+
+def codes_of(run: Run, relative: str) -> list[str]:
+    return [finding["code"] for finding in json.loads(run.stdout) if finding["path"] == relative]
+
+
+def test_a_helper_edited_relints_its_caller(bigger_app: Path, capsys: pytest.CaptureFixture[str], reads: list[str]) -> None:
+    assert codes_of(check_json(capsys), "app/api.py") == ["ASY200"]
+    db, api = bigger_app / "app" / "db.py", bigger_app / "app" / "api.py"
+    for text, expected in (("def query():\n    return 1\n", []), ("import time\n\n\ndef query():\n    time.sleep(2)\n", ["ASY200"])):
+        edit(db, text)
+        reads.clear()
+        edited = check_json(capsys)
+        assert codes_of(edited, "app/api.py") == expected
+        assert set(reads) == {str(db), str(api)}  # the edited file, and the caller whose answer changed
+        assert edited.stdout == check_json(capsys, "--no-cache").stdout
+
+
+def test_an_unrelated_edit_relints_only_the_edited_file(
+    bigger_app: Path, capsys: pytest.CaptureFixture[str], reads: list[str], linked: list[Path]
+) -> None:
+    first = check_json(capsys)
+    other = bigger_app / "app" / "other.py"
+    edit(other, OTHER + "\n\ndef added():\n    time.sleep(1)\n")  # a new function: another index
+    reads.clear()
+    linked.clear()
+    edited = check_json(capsys)
+    assert set(reads) == {str(other)}
+    assert linked == [bigger_app]  # the index is linked, to answer the others' questions
+    assert (edited.exit_code, edited.stdout) == (first.exit_code, first.stdout)
+    assert edited.stdout == check_json(capsys, "--no-cache").stdout
+    # the results kept are known to stand with this index: the next run takes them as they are
+    reads.clear()
+    linked.clear()
+    assert check_json(capsys).stdout == first.stdout
+    assert (reads, linked) == ([], [])
+
+
+def test_a_coroutine_function_made_plain_and_back_in_another_module(
+    bigger_app: Path, capsys: pytest.CaptureFixture[str], reads: list[str]
+) -> None:
+    assert codes_of(check_json(capsys), "app/service.py") == ["ASY110"]
+    tasks, service = bigger_app / "app" / "tasks.py", bigger_app / "app" / "service.py"
+    for text, expected in (("def notify():\n    return 1\n", []), (TASKS, ["ASY110"])):
+        edit(tasks, text)
+        reads.clear()
+        edited = check_json(capsys)
+        assert codes_of(edited, "app/service.py") == expected
+        assert set(reads) == {str(tasks), str(service)}
+        assert edited.stdout == check_json(capsys, "--no-cache").stdout
+
+
+def test_what_jedi_answered_about_the_project_is_asked_again(
+    bigger_app: Path, capsys: pytest.CaptureFixture[str], reads: list[str]
+) -> None:
+    """The index cannot place ``client.fetch`` (``client`` is an object): jedi answers, from clients.py."""
+    assert codes_of(check_json(capsys), "app/worker.py") == ["ASY110"]
+    clients, worker = bigger_app / "app" / "clients.py", bigger_app / "app" / "worker.py"
+    for text, expected in ((CLIENTS.replace("async def", "def"), []), (CLIENTS, ["ASY110"])):
+        edit(clients, text)
+        reads.clear()
+        edited = check_json(capsys)
+        assert codes_of(edited, "app/worker.py") == expected
+        assert set(reads) == {str(clients), str(worker)}
+        assert edited.stdout == check_json(capsys, "--no-cache").stdout
+
+
+def test_a_file_keeps_one_result_entry(bigger_app: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Edits replace the entry of the edited file, and the entries kept get the new index's fingerprint."""
+    results = bigger_app / project_cache.FOLDER / "results"
+    check_json(capsys)
+    entries = sorted(results.rglob("*"))
+    for number in range(3):
+        edit(bigger_app / "app" / "other.py", OTHER + f"\n\ndef added_{number}():\n    return {number}\n")
+        check_json(capsys)
+    assert sorted(results.rglob("*")) == entries
+    assert len([entry for entry in entries if entry.is_file()]) == 8  # one for each file of app
