@@ -524,10 +524,10 @@ def _check_file(task: FileTask, resolver: CoroutineResolver | None = None) -> Fi
         return result
     code = source if notebook is None else notebook.text
     cache = result_cache(task)
-    # a result to cache keeps its lint's questions, which a later run with another index asks again
+    # a result to cache keeps its lint's questions, which a run with another index asks again (``answers_hold``)
     asked_index = RecordedIndex(project.index) if cache is not None and project is not None else None
     asked_resolver = RecordedResolver(resolver, project) if cache is not None else None
-    lint_view = replace(project, index=asked_index) if project is not None and asked_index is not None else project  # type: ignore[arg-type]
+    lint_view = project if asked_index is None else replace(project, index=asked_index)  # type: ignore[arg-type]
     try:
         linted = lint(
             code, task.codes, task.target_version, asked_resolver or resolver, versions, notebook=task.notebook, project=lint_view
@@ -541,17 +541,11 @@ def _check_file(task: FileTask, resolver: CoroutineResolver | None = None) -> Fi
         linted.model.release()
     if cache is not None and asked_resolver is not None and not linted.internal_errors:
         index = project_indexes.get(task.project_root)
-        cache.put(
-            ResultEntry(
-                content_digest, index.fingerprint if index is not None else "", CachedResult.of(linted, lambda line: line_text(lines, line))
-            ).with_asked(
-                Asked(
-                    kept(asked_index.asked, project) if asked_index is not None and project is not None else (),
-                    tuple(asked_resolver.answers.values()),
-                    in_index=project is not None,
-                )
-            )
+        entry = ResultEntry(
+            content_digest, index.fingerprint if index is not None else "", CachedResult.of(linted, lambda line: line_text(lines, line))
         )
+        questions = kept(asked_index.asked, project) if asked_index is not None and project is not None else ()
+        cache.put(entry.with_asked(Asked(questions, tuple(asked_resolver.answers.values()), in_index=project is not None)))
     return add_findings(task, result, linted, lambda line: line_text(lines, line), notebook)
 
 

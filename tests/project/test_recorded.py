@@ -62,7 +62,7 @@ def test_a_kept_question_leaves_out_the_summary_the_index_holds() -> None:
     _, recorded = first_pass(CALLER, "app.api")
     index = linked((CALLER, "app.api"), ("def query():\n    return 1\n", "app.db"))
     kept_questions = kept(recorded.asked, ProjectView(index, "app.api", "/p/app/api.py"))
-    assert [(q.name, q.arguments) for q in kept_questions][0] == ("replaced", ())
+    assert (kept_questions[0].name, kept_questions[0].arguments) == ("replaced", ())
     assert agree(kept_questions, index)
     assert not agree(kept_questions, linked((CALLER, "app.api"), (DB, "app.db")))
     # an index holding another summary of the module keeps the document's
