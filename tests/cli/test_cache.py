@@ -226,3 +226,13 @@ def test_a_file_keeps_one_result_entry(bigger_app: Path, capsys: pytest.CaptureF
         check_json(capsys)
     assert sorted(results.rglob("*")) == entries
     assert len([entry for entry in entries if entry.is_file()]) == 8  # one for each file of app
+
+
+def test_a_module_deleted_relints_its_importer(bigger_app: Path, capsys: pytest.CaptureFixture[str], reads: list[str]) -> None:
+    assert codes_of(check_json(capsys), "app/service.py") == ["ASY110"]
+    (bigger_app / "app" / "tasks.py").unlink()
+    reads.clear()
+    deleted = check_json(capsys)
+    assert codes_of(deleted, "app/service.py") == []  # jedi finds no notify either
+    assert set(reads) == {str(bigger_app / "app" / "service.py")}
+    assert deleted.stdout == check_json(capsys, "--no-cache").stdout
