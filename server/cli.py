@@ -183,9 +183,12 @@ def dispatch(argv: list[str] | None) -> int:
         return explain_command(args.code)
     if args.command == "guidelines":
         return guidelines_command(args.framework, args.format)
+    from . import generated_code  # before lsprotocol's classes are defined (see there)
+
+    code_cache = generated_code.start()
     from .lsp import run
 
-    run(tcp=args.tcp, host=args.host, port=args.port)
+    run(tcp=args.tcp, host=args.host, port=args.port, code_cache=code_cache)
     return 0
 
 

@@ -12,11 +12,15 @@ encodings.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from . import code_actions, code_lens, diagnostics, documents, hover, logs, notebooks, project, workspace
 from .server import AsyncguideServer
+
+if TYPE_CHECKING:
+    from ..generated_code import GeneratedCodeCache
 
 
 def create_server() -> AsyncguideServer:
@@ -47,14 +51,16 @@ def create_server() -> AsyncguideServer:
     return ls
 
 
-def run(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> None:
-    """Serve over stdio (the default) or TCP until the client exits.
+def run(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087, code_cache: GeneratedCodeCache | None = None) -> None:
+    """Serve over stdio (the default) or TCP until the client exits. ``code_cache`` is saved once
+    the first diagnostics are out (``generated_code``).
 
     Only protocol messages go to stdout: logging goes to the client (``logs``), and anything
     printed while serving goes to stderr (``sys.stdout`` is pointed at stderr; the protocol writes
     to the real stdout).
     """
     ls = create_server()
+    ls.code_cache = code_cache
     handler = logs.install(ls)
     if tcp:
         sys.stdout = sys.stderr
