@@ -183,12 +183,12 @@ def dispatch(argv: list[str] | None) -> int:
         return explain_command(args.code)
     if args.command == "guidelines":
         return guidelines_command(args.framework, args.format)
-    from . import generated_code  # before lsprotocol's classes are defined (see there)
+    from .start_up import StartUp
 
-    code_cache = generated_code.start()
+    start_up = StartUp()  # before lsprotocol's classes are defined (see there)
     from .lsp import run
 
-    run(tcp=args.tcp, host=args.host, port=args.port, code_cache=code_cache)
+    run(tcp=args.tcp, host=args.host, port=args.port, start_up=start_up)
     return 0
 
 

@@ -40,7 +40,7 @@ from .settings import EditorSettings, LintSettings, ProjectSettings, lint_settin
 from .versions import ProjectVersions, versions_for
 
 if TYPE_CHECKING:
-    from ..generated_code import GeneratedCodeCache
+    from ..start_up import StartUp
     from .project import ProjectState
 
 log = logging.getLogger("asyncguide.server")
@@ -203,8 +203,8 @@ class AsyncguideServer(LanguageServer):
         #: set once the first diagnostics of the session are delivered: work that can wait, waits for
         #: them (``project.index_workspace``)
         self.first_diagnostics = asyncio.Event()
-        #: the code objects compiled at start-up, saved after the first diagnostics (``generated_code``)
-        self.code_cache: GeneratedCodeCache | None = None
+        #: what ``serve`` does differently until the first diagnostics (``workspace.finish_start_up``)
+        self.start_up: StartUp | None = None
 
     # ------------------------------------------------------------- transport
 
@@ -260,9 +260,6 @@ class AsyncguideServer(LanguageServer):
         if self.first_diagnostics.is_set():
             return
         self.first_diagnostics.set()
-        if self.code_cache is not None:
-            self.code_cache.uninstall()
-            asyncio.get_running_loop().run_in_executor(self.thread_pool, self.code_cache.save)
         since = f" {(time.monotonic() - self.initialized_at) * 1000:.0f} ms after initialize" if self.initialized_at else ""
         log.debug("first diagnostics delivered (%s)%s", document.path.name if document.path else document.uri, since)
 

@@ -17,6 +17,7 @@ from .documents import PYTHON_SUFFIXES
 from .settings import load_editor_settings
 
 if TYPE_CHECKING:
+    from ..start_up import StartUp
     from .server import AsyncguideServer
 
 log = logging.getLogger("asyncguide.server")
@@ -37,6 +38,8 @@ def initialize(ls: AsyncguideServer, params: types.InitializeParams) -> None:
     ls.client_info = params.client_info
     client = params.client_info.name if params.client_info else "an unnamed client"
     log.info("asyncguide %s on Python %s, serving %s", ls.version, platform.python_version(), client)
+    if ls.start_up is not None:
+        asyncio.get_running_loop().create_task(finish_start_up(ls, ls.start_up))
 
 
 async def initialized(ls: AsyncguideServer, params: types.InitializedParams) -> None:
@@ -48,6 +51,19 @@ async def initialized(ls: AsyncguideServer, params: types.InitializedParams) -> 
     if ls.supports("workspace.configuration") and await pull_configuration(ls):
         diagnostics.relint_open_documents(ls)
     ls.indexing = asyncio.get_running_loop().create_task(project.index_workspace(ls))
+
+
+async def finish_start_up(ls: AsyncguideServer, start_up: StartUp) -> None:
+    """Once the first diagnostics are out, or ``project.INDEX_WAIT`` after ``initialize`` (before the
+    index stops waiting for them): the collector back on, the code compiled at start-up saved."""
+    ls.start_up = None
+    try:
+        await asyncio.wait_for(ls.first_diagnostics.wait(), project.INDEX_WAIT)
+    except asyncio.TimeoutError:
+        pass
+    save = start_up.finish()
+    if save is not None:
+        await asyncio.get_running_loop().run_in_executor(ls.thread_pool, save)
 
 
 async def register_watchers(ls: AsyncguideServer) -> None:
