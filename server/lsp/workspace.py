@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import platform
 import time
@@ -11,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
+
+from asyncguide.rules.registry import all_rules
 
 from . import diagnostics, project, resolution, versions
 from .documents import PYTHON_SUFFIXES
@@ -38,8 +41,18 @@ def initialize(ls: AsyncguideServer, params: types.InitializeParams) -> None:
     ls.client_info = params.client_info
     client = params.client_info.name if params.client_info else "an unnamed client"
     log.info("asyncguide %s on Python %s, serving %s", ls.version, platform.python_version(), client)
+    loop = asyncio.get_running_loop()
     if ls.start_up is not None:
-        asyncio.get_running_loop().create_task(finish_start_up(ls, ls.start_up))
+        loop.create_task(finish_start_up(ls, ls.start_up))
+    loop.call_soon(prepare_first_lint)  # once this answer is sent
+
+
+def prepare_first_lint() -> None:
+    """Work the first lint would do, done while the client reads ``initialize``'s answer and gets its
+    first document ready: every rule loaded (~60 ms); then everything alive frozen, as after each
+    lint (``heap``), so that the first lint's freeze does not count a whole start's objects (~15 ms)."""
+    all_rules()
+    gc.freeze()
 
 
 async def initialized(ls: AsyncguideServer, params: types.InitializedParams) -> None:

@@ -1,5 +1,6 @@
 """``serve``'s start-up (``server/start_up.py``): the collector off and the code cache in use until
-the first diagnostics are out, or until the server stops waiting for them."""
+the first diagnostics are out, or until the server stops waiting for them; the first lint's work
+done while the client reads ``initialize``'s answer."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import pytest
 
 from asyncguide.server.generated_code import DISABLE_VARIABLE, MIN_MISSES_TO_WRITE, cache_file, read
 from asyncguide.server.lsp import create_server, project
-from asyncguide.server.lsp.workspace import finish_start_up
+from asyncguide.rules import registry
+from asyncguide.server.lsp.workspace import finish_start_up, prepare_first_lint
 from asyncguide.server.start_up import StartUp
 
 
@@ -74,3 +76,10 @@ def test_the_start_up_finishes_without_diagnostics_before_the_index_begins(monke
     monkeypatch.setattr(project, "INDEX_WAIT", 0.01)
     finish_in_a_server(first_diagnostics=False)
     assert gc.isenabled()
+
+
+def test_the_first_lint_is_prepared_with_every_rule_loaded_and_the_start_frozen() -> None:
+    gc.unfreeze()
+    prepare_first_lint()
+    assert registry._packs_loaded and len(registry.all_rules()) > 200
+    assert gc.get_freeze_count() > 0
