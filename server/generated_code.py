@@ -1,23 +1,25 @@
-"""The code objects attrs and cattrs compile as the language server starts, kept from one start to
-the next.
+"""The code objects attrs, cattrs and dataclasses compile as the language server starts, kept from
+one start to the next.
 
 Why: ``import lsprotocol.types`` defines about 560 attrs classes. attrs writes the source of each
 class's methods (``__init__``, ``__eq__``, ``__repr__``...) and compiles it: about 1,000
 ``compile()`` calls, half of that import's time (about 150 of 300 ms), on every start of
 ``asyncguide serve``, before it can answer ``initialize``. cattrs does the same for the
-(un)structuring functions of the first messages. The source is the same on every start, so the
-code objects are too: like Python's own ``__pycache__``, they are kept, marshalled, in one file per
-bytecode version in the user's cache folder (``$XDG_CACHE_HOME/asyncguide``, else
-``~/.cache/asyncguide``), under a digest of what ``compile`` was given.
+(un)structuring functions of the first messages, and dataclasses for asyncguide's own classes
+(about 25 ms more). The source is the same on every start, so the code objects are too: like
+Python's own ``__pycache__``, they are kept, marshalled, in one file per bytecode version in the
+user's cache folder (``$XDG_CACHE_HOME/asyncguide``, else ``~/.cache/asyncguide``), under a digest
+of what ``compile`` was given.
 
-How: attrs and cattrs look ``compile`` up in their modules' globals before the builtins;
-``GeneratedCodeCache.install`` puts its own ``compile`` there (before ``lsprotocol.types`` is
-imported) and ``uninstall`` takes it away. Anything unexpected falls back to compiling: no file, an
-unreadable or corrupt one, one of another Python, arguments it does not cache; if attrs stops
-compiling through ``compile``, nothing is found nor written. ``save`` runs once the first
-diagnostics are out, off the critical path: it writes (atomically: a temporary file renamed) only
-when the start compiled more than a few code objects the file did not hold, and only what this
-start used, so the file never grows past one start's methods. ``ASYNCGUIDE_NO_CODE_CACHE=1`` turns it off.
+How: attrs and cattrs look ``compile`` up in their modules' globals before the builtins, and
+dataclasses ``exec``; ``GeneratedCodeCache.install`` puts its own there (``start_up``, before
+``lsprotocol.types`` is imported) and ``uninstall`` takes them away. Anything unexpected falls
+back to compiling: no file, an unreadable or corrupt one, one of another Python, arguments it does
+not cache; if attrs stops compiling through ``compile``, its code is neither found nor written.
+``save`` runs once the first diagnostics are out, off the critical path: it writes (atomically: a
+temporary file renamed) only when the start compiled more than a few code objects the file did not
+hold, and only what this start used, so the file never grows past one start's code.
+``ASYNCGUIDE_NO_CODE_CACHE=1`` turns it off.
 """
 
 from __future__ import annotations
@@ -40,14 +42,14 @@ log = logging.getLogger("asyncguide.server")
 
 #: set (to anything but empty or 0) to compile as without the cache
 DISABLE_VARIABLE = "ASYNCGUIDE_NO_CODE_CACHE"
-#: the modules that compile generated source with ``compile``: attrs (classes' methods), cattrs
-#: (converters' functions)
-GENERATORS = ("attr._make", "cattrs.gen")
+#: the modules that compile the source they generate, and the builtin each compiles it with: attrs
+#: (classes' methods), cattrs (converters' functions), dataclasses (classes' methods)
+GENERATORS = {"attr._make": "compile", "cattrs.gen": "compile", "dataclasses": "exec"}
 #: fewer code objects compiled anew than this are not worth a write: attrs salts the source of a
 #: hashable class's ``__hash__`` per process (``hash()`` of a string), so each start compiles those
 #: anew (one class, of cattrs, at start-up); a new version of attrs, cattrs or lsprotocol makes hundreds
 MIN_MISSES_TO_WRITE = 10
-#: more code objects than a start compiles (about 1,100) by a wide margin: beyond it, nothing is written
+#: more code objects than a start compiles (about 1,400) by a wide margin: beyond it, nothing is written
 MAX_ENTRIES = 10_000
 #: the compiler flags ``compile`` inherits from its caller's code (``from __future__`` imports)
 FUTURE_FLAGS = 0
@@ -76,24 +78,25 @@ class GeneratedCodeCache:
         self.used: dict[bytes, CodeType] = {}
         #: how many code objects this start compiled that ``loaded`` did not hold
         self.misses = 0
-        self.installed: list[ModuleType] = []
+        #: the generators whose builtin is replaced, with its name
+        self.installed: list[tuple[ModuleType, str]] = []
 
     def install(self) -> None:
-        """Compile the generators' source through ``compile`` (a generator missing, or defining a
-        ``compile`` of its own, is left alone)."""
-        for name in GENERATORS:
+        """Compile the generators' source through the cache (a generator missing, or defining the
+        builtin's name itself, is left alone)."""
+        for name, builtin in GENERATORS.items():
             try:
                 module = importlib.import_module(name)
             except ImportError:
                 continue
-            if "compile" not in module.__dict__:
-                module.compile = self.compile  # type: ignore[attr-defined]
-                self.installed.append(module)
+            if builtin not in module.__dict__:
+                setattr(module, builtin, getattr(self, builtin))
+                self.installed.append((module, builtin))
 
     def uninstall(self) -> None:
-        for module in self.installed:
-            if module.__dict__.get("compile") == self.compile:
-                del module.compile  # type: ignore[attr-defined]
+        for module, builtin in self.installed:
+            if module.__dict__.get(builtin) == getattr(self, builtin):
+                delattr(module, builtin)
         self.installed = []
 
     def compile(
@@ -105,6 +108,19 @@ class GeneratedCodeCache:
             flags |= sys._getframe(1).f_code.co_flags & FUTURE_FLAGS
         if more or not isinstance(source, str) or not isinstance(filename, str):
             return builtins.compile(source, filename, mode, flags, True, optimize, **more)
+        return self._code(source, filename, mode, flags, optimize)
+
+    def exec(self, source: Any, globals: Any = None, locals: Any = None, /, **more: Any) -> None:
+        """The builtin ``exec``, source text compiled as the builtin would (the caller's
+        ``from __future__`` flags; its namespaces when given none) through the cache."""
+        caller = sys._getframe(1)
+        if globals is None:
+            globals, locals = caller.f_globals, caller.f_locals if locals is None else locals
+        if isinstance(source, str):
+            source = self._code(source, "<string>", "exec", caller.f_code.co_flags & FUTURE_FLAGS, -1)
+        builtins.exec(source, globals, locals, **more)
+
+    def _code(self, source: str, filename: str, mode: str, flags: int, optimize: int) -> Any:
         level = sys.flags.optimize if optimize == -1 else optimize
         key = hashlib.blake2b(f"{mode}\0{flags}\0{level}\0{filename}\0{source}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
         code = self.loaded.get(key)

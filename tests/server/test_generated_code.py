@@ -1,12 +1,14 @@
-"""The code objects attrs compiles at start-up, kept between starts (``server/generated_code.py``):
-a kept code object makes the same class as a fresh compile; a missing, corrupt or foreign file, or
+"""The code objects attrs and dataclasses compile at start-up, kept between starts
+(``server/generated_code.py``): a kept code object makes the same class as a fresh compile; a missing, corrupt or foreign file, or
 attrs compiling some other way, means compiling as without the cache; a start that compiles
 nothing new writes nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
+from types import CodeType
 
 import attr._make
 import attrs
@@ -31,8 +33,20 @@ def define_classes() -> list[type]:
     class Key:
         name: str
 
+    @dataclasses.dataclass(frozen=True, order=True)
+    class Span:
+        start: int
+        end: int = 0
+        notes: list[str] = dataclasses.field(default_factory=list, compare=False)
+
     more = [attrs.make_class(f"Extra{number}", ["a", "b"]) for number in range(generated_code.MIN_MISSES_TO_WRITE)]
-    return [Point, Key, *more]
+    return [Point, Key, Span, *more]
+
+
+def inner_code(code: CodeType) -> list[CodeType]:
+    """The code objects ``code`` holds, however deep (dataclasses wraps each method in a function)."""
+    inner = [constant for constant in code.co_consts if isinstance(constant, CodeType)]
+    return inner + [deeper for constant in inner for deeper in inner_code(constant)]
 
 
 def session(path: Path) -> tuple[GeneratedCodeCache, list[type]]:
@@ -56,14 +70,15 @@ def test_kept_code_makes_classes_that_behave_as_freshly_compiled_ones(tmp_path: 
     cache = GeneratedCodeCache(path)
     cache.install()
     try:
-        Point, Key, *_ = define_classes()
+        Point, Key, Span, *_ = define_classes()
     finally:
         cache.uninstall()
     assert cache.misses == 0 and cache.used.keys() == cache.loaded.keys()
     [methods] = [code for code in cache.loaded.values() if code.co_filename.endswith("define_classes.<locals>.Point>")]
     assert Point.__init__.__code__ in methods.co_consts  # made from the kept code object
+    assert any(Span.__init__.__code__ in inner_code(code) for code in cache.loaded.values())
 
-    FreshPoint, *_ = define_classes()  # no cache
+    FreshPoint, _, FreshSpan, *_ = define_classes()  # no cache
     assert [field.name for field in attrs.fields(Point)] == [field.name for field in attrs.fields(FreshPoint)] == ["x", "y", "tags"]
     assert repr(Point(1)) == repr(FreshPoint(1)) == "Point(x=1, y=0, tags=[])"
     assert Point(1, 2) == Point(1, 2) and Point(1, 2) != Point(2, 1)
@@ -73,6 +88,10 @@ def test_kept_code_makes_classes_that_behave_as_freshly_compiled_ones(tmp_path: 
         Key("a").name = "b"  # type: ignore[misc]
     with pytest.raises(TypeError):
         Point()  # type: ignore[call-arg]
+    assert repr(Span(1)) == repr(FreshSpan(1)) == "define_classes.<locals>.Span(start=1, end=0, notes=[])"
+    assert Span(1, 2, ["a"]) == Span(1, 2) < Span(2) and hash(Span(1)) == hash(Span(1))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Span(1).end = 2  # type: ignore[misc]
 
 
 def test_a_start_that_compiles_nothing_new_writes_nothing(tmp_path: Path) -> None:
@@ -122,7 +141,7 @@ def test_an_unusable_file_means_compiling_and_is_replaced(tmp_path: Path, spoil)
 
 def test_without_attrs_compiling_through_compile_nothing_is_cached_nor_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "code.bin"
-    monkeypatch.setattr(generated_code, "GENERATORS", ("attr._no_such_module",))
+    monkeypatch.setattr(generated_code, "GENERATORS", {"attr._no_such_module": "compile"})
     cache, (Point, *_) = session(path)
     assert cache.installed == [] and cache.used == {}
     assert Point(1) == Point(1, 0)
@@ -133,7 +152,7 @@ def test_a_generator_with_a_compile_of_its_own_is_left_alone(tmp_path: Path, mon
     def own_compile(*args: object) -> None:
         raise AssertionError("not called")
 
-    monkeypatch.setattr(generated_code, "GENERATORS", ("attr._make",))
+    monkeypatch.setattr(generated_code, "GENERATORS", {"attr._make": "compile"})
     monkeypatch.setattr(attr._make, "compile", own_compile, raising=False)
     cache = GeneratedCodeCache(tmp_path / "code.bin")
     cache.install()
@@ -151,6 +170,16 @@ def test_compile_takes_the_callers_future_flags_as_the_builtin_does(tmp_path: Pa
     with pytest.raises(NameError):
         exec(cache.compile(source, "<test>", "exec", dont_inherit=True), {})
     assert len(cache.used) == 2  # with and without the flag: two entries
+
+
+def test_exec_runs_source_as_the_builtin_does(tmp_path: Path) -> None:
+    cache = GeneratedCodeCache(tmp_path / "code.bin")
+    namespace: dict = {"x": 1}
+    cache.exec("y = x + 1", namespace)
+    cache.exec("def f(a: undefined_name): pass", namespace)  # with this module's `annotations` flag
+    assert namespace["y"] == 2 and namespace["f"].__annotations__ == {"a": "undefined_name"}
+    cache.exec(compile("z = 3", "<test>", "exec"), namespace)  # a code object: as it is
+    assert namespace["z"] == 3 and len(cache.used) == 2
 
 
 def test_an_unwritable_folder_is_no_error(tmp_path: Path) -> None:
