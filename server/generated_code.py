@@ -43,8 +43,9 @@ log = logging.getLogger("asyncguide.server")
 #: set (to anything but empty or 0) to compile as without the cache
 DISABLE_VARIABLE = "ASYNCGUIDE_NO_CODE_CACHE"
 #: the modules that compile the source they generate, and the builtin each compiles it with: attrs
-#: (classes' methods), cattrs (converters' functions), dataclasses (classes' methods)
-GENERATORS = {"attr._make": "compile", "cattrs.gen": "compile", "dataclasses": "exec"}
+#: (classes' methods), cattrs (converters' functions), dataclasses (classes' methods), typing (the
+#: forward references of lsprotocol's annotations, resolved when pygls makes its converter)
+GENERATORS = {"attr._make": "compile", "cattrs.gen": "compile", "dataclasses": "exec", "typing": "compile"}
 #: fewer code objects compiled anew than this are not worth a write: attrs salts the source of a
 #: hashable class's ``__hash__`` per process (``hash()`` of a string), so each start compiles those
 #: anew (one class, of cattrs, at start-up); a new version of attrs, cattrs or lsprotocol makes hundreds
