@@ -52,10 +52,11 @@ GENERATORS = {"attr._make": "compile", "cattrs.gen": "compile", "dataclasses": "
 MIN_MISSES_TO_WRITE = 10
 #: more code objects than a start compiles (about 1,400) by a wide margin: beyond it, nothing is written
 MAX_ENTRIES = 10_000
-#: the compiler flags ``compile`` inherits from its caller's code (``from __future__`` imports)
-FUTURE_FLAGS = 0
-for _name in __future__.all_feature_names:
-    FUTURE_FLAGS |= getattr(__future__, _name).compiler_flag
+#: the compiler flags ``compile`` inherits from its caller's code: its ``from __future__`` imports
+#: (the bits are distinct; ``nested_scopes``' marks a nested function's code, and is not inherited)
+FUTURE_FLAGS = sum(
+    {getattr(__future__, name).compiler_flag for name in __future__.all_feature_names} - {__future__.nested_scopes.compiler_flag}
+)
 #: what starts a cache file: Python's bytecode version, then the CRC-32 of the marshalled rest
 HEADER = importlib.util.MAGIC_NUMBER
 
@@ -124,13 +125,15 @@ class GeneratedCodeCache:
     def _code(self, source: str, filename: str, mode: str, flags: int, optimize: int) -> Any:
         level = sys.flags.optimize if optimize == -1 else optimize
         key = hashlib.blake2b(f"{mode}\0{flags}\0{level}\0{filename}\0{source}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        code = self.loaded.get(key)
-        if type(code) is not CodeType:
-            code = builtins.compile(source, filename, mode, flags, True, optimize)
-            if type(code) is not CodeType:  # an AST (``ast.PyCF_ONLY_AST``)
-                return code
-            self.misses += 1
-        self.used[key] = code
+        code = self.used.get(key)  # (the same source again: dataclasses' methods of like classes)
+        if code is None:
+            code = self.loaded.get(key)
+            if type(code) is not CodeType:
+                code = builtins.compile(source, filename, mode, flags, True, optimize)
+                if type(code) is not CodeType:  # an AST (``ast.PyCF_ONLY_AST``)
+                    return code
+                self.misses += 1
+            self.used[key] = code
         return code
 
     def save(self) -> bool:

@@ -171,6 +171,12 @@ def test_compile_takes_the_callers_future_flags_as_the_builtin_does(tmp_path: Pa
         exec(cache.compile(source, "<test>", "exec", dont_inherit=True), {})
     assert len(cache.used) == 2  # with and without the flag: two entries
 
+    def nested() -> object:  # its code is marked nested: not a flag compile inherits
+        return cache.compile(source, "<test>", "exec")
+
+    nested()
+    assert len(cache.used) == 2 and cache.misses == 2
+
 
 def test_exec_runs_source_as_the_builtin_does(tmp_path: Path) -> None:
     cache = GeneratedCodeCache(tmp_path / "code.bin")
