@@ -130,10 +130,12 @@ class FileDigests:
         return found
 
     def save(self) -> None:
-        """Write the stamps learnt since loading (a cache that cannot be written is only slower).
-        Concurrent runs may overwrite each other's stamps: each stamp is checked before use."""
+        """Write the stamps learnt since loading (a cache that cannot be written is only slower),
+        leaving out those of files that are gone, so the file does not grow with every file ever
+        deleted. Concurrent runs may overwrite each other's stamps: each stamp is checked before use."""
         if self._file is None or not self._learnt:
             return
+        self._stamps = {name: stamp for name, stamp in self._stamps.items() if os.path.lexists(name)}
         try:
             self._file.parent.mkdir(parents=True, exist_ok=True)
             _write_ignore_file(self._file.parent)

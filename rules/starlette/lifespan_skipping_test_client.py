@@ -118,7 +118,7 @@ class LifespanSkippingTestClient(Rule):
         if found is None:
             return None
         statement, following, name = found
-        lines, newline = context.lines, context.newline
+        lines = context.lines
         first = statement.lineno - 1
         indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]
         unit = "\t" if indent.startswith("\t") else "    "

@@ -4,6 +4,7 @@ modification time are not read again, results come back as they were, and a chan
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from pathlib import Path
 
@@ -83,3 +84,19 @@ def test_a_file_changed_just_now_is_not_stamped(tmp_path: Path) -> None:
     assert again.digest(fresh) == project_cache.digest_of(b"x = 3\n")
     assert again.digest(settled) == project_cache.digest_of(b"y = 2\n")
     assert again.digest(tmp_path / "missing.py") is None
+
+
+def test_stamps_of_deleted_files_are_dropped(tmp_path: Path) -> None:
+    kept, deleted, learnt = (write(tmp_path, name, "x = 1\n") for name in ("kept.py", "deleted.py", "learnt.py"))
+    for path in (kept, deleted, learnt):
+        os.utime(path, (HOUR_AGO, HOUR_AGO))
+    digests = project_cache.FileDigests(tmp_path)
+    digests.digest(kept)
+    digests.digest(deleted)
+    digests.save()
+    deleted.unlink()
+    again = project_cache.FileDigests(tmp_path)
+    again.digest(learnt)  # something new to write
+    again.save()
+    with open(tmp_path / project_cache.FOLDER / "stamps", "rb") as file:
+        assert set(pickle.load(file)) == {str(kept), str(learnt)}

@@ -5,17 +5,18 @@
 // the quick fix, applied and saved, changes the file on disk as `asyncguide check --fix` would;
 // then that (4) `editor.codeActionsOnSave` with `source.fixAll.asyncguide` fixes a second file on
 // save, and (5) an interpreter that does not exist, set while the server runs, restarts it and is
-// reported once with the fix. Then, for each --python, a fresh window on a folder the user does
-// not trust (Restricted Mode) with that Python as the user's `asyncguide.interpreter` (VS Code
-// hands the extension host the login shell's PATH, so PATH cannot choose it): (6) the diagnostic
-// appears, from the bundled server on that Python; then a second fresh window of the same VS Code,
-// on another untrusted folder, where the extension has that interpreter's probe cached.
+// reported once with the fix. Then, for each --python, four fresh windows (`UNTRUSTED_WINDOWS`) on
+// folders the user does not trust (Restricted Mode) with that Python as the user's
+// `asyncguide.interpreter` (VS Code hands the extension host the login shell's PATH, so PATH cannot
+// choose it): (6) the diagnostic appears, from the bundled server on that Python; the first window
+// probes the interpreter, the others use the cached probe; the server starts with a window whose
+// folder is a Python project, and with the file in one that is not.
 //
-// Each window prints the time from opening the file to its first diagnostic, "cold" for the first
-// start of an interpreter (its probe asked, the bundle's bytecode compiled for it) and "warm" after,
-// with the load average and what the extension's log says the time went to (the probe, the
-// server's start, its first diagnostics). Screenshots of each step go to --screenshots, taken once
-// the page shows what the step checks.
+// Each window prints the time from the click that opens the file to its squiggle, both seen by the
+// page, with the load average, and a timeline from that click: VS Code's extension host up, the
+// extension's activation, the server spawned, initialized and its first diagnostics (from the
+// extension host's and the extension's logs), the file's text shown and the squiggle drawn.
+// Screenshots of each step go to --screenshots, taken once the page shows what the step checks.
 //
 // node vscode.mjs --code-server BIN --vsix FILE --asyncguide BIN --screenshots DIR [--python VERSION=BIN]...
 // (--asyncguide is the command line tool, the oracle for what the editor should show.)
@@ -49,6 +50,22 @@ for (const name of ["code-server", "vsix", "asyncguide", "screenshots"]) {
 const STEP_TIMEOUT_MS = 90_000;
 /** How long the extension host may take to write its log to disk. */
 const LOG_FLUSH_MS = 15_000;
+/** The fresh windows opened for each Python, in order, on folders the user does not trust: where
+ *  the workspace's files are in the folder (`under`), what the window waits for before the file is
+ *  opened, and the label printed with its times. "cold" and "warm" open app.py as soon as the
+ *  window shows, while VS Code is still starting its extension host; their app.py at the root
+ *  activates the extension as the window opens, and "cold" is the interpreter's first start. The
+ *  other two open it as a person would once the window has loaded: "project" keeps the files in a
+ *  subfolder, which makes the folder a Python project (vscode-extension/src/common/pythonProject.ts)
+ *  and starts the server with the window; "elsewhere" keeps them two levels down, in a folder that
+ *  is no Python project, where opening the file starts the server. */
+const UNTRUSTED_WINDOWS = [
+    { name: "cold", under: [], waitFor: undefined, label: "cold" },
+    { name: "warm", under: [], waitFor: undefined, label: "warm" },
+    { name: "project", under: ["service"], waitFor: /The server is running/, label: "warm, window loaded, Python project" },
+    { name: "elsewhere", under: ["scripts", "tools"], waitFor: /No Python project in the workspace/, label: "warm, window loaded, no Python project" },
+];
+
 const CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -223,36 +240,91 @@ async function settleTrust(page, trust) {
 }
 
 /** Opens `name` from the Explorer and waits for its first asyncguide squiggle; the squiggle, and
- *  the milliseconds from the click to it (printed, with the load average). */
+ *  (`Date.now()`) when the click was, when VS Code showed the file's text (no extension's squiggle
+ *  can come before it) and when it drew the squiggle, all three seen by the page itself, so
+ *  Playwright's own waits are not counted. The milliseconds from the click to the squiggle are
+ *  printed with the load average. */
 async function openAndTimeFirstDiagnostic(page, name, label) {
     const load = os.loadavg()[0].toFixed(2);
-    const started = Date.now();
+    await page.evaluate(() => {
+        const seen = (window.asyncguideOpening = {});
+        document.addEventListener("mousedown", () => (seen.clickedAt ??= Date.now()), { capture: true, once: true });
+        const observer = new MutationObserver(() => {
+            const editor = document.querySelector(".editor-instance .monaco-editor");
+            if (editor === null) {
+                return;
+            }
+            if (seen.textShownAt === undefined && editor.querySelector(".view-lines")?.textContent.includes("import")) {
+                seen.textShownAt = Date.now();
+            }
+            if (editor.querySelector(".squiggly-warning, .squiggly-error, .squiggly-info") !== null) {
+                seen.shownAt = Date.now();
+                observer.disconnect();
+            }
+        });
+        observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["class"] });
+    });
     await page.locator(".explorer-folders-view .monaco-list-row", { hasText: name }).click();
     const editor = page.locator(".editor-instance .monaco-editor").first();
     const squiggle = editor.locator(".squiggly-warning, .squiggly-error, .squiggly-info").first();
     await squiggle.waitFor();
-    const elapsed = Date.now() - started;
-    const timing = `${label}: ${elapsed} ms (load average ${load})`;
+    const opening = await page.evaluate(() => window.asyncguideOpening);
+    const elapsed = opening.shownAt - opening.clickedAt;
     log(`first diagnostic ${elapsed} ms after opening ${name} (${label}, load average ${load})`);
-    firstDiagnosticTimes.push(timing);
-    return { editor, squiggle };
+    firstDiagnosticTimes.push(`${label}: ${elapsed} ms (load average ${load})`);
+    return { editor, squiggle, ...opening };
 }
+
+/** When a log line was written: VS Code starts each with the local time, "2026-12-06 16:08:13.299". */
+const loggedAt = (line) => new Date(line.slice(0, 23).replace(" ", "T")).getTime();
+
+/** The extension host's log beside each of the extension's log files. */
+const hostLogs = (extensionLogFiles) =>
+    readLogs(
+        extensionLogFiles.map((file) => path.join(path.dirname(path.dirname(file)), "remoteexthost.log")).filter((file) => fs.existsSync(file)),
+    );
 
 /** Where a window's start-up went: from the extension host's log, what activated the extension (a
  *  Python project file at the folder's root activates it as the window opens, before any file is
  *  clicked); from the extension's log, each start of the server in order (a restart when the
  *  folder is trusted): the probe, the start and initialize, the first diagnostics. */
 function startupBreakdown(extensionLogFiles) {
-    const hostLog = readLogs(
-        extensionLogFiles.map((file) => path.join(path.dirname(path.dirname(file)), "remoteexthost.log")).filter((file) => fs.existsSync(file)),
-    );
-    const activation = /_doActivateExtension asyncguide\.asyncguide, startup: \w+, activationEvent: '([^']*)'/.exec(hostLog);
+    const activation = /_doActivateExtension asyncguide\.asyncguide, startup: \w+, activationEvent: '([^']*)'/.exec(hostLogs(extensionLogFiles));
     const steps = readLogs(extensionLogFiles)
         .split("\n")
         .map((line) => line.replace(/^\S+ \S+ \[\w+\] /, ""))
         .filter((line) => /^(Probe \(|The server is running|First diagnostics|Restarting the server)/.test(line))
         .map((line) => line.replace(/^(Probe \([^)]*\)).*/, "$1"));
     return `activated by ${activation ? activation[1] : "?"}: ${steps.join(" | ")}`;
+}
+
+/** The first start of a window, each step in milliseconds from the click that opened the file
+ *  (negative: before it), from the extension host's and the extension's logs: VS Code's part (its
+ *  extension host up, the extension's activation event) and asyncguide's (`activate()` called, the
+ *  server spawned, initialized, its first diagnostics), VS Code showing the file's text, and the
+ *  squiggle drawn. */
+function startupTimeline(extensionLogFiles, { clickedAt, textShownAt, shownAt }) {
+    const hostLines = hostLogs(extensionLogFiles).split("\n");
+    const lines = readLogs(extensionLogFiles).split("\n");
+    const at = (candidates, pattern) => {
+        const line = candidates.find((candidate) => pattern.test(candidate));
+        return line === undefined ? undefined : loggedAt(line);
+    };
+    const firstDiagnostics = lines.find((line) => /First diagnostics/.test(line));
+    const [, sinceStart, sinceActivation] = /(\d+) ms after the server was started, (\d+) ms after the extension was activated/.exec(firstDiagnostics ?? "") ?? [];
+    const diagnosedAt = firstDiagnostics === undefined ? undefined : loggedAt(firstDiagnostics);
+    const steps = [
+        ["extension host up", at(hostLines, /Extension host with pid \d+ started/)],
+        ["activation event", at(hostLines, /_doActivateExtension asyncguide\.asyncguide/)],
+        ["activate()", diagnosedAt && diagnosedAt - Number(sinceActivation)],
+        ["server spawned", diagnosedAt && diagnosedAt - Number(sinceStart)],
+        ["initialized", at(lines, /The server is running/)],
+        ["first diagnostics", diagnosedAt],
+        ["text shown", textShownAt],
+        ["squiggle", shownAt],
+    ];
+    const signed = (ms) => (ms >= 0 ? `+${ms}` : `${ms}`);
+    return steps.map(([name, time]) => `${name} ${time === undefined || Number.isNaN(time) ? "?" : signed(time - clickedAt)}`).join(" | ");
 }
 
 /** The extension's log files of `data` (one per window), their text joined. */
@@ -295,7 +367,8 @@ try {
     await settleTrust(page, true);
 
     // Open the file from the Explorer, as a person would.
-    const { editor, squiggle } = await openAndTimeFirstDiagnostic(page, "app.py", "trusted folder, python3 on PATH");
+    const trustedWindow = await openAndTimeFirstDiagnostic(page, "app.py", "trusted folder, python3 on PATH");
+    const { editor, squiggle } = trustedWindow;
     await editor.locator(".view-lines", { hasText: "time.sleep" }).waitFor();
 
     // (1) The Problems panel lists the diagnostic.
@@ -389,6 +462,7 @@ try {
     // The server ran from the extension's bundled copy, with a python3 that has no asyncguide.
     const serverLog = readLogs(extensionLogs(dataDir));
     log(`start-up (trusted folder, python3 on PATH): ${startupBreakdown(extensionLogs(dataDir))}`);
+    log(`timeline (trusted folder, python3 on PATH): ${startupTimeline(extensionLogs(dataDir), trustedWindow)}`);
     check(/Probe \(\d+ ms\): .*bundled\/libs\/asyncguide\/server\/lsp/.test(serverLog), "the extension ran asyncguide from bundled/libs");
     check(!/\[error\]/.test(serverLog.split("asyncguide.interpreter")[0]), "no [error] line in the output channel before the broken setting");
     fs.writeFileSync(path.join(options.screenshots, "extension-log.txt"), serverLog);
@@ -417,33 +491,46 @@ async function untrustedWindows(version, interpreter) {
     const run = path.join(scratch, `untrusted-${version}`);
     const data = path.join(run, "data");
     writeUserSettings(data, { "asyncguide.interpreter": interpreter });
-    for (const temperature of ["cold", "warm"]) {
-        fs.cpSync(path.join(HERE, "workspace"), path.join(run, temperature), { recursive: true });
+    for (const window of UNTRUSTED_WINDOWS) {
+        fs.cpSync(path.join(HERE, "workspace"), path.join(run, window.name, ...window.under), { recursive: true });
     }
     const windowPort = await freePort();
     const server = startCodeServer(windowPort, { data, folder: path.join(run, "cold"), logName: `code-server-${version}.log` });
     try {
         await server.listening;
-        const coldLogs = await untrustedWindow(version, windowPort, run, "cold", new Set());
-        const coldProbe = /Probe \(([^)]*)\)/.exec(readLogs(coldLogs))?.[1];
-        check(coldProbe !== undefined && coldProbe !== "cached", `Python ${version}, cold: the interpreter was probed (probe: ${coldProbe})`);
-        const warmLogs = await untrustedWindow(version, windowPort, run, "warm", new Set(coldLogs));
-        const warmProbe = /Probe \(([^)]*)\)/.exec(readLogs(warmLogs))?.[1];
-        check(warmProbe === "cached", `Python ${version}, warm: the probe's answer came from the cache (probe: ${warmProbe})`);
+        const earlier = new Set();
+        const logsOf = {};
+        for (const window of UNTRUSTED_WINDOWS) {
+            logsOf[window.name] = await untrustedWindow(version, windowPort, run, window, earlier);
+            logsOf[window.name].forEach((file) => earlier.add(file));
+        }
+        const probeOf = (name) => /Probe \(([^)]*)\)/.exec(readLogs(logsOf[name]))?.[1];
+        check(probeOf("cold") !== undefined && probeOf("cold") !== "cached", `Python ${version}, cold: the interpreter was probed (probe: ${probeOf("cold")})`);
+        check(probeOf("warm") === "cached", `Python ${version}, warm: the probe's answer came from the cache (probe: ${probeOf("warm")})`);
+        const activationOf = (name) => /_doActivateExtension asyncguide\.asyncguide, startup: \w+, activationEvent: '([^']*)'/.exec(hostLogs(logsOf[name]))?.[1];
+        check(
+            activationOf("project") === "onStartupFinished" && /A workspace folder is a Python project/.test(readLogs(logsOf.project)),
+            `Python ${version}, project in a subfolder: the server started with the window (activation event: ${activationOf("project")})`,
+        );
+        check(
+            activationOf("elsewhere") === "onStartupFinished" && /No Python project in the workspace/.test(readLogs(logsOf.elsewhere)),
+            `Python ${version}, no Python project: the server waited for the file (activation event: ${activationOf("elsewhere")})`,
+        );
     } finally {
         server.child.kill();
     }
 }
 
-/** A fresh window (browser profile) of the code-server on `port`, on a new untrusted folder
- *  `run/<temperature>`; the extension's log files it wrote (those not in `earlier`). */
-async function untrustedWindow(version, port, run, temperature, earlier) {
-    const label = `untrusted folder, Python ${version}, ${temperature}`;
-    const folder = path.join(run, temperature);
+/** A fresh window (browser profile) of the code-server on `port`, on the untrusted folder
+ *  `run/<window.name>` (see `UNTRUSTED_WINDOWS`); the extension's log files it wrote (those not
+ *  in `earlier`). */
+async function untrustedWindow(version, port, run, window, earlier) {
+    const label = `untrusted folder, Python ${version}, ${window.label}`;
+    const folder = path.join(run, window.name);
     const data = path.join(run, "data");
     let context;
     try {
-        context = await chromium.launchPersistentContext(path.join(run, `chromium-${temperature}`), {
+        context = await chromium.launchPersistentContext(path.join(run, `chromium-${window.name}`), {
             executablePath: "/usr/bin/chromium",
             headless: true,
             args: CHROMIUM_FLAGS,
@@ -454,15 +541,22 @@ async function untrustedWindow(version, port, run, temperature, earlier) {
         await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
         await page.waitForSelector(".monaco-workbench");
         await settleTrust(page, false);
+        if (window.waitFor !== undefined) {
+            await poll(() => window.waitFor.test(readLogs(extensionLogs(data, earlier))), STEP_TIMEOUT_MS);
+            // the Explorer shows the subfolders as one row ("scripts/tools"): one click opens it
+            await page.locator(".explorer-folders-view .monaco-list-row", { hasText: window.under[0] }).click();
+            await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "app.py" }).waitFor();
+        }
         const restricted = page.locator(".statusbar-item", { hasText: "Restricted Mode" });
-        const { editor } = await openAndTimeFirstDiagnostic(page, "app.py", label);
+        const opened = await openAndTimeFirstDiagnostic(page, "app.py", label);
+        const { editor } = opened;
         await editor.locator(".view-lines").click();
         await page.keyboard.press("Control+Shift+M");
         const problem = page.locator(".markers-panel .monaco-list-row", { hasText: finding.code }).first();
         await problem.waitFor();
         const problemText = normalize(await problem.innerText());
         check((await restricted.count()) > 0 && problemText.includes(normalize(finding.message)), `${label}: Restricted Mode, and the Problems panel lists "${finding.message}"`);
-        await screenshot(page, `08-restricted-mode-python-${version}-${temperature}.png`);
+        await screenshot(page, `08-restricted-mode-python-${version}-${window.name}.png`);
         // the log file is written a little after the window shows what it says
         const logs = await poll(() => {
             const files = extensionLogs(data, earlier);
@@ -470,13 +564,14 @@ async function untrustedWindow(version, port, run, temperature, earlier) {
         }, LOG_FLUSH_MS).catch(() => extensionLogs(data, earlier));
         const serverLog = readLogs(logs);
         log(`start-up (${label}): ${startupBreakdown(logs)}`);
+        log(`timeline (${label}): ${startupTimeline(logs, opened)}`);
         check(/Restricted Mode: the bundled server runs/.test(serverLog), `${label}: the extension says it runs the bundled server in Restricted Mode`);
         const probed = /Probe \([^)]*\): (\{.*\})/.exec(serverLog);
         const probe = probed ? JSON.parse(probed[1]) : undefined;
         check(probe !== undefined && probe.version.slice(0, 2).join(".") === version, `${label}: the server ran on Python ${version} (probe: ${probed?.[1]})`);
         check(/bundled\/libs\/asyncguide\/server\/lsp/.test(probe?.asyncguide ?? ""), `${label}: from bundled/libs`);
         check(!/\[error\]/.test(serverLog), `${label}: no [error] line in the output channel`);
-        fs.writeFileSync(path.join(options.screenshots, `extension-log-python-${version}-${temperature}.txt`), serverLog);
+        fs.writeFileSync(path.join(options.screenshots, `extension-log-python-${version}-${window.name}.txt`), serverLog);
         return logs;
     } finally {
         await context?.close();

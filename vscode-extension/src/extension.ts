@@ -1,9 +1,11 @@
-// Entry point: one asyncguide server per window, restarted on demand, on a change of interpreter,
-// executable or import strategy, when the workspace folders change, and when the workspace is
-// trusted (Restricted Mode runs only the bundled server).
+// Entry point: one asyncguide server per window, started as the window opens on a Python project
+// or with the first Python file, restarted on demand, on a change of interpreter, executable or
+// import strategy, when the workspace folders change, and when the workspace is trusted
+// (Restricted Mode runs only the bundled server).
 
 import * as vscode from "vscode";
 
+import { looksLikePythonProject } from "./common/pythonProject";
 import { AsyncguideServer } from "./common/server";
 import { classifyChange } from "./common/settings";
 
@@ -40,8 +42,47 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         }),
         vscode.workspace.onDidChangeWorkspaceFolders(() => void running.restart("the workspace folders changed")),
     );
-    // the server starts at once; following the Python extension's interpreter can wait for that extension
-    await Promise.all([running.start(), running.watchPythonExtension()]);
+    // following the Python extension's interpreter can wait for that extension
+    await Promise.all([startWhenPython(running, log, context.subscriptions), running.watchPythonExtension()]);
+}
+
+const isPythonNotebook = (notebook: vscode.NotebookDocument): boolean => notebook.notebookType === "jupyter-notebook";
+
+/** Starts the server at once when a Python file or notebook is open, or when a workspace folder is
+ *  a Python project (`pythonProject.ts`): VS Code activates the extension once it has started
+ *  (`onStartupFinished`), so the server is up before the first file is opened. In any other
+ *  window, it starts when the first Python file or notebook opens. */
+async function startWhenPython(running: AsyncguideServer, log: vscode.LogOutputChannel, subscriptions: vscode.Disposable[]): Promise<void> {
+    if (vscode.workspace.textDocuments.some((document) => document.languageId === "python") || vscode.workspace.notebookDocuments.some(isPythonNotebook)) {
+        return running.start();
+    }
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === "file");
+    const projects = await Promise.all(folders.map((folder) => looksLikePythonProject(folder.uri.fsPath)));
+    if (projects.some(Boolean)) {
+        log.info("A workspace folder is a Python project: the server starts before a Python file is opened.");
+        return running.start();
+    }
+    log.info("No Python project in the workspace: the server starts when a Python file is opened.");
+    const opened: vscode.Disposable[] = [];
+    const startOnce = (): void => {
+        for (const listener of opened.splice(0)) {
+            listener.dispose();
+        }
+        void running.start();
+    };
+    opened.push(
+        vscode.workspace.onDidOpenTextDocument((document) => {
+            if (document.languageId === "python") {
+                startOnce();
+            }
+        }),
+        vscode.workspace.onDidOpenNotebookDocument((notebook) => {
+            if (isPythonNotebook(notebook)) {
+                startOnce();
+            }
+        }),
+    );
+    subscriptions.push(...opened);
 }
 
 export async function deactivate(): Promise<void> {

@@ -33,6 +33,30 @@ export function chooseInterpreter(
     return undefined;
 }
 
+/** The Python extension's interpreter, without waiting for that extension when it can be helped:
+ *  asking it (`ask`) waits until it has activated, seconds in a fresh window, before the server
+ *  could start. `remembered`, its answer the last time this workspace was open, is returned at
+ *  once when `exists` says that file is still there; the extension is asked all the same, and
+ *  `changed` gets its answer when that differs. Without a usable remembered answer, the
+ *  extension's is waited for. */
+export async function pythonExtensionChoice(
+    remembered: string | undefined,
+    exists: (file: string) => boolean,
+    ask: () => Promise<string | undefined>,
+    changed: (answer: string | undefined) => void,
+): Promise<string | undefined> {
+    const asking = ask();
+    if (remembered === undefined || !exists(remembered)) {
+        return asking;
+    }
+    void asking.then((answer) => {
+        if (answer !== remembered) {
+            changed(answer);
+        }
+    });
+    return remembered;
+}
+
 /** The names tried on PATH: `python3`, and on Windows (where python.org installs `python.exe`
  *  and `py.exe`, no `python3`) `python` first. */
 export function pythonNames(platform: NodeJS.Platform): string[] {

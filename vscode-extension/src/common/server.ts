@@ -25,6 +25,7 @@ import {
     assess,
     chooseInterpreter,
     describeSource,
+    pythonExtensionChoice,
     type AssessmentInput,
     type FixAction,
     type Problem,
@@ -48,6 +49,8 @@ import { readSettings, SECTION, serverSettings, type ExtensionSettings } from ".
 import { insideFolders, pathOutside, restrictForUntrustedWorkspace } from "./trust";
 
 const CLIENT_ID = "asyncguide";
+/** Where the workspace state keeps the Python extension's last interpreter (`pythonExtensionInterpreter`). */
+const REMEMBERED_INTERPRETER = "pythonExtensionInterpreter";
 const CLIENT_NAME = "asyncguide";
 
 /** The folder whose settings the server runs with: the first workspace folder, if any. */
@@ -76,6 +79,8 @@ export class AsyncguideServer implements vscode.Disposable {
     private readonly probes: ProbeCache;
     /** `Date.now()` when the running server was started, until its first diagnostics arrived. */
     private startedAt: number | undefined;
+    /** Whether the server was asked to start: the window has a Python file or project. */
+    private wanted = false;
     /** Start and stop run one at a time, in the order asked. */
     private queue: Promise<void> = Promise.resolve();
     /** The last problem shown, so the same one is not shown again at each restart. */
@@ -102,12 +107,17 @@ export class AsyncguideServer implements vscode.Disposable {
     }
 
     start(): Promise<void> {
+        this.wanted = true;
         return this.enqueue(() => this.startNow());
     }
 
     /** A new server process. `userAsked`: show a problem again even if it was shown before (a
-     *  restart caused by a settings or interpreter event keeps quiet about a known problem). */
+     *  restart caused by a settings or interpreter event keeps quiet about a known problem).
+     *  Before the first `start` (no Python file opened yet) there is nothing to restart. */
     restart(reason: string, userAsked = false): Promise<void> {
+        if (!this.wanted) {
+            return Promise.resolve();
+        }
         return this.enqueue(async () => {
             this.log.info(`Restarting the server: ${reason}.`);
             if (userAsked) {
@@ -261,7 +271,7 @@ export class AsyncguideServer implements vscode.Disposable {
             return { launch: executableLaunch(executable, process.env) };
         }
         const extensionInstalled = pythonExtensionInstalled();
-        let fromExtension = settings.interpreter === "" ? await pythonExtensionInterpreter(scope?.uri, this.log) : undefined;
+        let fromExtension = settings.interpreter === "" && extensionInstalled ? await this.pythonExtensionInterpreter(scope?.uri) : undefined;
         if (!trusted && fromExtension !== undefined && insideFolders(fromExtension, folders)) {
             this.log.info(`Restricted Mode: the Python extension's interpreter ${fromExtension} is inside the workspace; not used.`);
             fromExtension = undefined;
@@ -290,6 +300,27 @@ export class AsyncguideServer implements vscode.Disposable {
         probed?.remember();
         // (without an interpreter, assess has reported the problem)
         return launch && { launch, probeKey: key, assessment };
+    }
+
+    /** The Python extension's interpreter for `resource`; in a fresh window, the one it gave the
+     *  last time this workspace was open, while the extension starts (`pythonExtensionChoice`). */
+    private async pythonExtensionInterpreter(resource: vscode.Uri | undefined): Promise<string | undefined> {
+        const state = this.context.workspaceState;
+        const remembered = state.get<string>(REMEMBERED_INTERPRETER);
+        const interpreter = await pythonExtensionChoice(
+            remembered,
+            isExecutableFile,
+            async () => {
+                const answer = await pythonExtensionInterpreter(resource, this.log);
+                await state.update(REMEMBERED_INTERPRETER, answer);
+                return answer;
+            },
+            (answer) => void this.restart(`the Python extension's interpreter is ${answer ?? "none"}, not the one it gave last time`),
+        );
+        if (remembered !== undefined && interpreter === remembered) {
+            this.log.info(`The Python extension's interpreter the last time this workspace was open: ${remembered}; the extension is asked again meanwhile.`);
+        }
+        return interpreter;
     }
 
     private clientOptions(): LanguageClientOptions {

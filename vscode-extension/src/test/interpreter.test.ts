@@ -10,6 +10,7 @@ import {
     chooseInterpreter,
     findOnPath,
     parseProbe,
+    pythonExtensionChoice,
     probeArgs,
     type ProbeMode,
     pythonNames,
@@ -271,6 +272,55 @@ describe("PROBE_SCRIPT, run by a real Python", { skip: findPython() === undefine
         assert.equal(result.asyncguide, null);
         if (supported(result)) {
             assert.match(result.importError ?? "", /ModuleNotFoundError: No module named 'not_a_module_anywhere'/);
+        }
+    });
+});
+
+describe("pythonExtensionChoice", () => {
+    /** An `ask` that resolves with `answer` when `answer()` of the returned pair is called. */
+    const deferred = (): { ask: () => Promise<string | undefined>; answer: (value: string | undefined) => void; asked: () => boolean } => {
+        let resolve: (value: string | undefined) => void = () => undefined;
+        let called = false;
+        const promise = new Promise<string | undefined>((settle) => (resolve = settle));
+        return {
+            ask: () => {
+                called = true;
+                return promise;
+            },
+            answer: (value) => resolve(value),
+            asked: () => called,
+        };
+    };
+    const settled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+    it("starts with the remembered interpreter at once, and asks the extension all the same", async () => {
+        const extension = deferred();
+        const changes: (string | undefined)[] = [];
+        const chosen = await pythonExtensionChoice("/venv/bin/python", () => true, extension.ask, (answer) => changes.push(answer));
+        assert.equal(chosen, "/venv/bin/python");
+        assert.equal(extension.asked(), true);
+        extension.answer("/venv/bin/python");
+        await settled();
+        assert.deepEqual(changes, []);
+    });
+
+    it("reports the extension's answer when it differs from the remembered one", async () => {
+        const extension = deferred();
+        const changes: (string | undefined)[] = [];
+        await pythonExtensionChoice("/old/bin/python", () => true, extension.ask, (answer) => changes.push(answer));
+        extension.answer("/new/bin/python");
+        await settled();
+        assert.deepEqual(changes, ["/new/bin/python"]);
+    });
+
+    it("waits for the extension without a remembered interpreter, or when that file is gone", async () => {
+        for (const remembered of [undefined, "/gone/bin/python"]) {
+            const extension = deferred();
+            const changes: (string | undefined)[] = [];
+            const choosing = pythonExtensionChoice(remembered, () => false, extension.ask, (answer) => changes.push(answer));
+            extension.answer("/venv/bin/python");
+            assert.equal(await choosing, "/venv/bin/python");
+            assert.deepEqual(changes, []);
         }
     });
 });
