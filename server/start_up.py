@@ -2,13 +2,14 @@
 
 Two costs of every start are avoided (``docs/editors/index.md``, "Start-up"):
 
-- the code objects attrs and cattrs compile for lsprotocol's classes come from the user's cache
-  (``generated_code``);
+- the code objects attrs, cattrs and dataclasses compile (for lsprotocol's classes above all)
+  come from the user's cache (``generated_code``);
 - the garbage collector is off. A start makes a few hundred thousand objects that live as long as
   the server (lsprotocol's classes, pygls, the rules); each collection the allocations trigger
-  traces those made so far (about 25 ms of a start in all). The first lint freezes everything
-  alive (``lsp.heap``), so they are never traced again; the few reference cycles a start leaves
-  as garbage are freed by ``lsp.heap``'s full collection when the server is idle.
+  traces those made so far (about 25 ms of a start in all). Once the rules are loaded everything
+  alive is frozen (``lsp.workspace.prepare_first_lint``, then after each lint, ``lsp.heap``), so
+  they are never traced again; the few reference cycles a start leaves as garbage are freed by
+  ``lsp.heap``'s full collection when the server is idle.
 
 ``finish`` ends both once the first diagnostics are out, or when the server stops waiting for
 them (``lsp.workspace.finish_start_up``): the collector on, the cache saved in a worker thread.
