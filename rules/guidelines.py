@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 
 #: document name (as rules cite it) -> the title shown to users
 DOCUMENTS: dict[str, str] = {
@@ -60,6 +59,8 @@ class Quote:
 
 
 def document_text(document: str) -> str:
+    from importlib import resources  # (here: with tempfile and shutil, ~6 ms of every start otherwise)
+
     return resources.files(__package__).joinpath("guidelines", f"{document}.txt").read_text("utf-8")
 
 

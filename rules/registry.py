@@ -69,7 +69,9 @@ def all_rules() -> dict[str, type[Rule]]:
 
 
 def rule(code: str) -> type[Rule] | None:
-    return all_rules().get(code)
+    if not _packs_loaded:
+        _load_packs()
+    return _rules.get(code)  # (not all_rules(): a lint looks up each of its rules, no need to sort)
 
 
 def group_of(rule: type[Rule]) -> str:

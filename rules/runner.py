@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import chain, repeat
 from typing import Protocol
 
+from . import registry
 from .model import PARSE_LOCK, SemanticModel, split_lines
 from .newer_syntax import newer_syntax, newer_syntax_message
 from .noqa import UNUSED_NOQA_CODE, NoqaComments
@@ -69,7 +70,10 @@ _instances: dict[str, Rule] = {}
 def rule_instance(code: str) -> Rule:
     instance = _instances.get(code)
     if instance is None:
-        instance = _instances[code] = all_rules()[code]()
+        defined = registry.rule(code)
+        if defined is None:
+            raise KeyError(code)
+        instance = _instances[code] = defined()
     return instance
 
 

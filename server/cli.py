@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..rules.config import TARGET_VERSIONS, ConfigError
 from ..rules.documentation import render_markdown
 from ..rules.registry import SelectionError, all_rules, expand, group_of
+from . import __version__
 
 if TYPE_CHECKING:
     from .check import FileResult
@@ -26,7 +27,7 @@ EXIT_USAGE = 2
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="asyncguide", description="Lint async Python web services.")
-    parser.add_argument("--version", action=VersionAction)
+    parser.add_argument("--version", action="version", version=f"asyncguide {__version__}", help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser(
@@ -116,19 +117,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class VersionAction(argparse.Action):
-    """``--version``: the version is read only when asked (``output.asyncguide_version``)."""
-
-    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
-        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
-
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option_string: str | None = None) -> None:
-        from .output import asyncguide_version
-
-        print(f"asyncguide {asyncguide_version()}")
-        parser.exit()
-
-
 def selector_list(text: str) -> tuple[str, ...]:
     """``"ASY100, asy11"`` → ``("ASY100", "ASY11")``; each must name at least one rule."""
     selectors = tuple(part.strip().upper() for part in text.split(",") if part.strip())
@@ -183,9 +171,12 @@ def dispatch(argv: list[str] | None) -> int:
         return explain_command(args.code)
     if args.command == "guidelines":
         return guidelines_command(args.framework, args.format)
+    from .start_up import StartUp
+
+    start_up = StartUp()  # before lsprotocol's classes are defined (see there)
     from .lsp import run
 
-    run(tcp=args.tcp, host=args.host, port=args.port)
+    run(tcp=args.tcp, host=args.host, port=args.port, start_up=start_up)
     return 0
 
 

@@ -21,6 +21,7 @@ from ..rules.documentation import DOCS_URL, rule_url
 from ..rules.noqa import UNUSED_NOQA_CODE, UNUSED_NOQA_NAME
 from ..rules.registry import all_rules
 from ..rules.rule import Related
+from . import __version__
 from .check import SYNTAX_ERROR_CODE, SYNTAX_ERROR_NAME, FileResult, Finding, display_path
 from .fingerprints import file_fingerprints
 
@@ -119,14 +120,6 @@ def json_report(results: Sequence[FileResult]) -> str:
     return json.dumps(findings, indent=2, ensure_ascii=False) + "\n"
 
 
-def asyncguide_version() -> str:
-    """The installed asyncguide's version; read when a report or ``--version`` shows it, as
-    ``importlib.metadata`` takes ~30 ms to import."""
-    from importlib.metadata import version
-
-    return version("asyncguide")
-
-
 def sarif_report(results: Sequence[FileResult]) -> str:
     """A SARIF 2.1.0 log with one run: every rule as a reporting descriptor, every finding a result."""
     descriptors = [_syntax_error_descriptor(), _unused_noqa_descriptor()] + [
@@ -176,7 +169,7 @@ def sarif_report(results: Sequence[FileResult]) -> str:
                 "tool": {
                     "driver": {
                         "name": "asyncguide",
-                        "version": asyncguide_version(),
+                        "version": __version__,
                         "informationUri": DOCS_URL,
                         "rules": descriptors,
                     }

@@ -23,7 +23,6 @@ import importlib.util
 import os
 import pickle
 import stat
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -159,6 +158,8 @@ def _write_ignore_file(cache_folder: Path) -> None:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
+    import tempfile  # (here: with shutil and random, ~5 ms of the language server's start otherwise)
+
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as file:

@@ -12,11 +12,15 @@ encodings.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from . import code_actions, code_lens, diagnostics, documents, hover, logs, notebooks, project, workspace
 from .server import AsyncguideServer
+
+if TYPE_CHECKING:
+    from ..start_up import StartUp
 
 
 def create_server() -> AsyncguideServer:
@@ -47,14 +51,16 @@ def create_server() -> AsyncguideServer:
     return ls
 
 
-def run(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> None:
-    """Serve over stdio (the default) or TCP until the client exits.
+def run(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087, start_up: StartUp | None = None) -> None:
+    """Serve over stdio (the default) or TCP until the client exits. ``start_up`` is finished once
+    the first diagnostics are out (``workspace.finish_start_up``).
 
     Only protocol messages go to stdout: logging goes to the client (``logs``), and anything
     printed while serving goes to stderr (``sys.stdout`` is pointed at stderr; the protocol writes
     to the real stdout).
     """
     ls = create_server()
+    ls.start_up = start_up
     handler = logs.install(ls)
     if tcp:
         sys.stdout = sys.stderr

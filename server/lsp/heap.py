@@ -35,8 +35,8 @@ IDLE_COLLECTION_SECONDS = 5.0
 FROZEN_GROWTH = 0.25
 
 _idle_collection: asyncio.TimerHandle | None = None
-#: the fewest objects seen frozen since the last full collection (right after it, at first): about
-#: what is alive, which growth is measured against
+#: the fewest objects seen frozen since the last full collection (right after it; before the first
+#: one, at the first freeze): about what is alive, which growth is measured against
 _frozen_least = 0
 #: objects frozen since the frozen generation was last counted (an upper bound of its growth:
 #: some of them, a replaced model's, are freed since); counting it walks every frozen object, so
@@ -65,6 +65,12 @@ def models_kept_out_of_sight() -> Iterator[None]:
 def _frozen_generation_grew(freezing: int) -> bool:
     """True when the frozen generation has grown by ``FROZEN_GROWTH`` over the least it held."""
     global _frozen_since_count, _frozen_least
+    if not _frozen_least:
+        # the first freeze, after the session's first lint: what it holds (the server's start-up,
+        # the model) is the baseline; a full collection now would trace all of it on the way to the
+        # first diagnostics (~25 ms), for the little garbage the idle collection frees anyway
+        _frozen_least = gc.get_freeze_count()
+        return False
     _frozen_since_count += freezing
     if _frozen_since_count <= _frozen_least * FROZEN_GROWTH:
         return False

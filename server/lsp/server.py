@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Generator
 from dataclasses import dataclass, replace
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +30,7 @@ from pygls.protocol.language_server import lsp_method
 from pygls.uris import to_fs_path
 
 from asyncguide.rules.config import Settings
+from asyncguide.server import __version__
 
 from . import notebooks, transport
 from .documents import Document
@@ -40,6 +40,7 @@ from .settings import EditorSettings, LintSettings, ProjectSettings, lint_settin
 from .versions import ProjectVersions, versions_for
 
 if TYPE_CHECKING:
+    from ..start_up import StartUp
     from .project import ProjectState
 
 log = logging.getLogger("asyncguide.server")
@@ -156,7 +157,7 @@ class AsyncguideServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
             "asyncguide",
-            version("asyncguide"),
+            __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             notebook_document_sync=notebooks.SYNC_OPTIONS,
             protocol_cls=AsyncguideProtocol,
@@ -202,6 +203,8 @@ class AsyncguideServer(LanguageServer):
         #: set once the first diagnostics of the session are delivered: work that can wait, waits for
         #: them (``project.index_workspace``)
         self.first_diagnostics = asyncio.Event()
+        #: what ``serve`` does differently until the first diagnostics (``workspace.finish_start_up``)
+        self.start_up: StartUp | None = None
 
     # ------------------------------------------------------------- transport
 
