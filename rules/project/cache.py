@@ -6,8 +6,8 @@ depends on, hashed with the engine's own code (``code_stamp``): for a summary, t
 file's bytes, its path and module name (the project's settings apply when summaries are linked,
 after the cache); for a result, the file's path and the settings and framework versions it was
 linted with, and the CLI's code. A result's entry holds the digest of the bytes it was linted
-from and what its lint asked of the project's index, with the answers, so that an edit of
-another file does not undo it; a new lint of the file replaces it. Entries are written to a
+from and what its lint asked of the project's index and of the coroutine resolver, with the
+answers, so that an edit of another file does not undo it; a new lint of the file replaces it. Entries are written to a
 temporary file and renamed into place, so concurrent runs never read half an entry; an entry
 that cannot be read is a miss. The folder holds a ``.gitignore`` that ignores everything in it.
 
