@@ -367,7 +367,7 @@ try {
     await settleTrust(page, true);
 
     // Open the file from the Explorer, as a person would.
-    const trustedWindow = await openAndTimeFirstDiagnostic(page, "app.py", "trusted folder, python3 on PATH");
+    const trustedWindow = await openAndTimeFirstDiagnostic(page, "app.py", "trusted folder, python3 on PATH, cold");
     const { editor, squiggle } = trustedWindow;
     await editor.locator(".view-lines", { hasText: "time.sleep" }).waitFor();
 
@@ -461,8 +461,8 @@ try {
 
     // The server ran from the extension's bundled copy, with a python3 that has no asyncguide.
     const serverLog = readLogs(extensionLogs(dataDir));
-    log(`start-up (trusted folder, python3 on PATH): ${startupBreakdown(extensionLogs(dataDir))}`);
-    log(`timeline (trusted folder, python3 on PATH): ${startupTimeline(extensionLogs(dataDir), trustedWindow)}`);
+    log(`start-up (trusted folder, python3 on PATH, cold): ${startupBreakdown(extensionLogs(dataDir))}`);
+    log(`timeline (trusted folder, python3 on PATH, cold): ${startupTimeline(extensionLogs(dataDir), trustedWindow)}`);
     check(/Probe \(\d+ ms\): .*bundled\/libs\/asyncguide\/server\/lsp/.test(serverLog), "the extension ran asyncguide from bundled/libs");
     check(!/\[error\]/.test(serverLog.split("asyncguide.interpreter")[0]), "no [error] line in the output channel before the broken setting");
     fs.writeFileSync(path.join(options.screenshots, "extension-log.txt"), serverLog);

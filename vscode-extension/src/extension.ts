@@ -14,7 +14,7 @@ const FIX_ALL_KIND = "source.fixAll.asyncguide";
 
 let server: AsyncguideServer | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export function activate(context: vscode.ExtensionContext): void {
     const activatedAt = Date.now();
     const log = vscode.window.createOutputChannel("asyncguide", { log: true });
     server = new AsyncguideServer(context, log, activatedAt);
@@ -42,8 +42,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         }),
         vscode.workspace.onDidChangeWorkspaceFolders(() => void running.restart("the workspace folders changed")),
     );
-    // following the Python extension's interpreter can wait for that extension
-    await Promise.all([startWhenPython(running, log, context.subscriptions), running.watchPythonExtension()]);
+    // Not awaited: VS Code activates the extensions that wait for its start-up (onStartupFinished)
+    // only once those activated with the window have returned, and the server's start takes a
+    // while. Following the Python extension's interpreter can wait for that extension.
+    startWhenPython(running, log, context.subscriptions).catch((error: unknown) => log.error(`The server could not be started: ${String(error)}`));
+    void running.watchPythonExtension();
 }
 
 const isPythonNotebook = (notebook: vscode.NotebookDocument): boolean => notebook.notebookType === "jupyter-notebook";
