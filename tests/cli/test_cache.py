@@ -236,3 +236,13 @@ def test_a_module_deleted_relints_its_importer(bigger_app: Path, capsys: pytest.
     assert codes_of(deleted, "app/service.py") == []  # jedi finds no notify either
     assert set(reads) == {str(bigger_app / "app" / "service.py")}
     assert deleted.stdout == check_json(capsys, "--no-cache").stdout
+
+
+def test_edits_checked_in_worker_processes(bigger_app: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With ``--jobs 2`` the entries are written by the workers, and kept or not in this process."""
+    check_json(capsys, "--jobs", "2")
+    edit(bigger_app / "app" / "db.py", "def query():\n    return 1\n")
+    edit(bigger_app / "app" / "tasks.py", "def notify():\n    return 1\n")
+    edited = check_json(capsys, "--jobs", "2")
+    assert codes_of(edited, "app/api.py") == codes_of(edited, "app/service.py") == []
+    assert edited.stdout == check_json(capsys, "--no-cache").stdout
