@@ -38,6 +38,7 @@ import ast
 import logging
 import os
 import re
+import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -86,7 +87,32 @@ def configured_jedi() -> Any:
     folder = os.environ.get(JEDI_CACHE_VARIABLE)
     if folder:
         jedi.settings.cache_directory = os.path.abspath(os.path.expanduser(folder))
+    global _fork_handled
+    if not _fork_handled:
+        os.register_at_fork(after_in_child=_own_jedi_environment)
+        _fork_handled = True
     return jedi
+
+
+_fork_handled = False
+#: in a process forked from one that used jedi, the environment the parent made (see
+#: ``_own_jedi_environment``): kept alive, so that its finalizer never ends the parent's subprocess
+_inherited_environments: list[Any] = []
+
+
+def _own_jedi_environment() -> None:
+    """In a forked child (``check --jobs``): jedi keeps its default environment for ten minutes, and
+    that environment talks to one helper subprocess over pipes the child now shares with its parent;
+    both asking at once would read each other's answers. The child forgets it and starts its own."""
+    environment = sys.modules.get("jedi.api.environment")
+    cached = getattr(environment, "_get_cached_default_environment", None)
+    forget = getattr(cached, "clear_cache", None)
+    if forget is None:  # another jedi than the one this was written for: nothing to forget
+        return
+    for cell in cached.__closure__ or ():  # type: ignore[union-attr]
+        if isinstance(cell.cell_contents, dict):  # the cache: key -> (time made, environment)
+            _inherited_environments.extend(made for _, made in cell.cell_contents.values())
+    forget()
 
 
 class _JediLookup:
