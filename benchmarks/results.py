@@ -93,6 +93,19 @@ def summary(results: dict[str, Any]) -> list[str]:
         lines.append(f"  targets (keystroke p95 ≤ {targets['keystroke_p95_ms']:.0f} ms, cross-file update ≤ "
                      f"{targets['cross_file_ms']:.0f} ms, RSS ≤ {targets['rss_mib']:.0f} MiB): "
                      f"{'met' if live['targets_met'] else 'MISSED'}")
+    startup = results.get("startup")
+    if startup:
+        target = startup["target"]
+        lines.append(f"language server start-up, spawn to first diagnostics (median of {startup['runs']} starts; "
+                     f"{conditions(startup)}):")
+        for document, modes in startup["documents"].items():
+            for mode, servers in modes.items():
+                medians = ", ".join(f"{name} {server['first_diagnostics_s_median'] * 1000:.0f} ms"
+                                    for name, server in servers.items())
+                lines.append(f"  {document.split(' (')[0]}, {mode}: {medians}")
+        lines.append(f"  target ({target['configuration']}, {target['document'].split(' (')[0]}, {target['mode']}: "
+                     f"≤ {target['first_diagnostics_s']} s): {target['median_s']:.2f} s, "
+                     f"{'met' if startup['target_met'] else 'MISSED'}")
     return lines or ["no results yet: run benchmarks/run"]
 
 
