@@ -30,8 +30,9 @@ Documents, each in a workspace folder of its own: ``app.py`` of the end-to-end s
 (``tests/e2e/workspace``, the file whose squiggle ``tests/e2e/vscode.mjs`` times in VS Code),
 and the 1,000-line file of (a) (``latency.real_document``).
 
-Every server's cache is kept out of the user's: ``XDG_CACHE_HOME`` is a temporary folder, which
-the warm-up runs fill; the run stops if asyncguide's code cache was not written there.
+The user's own code cache is neither read nor written: every server runs with ``XDG_CACHE_HOME``
+a temporary folder, which the warm-up runs fill; the run stops if asyncguide's code cache was not
+written there.
 
     benchmarks/.venv/bin/python benchmarks/startup.py [--runs 15] [--warmup 2]
 """
@@ -425,9 +426,10 @@ def main() -> int:
     print_table(measured)
     for title in measured:
         print(f"  {title}")
-    for name in {name for modes in measured.values() for servers in modes.values() for name in servers}:
-        requests = sorted({m for modes in measured.values() for servers in modes.values() for m in servers[name]["server_requests"]})
-        print(f"  {name} asked the client: {', '.join(requests) or 'nothing'}")
+    for server in SERVERS:
+        requests = sorted({request for modes in measured.values() for servers in modes.values()
+                           for request in servers[server.name]["server_requests"]})
+        print(f"  {server.name} asked the client: {', '.join(requests) or 'nothing'}")
     print(f"  asyncguide's code cache: {code_cache_bytes / 1e6:.1f} MB; ruff is native code: its start is a floor, "
           "not a like-for-like peer")
     print(f"  target: asyncguide, app.py, pulled, median spawn to first diagnostics ≤ {TARGET_FIRST_DIAGNOSTICS_S} s "
