@@ -89,9 +89,10 @@ class Document:
 
 
 def documents() -> list[Document]:
+    app = APP.read_text("utf-8")
     long = real_document(1_000)
     return [
-        Document(f"app.py ({APP.read_text('utf-8').count(chr(10))} lines, tests/e2e/workspace)", "app.py", APP.read_text("utf-8")),
+        Document(f"app.py ({app.count(chr(10))} lines, tests/e2e/workspace)", "app.py", app),
         Document(f"{long.title} ({long.made_of})", f"document_{long.lines}.py", long.text),
     ]
 
@@ -192,7 +193,6 @@ class Session:
     def __init__(self, command: tuple[str, ...], folder: Path, environment: dict[str, str], log: Path) -> None:
         self.log = log
         self.buffer = MessageBuffer()
-        self.received: list[dict[str, Any]] = []
         self.requests_answered: set[str] = set()
         self.last_id = 0
         with log.open("wb") as stderr:
@@ -234,7 +234,6 @@ class Session:
             if not chunk:
                 raise ServerError(f"the server exited (code {self.process.wait()}){self.stderr_tail()}")
             for message in self.buffer.feed(chunk):
-                self.received.append(message)
                 if "method" in message and "id" in message:
                     self.requests_answered.add(message["method"])
                     self.send(answer_to(message))
