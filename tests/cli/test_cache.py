@@ -191,14 +191,8 @@ def test_a_coroutine_function_made_plain_and_back_in_another_module(
     bigger_app: Path, capsys: pytest.CaptureFixture[str], reads: list[str]
 ) -> None:
     assert codes_of(check_json(capsys), "app/service.py") == ["ASY110"]
-    tasks, service = bigger_app / "app" / "tasks.py", bigger_app / "app" / "service.py"
-    for text, expected in (("def notify():\n    return 1\n", []), (TASKS, ["ASY110"])):
-        edit(tasks, text)
-        reads.clear()
-        edited = check_json(capsys)
-        assert codes_of(edited, "app/service.py") == expected
-        assert set(reads) == {str(tasks), str(service)}
-        assert edited.stdout == check_json(capsys, "--no-cache").stdout
+    edits = (("def notify():\n    return 1\n", []), (TASKS, ["ASY110"]))
+    assert_edits_relint(bigger_app, capsys, reads, "app/tasks.py", "app/service.py", edits)
 
 
 def test_what_jedi_answered_about_the_project_is_asked_again(
@@ -206,14 +200,8 @@ def test_what_jedi_answered_about_the_project_is_asked_again(
 ) -> None:
     """The index cannot place ``client.fetch`` (``client`` is an object): jedi answers, from clients.py."""
     assert codes_of(check_json(capsys), "app/worker.py") == ["ASY110"]
-    clients, worker = bigger_app / "app" / "clients.py", bigger_app / "app" / "worker.py"
-    for text, expected in ((CLIENTS.replace("async def", "def"), []), (CLIENTS, ["ASY110"])):
-        edit(clients, text)
-        reads.clear()
-        edited = check_json(capsys)
-        assert codes_of(edited, "app/worker.py") == expected
-        assert set(reads) == {str(clients), str(worker)}
-        assert edited.stdout == check_json(capsys, "--no-cache").stdout
+    edits = ((CLIENTS.replace("async def", "def"), []), (CLIENTS, ["ASY110"]))
+    assert_edits_relint(bigger_app, capsys, reads, "app/clients.py", "app/worker.py", edits)
 
 
 def test_a_file_keeps_one_result_entry(bigger_app: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -246,3 +234,17 @@ def test_edits_checked_in_worker_processes(bigger_app: Path, capsys: pytest.Capt
     edited = check_json(capsys, "--jobs", "2")
     assert codes_of(edited, "app/api.py") == codes_of(edited, "app/service.py") == []
     assert edited.stdout == check_json(capsys, "--no-cache").stdout
+
+
+def assert_edits_relint(
+    app: Path, capsys: pytest.CaptureFixture[str], reads: list[str], edited: str, importer: str, edits: tuple[tuple[str, list[str]], ...]
+) -> None:
+    """For each (text, codes) of ``edits``: with ``edited`` given that text, a cached check reads
+    only it and ``importer``, finds ``codes`` in ``importer``, and says what ``--no-cache`` says."""
+    for text, expected in edits:
+        edit(app / edited, text)
+        reads.clear()
+        checked = check_json(capsys)
+        assert codes_of(checked, importer) == expected
+        assert set(reads) == {str(app / edited), str(app / importer)}
+        assert checked.stdout == check_json(capsys, "--no-cache").stdout
