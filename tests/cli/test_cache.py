@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from asyncguide.rules import reading
 from asyncguide.rules.project import build as project_build
 from asyncguide.rules.project import cache as project_cache
