@@ -284,18 +284,22 @@ const hostLogs = (extensionLogFiles) =>
         extensionLogFiles.map((file) => path.join(path.dirname(path.dirname(file)), "remoteexthost.log")).filter((file) => fs.existsSync(file)),
     );
 
+/** What activated the extension, from the extension host's log beside its log files. */
+const activationEvent = (extensionLogFiles) =>
+    /_doActivateExtension asyncguide\.asyncguide, startup: \w+, activationEvent: '([^']*)'/.exec(hostLogs(extensionLogFiles))?.[1];
+
 /** Where a window's start-up went: from the extension host's log, what activated the extension (a
  *  Python project file at the folder's root activates it as the window opens, before any file is
  *  clicked); from the extension's log, each start of the server in order (a restart when the
  *  folder is trusted): the probe, the start and initialize, the first diagnostics. */
 function startupBreakdown(extensionLogFiles) {
-    const activation = /_doActivateExtension asyncguide\.asyncguide, startup: \w+, activationEvent: '([^']*)'/.exec(hostLogs(extensionLogFiles));
+    const activation = activationEvent(extensionLogFiles);
     const steps = readLogs(extensionLogFiles)
         .split("\n")
         .map((line) => line.replace(/^\S+ \S+ \[\w+\] /, ""))
         .filter((line) => /^(Probe \(|The server is running|First diagnostics|Restarting the server)/.test(line))
         .map((line) => line.replace(/^(Probe \([^)]*\)).*/, "$1"));
-    return `activated by ${activation ? activation[1] : "?"}: ${steps.join(" | ")}`;
+    return `activated by ${activation ?? "?"}: ${steps.join(" | ")}`;
 }
 
 /** The first start of a window, each step in milliseconds from the click that opened the file
@@ -507,7 +511,7 @@ async function untrustedWindows(version, interpreter) {
         const probeOf = (name) => /Probe \(([^)]*)\)/.exec(readLogs(logsOf[name]))?.[1];
         check(probeOf("cold") !== undefined && probeOf("cold") !== "cached", `Python ${version}, cold: the interpreter was probed (probe: ${probeOf("cold")})`);
         check(probeOf("warm") === "cached", `Python ${version}, warm: the probe's answer came from the cache (probe: ${probeOf("warm")})`);
-        const activationOf = (name) => /_doActivateExtension asyncguide\.asyncguide, startup: \w+, activationEvent: '([^']*)'/.exec(hostLogs(logsOf[name]))?.[1];
+        const activationOf = (name) => activationEvent(logsOf[name]);
         check(
             activationOf("project") === "onStartupFinished" && /A workspace folder is a Python project/.test(readLogs(logsOf.project)),
             `Python ${version}, project in a subfolder: the server started with the window (activation event: ${activationOf("project")})`,
